@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Installs the real Shopify toxiproxy-server into .tools/bin (git-ignored), once.
+// Skipped when TOXIPROXY_URL names a running server or toxiproxy-server is already on PATH.
+'use strict';
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const VERSION = 'v2.12.0';
+const MODULE = `github.com/Shopify/toxiproxy/v2/cmd/server@${VERSION}`;
+const root = path.resolve(__dirname, '..');
+const binDir = path.join(root, '.tools', 'bin');
+const target = path.join(binDir, 'toxiproxy-server');
+
+function onPath(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
+}
+
+function main() {
+  if (process.env.TOXIPROXY_URL) {
+    console.log(`[toxiproxy] TOXIPROXY_URL=${process.env.TOXIPROXY_URL}: using that server, nothing to install`);
+    return;
+  }
+  if (fs.existsSync(target)) {
+    console.log(`[toxiproxy] already installed: ${path.relative(root, target)}`);
+    return;
+  }
+  if (onPath('toxiproxy-server')) {
+    console.log('[toxiproxy] toxiproxy-server found on PATH: nothing to install');
+    return;
+  }
+  if (!onPath('go')) {
+    console.warn(
+      '[toxiproxy] WARNING: no toxiproxy-server and no Go toolchain. Network scenarios will fail until one of these holds:\n' +
+        `  - install Go and re-run "npm install" (it runs: go install ${MODULE}),\n` +
+        '  - put toxiproxy-server (Shopify Toxiproxy 2.x) on PATH,\n' +
+        '  - or set TOXIPROXY_URL to a running Toxiproxy server.',
+    );
+    return;
+  }
+  fs.mkdirSync(binDir, { recursive: true });
+  console.log(`[toxiproxy] go install ${MODULE} → ${path.relative(root, binDir)}`);
+  try {
+    execFileSync('go', ['install', MODULE], { stdio: 'inherit', env: { ...process.env, GOBIN: binDir } });
+  } catch (err) {
+    console.warn(`[toxiproxy] WARNING: go install ${MODULE} failed (${err.message}); network scenarios will fail until toxiproxy-server is available`);
+    return;
+  }
+  fs.renameSync(path.join(binDir, 'server'), target);
+  console.log(`[toxiproxy] installed ${path.relative(root, target)}`);
+}
+
+main();

@@ -1,0 +1,149 @@
+/**
+ * engine-mock: a llama.cpp `llama-server` look-alike. It loads its model file into memory (so memory limits bite for
+ * real), burns CPU per token (so CPU saturation slows it for real), streams deterministic tokens as SSE, and refuses
+ * to start without a GPU the way llama.cpp does.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import client from 'prom-client';
+import { envInt } from '../common/env';
+import { probeGpus } from '../common/gpu';
+import { createHttpApp } from '../common/http';
+import { createLogger } from '../common/logger';
+import { formatSse } from '../common/sse';
+import { tokenAt } from '../common/tokens';
+
+const { values: args } = parseArgs({
+  options: {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '8081' },
+    model: { type: 'string' },
+    parallel: { type: 'string', default: '1' },
+    'ctx-size': { type: 'string', default: '4096' },
+    alias: { type: 'string' },
+  },
+  strict: false,
+});
+
+const log = createLogger('engine-mock');
+const tokenIntervalMs = envInt('ENGINE_TOKEN_INTERVAL_MS', 20);
+const loadDelayMs = envInt('ENGINE_LOAD_MS', 0);
+const cpuWorkPerToken = envInt('ENGINE_CPU_WORK', 20_000);
+const shutdownGraceMs = envInt('ENGINE_SHUTDOWN_GRACE_MS', 5_000);
+const slotsTotal = Number(args.parallel);
+const ctxSize = Number(args['ctx-size']);
+
+const registry = new client.Registry();
+const tokensPredicted = new client.Counter({ name: 'llamacpp:tokens_predicted_total', help: 'Tokens generated', registers: [registry] });
+const requestsProcessing = new client.Gauge({ name: 'llamacpp:requests_processing', help: 'Slots busy', registers: [registry] });
+
+let loading = true;
+let shuttingDown = false;
+let modelId = '';
+let modelBytes: Buffer | undefined;
+const active = new Set<Generation>();
+
+interface Generation {
+  done: Promise<void>;
+  abort(): void;
+}
+
+async function main(): Promise<void> {
+  const devices = probeGpus();
+  if (devices.length === 0) {
+    // llama.cpp's own wording, so log-based classifiers treat mock and real engines alike.
+    process.stderr.write('ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected\n');
+    process.exit(1);
+  }
+  if (!args.model || typeof args.model !== 'string') {
+    process.stderr.write('error: --model PATH is required\n');
+    process.exit(2);
+  }
+  const app = createHttpApp({ logger: log, publicPaths: ['/health', '/metrics'] });
+
+  app.get('/health', async (_req, reply) => {
+    if (loading) return reply.code(503).send({ error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
+    return { status: 'ok' };
+  });
+  app.get('/props', async () => ({ total_slots: slotsTotal, model_path: args.model, n_ctx: ctxSize, model_id: modelId }));
+  app.get('/slots', async () =>
+    Array.from({ length: slotsTotal }, (_, id) => ({ id, is_processing: id < active.size })),
+  );
+  app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+
+  app.post('/completion', async (request, reply) => {
+    const body = (request.body ?? {}) as { prompt?: unknown; n_predict?: unknown; seed?: unknown; stream?: unknown };
+    if (typeof body.prompt !== 'string') return reply.code(400).send({ error: { code: 400, message: '"prompt" must be a string' } });
+    if (loading || shuttingDown) return reply.code(503).send({ error: { code: 503, message: loading ? 'Loading model' : 'Shutting down' } });
+    if (active.size >= slotsTotal) return reply.code(503).send({ error: { code: 503, message: 'no slot available' } });
+    const nPredict = typeof body.n_predict === 'number' && body.n_predict > 0 ? Math.floor(body.n_predict) : 16;
+    const seed = typeof body.seed === 'number' ? body.seed : 0;
+    const prompt = body.prompt;
+
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    res.flushHeaders();
+    let aborted = false;
+    res.on('close', () => { aborted = true; });
+    const started = Date.now();
+    const generation: Generation = { abort: () => { aborted = true; }, done: Promise.resolve() };
+    generation.done = (async () => {
+        requestsProcessing.inc();
+        try {
+          for (let i = 0; i < nPredict && !aborted; i++) {
+            await delay(tokenIntervalMs);
+            burnCpu(cpuWorkPerToken);
+            if (aborted) break;
+            res.write(formatSse({ data: { content: tokenAt(modelId, prompt, seed, i), stop: false, index: i } }));
+            tokensPredicted.inc();
+          }
+          if (!aborted) {
+            res.write(formatSse({ data: { content: '', stop: true, tokens_predicted: nPredict, timings: { predicted_ms: Date.now() - started } } }));
+          }
+        } finally {
+          requestsProcessing.dec();
+          active.delete(generation);
+          res.end();
+        }
+      })();
+    active.add(generation);
+  });
+
+  const port = Number(args.port);
+  await app.listen({ host: String(args.host), port });
+  log.info({ port, model: args.model, slots: slotsTotal, devices: devices.length }, 'listening, loading model');
+
+  // Reading the model into memory is the real load: its size is what a memory limit sees.
+  modelBytes = await readFile(String(args.model));
+  modelId = createHash('sha256').update(modelBytes).digest('hex').slice(0, 16);
+  if (loadDelayMs > 0) await delay(loadDelayMs);
+  loading = false;
+  log.info({ model_id: modelId, bytes: modelBytes.length }, 'model loaded, ready');
+
+  process.once('SIGTERM', () => {
+    shuttingDown = true;
+    log.info({ in_flight: active.size }, 'SIGTERM: finishing in-flight generations');
+    const deadline = delay(shutdownGraceMs).then(() => active.forEach((g) => g.abort()));
+    void Promise.race([Promise.all([...active].map((g) => g.done)), deadline])
+      .then(() => app.close())
+      .then(() => process.exit(0));
+  });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Spends real CPU time, so a saturated or throttled CPU slows token generation for real. */
+function burnCpu(iterations: number): number {
+  let x = 0;
+  for (let i = 0; i < iterations; i++) x = (x * 31 + i) % 1_000_003;
+  return x;
+}
+
+main().catch((err) => {
+  log.fatal({ err }, 'engine failed');
+  process.exit(1);
+});

@@ -1,0 +1,206 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ApiError, retryHeaders } from '../common/envelope';
+import { formatSse, formatSseComment } from '../common/sse';
+import type { Dispatcher } from './dispatcher';
+import type { OrchestratorMetrics } from './metrics';
+import type { ReplicaDirectory, ReplicaView } from './replicas';
+import { TaskRequest, TaskStore, TERMINAL_STATES } from './store';
+import type { LiveEvent, TaskEvents } from './task-events';
+import { taskRequestSchema } from './task-schema';
+
+export interface ApiDeps {
+  store: TaskStore;
+  directory: ReplicaDirectory;
+  dispatcher: Dispatcher;
+  events: TaskEvents;
+  metrics: OrchestratorMetrics;
+  isShuttingDown: () => boolean;
+  admissionCapacity: number;
+  admissionPolicy: 'reject' | 'drop-lru';
+  retryAfterMs: number;
+  heartbeatMs: number;
+  ctxMax: number;
+  predictMsPerTask: number;
+}
+
+/** Registers the v2 data plane, pool health and the health/metrics extensions on `app`. */
+export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const { store, directory, dispatcher, metrics } = deps;
+
+  app.post<{ Body: TaskRequest }>('/v2/tasks', { schema: { body: taskRequestSchema } }, async (req, reply) => {
+    const body = req.body;
+    const existing = store.get(body.task_id);
+    if (existing) return reply.code(202).send(admission(existing.task_id)); // idempotent by task_id
+    const reject = (reason: string, err: ApiError): never => {
+      metrics.tasksRejected.inc({ engine: body.engine, reason });
+      throw err;
+    };
+    if (body.deadline_ms <= 0) reject('DEADLINE_UNMET', new ApiError(400, { code: 'DEADLINE_UNMET', message: `deadline_ms must be > 0, got ${body.deadline_ms}`, retriable: false }));
+    if (body.ctx > deps.ctxMax) reject('INVALID_PARAMS', ApiError.invalid(`ctx ${body.ctx} exceeds the model's limit ${deps.ctxMax}`));
+    const poolId = body.placement?.pin_pool_id ?? directory.poolIds()[0];
+    if (deps.isShuttingDown()) reject('POOL_UNREADY', ApiError.unavailable('POOL_UNREADY', 'orchestrator is shutting down', deps.retryAfterMs, poolId));
+    if (!poolId || !directory.pool(poolId)) reject('POOL_UNAVAILABLE', ApiError.unavailable('POOL_UNAVAILABLE', `pool ${poolId ?? '(none)'} is not known yet`, deps.retryAfterMs, poolId));
+    if (directory.servingReplicas(poolId).length === 0) {
+      reject('POOL_UNAVAILABLE', ApiError.unavailable('POOL_UNAVAILABLE', `no ready replica in pool ${poolId}`, deps.retryAfterMs, poolId));
+    }
+    if (store.count('queued') >= deps.admissionCapacity) {
+      const code = deps.admissionPolicy === 'reject' ? 'ADMISSION_REJECT' : 'QUEUE_FULL_DROP_LRU';
+      metrics.backpressure.inc({ engine: body.engine, policy: deps.admissionPolicy });
+      reject(code, new ApiError(429, { code, message: `queue full (capacity ${deps.admissionCapacity})`, engine: body.engine, pool_id: poolId, retriable: true, retry_after_ms: deps.retryAfterMs, policy_label: deps.admissionPolicy }));
+    }
+    // Durable before the 202: a crash after this line loses nothing.
+    if (!store.tryInsert(body, poolId, Date.now())) return reply.code(202).send(admission(body.task_id));
+    metrics.tasksEnqueued.inc({ engine: body.engine, engine_version: 'mock', pool_id: poolId, replica_id: '', priority: body.priority });
+    metrics.tokensIn.inc({ engine: body.engine, engine_version: 'mock', pool_id: poolId, replica_id: '' }, (body.prompt ?? '').split(/\s+/).filter(Boolean).length);
+    const response = admission(body.task_id);
+    dispatcher.pump();
+    return reply.code(202).send(response);
+  });
+
+  const admission = (taskId: string) => {
+    const position = store.queuePosition(taskId);
+    return { task_id: taskId, queue_position: position, predicted_start_ms: position * deps.predictMsPerTask, backoff_ms: 0, streams: { sse: `/v2/tasks/${taskId}/events` } };
+  };
+
+  app.get<{ Params: { id: string } }>('/v2/tasks/:id', async (req) => {
+    const task = store.get(req.params.id);
+    if (!task) throw ApiError.notFound(`unknown task ${req.params.id}`);
+    return {
+      task_id: task.task_id, state: task.state, pool_id: task.pool_id, replica_id: task.replica_id, attempts: task.attempts,
+      tokens_out: store.tokenCount(task.task_id), error: task.error, created_ms: task.created_ms, started_ms: task.started_ms, ended_ms: task.ended_ms,
+    };
+  });
+
+  app.post<{ Params: { id: string } }>('/v2/tasks/:id/cancel', async (req, reply) => {
+    if (!store.get(req.params.id)) throw ApiError.notFound(`unknown task ${req.params.id}`);
+    dispatcher.cancel(req.params.id); // idempotent: a terminal task stays as it is
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: { id: string } }>('/v2/tasks/:id/events', async (req, reply) => {
+    const task = store.get(req.params.id);
+    if (!task) throw ApiError.notFound(`unknown task ${req.params.id}`);
+    const lastEventId = parseLastEventId(req.headers['last-event-id']);
+    streamEvents(reply, task.task_id, lastEventId, deps);
+  });
+
+  app.get<{ Params: { id: string } }>('/v2/pools/:id/health', async (req) => {
+    const health = poolHealth(req.params.id, deps);
+    if (!health) throw ApiError.notFound(`unknown pool ${req.params.id}`);
+    return health;
+  });
+
+  app.get('/v2/meta/capabilities', async () => ({
+    api_version: '2.0.0',
+    engines: [{ engine: 'llamacpp', engine_version: 'mock', ctx_max: deps.ctxMax, supported_workloads: ['completion'], features: {}, rate_limits: {} }],
+  }));
+
+  app.get('/v2/health', async () => {
+    const pools = Object.fromEntries(directory.poolIds().map((id) => [id, poolHealth(id, deps)!.state]));
+    const states = Object.values(pools);
+    const serving = directory.poolIds().some((id) => directory.servingReplicas(id).length > 0) && !deps.isShuttingDown();
+    const status = !serving ? 'unhealthy' : states.every((s) => s === 'ready') ? 'healthy' : 'degraded';
+    return { status, live: true, ready: serving, pools, pool_manager_reachable: directory.poolManagerReachable };
+  });
+
+  app.get('/livez', async () => ({ live: true }));
+  app.get('/readyz', async (_req, reply) => {
+    const ready = !deps.isShuttingDown() && directory.poolIds().some((id) => directory.servingReplicas(id).length > 0);
+    if (!ready) reply.headers(retryHeaders(deps.retryAfterMs));
+    return reply.code(ready ? 200 : 503).send({ ready });
+  });
+
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+}
+
+/** Pool health from the orchestrator's point of view: a replica it cannot reach is not ready, whatever pool-managerd says. */
+function poolHealth(poolId: string, deps: ApiDeps) {
+  const pool = deps.directory.pool(poolId);
+  if (!pool) return undefined;
+  const now = Date.now();
+  const replicaState = (r: ReplicaView): string => {
+    if (r.managerState !== 'ready') return r.managerState;
+    if (r.breakerOpenUntil > now) return 'breaker-open';
+    return r.reachable ? 'ready' : 'unreachable';
+  };
+  const replicas = pool.replicas.map((r) => ({ replica_id: r.replica_id, state: replicaState(r), restarts: r.restarts, driver_resets: r.driver_resets, last_error: r.last_error }));
+  const ready = replicas.filter((r) => r.state === 'ready').length;
+  let state: string;
+  if (pool.draining || deps.isShuttingDown()) state = 'draining';
+  else if (ready === replicas.length) state = 'ready';
+  else if (ready > 0) state = 'degraded';
+  else if (pool.managerState === 'failed') state = 'failed';
+  else state = 'unready';
+  const serving = deps.directory.servingReplicas(poolId);
+  return {
+    live: true,
+    ready: ready > 0 && state !== 'draining',
+    draining: state === 'draining',
+    state,
+    replicas,
+    last_error: pool.last_error,
+    metrics: {
+      queue_depth: deps.store.count('queued'),
+      slots_total: pool.replicas.reduce((n, r) => n + r.slots_total, 0),
+      slots_free: serving.reduce((n, r) => n + Math.max(0, r.slots_total - r.inflight), 0),
+    },
+  };
+}
+
+function parseLastEventId(header: string | string[] | undefined): number | undefined {
+  if (typeof header !== 'string' || !/^\d+$/.test(header.trim())) return undefined;
+  return Number(header.trim());
+}
+
+/**
+ * Streams a task's events: `started` (unless resuming), the stored tokens after `Last-Event-ID`, then live ones, then
+ * the terminal `end` or `error`. Stored and live tokens are joined by index, so there is no gap and no duplicate.
+ */
+function streamEvents(reply: FastifyReply, taskId: string, lastEventId: number | undefined, deps: ApiDeps): void {
+  const { store, events } = deps;
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'Content-Type': 'text/event-stream',
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
+  res.flushHeaders();
+  let next = lastEventId === undefined ? 0 : lastEventId + 1;
+  let closed = false;
+  const write = (chunk: string): void => {
+    if (!closed) res.write(chunk);
+  };
+  const end = (): void => {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    clearInterval(heartbeat);
+    res.end();
+  };
+  const sendToken = (i: number, t: string): void => {
+    if (i < next) return; // already sent from the store
+    next = i + 1;
+    write(formatSse({ event: 'token', id: i, data: { t, i } }));
+  };
+  const sendTerminal = (e: { event: 'end' | 'error'; data: Record<string, unknown> }): void => {
+    write(formatSse({ event: e.event, data: e.data }));
+    end();
+  };
+  // Subscribing and reading the store happen in one tick (better-sqlite3 is synchronous), so no event slips between.
+  const unsubscribe = events.subscribe(taskId, (e: LiveEvent) => {
+    if (e.event === 'token') sendToken(e.i, e.t);
+    else sendTerminal(e);
+  });
+  const heartbeat = setInterval(() => write(formatSseComment('keep-alive')), deps.heartbeatMs);
+  res.on('close', end);
+  if (lastEventId === undefined) {
+    const position = store.queuePosition(taskId);
+    write(formatSse({ event: 'started', data: { queue_position: position, predicted_start_ms: position * deps.predictMsPerTask } }));
+  }
+  for (const { i, t } of store.tokensAfter(taskId, next - 1)) sendToken(i, t);
+  const task = store.get(taskId);
+  if (task && TERMINAL_STATES.includes(task.state) && task.terminal) sendTerminal(task.terminal);
+}

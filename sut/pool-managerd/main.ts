@@ -1,0 +1,62 @@
+/**
+ * pool-managerd: reads the pools config, stages models, spawns and supervises engine replicas, and reports pools and
+ * replicas (with their advertised URLs) over HTTP. SIGTERM stops engines (SIGTERM, then SIGKILL after the grace) and
+ * exits 0; a SIGKILL leaves engines running for the next start to adopt.
+ */
+import { envAddr, envStr } from '../common/env';
+import { ApiError } from '../common/envelope';
+import { createHttpApp } from '../common/http';
+import { createLogger } from '../common/logger';
+import { loadPoolsFile } from './config';
+import { Pool } from './pool';
+import { discardPartials } from './provisioner';
+import { policyFromEnv } from './supervisor';
+
+const log = createLogger('pool-managerd');
+
+async function main(): Promise<void> {
+  const configFile = envStr('POOL_MANAGERD_CONFIG', '');
+  if (!configFile) throw new Error('POOL_MANAGERD_CONFIG must name the pools config file');
+  const config = loadPoolsFile(configFile);
+  const policy = policyFromEnv();
+  const discarded = await discardPartials(config.cache_dir);
+  if (discarded.length) log.warn({ files: discarded }, 'discarded partial model files from an interrupted staging');
+  const pools = new Map(config.pools.map((p) => [p.pool_id, new Pool(p, config.cache_dir, config.run_dir, policy, log)]));
+
+  const app = createHttpApp({ logger: log, publicPaths: ['/health', '/metrics'] });
+  const poolOr404 = (id: string): Pool => {
+    const pool = pools.get(id);
+    if (!pool) throw ApiError.notFound(`unknown pool ${id}`);
+    return pool;
+  };
+  app.get('/health', async () => ({ status: 'ok', version: '0.1.0' }));
+  app.get('/pools', async () => [...pools.values()].map((p) => p.status()));
+  app.get<{ Params: { id: string } }>('/pools/:id/status', async (req) => poolOr404(req.params.id).status());
+  app.post<{ Params: { id: string } }>('/pools/:id/drain', async (req, reply) => {
+    poolOr404(req.params.id).draining = true;
+    return reply.code(202).send({ accepted: true });
+  });
+
+  const { host, port } = envAddr('POOL_MANAGERD_ADDR', '127.0.0.1:9200');
+  await app.listen({ host, port });
+  log.info({ addr: `${host}:${port}`, pools: [...pools.keys()] }, 'pool-managerd listening');
+  void Promise.all([...pools.values()].map((p) => p.start()));
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping engines');
+    await Promise.all([...pools.values()].map((p) => p.stop()));
+    await app.close();
+    log.info('pool-managerd stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  log.fatal({ err: err.message }, 'pool-managerd failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import type pino from 'pino';
+import { exponentialDelayMs } from '../common/backoff';
+import { probeGpus } from '../common/gpu';
+import type { PoolConfig } from './config';
+import { stageModel } from './provisioner';
+import { ReplicaStatus, ReplicaSupervisor, SupervisionPolicy } from './supervisor';
+
+export type PoolState = 'ready' | 'degraded' | 'unready' | 'draining' | 'failed';
+
+export interface PoolStatus {
+  pool_id: string;
+  state: PoolState;
+  model_ref: string;
+  engine: string;
+  draining: boolean;
+  last_error?: string;
+  replicas: ReplicaStatus[];
+}
+
+/**
+ * One pool: preflight (GPU devices present, ORCH-1102), provisioning (model staged into the cache) and then one
+ * supervisor per replica. A failed preflight leaves the pool `unready` with `last_error` naming the cause and is
+ * retried with backoff, never a crash (OC-POOL-3002, OC-POOL-3003).
+ */
+export class Pool {
+  private readonly supervisors: ReplicaSupervisor[];
+  private modelPath = '';
+  private lastError?: string;
+  private preflightAttempts = 0;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  draining = false;
+
+  constructor(
+    readonly config: PoolConfig,
+    private readonly cacheDir: string,
+    runDir: string,
+    private readonly policy: SupervisionPolicy,
+    private readonly log: pino.Logger,
+  ) {
+    mkdirSync(runDir, { recursive: true });
+    this.supervisors = config.replicas.map((r) => new ReplicaSupervisor(config, r, () => this.modelPath, runDir, policy, log));
+  }
+
+  /** Runs preflight and provisioning, then starts (or adopts) every replica; retries preflight with backoff. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    try {
+      this.preflight();
+      const staged = await stageModel(this.config.model_ref, this.cacheDir, this.config.model_sha256);
+      this.modelPath = staged.path;
+      this.lastError = undefined;
+      this.log.info({ pool_id: this.config.pool_id, model: staged.path, bytes: staged.sizeBytes }, 'model staged');
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.preflightAttempts++;
+      const backoffMs = exponentialDelayMs(this.policy.backoff, this.preflightAttempts);
+      this.log.warn({ pool_id: this.config.pool_id, last_error: this.lastError, backoff_ms: backoffMs }, 'preflight failed: pool unready, retrying');
+      if (!this.stopped) this.timer = setTimeout(() => void this.start(), backoffMs);
+      return;
+    }
+    await Promise.all(this.supervisors.map((s) => s.start()));
+  }
+
+  private preflight(): void {
+    const devices = probeGpus().map((d) => d.index);
+    const missing = this.config.devices.filter((d) => !devices.includes(d));
+    if (missing.length > 0) throw new Error(`GPU device(s) ${missing.join(',')} not present (found: [${devices.join(',')}]); no CPU fallback`);
+  }
+
+  status(): PoolStatus {
+    const replicas = this.supervisors.map((s) => s.status());
+    const ready = replicas.filter((r) => r.state === 'ready').length;
+    let state: PoolState;
+    if (this.draining) state = 'draining';
+    else if (ready === replicas.length) state = 'ready';
+    else if (ready > 0) state = 'degraded';
+    else if (replicas.every((r) => r.state === 'failed')) state = 'failed';
+    else state = 'unready';
+    const lastError = this.lastError ?? replicas.find((r) => r.state !== 'ready' && r.last_error)?.last_error;
+    return { pool_id: this.config.pool_id, state, model_ref: this.config.model_ref, engine: this.config.engine, draining: this.draining, last_error: lastError, replicas };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.all(this.supervisors.map((s) => s.stop()));
+  }
+}

@@ -1,0 +1,313 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type pino from 'pino';
+import { ExponentialBackoff, exponentialDelayMs } from '../common/backoff';
+import { envInt } from '../common/env';
+import type { PoolConfig, ReplicaConfig } from './config';
+
+export type ReplicaState = 'starting' | 'ready' | 'unready' | 'failed' | 'stopped';
+
+/** Supervision limits, all from the environment so tests run in scaled time. */
+export interface SupervisionPolicy {
+  backoff: ExponentialBackoff;
+  breakerThreshold: number;
+  breakerCooldownMs: number;
+  stableMs: number;
+  healthPollMs: number;
+  healthIntervalMs: number;
+  startupTimeoutMs: number;
+  shutdownGraceMs: number;
+}
+
+export function policyFromEnv(): SupervisionPolicy {
+  return {
+    backoff: {
+      initialMs: envInt('POOL_RESTART_INITIAL_MS', 1000),
+      maxMs: envInt('POOL_RESTART_MAX_MS', 60_000),
+      multiplier: envInt('POOL_RESTART_MULTIPLIER', 2),
+      jitter: envInt('POOL_RESTART_JITTER_PCT', 10) / 100,
+    },
+    breakerThreshold: envInt('POOL_BREAKER_THRESHOLD', 5),
+    breakerCooldownMs: envInt('POOL_BREAKER_COOLDOWN_MS', 30_000),
+    stableMs: envInt('POOL_STABLE_MS', 10_000),
+    healthPollMs: envInt('POOL_HEALTH_POLL_MS', 50),
+    healthIntervalMs: envInt('POOL_HEALTH_INTERVAL_MS', 250),
+    startupTimeoutMs: envInt('POOL_STARTUP_TIMEOUT_MS', 30_000),
+    shutdownGraceMs: envInt('POOL_SHUTDOWN_GRACE_MS', 5_000),
+  };
+}
+
+/** What the supervisor knows about one replica, as `/pools` reports it. */
+export interface ReplicaStatus {
+  replica_id: string;
+  url: string;
+  state: ReplicaState;
+  pid?: number;
+  restarts: number;
+  driver_resets: number;
+  slots_total: number;
+  slots_free: number;
+  last_error?: string;
+}
+
+/**
+ * Supervises one engine replica: spawns it, writes its pid file, polls `/health` until ready, learns of its exit at
+ * once from the child's exit event, classifies the cause and restarts it with exponential backoff and jitter
+ * (ORCH-3038); after `breakerThreshold` consecutive failures the breaker opens (`failed`) for a cool-down
+ * (OC-POOL-3011). A live engine found through its pid file is adopted, never started twice.
+ */
+export class ReplicaSupervisor {
+  private state: ReplicaState = 'stopped';
+  private child?: ChildProcess;
+  private pid?: number;
+  private restarts = 0;
+  private driverResets = 0;
+  private consecutiveFailures = 0;
+  private lastError?: string;
+  private readySince = 0;
+  private timer?: NodeJS.Timeout;
+  private stopping = false;
+  private spawnedAt = 0;
+
+  constructor(
+    private readonly pool: PoolConfig,
+    private readonly replica: ReplicaConfig,
+    private readonly modelPath: () => string,
+    private readonly runDir: string,
+    private readonly policy: SupervisionPolicy,
+    private readonly log: pino.Logger,
+  ) {}
+
+  get pidFile(): string {
+    return path.join(this.runDir, `${this.pool.pool_id}-${this.replica.replica_id}.pid`);
+  }
+
+  get logFile(): string {
+    return path.join(this.runDir, `${this.pool.pool_id}-${this.replica.replica_id}.log`);
+  }
+
+  status(): ReplicaStatus {
+    return {
+      replica_id: this.replica.replica_id,
+      url: this.replica.advertised_url,
+      state: this.state,
+      pid: this.pid,
+      restarts: this.restarts,
+      driver_resets: this.driverResets,
+      slots_total: this.pool.slots,
+      slots_free: this.state === 'ready' ? this.pool.slots : 0,
+      last_error: this.lastError,
+    };
+  }
+
+  /** Adopts a live engine named by the pid file, or spawns a new one. */
+  async start(): Promise<void> {
+    this.stopping = false;
+    const adopted = await this.tryAdopt();
+    if (!adopted) this.spawnEngine();
+  }
+
+  private async tryAdopt(): Promise<boolean> {
+    let pid: number;
+    try {
+      pid = Number(JSON.parse(readFileSync(this.pidFile, 'utf8')).pid);
+    } catch {
+      return false;
+    }
+    if (!isAlive(pid) || !(await healthOk(this.replica.port))) return false;
+    this.pid = pid;
+    this.state = 'ready';
+    this.readySince = Date.now();
+    this.log.info({ replica_id: this.replica.replica_id, pid }, 'adopted live engine from pid file');
+    this.watchAdopted(pid);
+    return true;
+  }
+
+  /** An adopted engine is not our child: no exit event, so its liveness is polled. */
+  private watchAdopted(pid: number): void {
+    const tick = (): void => {
+      if (this.stopping || this.pid !== pid) return;
+      if (!isAlive(pid)) return this.onExit(null, null, 'adopted engine vanished');
+      this.timer = setTimeout(tick, this.policy.healthPollMs);
+    };
+    this.timer = setTimeout(tick, this.policy.healthPollMs);
+  }
+
+  private spawnEngine(): void {
+    const argv = [
+      ...this.pool.engine_command,
+      '--host', '127.0.0.1',
+      '--port', String(this.replica.port),
+      '--model', this.modelPath(),
+      '--parallel', String(this.pool.slots),
+      '--ctx-size', String(this.pool.ctx),
+    ];
+    const out = openSync(this.logFile, 'a');
+    const child = spawn(argv[0], argv.slice(1), {
+      env: { ...process.env, ...this.pool.engine_env },
+      stdio: ['ignore', out, out],
+    });
+    closeSync(out);
+    this.child = child;
+    this.pid = child.pid;
+    this.state = 'starting';
+    this.spawnedAt = Date.now();
+    child.once('error', (err) => this.onExit(null, null, `spawn failed: ${err.message}`));
+    child.once('exit', (code, signal) => this.onExit(code, signal));
+    if (child.pid) writeFileSync(this.pidFile, JSON.stringify({ pid: child.pid, port: this.replica.port, started_ms: this.spawnedAt }));
+    this.log.info({ pool_id: this.pool.pool_id, replica_id: this.replica.replica_id, pid: child.pid, restart_count: this.restarts }, 'engine spawned');
+    this.pollUntilReady(child.pid);
+  }
+
+  private pollUntilReady(pid: number | undefined): void {
+    const tick = async (): Promise<void> => {
+      if (this.stopping || this.pid !== pid || this.state !== 'starting') return;
+      if (await healthOk(this.replica.port)) {
+        if (this.pid !== pid || this.state !== 'starting') return;
+        this.state = 'ready';
+        this.readySince = Date.now();
+        this.log.info({ replica_id: this.replica.replica_id, pid, startup_ms: this.readySince - this.spawnedAt }, 'engine ready');
+        this.timer = setTimeout(() => void this.watchHealth(pid), this.policy.healthIntervalMs);
+        return;
+      }
+      if (Date.now() - this.spawnedAt > this.policy.startupTimeoutMs) {
+        this.lastError = `engine not ready within ${this.policy.startupTimeoutMs} ms`;
+        this.child?.kill('SIGKILL');
+        return;
+      }
+      this.timer = setTimeout(() => void tick(), this.policy.healthPollMs);
+    };
+    this.timer = setTimeout(() => void tick(), this.policy.healthPollMs);
+  }
+
+  /** While ready, a failing `/health` (a hung engine) marks the replica unready until it answers again. */
+  private async watchHealth(pid: number | undefined): Promise<void> {
+    if (this.stopping || this.pid !== pid || (this.state !== 'ready' && this.state !== 'unready')) return;
+    const ok = await healthOk(this.replica.port);
+    if (this.pid !== pid || this.stopping) return;
+    if (!ok && this.state === 'ready') {
+      this.state = 'unready';
+      this.lastError = 'health check failed';
+      this.log.warn({ replica_id: this.replica.replica_id, pid }, 'engine health failing: unready');
+    } else if (ok && this.state === 'unready') {
+      this.state = 'ready';
+      this.log.info({ replica_id: this.replica.replica_id, pid }, 'engine health recovered: ready');
+    }
+    if (this.state === 'ready' && Date.now() - this.readySince > this.policy.stableMs) this.consecutiveFailures = 0;
+    this.timer = setTimeout(() => void this.watchHealth(pid), this.policy.healthIntervalMs);
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null, note?: string): void {
+    if (this.timer) clearTimeout(this.timer);
+    const uptimeMs = Date.now() - this.spawnedAt;
+    const exitedPid = this.pid;
+    this.child = undefined;
+    this.pid = undefined;
+    rmSync(this.pidFile, { force: true });
+    if (this.stopping) {
+      this.state = 'stopped';
+      return;
+    }
+    const cause = note ?? classifyExit(code, signal, this.logTail());
+    if (cause.startsWith('driver_reset')) this.driverResets++;
+    this.consecutiveFailures++;
+    this.lastError = cause;
+    this.log.warn(
+      { pool_id: this.pool.pool_id, replica_id: this.replica.replica_id, pid: exitedPid, exit_code: code, signal, last_error: cause, uptime_ms: uptimeMs, failure_count: this.consecutiveFailures },
+      'engine exited',
+    );
+    if (this.consecutiveFailures >= this.policy.breakerThreshold) {
+      this.state = 'failed';
+      this.log.error({ replica_id: this.replica.replica_id, old_state: 'closed', new_state: 'open', failure_count: this.consecutiveFailures }, 'circuit breaker open');
+      this.timer = setTimeout(() => {
+        this.log.info({ replica_id: this.replica.replica_id, old_state: 'open', new_state: 'half-open' }, 'circuit breaker half-open: one trial start');
+        this.consecutiveFailures = this.policy.breakerThreshold - 1;
+        this.restarts++;
+        this.spawnEngine();
+      }, this.policy.breakerCooldownMs);
+      return;
+    }
+    this.state = 'unready';
+    const backoffMs = exponentialDelayMs(this.policy.backoff, this.consecutiveFailures);
+    this.log.info({ replica_id: this.replica.replica_id, backoff_ms: backoffMs, restart_count: this.restarts + 1 }, 'restart scheduled');
+    this.timer = setTimeout(() => {
+      this.restarts++;
+      this.spawnEngine();
+    }, backoffMs);
+  }
+
+  private logTail(): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').slice(-4096);
+    } catch {
+      return '';
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period; resolves once the engine is gone. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    const pid = this.pid;
+    if (!pid) {
+      this.state = 'stopped';
+      return;
+    }
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    const deadline = Date.now() + this.policy.shutdownGraceMs;
+    while (isAlive(pid) && Date.now() < deadline) await sleepMs(20);
+    if (isAlive(pid)) {
+      this.log.warn({ replica_id: this.replica.replica_id, pid, grace_ms: this.policy.shutdownGraceMs }, 'engine ignored SIGTERM: SIGKILL');
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      while (isAlive(pid)) await sleepMs(10);
+    }
+    rmSync(this.pidFile, { force: true });
+    this.state = 'stopped';
+  }
+}
+
+/** Names why an engine exited, from its exit code, signal and the end of its log. */
+export function classifyExit(code: number | null, signal: NodeJS.Signals | null, logTail: string): string {
+  if (/CUDA error|cudaErrorLaunchFailure|driver reset/i.test(logTail)) return 'driver_reset: CUDA error in engine log';
+  if (/no CUDA-capable device/i.test(logTail)) return 'no_gpu: no CUDA-capable device is detected';
+  if (signal) return `killed by ${signal}`;
+  return `exited with code ${code}`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A zombie still answers kill(0); it is dead for our purposes.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function healthOk(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
