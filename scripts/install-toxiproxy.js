@@ -16,6 +16,13 @@ function onPath(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
 }
 
+/** How to get a server; printed by install and by any scenario that needs one. */
+const HINT =
+  'no toxiproxy-server available. Get one of these:\n' +
+  `  - install Go and run "npm install" (it runs: go install ${MODULE} into .tools/bin),\n` +
+  '  - put toxiproxy-server (Shopify Toxiproxy 2.x) on PATH,\n' +
+  '  - or set TOXIPROXY_URL to a running Toxiproxy server.';
+
 function main() {
   if (process.env.TOXIPROXY_URL) {
     console.log(`[toxiproxy] TOXIPROXY_URL=${process.env.TOXIPROXY_URL}: using that server, nothing to install`);
@@ -30,12 +37,7 @@ function main() {
     return;
   }
   if (!onPath('go')) {
-    console.warn(
-      '[toxiproxy] WARNING: no toxiproxy-server and no Go toolchain. Network scenarios will fail until one of these holds:\n' +
-        `  - install Go and re-run "npm install" (it runs: go install ${MODULE}),\n` +
-        '  - put toxiproxy-server (Shopify Toxiproxy 2.x) on PATH,\n' +
-        '  - or set TOXIPROXY_URL to a running Toxiproxy server.',
-    );
+    console.warn(`[toxiproxy] WARNING: no Go toolchain: ${HINT}`);
     return;
   }
   fs.mkdirSync(binDir, { recursive: true });
@@ -43,11 +45,13 @@ function main() {
   try {
     execFileSync('go', ['install', MODULE], { stdio: 'inherit', env: { ...process.env, GOBIN: binDir } });
   } catch (err) {
-    console.warn(`[toxiproxy] WARNING: go install ${MODULE} failed (${err.message}); network scenarios will fail until toxiproxy-server is available`);
+    console.warn(`[toxiproxy] WARNING: go install ${MODULE} failed (${err.message}); ${HINT}`);
     return;
   }
+  // The module's binary is named after its folder, cmd/server.
   fs.renameSync(path.join(binDir, 'server'), target);
   console.log(`[toxiproxy] installed ${path.relative(root, target)}`);
 }
 
-main();
+module.exports = { HINT, target, VERSION };
+if (require.main === module) main();

@@ -1,0 +1,29 @@
+// Cucumber profiles: `default` runs every scenario, `ci` the same with plain progress output, `smoke` the @smoke ones.
+// Every run writes reports/cucumber.html, messages.ndjson, junit.xml and traceability.html (+ .json).
+// The target is the profile named by CHAOS_PROFILE (default: profiles/reference.json, the embedded reference stack).
+'use strict';
+
+// Type-checking is `npm run typecheck`'s job; at run time ts-node only transpiles (much faster start-up).
+process.env.TS_NODE_TRANSPILE_ONLY ??= 'true';
+
+const reports = [
+  ['html', 'reports/cucumber.html'],
+  ['message', 'reports/messages.ndjson'],
+  ['junit', 'reports/junit.xml'],
+  ['./support/report/traceability-formatter.js', 'reports/traceability.html'],
+];
+
+const common = {
+  paths: ['features/**/*.feature'],
+  requireModule: ['ts-node/register'],
+  require: ['support/cucumber/**/*.ts', 'steps/**/*.ts'],
+  format: ['progress', ...reports],
+  formatOptions: { junit: { suiteName: 'llama-orch chaos' } },
+  worldParameters: { profile: process.env.CHAOS_PROFILE || 'profiles/reference.json' },
+};
+
+module.exports = {
+  default: common,
+  ci: { ...common, format: ['summary', ...reports], retry: 0 },
+  smoke: { ...common, tags: '@smoke' },
+};

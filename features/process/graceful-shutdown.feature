@@ -1,0 +1,17 @@
+@ORCH-3050 @ORCH-3051 @ORCH-3505 @CHAOS-001
+Feature: Graceful shutdown of the orchestrator
+  Asked to stop, the orchestrator finishes what is streaming, turns new work away with a retry hint, exits cleanly
+  and keeps its queue, so that nothing admitted is lost across the restart.
+
+  @fault:process.term
+  Scenario: an orchestrator asked to stop finishes in-flight tasks, refuses new ones and keeps its queue for the next start
+    Given a healthy pool of 1 replica with 1 slot each
+    And a client submits 3 tasks of 60 tokens each
+    And the first task is streaming
+    When the orchestrator is asked to shut down
+    Then a new task is refused as "POOL_UNREADY" with a retry hint
+    And the orchestrator exits cleanly within 5 s
+    And the streaming task completes
+    When the orchestrator is started again
+    Then every task of the client completes after the restart
+    And every stream is well formed

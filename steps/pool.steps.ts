@@ -1,0 +1,34 @@
+import { Given, Then } from '@cucumber/cucumber';
+import type { ChaosWorld } from '../support/cucumber/world';
+import { poolReaches, replicaRestarted } from '../support/observe/waits';
+
+Given('engines are restarted {duration} after a crash', function (this: ChaosWorld, delayMs: number) {
+  this.settings.tunes['restart-initial-ms'] = String(delayMs);
+});
+
+Given('a healthy pool of {int} replica(s)', { timeout: 30_000 }, async function (this: ChaosWorld, replicas: number) {
+  await this.startHealthyPool({ replicas });
+});
+
+Given('a healthy pool of {int} replica(s) with {int} slot(s) each', { timeout: 30_000 }, async function (this: ChaosWorld, replicas: number, slots: number) {
+  await this.startHealthyPool({ replicas, slots });
+});
+
+Then('the pool reports {pool state} within {duration}', async function (this: ChaosWorld, state: string, limitMs: number) {
+  await poolReaches(this.client, this.requireStack().profile.pool.id, state, limitMs);
+  this.timeline.measure(`time_to_detect_${state}_ms`, this.sinceLastFault('fault.injected') ?? 0);
+});
+
+Then('the pool is {pool state}', async function (this: ChaosWorld, state: string) {
+  await poolReaches(this.client, this.requireStack().profile.pool.id, state, 0);
+});
+
+Then('the pool is ready again within {duration}', async function (this: ChaosWorld, limitMs: number) {
+  await poolReaches(this.client, this.requireStack().profile.pool.id, 'ready', limitMs);
+  this.timeline.measure('time_to_recover_ms', this.sinceLastFault('fault.injected') ?? 0);
+});
+
+Then('replica {replica} is restarted and ready again within {duration}', async function (this: ChaosWorld, replica: string, limitMs: number) {
+  await replicaRestarted(this.client, this.requireStack().profile.pool.id, replica, limitMs);
+  this.timeline.measure('time_to_recover_ms', this.sinceLastFault('fault.injected') ?? 0);
+});

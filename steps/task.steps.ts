@@ -1,0 +1,69 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import { expect } from 'chai';
+import type { ChaosWorld } from '../support/cucumber/world';
+import { eventsOf, terminalOf } from '../support/observe/history';
+import { StreamsWellFormed } from '../support/observe/checks';
+import { aTaskCompletes, taskEnds, tasksRefused, tokensReceived } from '../support/observe/waits';
+
+When('a client submits {int} task(s) of {int} tokens each', async function (this: ChaosWorld, count: number, tokens: number) {
+  this.batch = await this.workload.submitMany(count, () => this.newTask(tokens));
+  this.focus = this.batch[0];
+});
+
+Given('a client has a task of {int} tokens streaming on replica {replica}', async function (this: ChaosWorld, tokens: number, replica: string) {
+  this.focus = await this.workload.submit(this.newTask(tokens));
+  await tokensReceived(this.focus, 1, 5000);
+  expect((await this.client.status(this.focus.taskId)).body.replica_id, 'replica serving the task').to.equal(replica);
+});
+
+Given('the first task is streaming', async function (this: ChaosWorld) {
+  await tokensReceived(this.requireFocus(), 1, 5000);
+});
+
+Then('every task completes', { timeout: 30_000 }, async function (this: ChaosWorld) {
+  const notCompleted = await this.batchSettled(20_000);
+  expect(notCompleted, `tasks that did not complete: ${JSON.stringify(notCompleted)}`).to.be.empty;
+});
+
+Then('every stream is well formed', function (this: ChaosWorld) {
+  const verdict = StreamsWellFormed(this.history.all());
+  expect(verdict.valid, verdict.detail).to.equal(true);
+});
+
+Then('the task fails with a retriable {error code} error', async function (this: ChaosWorld, code: string) {
+  expect(await taskEnds(this.requireFocus(), 10_000), 'task outcome').to.equal('failed');
+  expect(terminalOf(this.requireFocus())?.data, 'the error event').to.include({ code, retriable: true });
+});
+
+Then('the streaming task completes', async function (this: ChaosWorld) {
+  expect(await taskEnds(this.requireFocus(), 10_000), `outcome of task ${this.requireFocus().taskId}`).to.equal('completed');
+});
+
+Then('nothing follows the error in its stream', function (this: ChaosWorld) {
+  const events = eventsOf(this.requireFocus()).map((e) => e.event);
+  expect(events.indexOf('error'), `events: ${events.join(',')}`).to.equal(events.length - 1);
+});
+
+Then('no task is served by replica {replica}', async function (this: ChaosWorld, replica: string) {
+  const served = await this.replicasServing(this.history.admitted());
+  expect(served.filter((s) => s.replica === replica), `tasks and their replicas: ${JSON.stringify(served)}`).to.be.empty;
+});
+
+Then('a new task completes within {duration}', { timeout: 30_000 }, async function (this: ChaosWorld, limitMs: number) {
+  const tookMs = await aTaskCompletes(this.workload, () => this.newTask(8), limitMs);
+  this.timeline.measure('time_to_serve_again_ms', this.sinceLastFault('fault.healed') ?? tookMs);
+});
+
+Then('within {duration} new tasks are refused fast as {error code} with a retry hint', { timeout: 30_000 }, async function (this: ChaosWorld, limitMs: number, code: string) {
+  const detectMs = await tasksRefused(this.workload, () => this.newTask(8), code, 1000, limitMs);
+  this.timeline.measure('time_to_refuse_ms', this.sinceLastFault('fault.injected') ?? detectMs);
+});
+
+Then('a new task is refused as {error code} with a retry hint', async function (this: ChaosWorld, code: string) {
+  await tasksRefused(this.workload, () => this.newTask(8), code, 1000, 0);
+});
+
+Then('every task of the client completes after the restart', { timeout: 30_000 }, async function (this: ChaosWorld) {
+  const notCompleted = await this.batchSettled(20_000);
+  expect(notCompleted, `tasks admitted before the shutdown that did not complete: ${JSON.stringify(notCompleted)}`).to.be.empty;
+});

@@ -1,0 +1,100 @@
+import { After, AfterAll, Before, BeforeAll, ITestCaseHookParameter, setDefaultTimeout, Status } from '@cucumber/cucumber';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../errors';
+import { NoAdmittedTaskLost, OrchestratorStayedLive, StreamsWellFormed, Verdict } from '../observe/checks';
+import { reapAll } from '../processes/reaper';
+import { tagProblems } from '../report/tag-lint';
+import { ROOT, runContext, setUpRun, tearDownRun } from './run';
+import type { ChaosWorld } from './world';
+
+setDefaultTimeout(20_000);
+
+/** The scenario running now, for the signal handlers only (a runner interrupted mid-scenario still heals it). */
+let active: ChaosWorld | undefined;
+
+BeforeAll({ timeout: 30_000 }, async function () {
+  if (!existsSync(path.join(ROOT, 'dist', 'sut', 'orchestratord', 'main.js'))) {
+    throw new MissingPrerequisite('The reference stack is not built (dist/sut missing): run `npm install` (or `npm run build:sut`)');
+  }
+  installSignalHandlers();
+  await setUpRun(String(this.parameters.profile ?? 'profiles/reference.json'));
+});
+
+AfterAll({ timeout: 15_000 }, async function () {
+  await tearDownRun();
+  reapAll();
+});
+
+Before(async function (this: ChaosWorld, { pickle, gherkinDocument }: ITestCaseHookParameter) {
+  const tags = pickle.tags.map((t) => t.name);
+  const problems = tagProblems(tags, new Set(runContext().requirements.map((r) => r.id)));
+  const where = `${pickle.uri}:${gherkinDocument.feature?.children.find((c) => c.scenario?.id === pickle.astNodeIds[0])?.scenario?.location.line ?? '?'}`;
+  if (problems.length) throw new InvalidConfiguration(`Scenario "${pickle.name}" at ${where} has bad tags: ${problems.join('; ')}`);
+  if (tags.includes('@privileged') && process.getuid?.() !== 0) {
+    this.log(`Skipped: needs root (cgroups, mounts, namespaces); running as uid ${process.getuid?.()}`);
+    return 'skipped';
+  }
+  this.prepare(slug(pickle.name));
+  active = this;
+  return undefined;
+});
+
+After({ timeout: 60_000 }, async function (this: ChaosWorld, { result }: ITestCaseHookParameter) {
+  const failures: string[] = [];
+  // 1. Heal every fault, newest first, whatever happened.
+  const healErrors = await this.faults.healAll();
+  failures.push(...healErrors.map((e) => e.message));
+  // 2. Let the client see every admitted task to its end, then judge the history.
+  const verdicts: Verdict[] = [];
+  if (this.stack && this.history.admitted().length > 0) {
+    await this.workload.settle(8000);
+    await this.workload.resolveUnseen(8000);
+    verdicts.push(NoAdmittedTaskLost(this.history.all()), StreamsWellFormed(this.history.all()));
+  }
+  this.workload.stop();
+  this.liveness?.stop();
+  if (this.liveness) verdicts.push(OrchestratorStayedLive(this.liveness.samples));
+  for (const v of verdicts) if (v.valid === false) failures.push(`History check ${v.check} failed: ${v.detail}`);
+  // 3. Stop the stack (and its proxies); a killed run's leftovers are the reaper's.
+  await this.stack?.stop().catch((err) => failures.push(`Stopping the stack failed: ${(err as Error).message}`));
+  // 4. Evidence for the report; logs when anything went wrong.
+  const evidence = {
+    faults: this.faults.records().map((r) => ({ kind: r.kind, description: r.description, verdict: r.evidence?.verdict, observed: r.evidence?.observed, healError: r.healError })),
+    measures: this.timeline.measures(),
+    checks: verdicts,
+  };
+  this.attach(JSON.stringify(evidence, null, 2), { mediaType: 'application/json', fileName: 'evidence.json' });
+  this.attach(JSON.stringify(this.timeline.all(), null, 2), { mediaType: 'application/json', fileName: 'timeline.json' });
+  if (result?.status !== Status.PASSED || failures.length > 0) {
+    for (const log of this.stack?.logs() ?? []) if (log.text) this.attach(log.text, { mediaType: 'text/plain', fileName: log.name });
+  }
+  active = undefined;
+  if (failures.length > 0) throw new SuiteError(failures.join('\n'));
+});
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}
+
+/**
+ * On SIGINT/SIGTERM the runner heals the active scenario's faults (bounded), stops Toxiproxy and kills every process
+ * it started before exiting; on any exit, the reaper runs synchronously. What a SIGKILLed runner leaves is found and
+ * killed by the next run's `BeforeAll` (processes carry the runner's owner tag).
+ */
+function installSignalHandlers(): void {
+  process.once('exit', () => reapAll());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      const world = active;
+      world?.faults.interrupt();
+      world?.workload.stop();
+      const heal = Promise.all([world?.faults.healAll(), world?.stack?.stop()]).catch(() => undefined);
+      const bounded = Promise.race([heal, new Promise((r) => setTimeout(r, 3000))]);
+      void bounded.then(() => tearDownRun()).finally(() => {
+        reapAll();
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      });
+    });
+  }
+}

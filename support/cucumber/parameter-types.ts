@@ -1,0 +1,20 @@
+import { defineParameterType } from '@cucumber/cucumber';
+
+/** `{duration}`: "2 s", "250 ms", "1.5 s" → milliseconds. */
+defineParameterType({
+  name: 'duration',
+  regexp: /(\d+(?:\.\d+)?) ?(ms|s)/,
+  transformer: (value: string, unit: string) => Math.round(Number(value) * (unit === 's' ? 1000 : 1)),
+});
+
+/** `{replica}`: a replica of the pool by id, "r1", "r2"… */
+defineParameterType({ name: 'replica', regexp: /r\d+/, transformer: (s: string) => s });
+
+/** `{pool state}`: the states a pool reports (CONTRACT.md). */
+defineParameterType({ name: 'pool state', regexp: /ready|degraded|unready|draining|failed/, transformer: (s: string) => s });
+
+/** `{health}`: the orchestrator's overall status. */
+defineParameterType({ name: 'health', regexp: /healthy|degraded|unhealthy/, transformer: (s: string) => s });
+
+/** `{error code}`: an error code of the contract, in quotes. */
+defineParameterType({ name: 'error code', regexp: /"([A-Z_]+)"/, transformer: (s: string) => s });

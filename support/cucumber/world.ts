@@ -1,0 +1,140 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
+import { SuiteError } from '../errors';
+import { FaultLedger } from '../faults/ledger';
+import type { Fault } from '../faults/fault';
+import { eventually, Observation } from '../observe/eventually';
+import { isAdmitted, outcomeOf, TaskHistory, TaskRecord, terminalOf } from '../observe/history';
+import { LivenessProbe } from '../observe/liveness';
+import { Timeline } from '../observe/timeline';
+import { poolReaches } from '../observe/waits';
+import { Workload } from '../observe/workload';
+import { newTask, OrchestratorClient, TaskRequest } from '../orchestrator/client';
+import { StartedStack, StackRequest } from '../stack/stack';
+import { runContext } from './run';
+
+export interface SuiteParams {
+  /** Path of the target profile, relative to the repository. */
+  profile: string;
+}
+
+/** What the Given steps ask of the stack before it starts. */
+export interface StackSettings {
+  replicas: number;
+  slots?: number;
+  tunes: Record<string, string>;
+}
+
+/**
+ * The only per-scenario state: the running stack, the faults applied, the client's history and the timeline.
+ * Methods here stay small and delegate to support/; steps call them.
+ */
+export class ChaosWorld extends World<SuiteParams> {
+  readonly timeline = new Timeline();
+  readonly faults = new FaultLedger(this.timeline, (line) => this.timeline.record('note', line));
+  readonly history = new TaskHistory();
+  readonly workload = new Workload(() => this.client, this.history, this.timeline);
+  readonly settings: StackSettings = { replicas: 1, tunes: {} };
+  stack?: StartedStack;
+  liveness?: LivenessProbe;
+  /** The task the scenario talks about ("the task", "the streaming task"). */
+  focus?: TaskRecord;
+  /** The tasks of the last "a client submits N tasks" step ("every task"). */
+  batch: TaskRecord[] = [];
+  private seed = 0;
+  scenarioDir = '';
+  private apiClient?: OrchestratorClient;
+
+  constructor(options: IWorldOptions<SuiteParams>) {
+    super(options);
+  }
+
+  get client(): OrchestratorClient {
+    if (!this.apiClient) throw new SuiteError('No stack is running in this scenario: a Given step must start the pool first');
+    return this.apiClient;
+  }
+
+  /** Creates the scenario's folder under the run's. */
+  prepare(slug: string): void {
+    const run = runContext();
+    run.scenarioCount++;
+    this.scenarioDir = path.join(run.runDir, `${String(run.scenarioCount).padStart(3, '0')}-${slug}`);
+    mkdirSync(this.scenarioDir, { recursive: true });
+  }
+
+  /** Starts the target with the scenario's settings and the liveness probe; records the start-up time. */
+  async startStack(): Promise<StartedStack> {
+    const run = runContext();
+    if (!run.toxiproxy) throw run.toxiproxyError ?? new SuiteError('Toxiproxy is not available');
+    if (this.stack) throw new SuiteError('The stack is already running in this scenario');
+    const started = Date.now();
+    const request: StackRequest = {
+      replicas: this.settings.replicas,
+      slots: this.settings.slots,
+      tunes: this.settings.tunes,
+      dir: this.scenarioDir,
+      proxyPrefix: `llorch_${run.runId}_${run.scenarioCount}_`,
+    };
+    this.stack = await StartedStack.start(run.profile, request, run.toxiproxy);
+    this.apiClient = new OrchestratorClient(this.stack.orchestratorUrl);
+    this.liveness = new LivenessProbe(() => this.client, this.timeline.startedAt);
+    this.liveness.start();
+    this.timeline.measure('stack_start_ms', Date.now() - started, { replicas: request.replicas });
+    return this.stack;
+  }
+
+  /** Starts the stack with `replicas` (and `slots`) and waits until its pool reports every replica ready. */
+  async startHealthyPool(settings: { replicas: number; slots?: number }): Promise<void> {
+    Object.assign(this.settings, settings);
+    const stack = await this.startStack();
+    const readyMs = await poolReaches(this.client, stack.profile.pool.id, 'ready', stack.profile.startupTimeoutMs);
+    this.timeline.measure('pool_ready_after_start_ms', readyMs);
+  }
+
+  /** A fresh task of `tokens` tokens, each with its own seed. */
+  newTask(tokens: number): TaskRequest {
+    return newTask({ max_tokens: tokens, seed: ++this.seed });
+  }
+
+  requireFocus(): TaskRecord {
+    if (!this.focus) throw new SuiteError('No task to talk about: a step must submit one first');
+    return this.focus;
+  }
+
+  /** Waits (bounded) for the batch's streams to end; lists every task of the batch that did not complete. */
+  async batchSettled(withinMs: number): Promise<{ task: string; outcome: string; detail?: unknown }[]> {
+    await this.workload.settle(withinMs);
+    return this.batch
+      .filter((r) => outcomeOf(r) !== 'completed')
+      .map((r) => ({ task: r.taskId, outcome: isAdmitted(r) ? outcomeOf(r) : 'refused', detail: terminalOf(r)?.data ?? r.admission?.body ?? r.transportError }));
+  }
+
+  /** Which replica served each task, from the status endpoint. */
+  async replicasServing(records: TaskRecord[]): Promise<{ task: string; replica?: string }[]> {
+    return Promise.all(records.map(async (r) => ({ task: r.taskId, replica: (await this.client.status(r.taskId)).body.replica_id })));
+  }
+
+  requireStack(): StartedStack {
+    if (!this.stack) throw new SuiteError('No stack is running in this scenario: a Given step must start the pool first');
+    return this.stack;
+  }
+
+  /** Applies a fault (inject, verify, register for healing) and attaches its evidence as it goes. */
+  async applyFault(fault: Fault): Promise<void> {
+    await this.faults.apply(fault);
+  }
+
+  /** The one way steps wait: poll until the condition holds or fail with the limit and what was last seen. */
+  async expectEventually<T>(condition: string, probe: () => Promise<Observation<T>>, withinMs: number): Promise<{ value?: T; elapsedMs: number }> {
+    return eventually(condition, probe, { withinMs, everyMs: 10 });
+  }
+
+  /** Ms since the most recent fault was injected (or healed, for recovery), for time-to-detect/recover figures. */
+  sinceLastFault(event: 'fault.injected' | 'fault.healed'): number | undefined {
+    const entry = this.timeline.last('fault', event);
+    return entry && Date.now() - this.timeline.startedAt - entry.at;
+  }
+}
+
+setWorldConstructor(ChaosWorld);

@@ -1,0 +1,25 @@
+/** The fault kinds the suite can inject; each is also the `@fault:<kind>` tag of the scenarios that use it. */
+export type FaultKind = 'process.kill' | 'process.term' | 'network.down' | 'network.latency';
+
+/** Proof (or the lack of it) that a fault took effect. */
+export interface Evidence {
+  verdict: 'confirmed' | 'mismatch' | 'inconclusive';
+  observed: Record<string, unknown>;
+}
+
+export interface FaultContext {
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+/**
+ * A disruption we can apply to the running target and undo. One implementation per file in this folder.
+ * `verify()` gathers evidence and never throws on a mismatch; `heal()` is idempotent and safe after a failed inject.
+ */
+export interface Fault {
+  readonly kind: FaultKind;
+  describe(): string;
+  inject(ctx: FaultContext): Promise<void>;
+  verify(ctx: FaultContext): Promise<Evidence>;
+  heal(ctx: FaultContext): Promise<void>;
+}

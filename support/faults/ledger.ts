@@ -1,0 +1,88 @@
+import { FaultNotConfirmed, HealFailed } from '../errors';
+import type { Timeline } from '../observe/timeline';
+import type { Evidence, Fault, FaultContext } from './fault';
+
+/** What happened to one fault, for the report. */
+export interface FaultRecord {
+  kind: string;
+  description: string;
+  injectedAt?: number;
+  verifiedAt?: number;
+  healedAt?: number;
+  evidence?: Evidence;
+  healError?: string;
+}
+
+/**
+ * Every fault of a scenario, in the order applied. `apply()` registers a fault for healing *before* injecting it (so a
+ * half-done inject is still undone), then injects and verifies it; a verdict other than `confirmed` fails the step.
+ * `healAll()` undoes them in reverse order, each at most once, and reports heal errors without hiding anything else.
+ */
+export class FaultLedger {
+  private readonly entries: { fault: Fault; record: FaultRecord; healed: boolean }[] = [];
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly timeline: Timeline,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
+
+  get context(): FaultContext {
+    return { signal: this.abort.signal, log: this.log };
+  }
+
+  async apply(fault: Fault): Promise<Evidence> {
+    const record: FaultRecord = { kind: fault.kind, description: fault.describe() };
+    this.entries.push({ fault, record, healed: false });
+    await fault.inject(this.context);
+    record.injectedAt = this.timeline.record('fault', 'fault.injected', { kind: fault.kind, description: record.description }).at;
+    const evidence = await fault.verify(this.context);
+    record.evidence = evidence;
+    record.verifiedAt = this.timeline.record('fault', 'fault.verified', { kind: fault.kind, verdict: evidence.verdict, observed: evidence.observed }).at;
+    if (evidence.verdict !== 'confirmed') {
+      throw new FaultNotConfirmed(`Fault not confirmed: ${record.description}: expected its effect to be observable but the verdict is ${evidence.verdict} (evidence: ${JSON.stringify(evidence.observed)})`);
+    }
+    return evidence;
+  }
+
+  /** Heals the most recent fault of `kind` (or the most recent of all) now, e.g. when a scenario says "the network heals". */
+  async heal(kind?: string): Promise<void> {
+    const pending = this.entries.filter((e) => !e.healed && (kind === undefined || e.fault.kind === kind));
+    if (pending.length === 0) throw new HealFailed(`Nothing to heal${kind ? ` of kind ${kind}` : ''}: no active fault`);
+    for (const entry of pending.reverse()) await this.healEntry(entry);
+  }
+
+  /** Heals every fault not healed yet, newest first; returns the heal errors (never throws). */
+  async healAll(): Promise<HealFailed[]> {
+    const errors: HealFailed[] = [];
+    for (const entry of [...this.entries].reverse()) {
+      if (entry.healed) continue;
+      try {
+        await this.healEntry(entry);
+      } catch (err) {
+        errors.push(err as HealFailed);
+      }
+    }
+    return errors;
+  }
+
+  /** Interrupts any wait of an inject or verify (runner interrupted). */
+  interrupt(): void {
+    this.abort.abort();
+  }
+
+  records(): FaultRecord[] {
+    return this.entries.map((e) => e.record);
+  }
+
+  private async healEntry(entry: { fault: Fault; record: FaultRecord; healed: boolean }): Promise<void> {
+    try {
+      await entry.fault.heal({ signal: new AbortController().signal, log: this.log });
+      entry.healed = true;
+      entry.record.healedAt = this.timeline.record('fault', 'fault.healed', { kind: entry.fault.kind }).at;
+    } catch (err) {
+      entry.record.healError = (err as Error).message;
+      throw new HealFailed(`Heal failed: ${entry.record.description}: ${(err as Error).message}`);
+    }
+  }
+}

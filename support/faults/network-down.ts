@@ -1,0 +1,38 @@
+import type { Proxy } from 'toxiproxy-node-client';
+import { InvalidFaultSpec } from '../errors';
+import type { LinkTarget } from '../stack/stack';
+import type { Evidence, Fault } from './fault';
+import { probeLink } from './link-probe';
+
+/**
+ * A link that refuses connections: its proxy is disabled, so new connects get ECONNREFUSED and live connections are
+ * closed (Toxiproxy `enabled:false`). Proven by a probe connection being refused.
+ */
+export class NetworkDownFault implements Fault {
+  readonly kind = 'network.down' as const;
+
+  constructor(private readonly link: LinkTarget) {
+    if (!link?.proxy) throw new InvalidFaultSpec('a network.down fault must have a link with a proxy');
+  }
+
+  describe(): string {
+    return `refuse connections on ${this.link.description}`;
+  }
+
+  async inject(): Promise<void> {
+    await setEnabled(this.link.proxy, false);
+  }
+
+  async verify(): Promise<Evidence> {
+    const probe = await probeLink(this.link.proxy.listen, 1000);
+    return { verdict: probe.outcome === 'refused' ? 'confirmed' : 'mismatch', observed: { proxy: this.link.proxy.name, listen: this.link.proxy.listen, probe } };
+  }
+
+  async heal(): Promise<void> {
+    await setEnabled(this.link.proxy, true);
+  }
+}
+
+function setEnabled(proxy: Proxy, enabled: boolean): Promise<unknown> {
+  return proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
+}

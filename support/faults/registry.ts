@@ -1,0 +1,17 @@
+import type { FaultKind } from './fault';
+
+/**
+ * Every fault kind with a one-line meaning: the vocabulary of `@fault:<kind>` tags, read by the tag lint and the
+ * traceability report, so tags and code cannot drift apart. `none` marks steady-state (control) scenarios.
+ */
+export const FAULT_KINDS: Record<FaultKind | 'none', string> = {
+  none: 'no fault: steady state, the baseline every chaos scenario starts from',
+  'process.kill': 'SIGKILL a component or an engine (process-kill.ts)',
+  'process.term': 'SIGTERM a component: graceful shutdown (process-term.ts)',
+  'network.down': 'a link refuses connections: proxy disabled (network-down.ts)',
+  'network.latency': 'latency ± jitter on a link (network-latency.ts)',
+};
+
+export function isFaultKind(kind: string): kind is FaultKind | 'none' {
+  return Object.prototype.hasOwnProperty.call(FAULT_KINDS, kind);
+}

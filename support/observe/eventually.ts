@@ -1,0 +1,42 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { WaitTimedOut } from '../errors';
+
+export interface EventuallyOptions {
+  /** Limit, ms. */
+  withinMs: number;
+  /** Poll interval, ms. */
+  everyMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The outcome of one poll: `ok` ends the wait; `seen` describes what was observed, for the error message. */
+export interface Observation<T> {
+  ok: boolean;
+  seen: string;
+  value?: T;
+}
+
+/**
+ * Polls `probe` until it reports ok, or throws `WaitTimedOut` naming the condition, the limit and what was last seen.
+ * A probe that throws counts as "not yet" and its error becomes the last observation. Never a fixed sleep: this is
+ * the one way the suite waits for a condition.
+ */
+export async function eventually<T>(condition: string, probe: () => Promise<Observation<T>>, options: EventuallyOptions): Promise<{ value?: T; elapsedMs: number }> {
+  const started = Date.now();
+  const everyMs = options.everyMs ?? 20;
+  let seen = 'nothing observed yet';
+  for (;;) {
+    options.signal?.throwIfAborted();
+    try {
+      const observation = await probe();
+      seen = observation.seen;
+      if (observation.ok) return { value: observation.value, elapsedMs: Date.now() - started };
+    } catch (err) {
+      seen = `probe failed: ${(err as Error).message}`;
+    }
+    if (Date.now() - started >= options.withinMs) {
+      throw new WaitTimedOut(`${condition}: not reached within ${options.withinMs} ms (last seen: ${seen})`);
+    }
+    await delay(everyMs, undefined, { signal: options.signal });
+  }
+}

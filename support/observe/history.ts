@@ -1,0 +1,81 @@
+import type { Answer, Envelope, TaskRequest, TaskStatus } from '../orchestrator/client';
+import type { ReceivedEvent, StreamEnd } from '../orchestrator/sse';
+
+/** One connection to a task's event stream. */
+export interface StreamRead {
+  openedAt: number;
+  lastEventId?: number;
+  events: ReceivedEvent[];
+  end?: StreamEnd;
+}
+
+/** Everything the client saw of one task: its admission, every stream read, and how it ended. */
+export interface TaskRecord {
+  taskId: string;
+  request: TaskRequest;
+  submittedAt: number;
+  admission?: Answer<{ task_id?: string } & Partial<Envelope>>;
+  transportError?: string;
+  streams: StreamRead[];
+  /** Set by `resolve()` from the status endpoint when the client did not see the end itself. */
+  resolved?: TaskStatus;
+}
+
+export type Outcome = 'completed' | 'failed' | 'canceled' | 'indeterminate';
+
+/**
+ * The client-side history of a scenario (Jepsen's history): every task submitted, every event received, with times.
+ * Checks read it; nothing in it is inferred from the system's own bookkeeping except `resolved`.
+ */
+export class TaskHistory {
+  private readonly records = new Map<string, TaskRecord>();
+
+  add(request: TaskRequest): TaskRecord {
+    const record: TaskRecord = { taskId: request.task_id, request, submittedAt: Date.now(), streams: [] };
+    this.records.set(request.task_id, record);
+    return record;
+  }
+
+  get(taskId: string): TaskRecord | undefined {
+    return this.records.get(taskId);
+  }
+
+  all(): TaskRecord[] {
+    return [...this.records.values()];
+  }
+
+  admitted(): TaskRecord[] {
+    return this.all().filter(isAdmitted);
+  }
+}
+
+export function isAdmitted(r: TaskRecord): boolean {
+  return r.admission?.status === 202;
+}
+
+/** Every event of a task across its stream reads, in order. */
+export function eventsOf(r: TaskRecord): ReceivedEvent[] {
+  return r.streams.flatMap((s) => s.events);
+}
+
+/** The terminal event the client saw, if any. */
+export function terminalOf(r: TaskRecord): ReceivedEvent | undefined {
+  return eventsOf(r).find((e) => e.event === 'end' || e.event === 'error');
+}
+
+/** The task's outcome: from the terminal event seen, else from the status endpoint, else indeterminate. */
+export function outcomeOf(r: TaskRecord): Outcome {
+  const terminal = terminalOf(r);
+  if (terminal?.event === 'end') return terminal.data.canceled ? 'canceled' : 'completed';
+  if (terminal?.event === 'error') return 'failed';
+  const state = r.resolved?.state;
+  return state === 'completed' || state === 'failed' || state === 'canceled' ? state : 'indeterminate';
+}
+
+/** The concatenated text of the tokens received, in index order. */
+export function textOf(r: TaskRecord): string {
+  return eventsOf(r)
+    .filter((e) => e.event === 'token')
+    .map((e) => String(e.data.t))
+    .join('');
+}

@@ -1,0 +1,108 @@
+import type { Envelope, OrchestratorClient, PoolHealth, TaskRequest } from '../orchestrator/client';
+import { eventually } from './eventually';
+import { eventsOf, outcomeOf, Outcome, terminalOf, TaskRecord } from './history';
+import type { Workload } from './workload';
+
+/** Waits until the pool reports `state`; returns the time it took. */
+export async function poolReaches(client: OrchestratorClient, poolId: string, state: string, withinMs: number): Promise<number> {
+  const { elapsedMs } = await eventually(
+    `pool ${poolId} ${state}`,
+    async () => {
+      const h = await client.poolHealth(poolId);
+      return { ok: h.status === 200 && h.body.state === state, seen: describePool(h.body) };
+    },
+    { withinMs, everyMs: 10 },
+  );
+  return elapsedMs;
+}
+
+/** Waits until a replica is ready again after at least one restart; returns the time it took. */
+export async function replicaRestarted(client: OrchestratorClient, poolId: string, replicaId: string, withinMs: number): Promise<number> {
+  const { elapsedMs } = await eventually(
+    `replica ${replicaId} restarted and ready`,
+    async () => {
+      const h = await client.poolHealth(poolId);
+      const r = h.body.replicas?.find((x) => x.replica_id === replicaId);
+      return { ok: r?.state === 'ready' && r.restarts >= 1, seen: describePool(h.body) };
+    },
+    { withinMs, everyMs: 10 },
+  );
+  return elapsedMs;
+}
+
+export function describePool(h: PoolHealth | undefined): string {
+  if (!h?.replicas) return JSON.stringify(h);
+  return `state=${h.state}, replicas=[${h.replicas.map((r) => `${r.replica_id}:${r.state}/restarts=${r.restarts}${r.last_error ? `/${r.last_error}` : ''}`).join(', ')}]`;
+}
+
+/** Waits until the client has received at least `count` tokens of a task. */
+export async function tokensReceived(record: TaskRecord, count: number, withinMs: number): Promise<void> {
+  await eventually(
+    `task ${record.taskId} streaming (${count} token${count === 1 ? '' : 's'} received)`,
+    async () => {
+      const tokens = eventsOf(record).filter((e) => e.event === 'token').length;
+      return { ok: tokens >= count, seen: `${tokens} tokens, events: ${eventsOf(record).map((e) => e.event).slice(-5).join(',') || 'none'}, admission: ${record.admission?.status ?? record.transportError}` };
+    },
+    { withinMs, everyMs: 5 },
+  );
+}
+
+/** Waits until the client has seen the task's terminal event; returns its outcome. */
+export async function taskEnds(record: TaskRecord, withinMs: number): Promise<Outcome> {
+  await eventually(
+    `task ${record.taskId} reaches a terminal event`,
+    async () => ({ ok: terminalOf(record) !== undefined, seen: `events: ${eventsOf(record).map((e) => e.event).slice(-5).join(',') || 'none'}` }),
+    { withinMs, everyMs: 10 },
+  );
+  return outcomeOf(record);
+}
+
+/**
+ * Recovery probe: submits a fresh task, as a client honouring retry hints would, until one is admitted and completes.
+ * Returns the time it took from the first try. Refusals along the way stay in the history.
+ */
+export async function aTaskCompletes(workload: Workload, make: () => TaskRequest, withinMs: number): Promise<number> {
+  const started = Date.now();
+  await eventually(
+    'a new task completes',
+    async () => {
+      const record = await workload.submit(make());
+      if (record.admission?.status !== 202) return { ok: false, seen: `refused: ${record.admission?.status ?? record.transportError} ${record.admission?.body?.code ?? ''}` };
+      const remaining = Math.max(100, withinMs - (Date.now() - started));
+      const outcome = await taskEnds(record, remaining);
+      const terminal = terminalOf(record);
+      return { ok: outcome === 'completed', seen: `task ${record.taskId} ${outcome}${terminal?.event === 'error' ? ` (${terminal.data.code}: ${terminal.data.message})` : ''}` };
+    },
+    { withinMs, everyMs: 50 },
+  );
+  return Date.now() - started;
+}
+
+/** What a refusal must carry: an envelope with `code`, retriable, a retry hint in body and headers. */
+export function refusalProblems(record: TaskRecord, code: string, fastMs: number): string[] {
+  const a = record.admission;
+  if (!a) return [`no answer (${record.transportError})`];
+  const body = a.body as Partial<Envelope>;
+  const problems: string[] = [];
+  if (a.status === 202) problems.push('the task was admitted');
+  if (body.code !== code) problems.push(`code ${body.code}, expected ${code}`);
+  if (body.retriable !== true) problems.push(`retriable=${body.retriable}`);
+  if (!(Number(body.retry_after_ms) > 0)) problems.push(`retry_after_ms=${body.retry_after_ms}`);
+  if (!(Number(a.headers['retry-after']) >= 1)) problems.push(`Retry-After=${a.headers['retry-after']}`);
+  if (a.elapsedMs > fastMs) problems.push(`answered in ${a.elapsedMs} ms, more than ${fastMs} ms`);
+  return problems;
+}
+
+/** Submits fresh tasks until one is refused with `code` and a retry hint (the orchestrator had to notice first). */
+export async function tasksRefused(workload: Workload, make: () => TaskRequest, code: string, fastMs: number, withinMs: number): Promise<number> {
+  const { elapsedMs } = await eventually(
+    `new tasks refused as ${code} with a retry hint`,
+    async () => {
+      const record = await workload.submit(make());
+      const problems = refusalProblems(record, code, fastMs);
+      return { ok: problems.length === 0, seen: `HTTP ${record.admission?.status ?? record.transportError}: ${problems.join(', ')}` };
+    },
+    { withinMs, everyMs: 50 },
+  );
+  return elapsedMs;
+}

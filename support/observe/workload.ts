@@ -1,0 +1,116 @@
+import { setMaxListeners } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { OrchestratorClient, TaskRequest } from '../orchestrator/client';
+import type { StreamRead, TaskHistory, TaskRecord } from './history';
+import { outcomeOf, terminalOf } from './history';
+import type { Timeline } from './timeline';
+
+export interface WorkloadLimits {
+  /** Most tasks one scenario may submit (every load loop is bounded). */
+  maxTasks: number;
+  /** Most reconnects of one stream after it broke without a terminal event. */
+  maxReconnects: number;
+  /** Delay between reconnects, ms. */
+  reconnectDelayMs: number;
+}
+
+const DEFAULT_LIMITS: WorkloadLimits = { maxTasks: 500, maxReconnects: 100, reconnectDelayMs: 50 };
+
+/**
+ * The client side of a scenario: submits tasks, follows each admitted task's event stream in the background like a
+ * careful client (reconnecting with `Last-Event-ID` when a stream breaks without a terminal event), and records
+ * everything in the history. Bounded in tasks and reconnects; `stop()` aborts every follower.
+ */
+export class Workload {
+  private readonly followers = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+  private submitted = 0;
+
+  constructor(
+    private readonly client: () => OrchestratorClient,
+    private readonly history: TaskHistory,
+    private readonly timeline: Timeline,
+    private readonly limits: WorkloadLimits = DEFAULT_LIMITS,
+  ) {
+    // One listener per followed stream: up to maxTasks of them on this signal, on purpose.
+    setMaxListeners(limits.maxTasks + 10, this.abort.signal);
+  }
+
+  /** Submits one task; when admitted, starts following its stream. Never throws on a refusal: it is in the record. */
+  async submit(request: TaskRequest): Promise<TaskRecord> {
+    if (++this.submitted > this.limits.maxTasks) throw new Error(`Workload limit: more than ${this.limits.maxTasks} tasks in one scenario`);
+    const record = this.history.add(request);
+    try {
+      record.admission = await this.client().submit(request);
+      this.timeline.record('request', 'task.submitted', { task_id: request.task_id, status: record.admission.status, code: record.admission.body?.code, elapsed_ms: record.admission.elapsedMs });
+    } catch (err) {
+      record.transportError = (err as { code?: string }).code ?? (err as Error).message;
+      this.timeline.record('request', 'task.submitted', { task_id: request.task_id, transport_error: record.transportError });
+      return record;
+    }
+    if (record.admission.status === 202) this.follow(record);
+    return record;
+  }
+
+  /** Submits `count` tasks one after another (each admission awaited), following the admitted ones. */
+  async submitMany(count: number, make: (i: number) => TaskRequest): Promise<TaskRecord[]> {
+    const out: TaskRecord[] = [];
+    for (let i = 0; i < count; i++) out.push(await this.submit(make(i)));
+    return out;
+  }
+
+  private follow(record: TaskRecord): void {
+    const run = async (): Promise<void> => {
+      for (let attempt = 0; attempt <= this.limits.maxReconnects && !this.abort.signal.aborted; attempt++) {
+        const lastToken = [...record.streams.flatMap((s) => s.events)].reverse().find((e) => e.event === 'token');
+        const read: StreamRead = { openedAt: Date.now(), lastEventId: lastToken ? Number(lastToken.data.i) : undefined, events: [] };
+        record.streams.push(read);
+        read.end = await this.client().events(record.taskId, (e) => read.events.push(e), this.abort.signal, read.lastEventId);
+        if (terminalOf(record)) {
+          this.timeline.record('request', 'task.ended', { task_id: record.taskId, outcome: outcomeOf(record), reads: record.streams.length });
+          return;
+        }
+        if (read.end.status === 404) return;
+        await delay(this.limits.reconnectDelayMs, undefined, { signal: this.abort.signal }).catch(() => undefined);
+      }
+    };
+    const p = run().finally(() => this.followers.delete(p));
+    this.followers.add(p);
+  }
+
+  /** Waits until every follower has ended, up to `withinMs`; returns how many are still open. */
+  async settle(withinMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all([...this.followers]), new Promise((r) => (timer = setTimeout(r, withinMs)))]);
+    clearTimeout(timer);
+    return this.followers.size;
+  }
+
+  /**
+   * For admitted tasks whose end the client did not see, asks the status endpoint until they are terminal or
+   * `withinMs` passes (a timeout is not a failure: the task stays indeterminate and the history check judges it).
+   */
+  async resolveUnseen(withinMs: number): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    const open = (): TaskRecord[] => this.history.admitted().filter((r) => !terminalOf(r) && !isTerminal(r.resolved?.state));
+    while (open().length > 0 && Date.now() < deadline) {
+      for (const r of open()) {
+        try {
+          const answer = await this.client().status(r.taskId);
+          if (answer.status === 200) r.resolved = answer.body;
+        } catch {
+          /* orchestrator unreachable: try again until the deadline */
+        }
+      }
+      if (open().length > 0) await delay(50);
+    }
+  }
+
+  stop(): void {
+    this.abort.abort();
+  }
+}
+
+function isTerminal(state: string | undefined): boolean {
+  return state === 'completed' || state === 'failed' || state === 'canceled';
+}

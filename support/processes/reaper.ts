@@ -1,0 +1,110 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** The environment variable every process we spawn carries: `<runner pid>:<runner start time>`. */
+export const OWNER_ENV = 'LLORCH_CHAOS_OWNER';
+
+/** This runner's owner tag; a process carrying it (or its descendants, which inherit it) is ours. */
+export const ownerTag = `${process.pid}:${startTimeOf(process.pid)}`;
+
+const groups = new Set<number>();
+
+/** Remembers a process group to kill at exit; every spawned daemon leads its own group. */
+export function registerGroup(pgid: number): void {
+  groups.add(pgid);
+}
+
+export function unregisterGroup(pgid: number): void {
+  groups.delete(pgid);
+}
+
+/**
+ * Kills everything this runner started: each registered process group, then any process still carrying our owner tag
+ * (engines re-parented after their pool manager died). Synchronous, so it also works from an `exit` handler.
+ * Returns the pids it signalled.
+ */
+export function reapAll(): number[] {
+  const killed: number[] = [];
+  for (const pgid of groups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+      killed.push(pgid);
+    } catch {
+      /* group already gone */
+    }
+  }
+  groups.clear();
+  for (const pid of processesOwnedBy((tag) => tag === ownerTag)) {
+    if (signal(pid)) killed.push(pid);
+  }
+  return killed;
+}
+
+/**
+ * Kills processes left by runs that are no longer alive (a runner killed with SIGKILL could not reap): any process
+ * whose owner tag names a runner pid that is gone or was reused. Called at start-up; returns the pids it killed.
+ */
+export function reapOrphans(): number[] {
+  const killed: number[] = [];
+  const orphan = (tag: string): boolean => {
+    if (tag === ownerTag) return false;
+    const [pid, start] = tag.split(':');
+    return startTimeOf(Number(pid)) !== start;
+  };
+  for (const pid of processesOwnedBy(orphan)) if (signal(pid)) killed.push(pid);
+  return killed;
+}
+
+/** Pids of live processes whose owner tag satisfies `match` (read from /proc/<pid>/environ). */
+export function processesOwnedBy(match: (tag: string) => boolean): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
+    } catch {
+      continue;
+    }
+    const found = environ.split('\0').find((kv) => kv.startsWith(`${OWNER_ENV}=`));
+    if (found && match(found.slice(OWNER_ENV.length + 1)) && !isZombie(Number(entry))) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+function signal(pid: number): boolean {
+  try {
+    process.kill(pid, 'SIGKILL');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The kernel's start time of `pid` (clock ticks since boot), '' when there is no such process. */
+export function startTimeOf(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** True when `pid` exists and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z';
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { InvalidConfiguration } from '../errors';
+
+/** One requirement of the registry. */
+export interface Requirement {
+  id: string;
+  title: string;
+  level: 'MUST' | 'SHOULD';
+  source: string;
+  parent?: string;
+  text: string;
+  upstream_text?: string;
+}
+
+/** Requirement IDs as tags: `ORCH-3051`, `OC-POOL-3011`, `CHAOS-001`. */
+export const REQUIREMENT_ID = /^[A-Z]+(-[A-Z]+)*-\d{3,5}$/;
+
+/** Reads and validates `features/requirements.yaml`; every error names the file, the entry and the field. */
+export function loadRequirements(file: string): Requirement[] {
+  let doc: unknown;
+  try {
+    doc = parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InvalidConfiguration(`Requirements registry ${file}: cannot be read as YAML: ${(err as Error).message}`);
+  }
+  const list = (doc as { requirements?: unknown })?.requirements;
+  if (!Array.isArray(list) || list.length === 0) throw new InvalidConfiguration(`Requirements registry ${file}: field \`requirements\` must be a non-empty list`);
+  const seen = new Set<string>();
+  const out = list.map((entry, i): Requirement => {
+    const at = `requirements[${i}]`;
+    const e = entry as Record<string, unknown>;
+    const fail = (field: string, rule: string): never => {
+      throw new InvalidConfiguration(`Requirements registry ${file}: field \`${at}.${field}\`${typeof e?.id === 'string' ? ` (${e.id})` : ''} ${rule}, got \`${JSON.stringify(e?.[field])}\``);
+    };
+    if (typeof e !== 'object' || e === null) throw new InvalidConfiguration(`Requirements registry ${file}: \`${at}\` must be a mapping`);
+    if (typeof e.id !== 'string' || !REQUIREMENT_ID.test(e.id)) fail('id', `must match ${REQUIREMENT_ID}`);
+    if (seen.has(e.id as string)) fail('id', 'must be unique');
+    seen.add(e.id as string);
+    for (const field of ['title', 'source', 'text']) if (typeof e[field] !== 'string' || !e[field]) fail(field, 'must be a non-empty string');
+    if (e.level !== 'MUST' && e.level !== 'SHOULD') fail('level', 'must be MUST or SHOULD');
+    return e as unknown as Requirement;
+  });
+  for (const [i, r] of out.entries()) {
+    if (r.parent !== undefined && !seen.has(r.parent)) {
+      throw new InvalidConfiguration(`Requirements registry ${file}: field \`requirements[${i}].parent\` (${r.id}) names an unknown requirement, got \`${r.parent}\``);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
+import { IdGenerator } from '@cucumber/messages';
+import { isFaultKind } from '../faults/registry';
+import { REQUIREMENT_ID, Requirement } from './requirements';
+
+/** A scenario (pickle) with its inherited tags and where it is written. */
+export interface ScenarioTags {
+  name: string;
+  where: string;
+  tags: string[];
+}
+
+/** Tags that are neither requirement IDs nor faults but mean something to the suite. */
+export const MARKER_TAGS = new Set(['@privileged', '@serial', '@smoke', '@slow']);
+
+export interface LintResult {
+  errors: string[];
+  uncovered: string[];
+  scenarios: number;
+}
+
+/** Every scenario of the `.feature` files under `dir`, with the tags it inherits (Feature → Rule → Scenario → Examples). */
+export function readScenarios(dir: string): ScenarioTags[] {
+  const out: ScenarioTags[] = [];
+  for (const file of featureFiles(dir)) {
+    const uri = path.relative(process.cwd(), file);
+    const newId = IdGenerator.incrementing();
+    const parser = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher());
+    const gherkinDocument = parser.parse(readFileSync(file, 'utf8'));
+    const lines = new Map<string, number>();
+    const index = (children: readonly { scenario?: { id: string; location: { line: number } }; rule?: { children: readonly unknown[] } }[]): void => {
+      for (const c of children) {
+        if (c.scenario) lines.set(c.scenario.id, c.scenario.location.line);
+        if (c.rule) index(c.rule.children as typeof children);
+      }
+    };
+    index(gherkinDocument.feature?.children ?? []);
+    for (const pickle of compile(gherkinDocument, uri, newId)) {
+      out.push({ name: pickle.name, where: `${uri}:${lines.get(pickle.astNodeIds[0]) ?? '?'}`, tags: pickle.tags.map((t) => t.name) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks every scenario's tags: each needs at least one requirement ID from the registry and exactly one known
+ * `@fault:<kind>`; any other tag must be a known marker. Also lists registry IDs no scenario covers.
+ */
+export function lintTags(scenarios: ScenarioTags[], requirements: Requirement[]): LintResult {
+  const known = new Set(requirements.map((r) => r.id));
+  const covered = new Set<string>();
+  const errors: string[] = [];
+  for (const s of scenarios) {
+    const problems = tagProblems(s.tags, known);
+    for (const t of s.tags) if (known.has(t.slice(1))) covered.add(t.slice(1));
+    errors.push(...problems.map((p) => `${s.where} (${s.name}): ${p}`));
+  }
+  return { errors, uncovered: requirements.map((r) => r.id).filter((id) => !covered.has(id)), scenarios: scenarios.length };
+}
+
+/** The problems with one scenario's tags, as sentences; empty when the tags are fine. */
+export function tagProblems(tags: string[], known: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  const ids = tags.filter((t) => REQUIREMENT_ID.test(t.slice(1)));
+  const faults = tags.filter((t) => t.startsWith('@fault:'));
+  for (const t of ids) if (!known.has(t.slice(1))) problems.push(`tag ${t} is not a requirement in features/requirements.yaml`);
+  if (ids.length === 0) problems.push('a scenario must carry at least one requirement tag (e.g. @ORCH-3051)');
+  for (const t of faults) if (!isFaultKind(t.slice('@fault:'.length))) problems.push(`tag ${t} names an unknown fault kind (see support/faults/registry.ts)`);
+  if (faults.length !== 1) problems.push(`a scenario must carry exactly one @fault:<kind> tag, found ${faults.length}`);
+  for (const t of tags) {
+    if (!REQUIREMENT_ID.test(t.slice(1)) && !t.startsWith('@fault:') && !MARKER_TAGS.has(t)) {
+      problems.push(`tag ${t} is unknown (requirement IDs, @fault:<kind> and ${[...MARKER_TAGS].join(' ')} are allowed)`);
+    }
+  }
+  return problems;
+}
+
+function featureFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) return featureFiles(full);
+      return name.endsWith('.feature') ? [full] : [];
+    })
+    .sort();
+}

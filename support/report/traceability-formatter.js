@@ -1,0 +1,34 @@
+// A Cucumber formatter that writes reports/traceability.html (its output) and traceability.json beside it.
+// Plain JavaScript because Cucumber loads formatters before it applies `requireModule`; it registers ts-node itself.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { Formatter } = require('@cucumber/cucumber');
+
+require('ts-node').register({ transpileOnly: true, project: path.join(__dirname, '..', '..', 'tsconfig.json') });
+const { buildTraceability, renderTraceabilityHtml } = require('./traceability.ts');
+const { loadRequirements } = require('./requirements.ts');
+
+class TraceabilityFormatter extends Formatter {
+  static documentation = 'Requirement × scenario × status × evidence, as HTML (the output) and JSON (beside it)';
+
+  constructor(options) {
+    super(options);
+    const envelopes = [];
+    options.eventBroadcaster.on('envelope', (envelope) => {
+      envelopes.push(envelope);
+      if (envelope.testRunFinished) this.write(envelopes, options);
+    });
+  }
+
+  write(envelopes, options) {
+    const requirements = loadRequirements(path.join(options.cwd, 'features', 'requirements.yaml'));
+    const report = buildTraceability(envelopes, requirements);
+    const htmlPath = options.stream && options.stream.path ? String(options.stream.path) : path.join(options.cwd, 'reports', 'traceability.html');
+    fs.mkdirSync(path.dirname(htmlPath), { recursive: true });
+    fs.writeFileSync(htmlPath.replace(/\.html$/, '') + '.json', JSON.stringify(report, null, 2));
+    this.log(renderTraceabilityHtml(report));
+  }
+}
+
+module.exports = TraceabilityFormatter;

@@ -1,0 +1,206 @@
+import type { Envelope } from '@cucumber/messages';
+import { isFaultKind } from '../faults/registry';
+import { REQUIREMENT_ID, Requirement } from './requirements';
+
+/** Statuses from worst to best, for worst-of roll-ups. */
+const ORDER = ['FAILED', 'AMBIGUOUS', 'UNDEFINED', 'PENDING', 'UNKNOWN', 'SKIPPED', 'PASSED', 'NOT RUN'] as const;
+type Status = (typeof ORDER)[number];
+
+/** What one scenario proved in this run. */
+export interface ScenarioResult {
+  name: string;
+  where: string;
+  tags: string[];
+  status: Status;
+  attempts: number;
+  flaky: boolean;
+  durationMs: number;
+  faults: { kind: string; description: string; verdict?: string }[];
+  measures: Record<string, number>;
+  message?: string;
+}
+
+export interface RequirementRow extends Requirement {
+  status: Status;
+  scenarios: ScenarioResult[];
+}
+
+export interface TraceabilityReport {
+  generatedAt: string;
+  run: { success: boolean; scenarios: number; passed: number; failed: number; skipped: number; durationMs: number };
+  requirements: RequirementRow[];
+  uncovered: string[];
+  orphanTags: { tag: string; scenarios: string[] }[];
+}
+
+interface PickleInfo {
+  name: string;
+  uri: string;
+  line: number;
+  tags: string[];
+}
+
+/**
+ * Builds the requirement × scenario × status × evidence table from a run's Cucumber messages. Evidence comes from the
+ * `evidence.json` attachment each scenario's After hook writes (faults, verdicts, time-to-detect, time-to-recover).
+ */
+export function buildTraceability(envelopes: Envelope[], requirements: Requirement[]): TraceabilityReport {
+  const scenarioLines = new Map<string, number>();
+  const pickles = new Map<string, PickleInfo>();
+  const testCaseToPickle = new Map<string, string>();
+  const started = new Map<string, { testCaseId: string; attempt: number; at: number }>();
+  const results = new Map<string, ScenarioResult>();
+  let runStart = 0;
+  let runEnd = 0;
+  let success = false;
+
+  for (const e of envelopes) {
+    if (e.gherkinDocument) {
+      const visit = (children: readonly { scenario?: { id: string; location: { line: number } }; rule?: { children: readonly unknown[] } }[]): void => {
+        for (const c of children) {
+          if (c.scenario) scenarioLines.set(c.scenario.id, c.scenario.location.line);
+          if (c.rule) visit(c.rule.children as typeof children);
+        }
+      };
+      visit(e.gherkinDocument.feature?.children ?? []);
+    }
+    if (e.pickle) {
+      const p = e.pickle;
+      pickles.set(p.id, { name: p.name, uri: p.uri, line: scenarioLines.get(p.astNodeIds[0]) ?? 0, tags: p.tags.map((t) => t.name) });
+    }
+    if (e.testCase) testCaseToPickle.set(e.testCase.id, e.testCase.pickleId);
+    if (e.testRunStarted) runStart = toMs(e.testRunStarted.timestamp);
+    if (e.testCaseStarted) {
+      const s = e.testCaseStarted;
+      started.set(s.id, { testCaseId: s.testCaseId, attempt: s.attempt, at: toMs(s.timestamp) });
+      const pickle = pickles.get(testCaseToPickle.get(s.testCaseId) ?? '');
+      if (pickle) {
+        const prev = results.get(testCaseToPickle.get(s.testCaseId)!);
+        results.set(testCaseToPickle.get(s.testCaseId)!, {
+          name: pickle.name, where: `${pickle.uri}:${pickle.line}`, tags: pickle.tags, status: 'PASSED', attempts: s.attempt + 1,
+          flaky: prev?.flaky ?? false, durationMs: 0, faults: [], measures: {},
+        });
+      }
+    }
+    if (e.testStepFinished) {
+      const r = resultOf(e.testStepFinished.testCaseStartedId);
+      const status = e.testStepFinished.testStepResult.status as Status;
+      if (r && rank(status) < rank(r.status)) {
+        r.status = status;
+        r.message = e.testStepFinished.testStepResult.message?.split('\n')[0];
+      }
+    }
+    if (e.attachment?.fileName === 'evidence.json' && e.attachment.testCaseStartedId) {
+      const r = resultOf(e.attachment.testCaseStartedId);
+      if (r) {
+        try {
+          const evidence = JSON.parse(e.attachment.body) as { faults?: ScenarioResult['faults']; measures?: Record<string, number> };
+          r.faults = evidence.faults ?? [];
+          r.measures = evidence.measures ?? {};
+        } catch {
+          /* unreadable evidence stays empty */
+        }
+      }
+    }
+    if (e.testCaseFinished) {
+      const s = started.get(e.testCaseFinished.testCaseStartedId);
+      const r = resultOf(e.testCaseFinished.testCaseStartedId);
+      if (s && r) {
+        r.durationMs = toMs(e.testCaseFinished.timestamp) - s.at;
+        if (e.testCaseFinished.willBeRetried) r.flaky = true;
+      }
+    }
+    if (e.testRunFinished) {
+      runEnd = toMs(e.testRunFinished.timestamp);
+      success = e.testRunFinished.success;
+    }
+  }
+
+  function resultOf(testCaseStartedId: string): ScenarioResult | undefined {
+    const s = started.get(testCaseStartedId);
+    return s && results.get(testCaseToPickle.get(s.testCaseId) ?? '');
+  }
+
+  const all: ScenarioResult[] = [...pickles.entries()].map(([id, p]) =>
+    results.get(id) ?? { name: p.name, where: `${p.uri}:${p.line}`, tags: p.tags, status: 'NOT RUN', attempts: 0, flaky: false, durationMs: 0, faults: [], measures: {} },
+  );
+  for (const r of all) if (r.flaky && r.status !== 'PASSED') r.flaky = false;
+  const known = new Set(requirements.map((r) => r.id));
+  const rows = requirements.map((req): RequirementRow => {
+    const scenarios = all.filter((s) => s.tags.includes(`@${req.id}`));
+    const status = scenarios.length === 0 ? 'NOT RUN' : scenarios.reduce<Status>((w, s) => (rank(s.status) < rank(w) ? s.status : w), 'PASSED');
+    return { ...req, status, scenarios };
+  });
+  const orphans = new Map<string, string[]>();
+  for (const s of all) {
+    for (const t of s.tags) {
+      const id = t.slice(1);
+      const isOrphanId = REQUIREMENT_ID.test(id) && !known.has(id);
+      const isOrphanFault = t.startsWith('@fault:') && !isFaultKind(t.slice(7));
+      if (isOrphanId || isOrphanFault) orphans.set(t, [...(orphans.get(t) ?? []), s.where]);
+    }
+  }
+  return {
+    generatedAt: new Date().toISOString(),
+    run: {
+      success,
+      scenarios: all.length,
+      passed: all.filter((s) => s.status === 'PASSED').length,
+      failed: all.filter((s) => rank(s.status) < rank('SKIPPED')).length,
+      skipped: all.filter((s) => s.status === 'SKIPPED' || s.status === 'NOT RUN').length,
+      durationMs: runEnd - runStart,
+    },
+    requirements: rows,
+    uncovered: rows.filter((r) => r.scenarios.length === 0).map((r) => r.id),
+    orphanTags: [...orphans.entries()].map(([tag, scenarios]) => ({ tag, scenarios })),
+  };
+}
+
+function rank(s: Status): number {
+  return ORDER.indexOf(s);
+}
+
+function toMs(t: { seconds: number; nanos: number }): number {
+  return t.seconds * 1000 + Math.round(t.nanos / 1e6);
+}
+
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Renders the report as one self-contained HTML page, with deep links into `cucumber.html?query=@ID`. */
+export function renderTraceabilityHtml(report: TraceabilityReport, cucumberHtml = 'cucumber.html'): string {
+  const badge = (s: Status): string => `<span class="st st-${s.replace(' ', '-').toLowerCase()}">${s}</span>`;
+  const link = (query: string, text: string): string => `<a href="${cucumberHtml}?query=${encodeURIComponent(query)}">${esc(text)}</a>`;
+  const rows = report.requirements
+    .map((r) => {
+      const scenarios = r.scenarios.length
+        ? `<ul>${r.scenarios
+            .map((s) => {
+              const faults = s.faults.map((f) => `${esc(f.kind)}: ${esc(f.description)} → <b>${esc(f.verdict ?? 'not verified')}</b>`).join('<br>');
+              const measures = Object.entries(s.measures).map(([k, v]) => `${esc(k)} = ${v} ms`).join(', ');
+              return `<li>${badge(s.status)} ${link(s.name, s.name)} <small>${esc(s.where)} · ${s.durationMs} ms${s.attempts > 1 ? ` · ${s.attempts} attempts` : ''}${s.flaky ? ' · <b>flaky</b>' : ''}</small>${faults ? `<div class="ev">${faults}</div>` : ''}${measures ? `<div class="ev">${measures}</div>` : ''}${s.message ? `<div class="err">${esc(s.message)}</div>` : ''}</li>`;
+            })
+            .join('')}</ul>`
+        : '<i>no scenario</i>';
+      return `<tr id="${esc(r.id)}"><td>${link(`@${r.id}`, r.id)}<br><small>${esc(r.level)}${r.parent ? ` · under ${esc(r.parent)}` : ''}</small></td><td><b>${esc(r.title)}</b><br><small>${esc(r.text)}</small><br><small class="src">${esc(r.source)}</small></td><td>${badge(r.status)}</td><td>${scenarios}</td></tr>`;
+    })
+    .join('\n');
+  const covered = report.requirements.length - report.uncovered.length;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>llama-orch chaos — requirement traceability</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;width:100%}
+td,th{border:1px solid #ddd;padding:6px;vertical-align:top;text-align:left}th{background:#f4f4f4}
+ul{margin:0;padding-left:1.2em}small{color:#666}.ev{font-size:12px;color:#334}.err{font-size:12px;color:#a00}
+.st{display:inline-block;padding:0 6px;border-radius:3px;font-size:11px;font-weight:bold;color:#fff;background:#888}
+.st-passed{background:#2a7}.st-failed,.st-ambiguous,.st-undefined{background:#c33}.st-skipped,.st-pending{background:#d90}.st-not-run{background:#999}
+</style></head><body>
+<h1>Requirement traceability</h1>
+<p>Run ${report.run.success ? 'passed' : 'failed'}: ${report.run.scenarios} scenarios, ${report.run.passed} passed, ${report.run.failed} failed, ${report.run.skipped} skipped or not run, ${report.run.durationMs} ms. Generated ${esc(report.generatedAt)}.</p>
+<p>${covered} of ${report.requirements.length} requirements covered by at least one scenario.${report.uncovered.length ? ` Uncovered: ${report.uncovered.map((id) => `<a href="#${id}">${id}</a>`).join(', ')}.` : ''}</p>
+${report.orphanTags.length ? `<p class="err">Tags not in the registry: ${report.orphanTags.map((o) => `${esc(o.tag)} (${o.scenarios.map(esc).join(', ')})`).join('; ')}</p>` : ''}
+<table><thead><tr><th>ID</th><th>Requirement</th><th>Status</th><th>Scenarios, fault evidence, recovery figures</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></body></html>
+`;
+}

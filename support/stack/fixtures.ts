@@ -1,0 +1,20 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+
+/**
+ * Writes a model file of `sizeBytes` deterministic bytes (engines read it whole into memory, so its size is what a
+ * memory limit sees). Returns its sha256.
+ */
+export function writeModelFile(path: string, sizeBytes: number): string {
+  const block = createHash('sha512').update('llama-orch-chaos model').digest();
+  const buffer = Buffer.alloc(sizeBytes);
+  for (let offset = 0; offset < sizeBytes; offset += block.length) block.copy(buffer, offset);
+  writeFileSync(path, buffer);
+  return createHash('sha256').update(buffer).digest('hex');
+}
+
+/** Writes the GPU inventory the stack's device probe reads on machines without `nvidia-smi`. */
+export function writeGpuInventory(path: string, devices: number): void {
+  const list = Array.from({ length: devices }, (_, index) => ({ index, name: `Mock GPU ${index}`, memoryBytes: 24 * 1024 ** 3 }));
+  writeFileSync(path, JSON.stringify({ devices: list }, null, 2));
+}

@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { InvalidConfiguration } from '../errors';
+
+/** One daemon of the target: how to start it and how to tell it is ready. */
+export interface ComponentProfile {
+  command: string[];
+  env: Record<string, string>;
+  /** URL that answers 200 once the component can serve. */
+  ready: string;
+  /** URL that answers non-200 once the component is draining (optional). */
+  draining?: string;
+  stopGraceMs: number;
+}
+
+/**
+ * A target profile: everything the suite needs to start, reach and fault a target, as data. Strings may hold
+ * placeholders, filled per scenario: `${port:NAME}` (a free loopback port), `${proxy:NAME}` (the listen address of the
+ * Toxiproxy proxy NAME), `${dir}` (the scenario's folder), `${root}` (the repository), `${file:NAME}` (a generated
+ * file from `files`), `${model}`, `${gpu-inventory}`, `${pool.id}`, `${pool.slots}`, `${replica}` (in `replica` and
+ * proxy names), `${replicas}` (the rendered replica list) and `${tune:NAME|default}` (a scenario's tuning).
+ */
+export interface TargetProfile {
+  file: string;
+  name: string;
+  description: string;
+  pool: { id: string; slots: number; modelSizeBytes: number; gpuDevices: number };
+  startupTimeoutMs: number;
+  env: Record<string, string>;
+  components: Record<string, ComponentProfile>;
+  startOrder: string[];
+  api: { orchestrator: string; poolManager: string };
+  proxies: Record<string, string>;
+  replica: Record<string, unknown>;
+  files: Record<string, unknown>;
+  logDirs: string[];
+}
+
+/** Reads and validates a target profile; every error names the file and the field. */
+export function loadProfile(file: string): TargetProfile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InvalidConfiguration(`Target profile ${file}: cannot be read as JSON: ${(err as Error).message}`);
+  }
+  const v = new Validator(file);
+  const root = v.object(raw, '(root)');
+  const pool = v.object(root.pool, 'pool');
+  const components = v.object(root.components, 'components');
+  const profile: TargetProfile = {
+    file,
+    name: v.string(root.name, 'name'),
+    description: typeof root.description === 'string' ? root.description : '',
+    pool: {
+      id: v.string(pool.id, 'pool.id'),
+      slots: v.positiveInt(pool.slots, 'pool.slots'),
+      modelSizeBytes: v.positiveInt(pool.modelSizeBytes, 'pool.modelSizeBytes'),
+      gpuDevices: v.nonNegativeInt(pool.gpuDevices, 'pool.gpuDevices'),
+    },
+    startupTimeoutMs: v.positiveInt(root.startupTimeoutMs ?? 15000, 'startupTimeoutMs'),
+    env: v.stringMap(root.env ?? {}, 'env'),
+    components: {},
+    startOrder: v.stringArray(root.startOrder, 'startOrder'),
+    api: {
+      orchestrator: v.string(v.object(root.api, 'api').orchestrator, 'api.orchestrator'),
+      poolManager: v.string(v.object(root.api, 'api').poolManager, 'api.poolManager'),
+    },
+    proxies: v.stringMap(root.proxies ?? {}, 'proxies'),
+    replica: v.object(root.replica, 'replica'),
+    files: v.object(root.files ?? {}, 'files'),
+    logDirs: v.stringArray(root.logDirs ?? [], 'logDirs'),
+  };
+  for (const [name, c] of Object.entries(components)) {
+    const at = `components.${name}`;
+    const comp = v.object(c, at);
+    const command = v.stringArray(comp.command, `${at}.command`);
+    if (command.length === 0) v.fail(`${at}.command`, 'must be a non-empty array of strings', comp.command);
+    profile.components[name] = {
+      command,
+      env: v.stringMap(comp.env ?? {}, `${at}.env`),
+      ready: v.string(comp.ready, `${at}.ready`),
+      draining: comp.draining === undefined ? undefined : v.string(comp.draining, `${at}.draining`),
+      stopGraceMs: v.positiveInt(comp.stopGraceMs ?? 3000, `${at}.stopGraceMs`),
+    };
+  }
+  for (const [i, name] of profile.startOrder.entries()) {
+    if (!profile.components[name]) v.fail(`startOrder[${i}]`, `must name a component (one of: ${Object.keys(profile.components).join(', ')})`, name);
+  }
+  for (const role of ['orchestrator', 'pool-manager']) {
+    if (!profile.components[role]) v.fail(`components.${role}`, 'is required', undefined);
+  }
+  checkPlaceholders(root, '', v);
+  return profile;
+}
+
+const KNOWN = /^(port:[\w.${}-]+|proxy:[\w.${}-]+|file:[\w-]+|tune:[\w-]+\|[^}]*|dir|root|model|gpu-inventory|pool\.id|pool\.slots|replica|replicas)$/;
+
+/** Fails on a placeholder the renderer does not know, naming the field where it sits. */
+function checkPlaceholders(value: unknown, at: string, v: Validator): void {
+  if (typeof value === 'string') {
+    const flat = value.replace(/\$\{replica\}/g, 'r');
+    for (const m of flat.matchAll(/\$\{([^}]*)\}/g)) {
+      if (!KNOWN.test(m[1])) v.fail(at || '(root)', `uses an unknown placeholder \${${m[1]}}`, value);
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((x, i) => checkPlaceholders(x, `${at}[${i}]`, v));
+  } else if (value && typeof value === 'object') {
+    for (const [k, x] of Object.entries(value)) checkPlaceholders(x, at ? `${at}.${k}` : k, v);
+  }
+}
+
+class Validator {
+  constructor(private readonly file: string) {}
+
+  fail(field: string, rule: string, got: unknown): never {
+    throw new InvalidConfiguration(`Target profile ${this.file}: field \`${field}\` ${rule}, got \`${JSON.stringify(got)}\``);
+  }
+
+  object(x: unknown, field: string): Record<string, unknown> {
+    if (typeof x !== 'object' || x === null || Array.isArray(x)) this.fail(field, 'must be an object', x);
+    return x as Record<string, unknown>;
+  }
+
+  string(x: unknown, field: string): string {
+    if (typeof x !== 'string' || x === '') this.fail(field, 'must be a non-empty string', x);
+    return x as string;
+  }
+
+  positiveInt(x: unknown, field: string): number {
+    if (!Number.isInteger(x) || (x as number) <= 0) this.fail(field, 'must be a positive integer', x);
+    return x as number;
+  }
+
+  nonNegativeInt(x: unknown, field: string): number {
+    if (!Number.isInteger(x) || (x as number) < 0) this.fail(field, 'must be a non-negative integer', x);
+    return x as number;
+  }
+
+  stringArray(x: unknown, field: string): string[] {
+    if (!Array.isArray(x) || x.some((s) => typeof s !== 'string')) this.fail(field, 'must be an array of strings', x);
+    return x as string[];
+  }
+
+  stringMap(x: unknown, field: string): Record<string, string> {
+    const o = this.object(x, field);
+    for (const [k, s] of Object.entries(o)) if (typeof s !== 'string') this.fail(`${field}.${k}`, 'must be a string', s);
+    return o as Record<string, string>;
+  }
+}

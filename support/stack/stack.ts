@@ -1,0 +1,255 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Proxy } from 'toxiproxy-node-client';
+import { InvalidConfiguration, SuiteError } from '../errors';
+import { ProcessSpec } from '../processes/process-spec';
+import type { ExitedProcess, RunningProcess } from '../processes/running-process';
+import { Wait } from '../processes/wait/wait';
+import { writeGpuInventory, writeModelFile } from './fixtures';
+import { freePort } from './ports';
+import type { TargetProfile } from './profile';
+import { render, renderEnv } from './template';
+import type { ToxiproxyService } from './toxiproxy';
+
+/** What a scenario asks of the stack it starts. */
+export interface StackRequest {
+  replicas: number;
+  /** Slots per replica; the profile's default when absent. */
+  slots?: number;
+  /** Values for `${tune:NAME|default}` placeholders. */
+  tunes?: Record<string, string>;
+  /** The scenario's own folder: data, logs, generated files. */
+  dir: string;
+  /** Prefix of this scenario's proxy names on the Toxiproxy server. */
+  proxyPrefix: string;
+}
+
+/** A process the faults can signal: a component by role, or the engine of one replica (found through the pool manager). */
+export interface ProcessTarget {
+  readonly description: string;
+  pid(): Promise<number>;
+}
+
+/** A network path through a Toxiproxy proxy, named by the role of what sits behind it. */
+export interface LinkTarget {
+  readonly description: string;
+  readonly proxy: Proxy;
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * The running target of one scenario, built from a target profile: its components (started in the profile's order),
+ * its proxies, and typed ways to reach them. Only the profile knows commands, ports and URLs.
+ */
+export class StartedStack {
+  private readonly running = new Map<string, RunningProcess>();
+  private readonly exits: ExitedProcess[] = [];
+
+  private constructor(
+    readonly profile: TargetProfile,
+    readonly request: StackRequest,
+    readonly replicaIds: string[],
+    readonly orchestratorUrl: string,
+    readonly poolManagerUrl: string,
+    private readonly specs: Map<string, () => ProcessSpec>,
+    private readonly proxies: Map<string, Proxy>,
+    private readonly drainingUrls: Map<string, string>,
+  ) {}
+
+  /** Allocates ports, creates proxies, writes generated files, starts every component and waits for each to be ready. */
+  static async start(profile: TargetProfile, request: StackRequest, toxiproxy: ToxiproxyService): Promise<StartedStack> {
+    mkdirSync(request.dir, { recursive: true });
+    const replicaIds = Array.from({ length: request.replicas }, (_, i) => `r${i + 1}`);
+    const slots = request.slots ?? profile.pool.slots;
+    const modelPath = path.join(request.dir, 'model.gguf');
+    writeModelFile(modelPath, profile.pool.modelSizeBytes);
+    const gpuInventory = path.join(request.dir, 'gpu-inventory.json');
+    writeGpuInventory(gpuInventory, profile.pool.gpuDevices);
+
+    const ports = new Map<string, number>();
+    const proxyAddr = new Map<string, string>();
+    const files = new Map<string, string>();
+    const resolve = (name: string): unknown => {
+      const [kind, arg] = splitOnce(name, ':');
+      switch (kind) {
+        case 'port': return need(ports.get(arg), name);
+        case 'proxy': return need(proxyAddr.get(arg), name);
+        case 'file': return need(files.get(arg), name);
+        case 'tune': {
+          const [tune, fallback] = splitOnce(arg, '|');
+          return request.tunes?.[tune] ?? fallback;
+        }
+        case 'dir': return request.dir;
+        case 'root': return ROOT;
+        case 'model': return modelPath;
+        case 'gpu-inventory': return gpuInventory;
+        case 'pool.id': return profile.pool.id;
+        case 'pool.slots': return slots;
+        case 'replicas': return replicaIds.map((r) => render(profile.replica, resolve, r));
+        default: throw new InvalidConfiguration(`Target profile ${profile.file}: unknown placeholder \${${name}}`);
+      }
+    };
+    // Every ${port:NAME} anywhere in the profile, per replica where it mentions one, gets a free port up front.
+    for (const name of portNames(profile, replicaIds)) ports.set(name, await freePort());
+
+    const proxies = new Map<string, Proxy>();
+    for (const [nameTemplate, upstreamTemplate] of Object.entries(profile.proxies)) {
+      const expansions = nameTemplate.includes('${replica}') ? replicaIds : [undefined];
+      for (const replica of expansions) {
+        const name = replica ? nameTemplate.replace(/\$\{replica\}/g, replica) : nameTemplate;
+        const proxy = await toxiproxy.createProxy(`${request.proxyPrefix}${name}`, String(render(upstreamTemplate, resolve, replica)));
+        proxies.set(name, proxy);
+        proxyAddr.set(name, proxy.listen);
+      }
+    }
+    for (const [name, content] of Object.entries(profile.files)) {
+      const file = path.join(request.dir, `${name}.json`);
+      files.set(name, file);
+      writeFileSync(file, JSON.stringify(render(content, resolve), null, 2));
+    }
+
+    const baseEnv = renderEnv(profile.env, resolve);
+    const specs = new Map<string, () => ProcessSpec>();
+    const drainingUrls = new Map<string, string>();
+    for (const [name, component] of Object.entries(profile.components)) {
+      const env = { ...baseEnv, ...renderEnv(component.env, resolve) };
+      const ready = String(render(component.ready, resolve));
+      if (component.draining) drainingUrls.set(name, String(render(component.draining, resolve)));
+      specs.set(name, () =>
+        new ProcessSpec(name, component.command)
+          .withCwd(ROOT)
+          .withEnv(env)
+          .withLogFile(path.join(request.dir, `${name}.log`))
+          .withWaitStrategy(Wait.forHttp(ready).forStatus(200))
+          .withStartupTimeout(profile.startupTimeoutMs),
+      );
+    }
+    const stack = new StartedStack(
+      profile, request, replicaIds,
+      String(render(profile.api.orchestrator, resolve)),
+      String(render(profile.api.poolManager, resolve)),
+      specs, proxies, drainingUrls,
+    );
+    for (const name of profile.startOrder) await stack.startComponent(name);
+    return stack;
+  }
+
+  /** Starts (or starts again, with the same ports and data) one component and waits until it is ready. */
+  async startComponent(name: string): Promise<RunningProcess> {
+    const spec = this.specs.get(name);
+    if (!spec) throw new SuiteError(`No component "${name}" in target profile ${this.profile.file} (has: ${[...this.specs.keys()].join(', ')})`);
+    const current = this.running.get(name);
+    if (current?.isRunning) throw new SuiteError(`${name} is already running (pid ${current.pid})`);
+    const proc = await spec().start();
+    this.running.set(name, proc);
+    void proc.exited.then((e) => this.exits.push(e));
+    return proc;
+  }
+
+  component(name: string): RunningProcess {
+    const proc = this.running.get(name);
+    if (!proc) throw new SuiteError(`${name} was never started in this scenario`);
+    return proc;
+  }
+
+  /** The URL that answers non-200 while a component drains, if the profile names one. */
+  drainingUrl(name: string): string | undefined {
+    return this.drainingUrls.get(name);
+  }
+
+  processTarget(role: 'orchestrator' | 'pool-manager'): ProcessTarget {
+    return { description: `the ${role}`, pid: async () => this.component(role).pid };
+  }
+
+  /** The engine process of one replica, as the pool manager reports it right now. */
+  engineTarget(replicaId: string): ProcessTarget {
+    this.assertReplica(replicaId);
+    return {
+      description: `the engine of replica ${replicaId}`,
+      pid: async () => {
+        const res = await fetch(`${this.poolManagerUrl}/pools/${this.profile.pool.id}/status`, { signal: AbortSignal.timeout(2000) });
+        const pool = (await res.json()) as { replicas: { replica_id: string; pid?: number; state: string }[] };
+        const replica = pool.replicas.find((r) => r.replica_id === replicaId);
+        if (!replica?.pid) throw new SuiteError(`The pool manager reports no running engine for replica ${replicaId} (state: ${replica?.state ?? 'unknown'})`);
+        return replica.pid;
+      },
+    };
+  }
+
+  /** The network path from the orchestrator to one replica's engine. */
+  engineLink(replicaId: string): LinkTarget {
+    this.assertReplica(replicaId);
+    return this.link(`engine-${replicaId}`, `the link from the orchestrator to replica ${replicaId}`);
+  }
+
+  poolManagerLink(): LinkTarget {
+    return this.link('pool-manager', 'the link from the orchestrator to the pool manager');
+  }
+
+  private link(name: string, description: string): LinkTarget {
+    const proxy = this.proxies.get(name);
+    if (!proxy) throw new SuiteError(`Target profile ${this.profile.file} puts no proxy named "${name}" in front of ${description}`);
+    return { description, proxy };
+  }
+
+  private assertReplica(replicaId: string): void {
+    if (!this.replicaIds.includes(replicaId)) throw new SuiteError(`No replica ${replicaId} in this pool (has: ${this.replicaIds.join(', ')})`);
+  }
+
+  /** Each component's log and every log under the profile's `logDirs`, for the report. */
+  logs(): { name: string; text: string }[] {
+    const out: { name: string; text: string }[] = [];
+    for (const name of this.specs.keys()) out.push({ name: `${name}.log`, text: readIfAny(path.join(this.request.dir, `${name}.log`)) });
+    for (const dirTemplate of this.profile.logDirs) {
+      const dir = dirTemplate.replace('${dir}', this.request.dir);
+      let entries: string[] = [];
+      try {
+        entries = readdirSync(dir).filter((f) => f.endsWith('.log'));
+      } catch {
+        /* not created */
+      }
+      for (const f of entries) out.push({ name: f, text: readIfAny(path.join(dir, f)) });
+    }
+    return out;
+  }
+
+  /** Stops every component (reverse start order, graceful then forced) and removes the proxies. Idempotent. */
+  async stop(): Promise<void> {
+    for (const name of [...this.profile.startOrder].reverse()) {
+      const proc = this.running.get(name);
+      if (proc) await proc.stop(this.profile.components[name].stopGraceMs);
+    }
+    await Promise.all([...this.proxies.values()].map((p) => p.remove().catch(() => undefined)));
+    this.proxies.clear();
+  }
+}
+
+/** Every `${port:NAME}` in the profile; a name mentioning `${replica}` stands for one port per replica. */
+function portNames(profile: TargetProfile, replicaIds: string[]): Set<string> {
+  const names = new Set<string>();
+  for (const m of JSON.stringify(profile).matchAll(/\$\{port:((?:\$\{replica\}|[^{}])+)\}/g)) {
+    const raw = m[1];
+    if (raw.includes('${replica}')) replicaIds.forEach((r) => names.add(raw.replace(/\$\{replica\}/g, r)));
+    else names.add(raw);
+  }
+  return names;
+}
+
+function splitOnce(s: string, sep: string): [string, string] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
+}
+
+function need<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new InvalidConfiguration(`Placeholder \${${name}} has no value yet (a proxy or file used before it is created?)`);
+  return value;
+}
+
+function readIfAny(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}

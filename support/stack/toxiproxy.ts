@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Proxy, Toxiproxy } from 'toxiproxy-node-client';
+import { MissingPrerequisite } from '../errors';
+import { ProcessSpec } from '../processes/process-spec';
+import type { RunningProcess } from '../processes/running-process';
+import { Wait } from '../processes/wait/wait';
+import { freePort } from './ports';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const install = require('../../scripts/install-toxiproxy.js') as { HINT: string; target: string };
+
+/**
+ * The real Shopify Toxiproxy server the network faults act through: the one `TOXIPROXY_URL` names, or one we start
+ * from `.tools/bin` (installed by `npm install`) or PATH, on a free loopback port, stopped after the run.
+ */
+export class ToxiproxyService {
+  private constructor(
+    readonly url: string,
+    readonly client: Toxiproxy,
+    private readonly process?: RunningProcess,
+  ) {}
+
+  static async start(logDir: string): Promise<ToxiproxyService> {
+    const given = process.env.TOXIPROXY_URL;
+    if (given) {
+      const client = new Toxiproxy(given);
+      try {
+        await client.getVersion();
+      } catch (err) {
+        throw new MissingPrerequisite(`TOXIPROXY_URL=${given} does not answer (${(err as Error).message}); ${install.HINT}`);
+      }
+      return new ToxiproxyService(given, client);
+    }
+    const binary = findServer();
+    if (!binary) throw new MissingPrerequisite(`Network faults need Toxiproxy: ${install.HINT}`);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const proc = await new ProcessSpec('toxiproxy-server', [binary, '-host', '127.0.0.1', '-port', String(port)])
+      .withEnv({ LOG_LEVEL: 'warn' })
+      .withLogFile(path.join(logDir, 'toxiproxy-server.log'))
+      .withWaitStrategy(Wait.forHttp(`${url}/version`).forStatus(200))
+      .withStartupTimeout(10_000)
+      .start();
+    return new ToxiproxyService(url, new Toxiproxy(url), proc);
+  }
+
+  /** Creates a proxy listening on a free loopback port in front of `upstream` (`host:port`). */
+  async createProxy(name: string, upstream: string): Promise<Proxy> {
+    return this.client.createProxy({ name, listen: '127.0.0.1:0', upstream, enabled: true });
+  }
+
+  /** Deletes every proxy whose name starts with `prefix` (a finished or killed run's leftovers on a shared server). */
+  async removeProxies(prefix: string): Promise<string[]> {
+    const all = await this.client.getAll();
+    const names = Object.keys(all).filter((n) => n.startsWith(prefix));
+    await Promise.all(names.map((n) => all[n].remove().catch(() => undefined)));
+    return names;
+  }
+
+  async stop(): Promise<void> {
+    await this.process?.stop(1000);
+  }
+}
+
+function findServer(): string | undefined {
+  if (existsSync(install.target)) return install.target;
+  const found = spawnSync('sh', ['-c', 'command -v toxiproxy-server'], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+}
