@@ -1,4 +1,5 @@
-import { createWriteStream, WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** Keeps a process's output: every line to a file, and the last `keep` lines in memory for error messages. */
 export class LogBuffer {
@@ -11,7 +12,10 @@ export class LogBuffer {
     readonly path: string | undefined,
     private readonly keep = 200,
   ) {
-    if (path) this.file = createWriteStream(path, { flags: 'a' });
+    if (path) {
+      mkdirSync(dirname(path), { recursive: true });
+      this.file = createWriteStream(path, { flags: 'a' });
+    }
   }
 
   append(chunk: Buffer | string): void {
