@@ -1,0 +1,164 @@
+/**
+ * Benchmarks the budgets of ARCHITECTURE.md, as medians of several runs, each beside a baseline measured in the same
+ * process (the cost of starting a bare Node process), so figures compare across machines:
+ *   - stack start-to-ready (orchestrator, pool manager, 3 engines, proxies);
+ *   - engine crash detection by the pool manager (SIGKILL → its "engine exited" log line);
+ *   - restart-to-ready of the killed replica (with the profile's test backoff);
+ *   - goodput with 1 of 3 replicas killed, against the 3-replica baseline;
+ *   - the chaos suite's wall time (`cucumber-js -p ci`, run as a child).
+ * Usage: npm run bench -- [--runs 5] [--suite-runs 3] [--load-ms 3000]. Writes reports/bench.json.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { eventually } from '../support/observe/eventually';
+import { newTask, OrchestratorClient } from '../support/orchestrator/client';
+import { reapAll } from '../support/processes/reaper';
+import { loadProfile } from '../support/stack/profile';
+import { StartedStack } from '../support/stack/stack';
+import { ToxiproxyService } from '../support/stack/toxiproxy';
+import { poolReaches } from '../support/observe/waits';
+
+process.once('exit', () => reapAll());
+const root = path.resolve(__dirname, '..');
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'suite-runs': { type: 'string', default: '3' }, 'load-ms': { type: 'string', default: '3000' } } });
+const runs = Number(values.runs);
+const profile = loadProfile(path.join(root, 'profiles', 'reference.json'));
+const benchDir = path.join(root, 'reports', 'bench');
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : Math.round((s[s.length / 2 - 1] + s[s.length / 2]) / 2);
+};
+
+/** Baseline: wall time of starting and ending a bare Node process, ms. */
+function nodeBaselineMs(): number {
+  const started = process.hrtime.bigint();
+  execFileSync('node', ['-e', '0']);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function startStack(toxiproxy: ToxiproxyService, run: string, replicas: number, tunes: Record<string, string> = {}): Promise<{ stack: StartedStack; readyMs: number }> {
+  const started = Date.now();
+  const stack = await StartedStack.start(profile, { replicas, tunes, dir: path.join(benchDir, run), proxyPrefix: `llorch_bench_${process.pid}_${run}_` }, toxiproxy);
+  await poolReaches(new OrchestratorClient(stack.orchestratorUrl), profile.pool.id, 'ready', 15_000);
+  return { stack, readyMs: Date.now() - started };
+}
+
+interface ReplicaInfo { replica_id: string; pid?: number; state: string; restarts: number }
+async function replicas(stack: StartedStack): Promise<ReplicaInfo[]> {
+  const res = await fetch(`${stack.poolManagerUrl}/pools/${profile.pool.id}/status`);
+  return ((await res.json()) as { replicas: ReplicaInfo[] }).replicas;
+}
+
+/** Kills r1's engine; returns detection (from the pool manager's log) and restart-to-ready times, ms. */
+async function crashAndRestart(stack: StartedStack): Promise<{ detectMs: number; readyMs: number }> {
+  const r1 = (await replicas(stack)).find((r) => r.replica_id === 'r1')!;
+  const killedAt = Date.now();
+  process.kill(r1.pid!, 'SIGKILL');
+  await eventually('r1 restarted and ready', async () => {
+    const r = (await replicas(stack)).find((x) => x.replica_id === 'r1')!;
+    return { ok: r.state === 'ready' && r.restarts >= 1, seen: `${r.state}/${r.restarts}` };
+  }, { withinMs: 10_000, everyMs: 2 });
+  const readyMs = Date.now() - killedAt;
+  const exitLine = readFileSync(path.join(stack.request.dir, 'pool-manager.log'), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"engine exited"') && l.includes(`"pid":${r1.pid}`))[0];
+  const detectMs = Date.parse(JSON.parse(exitLine).time) - killedAt;
+  return { detectMs, readyMs };
+}
+
+/** Closed-loop load for `ms`: `concurrency` clients each submit and stream tasks; returns completed tokens per second. */
+async function goodput(stack: StartedStack, ms: number, concurrency: number): Promise<{ tokensPerS: number; completed: number; failed: number }> {
+  const client = new OrchestratorClient(stack.orchestratorUrl);
+  const deadline = Date.now() + ms;
+  let tokens = 0;
+  let completed = 0;
+  let failed = 0;
+  let seed = 0;
+  const worker = async (): Promise<void> => {
+    while (Date.now() < deadline) {
+      const t = newTask({ max_tokens: 20, seed: ++seed });
+      const answer = await client.submit(t);
+      if (answer.status !== 202) {
+        failed++;
+        continue;
+      }
+      let n = 0;
+      let ok = false;
+      await client.events(t.task_id, (e) => { if (e.event === 'token') n++; if (e.event === 'end') ok = true; }, new AbortController().signal);
+      if (ok) { completed++; tokens += n; } else failed++;
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { tokensPerS: Math.round((tokens * 1000) / (Date.now() - started)), completed, failed };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(benchDir, { recursive: true });
+  const toxiproxy = await ToxiproxyService.start(benchDir);
+  const rows: Record<string, number[]> = { baseline_node_start_ms: [], stack_ready_ms: [], crash_detect_ms: [], restart_to_ready_ms: [], goodput_3_replicas_tps: [], goodput_1_of_3_killed_tps: [], goodput_ratio_x1000: [] };
+  let lostOrFailed = 0;
+  try {
+    for (let i = 0; i < runs; i++) {
+      rows.baseline_node_start_ms.push(Math.round(nodeBaselineMs()));
+      const { stack, readyMs } = await startStack(toxiproxy, `start-${i}`, 3);
+      rows.stack_ready_ms.push(readyMs);
+      const crash = await crashAndRestart(stack);
+      rows.crash_detect_ms.push(crash.detectMs);
+      rows.restart_to_ready_ms.push(crash.readyMs);
+      await stack.stop();
+    }
+    const loadMs = Number(values['load-ms']);
+    for (let i = 0; i < Math.min(runs, 3); i++) {
+      // The killed replica stays down for the whole measurement: its restart is a minute away.
+      const { stack } = await startStack(toxiproxy, `goodput-${i}`, 3, { 'restart-initial-ms': '60000' });
+      const base = await goodput(stack, loadMs, 12);
+      process.kill((await replicas(stack)).find((r) => r.replica_id === 'r1')!.pid!, 'SIGKILL');
+      await poolReaches(new OrchestratorClient(stack.orchestratorUrl), profile.pool.id, 'degraded', 2000);
+      const degraded = await goodput(stack, loadMs, 12);
+      lostOrFailed += base.failed + degraded.failed;
+      rows.goodput_3_replicas_tps.push(base.tokensPerS);
+      rows.goodput_1_of_3_killed_tps.push(degraded.tokensPerS);
+      rows.goodput_ratio_x1000.push(Math.round((1000 * degraded.tokensPerS) / base.tokensPerS));
+      await stack.stop();
+    }
+  } finally {
+    await toxiproxy.stop();
+  }
+  const suiteRuns = Number(values['suite-runs']);
+  const suite: number[] = [];
+  for (let i = 0; i < suiteRuns; i++) {
+    const started = Date.now();
+    const r = spawnSync('npx', ['cucumber-js', '-p', 'ci', '--format', 'summary'], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`suite run ${i} failed:\n${r.stdout}\n${r.stderr}`);
+    suite.push(Date.now() - started);
+  }
+  const baseline = median(rows.baseline_node_start_ms);
+  const report = {
+    machine: { cores: require('node:os').cpus().length, node: process.version },
+    runs,
+    medians: Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, median(v)])),
+    ratios_to_node_start: { stack_ready: +(median(rows.stack_ready_ms) / baseline).toFixed(1), restart_to_ready: +(median(rows.restart_to_ready_ms) / baseline).toFixed(1) },
+    suite_wall_ms: { runs: suite, median: suite.length ? median(suite) : undefined },
+    goodput_failed_or_refused_tasks: lostOrFailed,
+    samples: rows,
+    budgets: { stack_ready_ms: 1500, crash_detect_ms: 100, restart_to_ready_ms: 1000, suite_wall_ms: 90_000, goodput_ratio: 0.6 },
+  };
+  writeFileSync(path.join(root, 'reports', 'bench.json'), JSON.stringify(report, null, 2));
+  const m = report.medians;
+  console.log(`bench (${runs} runs, medians; baseline bare node start ${baseline} ms)`);
+  console.log(`  stack start-to-ready (3 replicas, proxies)  ${m.stack_ready_ms} ms   (budget 1500; ${report.ratios_to_node_start.stack_ready}× node start)`);
+  console.log(`  engine crash detection                      ${m.crash_detect_ms} ms   (budget 100)`);
+  console.log(`  killed replica back to ready                ${m.restart_to_ready_ms} ms   (budget 1000; ${report.ratios_to_node_start.restart_to_ready}× node start)`);
+  console.log(`  goodput, 3 replicas                         ${m.goodput_3_replicas_tps} tokens/s`);
+  console.log(`  goodput, 1 of 3 killed                      ${m.goodput_1_of_3_killed_tps} tokens/s   (ratio ${(m.goodput_ratio_x1000 / 1000).toFixed(3)}, budget ≥ 0.6; failed or refused tasks: ${lostOrFailed})`);
+  if (suite.length) console.log(`  chaos suite wall time                       ${report.suite_wall_ms.median} ms   (budget 90000; runs: ${suite.join(', ')})`);
+}
+
+main().catch((err) => {
+  console.error(`bench: ${(err as Error).stack}`);
+  process.exit(1);
+});
