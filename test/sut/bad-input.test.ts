@@ -48,7 +48,7 @@ describe('the reference stack answers bad input with the envelope and a 4xx, and
   it('wrong types and missing fields → 400 INVALID_PARAMS naming the field', async () => {
     const res = await post('/v2/tasks', JSON.stringify(task({ ctx: 'lots' })));
     expect(res.status).to.equal(400);
-    const body = await res.json();
+    const body = (await res.json()) as { code: string; message: string };
     expect(body.code).to.equal('INVALID_PARAMS');
     expect(body.message).to.contain('ctx');
   });
