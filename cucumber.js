@@ -1,4 +1,5 @@
-// Cucumber profiles: `default` runs every scenario, `ci` the same with plain progress output, `smoke` the @smoke ones.
+// Cucumber profiles: `default` runs every scenario, `ci` the same with summary output, `smoke` the @smoke ones,
+// `lint` a dry run that fails on an undefined or ambiguous step.
 // Every run writes reports/cucumber.html, messages.ndjson, junit.xml and traceability.html (+ .json).
 // The target is the profile named by CHAOS_PROFILE (default: profiles/reference.json, the embedded reference stack).
 'use strict';
@@ -14,7 +15,6 @@ const reports = [
 ];
 
 const common = {
-  paths: ['features/**/*.feature'],
   requireModule: ['ts-node/register'],
   require: ['support/cucumber/**/*.ts', 'steps/**/*.ts'],
   format: ['progress', ...reports],
@@ -26,4 +26,6 @@ module.exports = {
   default: common,
   ci: { ...common, format: ['summary', ...reports], retry: 0 },
   smoke: { ...common, tags: '@smoke' },
+  // `npm run lint:steps`: every step defined exactly once, no report written.
+  lint: { ...common, dryRun: true, format: ['summary'] },
 };

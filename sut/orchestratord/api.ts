@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type pino from 'pino';
 import { ApiError, retryHeaders } from '../common/envelope';
 import { formatSse, formatSseComment } from '../common/sse';
 import type { Dispatcher } from './dispatcher';
@@ -9,6 +10,7 @@ import type { LiveEvent, TaskEvents } from './task-events';
 import { taskRequestSchema } from './task-schema';
 
 export interface ApiDeps {
+  log: pino.Logger;
   store: TaskStore;
   directory: ReplicaDirectory;
   dispatcher: Dispatcher;
@@ -53,6 +55,11 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     metrics.tasksEnqueued.inc({ engine: body.engine, engine_version: 'mock', pool_id: poolId, replica_id: '', priority: body.priority });
     metrics.tokensIn.inc({ engine: body.engine, engine_version: 'mock', pool_id: poolId, replica_id: '' }, (body.prompt ?? '').split(/\s+/).filter(Boolean).length);
     const response = admission(body.task_id);
+    // ORCH-3027 / OC-CTRL-2050: admission is logged with its queue position and ETA.
+    deps.log.info(
+      { job_id: body.task_id, session_id: body.session_id, engine: body.engine, engine_version: 'mock', pool_id: poolId, queue_position: response.queue_position, predicted_start_ms: response.predicted_start_ms, tokens_in: (body.prompt ?? '').split(/\s+/).filter(Boolean).length },
+      'task admitted',
+    );
     dispatcher.pump();
     return reply.code(202).send(response);
   });

@@ -197,7 +197,7 @@ export class Dispatcher {
     this.log.info(
       {
         job_id: task.task_id, session_id: task.session_id, engine: task.request.engine, engine_version: 'mock', pool_id: task.pool_id,
-        replica_id: replica?.replica_id, queue_position: 0, predicted_start_ms: 0, tokens_in: (task.request.prompt ?? '').split(/\s+/).filter(Boolean).length,
+        replica_id: replica?.replica_id, tokens_in: (task.request.prompt ?? '').split(/\s+/).filter(Boolean).length,
         tokens_out: row?.tokens_out ?? 0, decode_time_ms: terminal.data.decode_time_ms ?? 0, state, attempts: row?.attempts ?? 0,
         error_kind: terminal.event === 'error' ? terminal.data.code : undefined,
       },

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   let shuttingDown = false;
   const app = createHttpApp({ logger: log, bodyLimitBytes: envInt('ORCHD_BODY_LIMIT_BYTES', 1024 * 1024) });
   registerRoutes(app, {
+    log,
     store,
     directory,
     dispatcher,
