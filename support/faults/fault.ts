@@ -1,5 +1,14 @@
 /** The fault kinds the suite can inject; each is also the `@fault:<kind>` tag of the scenarios that use it. */
-export type FaultKind = 'process.kill' | 'process.term' | 'network.down' | 'network.latency';
+export type FaultKind =
+  | 'process.kill'
+  | 'process.term'
+  | 'network.down'
+  | 'network.latency'
+  | 'network.timeout'
+  | 'network.reset'
+  | 'network.slow'
+  | 'network.cut'
+  | 'network.partition';
 
 /** Proof (or the lack of it) that a fault took effect. */
 export interface Evidence {

@@ -2,41 +2,84 @@ import net from 'node:net';
 
 /** The outcome of one TCP probe through a link. */
 export interface LinkProbe {
-  /** `connected` (and answered), `refused`, `reset`, `closed` (no byte before close) or `timeout`. */
-  outcome: 'connected' | 'refused' | 'reset' | 'closed' | 'timeout';
-  /** Time from connect to the first byte back, ms (only when connected). */
+  /** `answered` (bytes came back, then the peer closed or all expected bytes arrived), `refused`, `reset`, `closed` (closed before any byte), `cut` (closed after fewer bytes than expected), or `timeout` (no answer in time). */
+  outcome: 'answered' | 'refused' | 'reset' | 'closed' | 'cut' | 'timeout';
+  /** From connect to the first byte back, ms. */
   firstByteMs?: number;
+  /** From connect to the last byte back, ms. */
+  lastByteMs?: number;
+  bytes: number;
   error?: string;
 }
 
+export interface ProbeOptions {
+  timeoutMs: number;
+  /** Extra bytes to send after the request line, so a bandwidth or byte-limit toxic has something to act on. */
+  padBytes?: number;
+}
+
 /**
- * Opens a fresh TCP connection to `address` (`host:port`), sends one small HTTP request (an echo server echoes it, an
- * HTTP server answers it) and times the first byte back. Protocol-agnostic enough to observe toxics on any link.
+ * Opens a fresh TCP connection to `address` (`host:port`) and sends one HTTP request (`Connection: close`, padded
+ * with a header of `padBytes`). An HTTP server answers and closes; an echo server sends the request back. The probe
+ * ends when the peer closes, when as many bytes came back as were sent (echo), or at the timeout; it records when
+ * the first and last bytes arrived. Protocol-agnostic enough to observe every toxic on any link.
  */
-export function probeLink(address: string, timeoutMs: number): Promise<LinkProbe> {
+export function probeLink(address: string, options: ProbeOptions | number): Promise<LinkProbe> {
+  const { timeoutMs, padBytes = 0 } = typeof options === 'number' ? { timeoutMs: options } : options;
   const [host, port] = address.split(':');
+  const request = `GET /health HTTP/1.1\r\nHost: chaos-probe\r\nX-Pad: ${'x'.repeat(padBytes)}\r\nConnection: close\r\n\r\n`;
   return new Promise((resolve) => {
     const socket = net.connect({ host, port: Number(port) });
     let connectedAt = 0;
+    let bytes = 0;
+    let firstByteMs: number | undefined;
+    let lastByteMs: number | undefined;
     let done = false;
-    const finish = (result: LinkProbe): void => {
+    const chunks: Buffer[] = [];
+    // Closed after some bytes: a complete answer, or a cut one (fewer bytes than the echo or the Content-Length).
+    const closedOutcome = (): LinkProbe['outcome'] => (bytes === 0 ? 'closed' : isComplete(Buffer.concat(chunks), Buffer.byteLength(request)) ? 'answered' : 'cut');
+    const finish = (outcome: LinkProbe['outcome'], error?: string): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       socket.destroy();
-      resolve(result);
+      resolve({ outcome, firstByteMs, lastByteMs, bytes, error });
     };
-    const timer = setTimeout(() => finish({ outcome: 'timeout' }), timeoutMs);
+    const timer = setTimeout(() => finish(bytes > 0 ? 'cut' : 'timeout', `no end after ${timeoutMs} ms`), timeoutMs);
     socket.once('connect', () => {
       connectedAt = Date.now();
-      socket.write('GET /health HTTP/1.1\r\nHost: chaos-probe\r\nConnection: close\r\n\r\n');
+      socket.write(request);
     });
-    socket.once('data', () => finish({ outcome: 'connected', firstByteMs: Date.now() - connectedAt }));
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      bytes += chunk.length;
+      lastByteMs = Date.now() - connectedAt;
+      firstByteMs ??= lastByteMs;
+      if (bytes >= Buffer.byteLength(request)) finish('answered');
+    });
     socket.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ECONNREFUSED') finish({ outcome: 'refused', error: err.code });
-      else if (err.code === 'ECONNRESET') finish({ outcome: 'reset', error: err.code });
-      else finish({ outcome: 'closed', error: err.code ?? err.message });
+      if (err.code === 'ECONNREFUSED') finish('refused', err.code);
+      else if (err.code === 'ECONNRESET') finish('reset', err.code);
+      else finish(closedOutcome(), err.code ?? err.message);
     });
-    socket.once('close', () => finish({ outcome: 'closed' }));
+    socket.once('end', () => finish(closedOutcome()));
+    socket.once('close', () => finish(closedOutcome()));
   });
+}
+
+/** An HTTP answer is complete when its body has Content-Length bytes; an echo when it has all the bytes sent. */
+function isComplete(received: Buffer, sentBytes: number): boolean {
+  const text = received.toString('latin1');
+  if (!text.startsWith('HTTP/')) return received.length >= sentBytes;
+  const headerEnd = text.indexOf('\r\n\r\n');
+  if (headerEnd < 0) return false;
+  const length = /\r\ncontent-length:\s*(\d+)/i.exec(text.slice(0, headerEnd));
+  return length ? received.length - headerEnd - 4 >= Number(length[1]) : true;
+}
+
+/** Probes `count` fresh connections one after another; returns every outcome (for toxics with a toxicity below 1). */
+export async function probeMany(address: string, count: number, options: ProbeOptions): Promise<LinkProbe[]> {
+  const out: LinkProbe[] = [];
+  for (let i = 0; i < count; i++) out.push(await probeLink(address, options));
+  return out;
 }

@@ -1,8 +1,8 @@
-import type { Proxy } from 'toxiproxy-node-client';
 import { InvalidFaultSpec } from '../errors';
 import type { LinkTarget } from '../stack/stack';
 import type { Evidence, Fault } from './fault';
 import { probeLink } from './link-probe';
+import { setEnabled } from './network-partition';
 
 /**
  * A link that refuses connections: its proxy is disabled, so new connects get ECONNREFUSED and live connections are
@@ -33,6 +33,3 @@ export class NetworkDownFault implements Fault {
   }
 }
 
-function setEnabled(proxy: Proxy, enabled: boolean): Promise<unknown> {
-  return proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
-}

@@ -9,7 +9,12 @@ export const FAULT_KINDS: Record<FaultKind | 'none', string> = {
   'process.kill': 'SIGKILL a component or an engine (process-kill.ts)',
   'process.term': 'SIGTERM a component: graceful shutdown (process-term.ts)',
   'network.down': 'a link refuses connections: proxy disabled (network-down.ts)',
-  'network.latency': 'latency ± jitter on a link (network-latency.ts)',
+  'network.latency': 'latency ± jitter on links (network-latency.ts)',
+  'network.timeout': 'a black hole: nothing gets through, nothing closes (network-timeout.ts)',
+  'network.reset': 'connections reset by the peer, all or a share of them (network-reset.ts)',
+  'network.slow': 'bandwidth limited: tokens dribble in (network-slow.ts)',
+  'network.cut': 'streams cut after some bytes (network-cut.ts)',
+  'network.partition': 'a named set of links cut at once (network-partition.ts)',
 };
 
 export function isFaultKind(kind: string): kind is FaultKind | 'none' {

@@ -1,0 +1,31 @@
+import { InvalidFaultSpec } from '../errors';
+import type { LinkTarget } from '../stack/stack';
+import { probeLink } from './link-probe';
+import { LinkObservation, ToxicFault } from './toxic-fault';
+
+/**
+ * Streams cut mid-way: each connection passes `bytes` more bytes downstream, then is closed (Toxiproxy `limit_data`,
+ * a per-connection counter). Hot-added, it cuts the live streams a little further on. Observed as a probe whose
+ * answer stops short, after at most `bytes` bytes.
+ */
+export class NetworkCutFault extends ToxicFault {
+  readonly kind = 'network.cut' as const;
+
+  constructor(
+    links: LinkTarget | LinkTarget[],
+    private readonly bytes: number,
+  ) {
+    if (!Number.isInteger(bytes) || bytes < 0) throw new InvalidFaultSpec(`Expected \`bytes\` to be a non-negative integer, got \`${bytes}\``);
+    super([links].flat(), 'limit_data', 'downstream', 1, { bytes });
+  }
+
+  describe(): string {
+    return `streams cut after ${this.bytes} more bytes on ${this.onLinks()}`;
+  }
+
+  protected async observe(link: LinkTarget): Promise<LinkObservation> {
+    const probe = await probeLink(link.proxy.listen, { timeoutMs: 2000, padBytes: this.bytes + 200 });
+    const cut = (probe.outcome === 'cut' || probe.outcome === 'closed') && probe.bytes <= this.bytes;
+    return { verdict: cut ? 'confirmed' : 'mismatch', observed: { limit_bytes: this.bytes, probe } };
+  }
+}

@@ -1,0 +1,43 @@
+import type { Proxy } from 'toxiproxy-node-client';
+import { InvalidFaultSpec } from '../errors';
+import type { LinkTarget } from '../stack/stack';
+import type { Evidence, Fault } from './fault';
+import { probeLink } from './link-probe';
+
+/**
+ * A partition: a named set of links cut at once (their proxies disabled: new connections refused, live ones closed),
+ * e.g. two replicas, or the pool manager, cut off from the orchestrator. Observed as every link refusing a probe.
+ */
+export class NetworkPartitionFault implements Fault {
+  readonly kind = 'network.partition' as const;
+
+  constructor(
+    private readonly name: string,
+    private readonly links: LinkTarget[],
+  ) {
+    if (links.length === 0 || links.some((l) => !l?.proxy)) throw new InvalidFaultSpec('a partition must cut at least one link with a proxy');
+  }
+
+  describe(): string {
+    return `partition "${this.name}": cut ${this.links.map((l) => l.description).join(', ')}`;
+  }
+
+  async inject(): Promise<void> {
+    for (const link of this.links) await setEnabled(link.proxy, false);
+  }
+
+  async verify(): Promise<Evidence> {
+    const probes = await Promise.all(this.links.map(async (l) => ({ link: l.description, probe: await probeLink(l.proxy.listen, 1000) })));
+    const cut = probes.every((p) => p.probe.outcome === 'refused');
+    return { verdict: cut ? 'confirmed' : 'mismatch', observed: { partition: this.name, links: probes } };
+  }
+
+  async heal(): Promise<void> {
+    for (const link of this.links) await setEnabled(link.proxy, true);
+  }
+}
+
+/** Enables or disables a proxy (Toxiproxy `enabled`); shared with NetworkDownFault. */
+export function setEnabled(proxy: Proxy, enabled: boolean): Promise<unknown> {
+  return proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
+}

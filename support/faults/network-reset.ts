@@ -1,0 +1,38 @@
+import { InvalidFaultSpec } from '../errors';
+import type { LinkTarget } from '../stack/stack';
+import { probeMany } from './link-probe';
+import { LinkObservation, ToxicFault } from './toxic-fault';
+
+/**
+ * Connections reset by the peer (Toxiproxy `reset_peer`, `timeout: 0`): on the first bytes the server sends, the
+ * connection is closed with RST, so the client sees ECONNRESET before any reply. Toxiproxy rolls the toxicity once
+ * per connection (and per direction): with `share` below 1, that share of *connections* is reset, never a share of
+ * the requests on one kept-alive connection — the orchestrator opens one connection per dispatch, so it is a share of
+ * dispatches. Observed over `probes` fresh connections: all reset at share 1, some but not all below.
+ */
+export class NetworkResetFault extends ToxicFault {
+  readonly kind = 'network.reset' as const;
+
+  constructor(
+    links: LinkTarget | LinkTarget[],
+    private readonly share = 1,
+    private readonly probes = share < 1 ? 40 : 3,
+  ) {
+    if (!Number.isInteger(probes) || probes < 1) throw new InvalidFaultSpec(`Expected \`probes\` to be a positive integer, got \`${probes}\``);
+    super([links].flat(), 'reset_peer', 'downstream', share, { timeout: 0 });
+  }
+
+  describe(): string {
+    return `${this.share < 1 ? `${Math.round(this.share * 100)} % of connections` : 'every connection'} reset on ${this.onLinks()}`;
+  }
+
+  protected async observe(link: LinkTarget): Promise<LinkObservation> {
+    const outcomes = await probeMany(link.proxy.listen, this.probes, { timeoutMs: 1000 });
+    const resets = outcomes.filter((o) => o.outcome === 'reset' || (o.outcome === 'closed' && o.bytes === 0)).length;
+    const answered = outcomes.filter((o) => o.outcome === 'answered').length;
+    const observed = { probes: this.probes, resets, answered, observed_share: +(resets / this.probes).toFixed(2) };
+    if (this.share >= 1) return { verdict: resets === this.probes ? 'confirmed' : 'mismatch', observed };
+    // Below 1, both kinds must show; the odds of a false mismatch are share^n + (1-share)^n.
+    return { verdict: resets > 0 && answered > 0 && resets + answered === this.probes ? 'confirmed' : 'mismatch', observed };
+  }
+}

@@ -1,0 +1,34 @@
+import { InvalidFaultSpec } from '../errors';
+import type { LinkTarget } from '../stack/stack';
+import { probeLink } from './link-probe';
+import { LinkObservation, Stream, ToxicFault } from './toxic-fault';
+
+/**
+ * A slow link: bytes in one direction limited to `rateKBps` (Toxiproxy `bandwidth`), so a token stream dribbles in.
+ * Observed as a probe's answer taking at least most of bytes ÷ rate.
+ */
+export class NetworkSlowFault extends ToxicFault {
+  readonly kind = 'network.slow' as const;
+
+  constructor(
+    links: LinkTarget | LinkTarget[],
+    private readonly rateKBps: number,
+    stream: Stream = 'downstream',
+  ) {
+    if (!Number.isInteger(rateKBps) || rateKBps <= 0) throw new InvalidFaultSpec(`Expected \`rateKBps\` to be a positive integer, got \`${rateKBps}\``);
+    super([links].flat(), 'bandwidth', stream, 1, { rate: rateKBps });
+  }
+
+  describe(): string {
+    return `bandwidth limited to ${this.rateKBps} KB/s (${this.stream}) on ${this.onLinks()}`;
+  }
+
+  protected async observe(link: LinkTarget): Promise<LinkObservation> {
+    const probe = await probeLink(link.proxy.listen, { timeoutMs: 5000, padBytes: 200 });
+    // Toxiproxy's rate is KB/s, i.e. bytes per ms.
+    const expectedMs = probe.bytes / this.rateKBps;
+    const observed = { rate_kbps: this.rateKBps, expected_at_least_ms: Math.round(0.7 * expectedMs), probe };
+    if (probe.outcome !== 'answered' || probe.bytes < 100) return { verdict: 'inconclusive', observed };
+    return { verdict: (probe.lastByteMs ?? 0) >= 0.7 * expectedMs ? 'confirmed' : 'mismatch', observed };
+  }
+}

@@ -1,0 +1,29 @@
+import type { LinkTarget } from '../stack/stack';
+import { probeLink } from './link-probe';
+import { LinkObservation, Stream, ToxicFault } from './toxic-fault';
+
+/**
+ * A black hole: connections open but every byte in one direction is dropped and nothing closes (Toxiproxy `timeout`
+ * with `timeout: 0`); removing it closes the affected connections. Hot-added, it stalls live streams too. Observed as
+ * a probe that connects but gets no byte back within `observeMs`.
+ */
+export class NetworkTimeoutFault extends ToxicFault {
+  readonly kind = 'network.timeout' as const;
+
+  constructor(
+    links: LinkTarget | LinkTarget[],
+    private readonly observeMs = 300,
+    stream: Stream = 'downstream',
+  ) {
+    super([links].flat(), 'timeout', stream, 1, { timeout: 0 });
+  }
+
+  describe(): string {
+    return `black hole (${this.stream}: nothing gets through, nothing closes) on ${this.onLinks()}`;
+  }
+
+  protected async observe(link: LinkTarget): Promise<LinkObservation> {
+    const probe = await probeLink(link.proxy.listen, this.observeMs);
+    return { verdict: probe.outcome === 'timeout' && probe.bytes === 0 ? 'confirmed' : 'mismatch', observed: { expected: `no byte within ${this.observeMs} ms`, probe } };
+  }
+}

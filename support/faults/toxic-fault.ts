@@ -1,0 +1,88 @@
+import type { Proxy } from 'toxiproxy-node-client';
+import { InvalidFaultSpec } from '../errors';
+import type { LinkTarget } from '../stack/stack';
+import type { Evidence, Fault, FaultKind } from './fault';
+
+/** Which bytes a toxic acts on: `downstream` = replies (tokens), `upstream` = requests. */
+export type Stream = 'downstream' | 'upstream';
+
+/** What one link showed when probed with the toxic in place. */
+export interface LinkObservation {
+  verdict: Evidence['verdict'];
+  observed: Record<string, unknown>;
+}
+
+/**
+ * The shape every Toxiproxy-toxic fault shares (toxiproxy's ToxicWrapper): a toxic of one type, named
+ * `chaos_<type>_<stream>`, added to each of a set of links with a toxicity, listed and observed by `verify()`, removed
+ * by an idempotent `heal()`. A subclass says only what the toxic is and how its effect shows on a probe.
+ */
+export abstract class ToxicFault implements Fault {
+  abstract readonly kind: FaultKind;
+
+  protected constructor(
+    protected readonly links: LinkTarget[],
+    private readonly type: string,
+    protected readonly stream: Stream,
+    protected readonly toxicity: number,
+    private readonly attributes: Record<string, number>,
+  ) {
+    if (links.length === 0 || links.some((l) => !l?.proxy)) throw new InvalidFaultSpec(`a ${type} fault must have at least one link with a proxy`);
+    if (!(toxicity > 0 && toxicity <= 1)) throw new InvalidFaultSpec(`Expected \`toxicity\` to be in (0, 1], got \`${toxicity}\``);
+  }
+
+  abstract describe(): string;
+
+  /** How the toxic's effect shows on one link, probed with the toxic in place. */
+  protected abstract observe(link: LinkTarget): Promise<LinkObservation>;
+
+  protected get toxicName(): string {
+    return `chaos_${this.type}_${this.stream}`;
+  }
+
+  protected onLinks(): string {
+    return this.links.map((l) => l.description).join(', ');
+  }
+
+  async inject(): Promise<void> {
+    for (const link of this.links) {
+      await link.proxy.addToxic({ name: this.toxicName, type: this.type as never, stream: this.stream, toxicity: this.toxicity, attributes: this.attributes as never });
+    }
+  }
+
+  async verify(): Promise<Evidence> {
+    const perLink: Record<string, unknown>[] = [];
+    let verdict: Evidence['verdict'] = 'confirmed';
+    for (const link of this.links) {
+      const listed = await toxicListed(link.proxy, this.toxicName);
+      const o: LinkObservation = listed ? await this.observe(link) : { verdict: 'mismatch', observed: {} };
+      perLink.push({ link: link.description, proxy: link.proxy.name, toxic: this.toxicName, toxic_listed: listed, ...o.observed, verdict: o.verdict });
+      verdict = worse(verdict, o.verdict);
+    }
+    return { verdict, observed: { toxicity: this.toxicity, stream: this.stream, links: perLink } };
+  }
+
+  async heal(): Promise<void> {
+    for (const link of this.links) await removeToxic(link.proxy, this.toxicName);
+  }
+}
+
+/** True when the proxy lists a toxic of that name. */
+export async function toxicListed(proxy: Proxy, name: string): Promise<boolean> {
+  return proxy.getToxic(name).then(() => true, () => false);
+}
+
+/** Removes a toxic; one that is already gone (never added, or healed before) is fine. */
+export async function removeToxic(proxy: Proxy, name: string): Promise<void> {
+  try {
+    const toxic = await proxy.getToxic(name);
+    await toxic.remove();
+  } catch (err) {
+    if (!/404|not found/i.test((err as Error).message)) throw err;
+  }
+}
+
+function worse(a: Evidence['verdict'], b: Evidence['verdict']): Evidence['verdict'] {
+  const order = ['mismatch', 'inconclusive', 'confirmed'];
+  return order.indexOf(a) < order.indexOf(b) ? a : b;
+}
