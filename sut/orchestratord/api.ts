@@ -4,7 +4,7 @@ import { ApiError, retryHeaders } from '../common/envelope';
 import { formatSse, formatSseComment } from '../common/sse';
 import type { Dispatcher } from './dispatcher';
 import type { OrchestratorMetrics } from './metrics';
-import type { ReplicaDirectory, ReplicaView } from './replicas';
+import type { ReplicaDirectory } from './replicas';
 import { TaskRequest, TaskStore, TERMINAL_STATES } from './store';
 import type { LiveEvent, TaskEvents } from './task-events';
 import { taskRequestSchema } from './task-schema';
@@ -125,12 +125,7 @@ function poolHealth(poolId: string, deps: ApiDeps) {
   const pool = deps.directory.pool(poolId);
   if (!pool) return undefined;
   const now = Date.now();
-  const replicaState = (r: ReplicaView): string => {
-    if (r.managerState !== 'ready') return r.managerState;
-    if (r.breakerOpenUntil > now) return 'breaker-open';
-    return r.reachable ? 'ready' : 'unreachable';
-  };
-  const replicas = pool.replicas.map((r) => ({ replica_id: r.replica_id, state: replicaState(r), restarts: r.restarts, driver_resets: r.driver_resets, last_error: r.last_error }));
+  const replicas = pool.replicas.map((r) => ({ replica_id: r.replica_id, state: deps.directory.stateOf(r, now), restarts: r.restarts, driver_resets: r.driver_resets, last_error: r.last_error }));
   const ready = replicas.filter((r) => r.state === 'ready').length;
   let state: string;
   if (pool.draining || deps.isShuttingDown()) state = 'draining';

@@ -13,6 +13,19 @@ export interface DispatchPolicy {
   retryCapMs: number;
   queueTimeoutMs: number;
   retryAfterMs: number;
+  /** How many times a task may fail over mid-stream to another replica (0: never; it fails with WORKER_RESET). */
+  migrationLimit: number;
+  /** How long a task failing over may wait for a replica before it fails with WORKER_RESET. */
+  migrationWaitMs: number;
+}
+
+/** What the dispatcher remembers about a task between attempts (not durable: a restart starts afresh). */
+interface TaskProgress {
+  tried: Set<string>;
+  notBefore: number;
+  migrations: number;
+  /** Set while the task waits to fail over: when it started waiting. */
+  migratingSince?: number;
 }
 
 interface Running {
@@ -31,8 +44,7 @@ interface Running {
  */
 export class Dispatcher {
   private readonly running = new Map<string, Running>();
-  private readonly notBefore = new Map<string, number>();
-  private readonly tried = new Map<string, Set<string>>();
+  private readonly progress = new Map<string, TaskProgress>();
   private paused = false;
   private wakeTimer?: NodeJS.Timeout;
 
@@ -51,12 +63,30 @@ export class Dispatcher {
     return this.running.size;
   }
 
-  /** Tasks a previous process left `running` cannot be resumed by this one: they fail, retriable. Queued ones stay. */
+  /**
+   * Start-up: queued tasks stay queued. Tasks a previous process left `running` lost their engine connection with it:
+   * with failover on they are queued again to resume after the tokens already stored (same seed, so the stream
+   * continues gap-free); otherwise they fail, retriable. None is forgotten, none runs twice at once.
+   */
   recover(): void {
     for (const task of this.store.running()) {
-      this.finishTask(task, 'failed', errorEvent('WORKER_RESET', 'orchestrator restarted while the task was running', this.policy.retryAfterMs));
+      if (this.policy.migrationLimit > 0) {
+        this.store.requeue(task.task_id);
+        this.progressOf(task.task_id).migrations = 1;
+        this.progressOf(task.task_id).migratingSince = Date.now();
+        this.metrics.recovered.inc({ state: 'resumed' });
+      } else {
+        this.finishTask(task, 'failed', errorEvent('WORKER_RESET', 'orchestrator restarted while the task was running', this.policy.retryAfterMs));
+        this.metrics.recovered.inc({ state: 'failed' });
+      }
     }
     this.metrics.recovered.inc({ state: 'queued' }, this.store.count('queued'));
+  }
+
+  private progressOf(taskId: string): TaskProgress {
+    let p = this.progress.get(taskId);
+    if (!p) this.progress.set(taskId, (p = { tried: new Set(), notBefore: 0, migrations: 0 }));
+    return p;
   }
 
   /** Dispatches as many queued tasks as there are free serving slots. Safe to call at any time. */
@@ -69,13 +99,17 @@ export class Dispatcher {
         this.finishTask(task, 'failed', errorEvent('POOL_UNAVAILABLE', `no replica of pool ${task.pool_id} took the task within ${this.policy.queueTimeoutMs} ms`, this.policy.retryAfterMs));
         continue;
       }
-      const wait = (this.notBefore.get(task.task_id) ?? 0) - now;
+      const progress = this.progressOf(task.task_id);
+      if (progress.migratingSince !== undefined && now - progress.migratingSince > this.policy.migrationWaitMs) {
+        this.finishTask(task, 'failed', errorEvent('WORKER_RESET', `replica lost mid-stream and no other replica took over within ${this.policy.migrationWaitMs} ms`, this.policy.retryAfterMs));
+        continue;
+      }
+      const wait = progress.notBefore - now;
       if (wait > 0) {
         nextWake = Math.min(nextWake, wait);
         continue;
       }
-      const tried = this.tried.get(task.task_id) ?? new Set<string>();
-      const replica = this.directory.pick(task.pool_id, tried) ?? this.directory.pick(task.pool_id, new Set());
+      const replica = this.directory.pick(task.pool_id, progress.tried) ?? this.directory.pick(task.pool_id, new Set());
       if (!replica) continue;
       this.startAttempt(task, replica);
     }
@@ -87,62 +121,98 @@ export class Dispatcher {
 
   private startAttempt(task: TaskRow, replica: ReplicaView): void {
     const now = Date.now();
+    const progress = this.progressOf(task.task_id);
+    const resumeFrom = this.store.tokenCount(task.task_id);
+    if (progress.migratingSince !== undefined) {
+      this.log.info({ job_id: task.task_id, pool_id: task.pool_id, replica_id: replica.replica_id, resume_from: resumeFrom, waited_ms: now - progress.migratingSince }, 'failing over: resuming the stream on another replica');
+      this.metrics.failovers.inc({ pool_id: task.pool_id });
+      progress.migratingSince = undefined;
+    }
     this.store.markRunning(task.task_id, replica.replica_id, now);
-    replica.inflight++;
+    this.directory.dispatchStarted(replica);
     const labels = { engine: task.request.engine, engine_version: 'mock', pool_id: task.pool_id, replica_id: replica.replica_id };
-    this.metrics.tasksStarted.inc({ ...labels, priority: task.priority });
+    if (resumeFrom === 0) this.metrics.tasksStarted.inc({ ...labels, priority: task.priority });
     const entry: Running = { task, replica, controller: new AbortController(), canceled: false, done: Promise.resolve() };
     this.running.set(task.task_id, entry);
+    let frame = 0;
     let firstTokenAt = 0;
+    let divergence: string | undefined;
     entry.done = streamCompletion(
       { url: replica.url, prompt: task.request.prompt ?? '', maxTokens: task.request.max_tokens, seed: task.request.seed ?? seedOf(task.task_id) },
       this.policy.timeouts,
       (t) => {
-        if (entry.canceled) return; // ORCH-3026: nothing after a cancel
-        const i = this.store.tokenCount(task.task_id);
+        if (entry.canceled || divergence) return; // ORCH-3026: nothing after a cancel
+        const i = frame++;
+        if (i < resumeFrom) {
+          // Failover: the client already has this token; a deterministic replica must produce the same one.
+          const stored = this.store.tokensAfter(task.task_id, i - 1)[0];
+          if (stored?.t !== t) {
+            divergence = `replica ${replica.replica_id} produced ${JSON.stringify(t)} at index ${i} where ${JSON.stringify(stored?.t)} was streamed`;
+            entry.controller.abort();
+          }
+          return;
+        }
         if (i === 0) {
           firstTokenAt = Date.now();
           this.metrics.firstToken.observe({ engine: labels.engine, engine_version: 'mock', pool_id: task.pool_id, priority: task.priority }, firstTokenAt - task.created_ms);
         }
+        firstTokenAt ||= Date.now();
         this.store.addToken(task.task_id, i, t);
         this.metrics.tokensOut.inc(labels);
         this.events.publish(task.task_id, { event: 'token', i, t });
       },
       entry.controller.signal,
     ).then(
-      ({ tokens }) => {
+      () => {
         this.directory.reportSuccess(replica);
         const decodeMs = firstTokenAt ? Date.now() - firstTokenAt : 0;
+        const tokens = this.store.tokenCount(task.task_id);
         this.metrics.decode.observe({ engine: labels.engine, engine_version: 'mock', pool_id: task.pool_id, priority: task.priority }, decodeMs);
         this.finishTask(task, 'completed', { event: 'end', data: { tokens_out: tokens, decode_time_ms: decodeMs, decode_ms: decodeMs } }, replica);
       },
-      (err: DispatchError) => this.onAttemptFailed(entry, err),
+      (err: DispatchError) => this.onAttemptFailed(entry, err, resumeFrom, divergence),
     ).finally(() => {
-      replica.inflight--;
+      this.directory.dispatchEnded(replica);
       this.running.delete(task.task_id);
       this.pump();
     });
   }
 
-  private onAttemptFailed(entry: Running, err: DispatchError): void {
+  private onAttemptFailed(entry: Running, err: DispatchError, resumeFrom: number, divergence?: string): void {
     const { task, replica } = entry;
     if (entry.canceled) return;
+    if (divergence) {
+      this.finishTask(task, 'failed', errorEvent('WORKER_RESET', `failover aborted: ${divergence}`, this.policy.retryAfterMs), replica);
+      return;
+    }
     if (err.code === 'DECODE_TIMEOUT') this.metrics.timeouts.inc({ pool_id: task.pool_id, kind: err.message.split(' ')[0] });
-    const attempts = (this.store.get(task.task_id)?.attempts ?? 1);
-    if (err.beforeFirstToken && this.store.tokenCount(task.task_id) === 0) {
-      if (err.code !== 'REPLICA_BUSY') this.directory.reportFailure(replica, err.message);
+    if (err.code !== 'REPLICA_BUSY') this.directory.reportFailure(replica, err.message);
+    const progress = this.progressOf(task.task_id);
+    progress.tried.add(replica.replica_id);
+    const attempts = this.store.get(task.task_id)?.attempts ?? 1;
+    const tokens = this.store.tokenCount(task.task_id);
+    if (tokens === resumeFrom) {
+      // Nothing new reached the client in this attempt: retry elsewhere, invisibly (HTU-1002: capped full jitter).
       if (attempts < this.policy.retryMaxAttempts) {
         this.metrics.dispatchRetries.inc({ pool_id: task.pool_id, reason: err.code });
-        const tried = this.tried.get(task.task_id) ?? new Set<string>();
-        tried.add(replica.replica_id);
-        this.tried.set(task.task_id, tried);
         const backoffMs = fullJitterDelayMs(this.policy.retryBaseMs, this.policy.retryCapMs, attempts - 1);
-        this.notBefore.set(task.task_id, Date.now() + backoffMs);
+        progress.notBefore = Date.now() + backoffMs;
+        if (tokens > 0) progress.migratingSince ??= Date.now();
         this.store.requeue(task.task_id);
-        this.log.info({ job_id: task.task_id, pool_id: task.pool_id, replica_id: replica.replica_id, attempt: attempts, backoff_ms: backoffMs, error_kind: err.code, reason: err.message }, 'dispatch failed before the first token: retrying');
+        this.log.info({ job_id: task.task_id, pool_id: task.pool_id, replica_id: replica.replica_id, attempt: attempts, backoff_ms: backoffMs, error_kind: err.code, reason: err.message }, 'dispatch failed before a new token: retrying');
         return;
       }
-      this.finishTask(task, 'failed', errorEvent('POOL_UNAVAILABLE', `dispatch failed ${attempts} times; last: ${err.message}`, this.policy.retryAfterMs), replica);
+      const code = tokens > 0 ? 'WORKER_RESET' : 'POOL_UNAVAILABLE';
+      this.finishTask(task, 'failed', errorEvent(code, `dispatch failed ${attempts} times; last: ${err.message}`, this.policy.retryAfterMs), replica);
+      return;
+    }
+    if (progress.migrations < this.policy.migrationLimit) {
+      // Failover mid-stream: resume on another replica with the same seed, skipping what the client already has.
+      progress.migrations++;
+      progress.migratingSince = Date.now();
+      progress.notBefore = 0;
+      this.store.requeue(task.task_id);
+      this.log.warn({ job_id: task.task_id, pool_id: task.pool_id, replica_id: replica.replica_id, tokens_sent: tokens, migration: progress.migrations, error_kind: err.code, reason: err.message }, 'stream broke mid-way: failing over');
       return;
     }
     const code = err.code === 'DECODE_TIMEOUT' ? 'DECODE_TIMEOUT' : 'WORKER_RESET';
@@ -188,8 +258,7 @@ export class Dispatcher {
 
   private finishTask(task: TaskRow, state: 'completed' | 'failed' | 'canceled', terminal: TerminalEvent, replica?: ReplicaView): void {
     if (!this.store.finish(task.task_id, state, terminal, Date.now())) return;
-    this.notBefore.delete(task.task_id);
-    this.tried.delete(task.task_id);
+    this.progress.delete(task.task_id);
     if (terminal.event === 'error') this.metrics.taskFailures.inc({ pool_id: task.pool_id, code: String(terminal.data.code) });
     this.events.publish(task.task_id, terminal);
     const row = this.store.get(task.task_id);

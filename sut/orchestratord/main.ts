@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       pollMs: envInt('ORCHD_POOL_POLL_MS', 500),
       probeMs: envInt('ORCHD_REPLICA_PROBE_MS', 500),
       probeTimeoutMs: connectMs,
+      probeFailureThreshold: Math.max(1, envInt('ORCHD_PROBE_FAILURES', 3)),
       breakerThreshold: envInt('ORCHD_BREAKER_THRESHOLD', 3),
       breakerCooldownMs: envInt('ORCHD_BREAKER_COOLDOWN_MS', 5000),
     },
@@ -54,9 +55,12 @@ async function main(): Promise<void> {
       retryCapMs: envInt('ORCHD_RETRY_CAP_MS', 1000),
       queueTimeoutMs: envInt('ORCHD_QUEUE_TIMEOUT_MS', 30_000),
       retryAfterMs,
+      migrationLimit: envInt('ORCHD_MIGRATION_LIMIT', 0),
+      migrationWaitMs: envInt('ORCHD_MIGRATION_WAIT_MS', 5000),
     },
     log,
   );
+  directory.onBreakerOpen = (r) => metrics.breakerOpened.inc({ pool_id: r.pool_id, replica_id: r.replica_id });
   dispatcher.recover();
 
   let shuttingDown = false;

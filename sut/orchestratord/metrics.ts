@@ -17,5 +17,7 @@ export class OrchestratorMetrics {
   readonly dispatchRetries = new client.Counter({ name: 'orchd_dispatch_retries_total', help: 'Dispatches retried on another replica before the first token', labelNames: ['pool_id', 'reason'], registers: this.r });
   readonly taskFailures = new client.Counter({ name: 'orchd_task_failures_total', help: 'Tasks ended with an error', labelNames: ['pool_id', 'code'], registers: this.r });
   readonly timeouts = new client.Counter({ name: 'orchd_timeouts_total', help: 'Dispatch timeouts', labelNames: ['pool_id', 'kind'], registers: this.r });
+  readonly failovers = new client.Counter({ name: 'orchd_failovers_total', help: 'Streams resumed on another replica after a mid-stream failure', labelNames: ['pool_id'], registers: this.r });
+  readonly breakerOpened = new client.Counter({ name: 'orchd_replica_breaker_open_total', help: 'Replica circuit breakers opened', labelNames: ['pool_id', 'replica_id'], registers: this.r });
   readonly recovered = new client.Counter({ name: 'orchd_tasks_recovered_total', help: 'Tasks found in the store at start-up', labelNames: ['state'], registers: this.r });
 }

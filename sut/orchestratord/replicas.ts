@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type pino from 'pino';
 
 /** A replica as the orchestrator sees it: pool-managerd's report joined with its own probes and breaker. */
@@ -11,11 +12,15 @@ export interface ReplicaView {
   driver_resets: number;
   slots_total: number;
   last_error?: string;
-  /** Our own last probe of the replica's `/health` answered 200 (and no dispatch failed since). */
-  reachable: boolean;
+  /** Consecutive failed probes of the replica's `/health` by the orchestrator itself. */
+  probeFailures: number;
   inflight: number;
+  /** Consecutive failed dispatches; the breaker opens at the threshold. */
   consecutiveFailures: number;
+  breaker: 'closed' | 'open' | 'half-open';
   breakerOpenUntil: number;
+  /** A half-open breaker lets one trial dispatch through at a time. */
+  trialInFlight: boolean;
 }
 
 export interface PoolView {
@@ -32,6 +37,8 @@ export interface DirectoryOptions {
   pollMs: number;
   probeMs: number;
   probeTimeoutMs: number;
+  /** Consecutive failed probes after which a replica counts as unreachable. */
+  probeFailureThreshold: number;
   breakerThreshold: number;
   breakerCooldownMs: number;
 }
@@ -93,9 +100,24 @@ export class ReplicaDirectory {
     return this.pools.get(poolId);
   }
 
-  /** A replica may take new work: pool-managerd says ready, we reach it, its breaker is closed. */
+  /** We reach the replica: fewer consecutive probe failures than the threshold. */
+  isReachable(r: ReplicaView): boolean {
+    return r.probeFailures < this.options.probeFailureThreshold;
+  }
+
+  /** A replica may take new work: pool-managerd says ready, we reach it, its breaker lets work through. */
   isServing(r: ReplicaView, now = Date.now()): boolean {
-    return r.managerState === 'ready' && r.reachable && r.breakerOpenUntil <= now;
+    if (r.managerState !== 'ready' || !this.isReachable(r)) return false;
+    if (r.breaker === 'open' && r.breakerOpenUntil <= now) r.breaker = 'half-open';
+    return r.breaker === 'closed' || (r.breaker === 'half-open' && !r.trialInFlight);
+  }
+
+  /** The replica's state as the orchestrator sees it, for health reports. */
+  stateOf(r: ReplicaView, now = Date.now()): string {
+    if (r.managerState !== 'ready') return r.managerState;
+    if (!this.isReachable(r)) return 'unreachable';
+    if (r.breaker === 'open' && r.breakerOpenUntil > now) return 'breaker-open';
+    return 'ready';
   }
 
   servingReplicas(poolId: string): ReplicaView[] {
@@ -111,21 +133,45 @@ export class ReplicaDirectory {
       .sort((a, b) => a.inflight - b.inflight || a.replica_id.localeCompare(b.replica_id))[0];
   }
 
-  /** Records a failed dispatch: the replica is unreachable until a probe succeeds; enough in a row open its breaker. */
+  /** Marks the start of a dispatch; through a half-open breaker it is the one trial. */
+  dispatchStarted(r: ReplicaView): void {
+    r.inflight++;
+    if (r.breaker === 'half-open') r.trialInFlight = true;
+  }
+
+  /**
+   * Records a failed dispatch. `threshold` consecutive failures (or a failed half-open trial) open the replica's
+   * breaker for the cool-down (ORCH-3040: shed load instead of piling it onto a failing replica).
+   */
   reportFailure(r: ReplicaView, reason: string): void {
-    r.reachable = false;
     r.consecutiveFailures++;
-    if (r.consecutiveFailures >= this.options.breakerThreshold && r.breakerOpenUntil <= Date.now()) {
+    const trialFailed = r.breaker === 'half-open';
+    r.trialInFlight = false;
+    if (trialFailed || (r.breaker === 'closed' && r.consecutiveFailures >= this.options.breakerThreshold)) {
+      r.breaker = 'open';
       r.breakerOpenUntil = Date.now() + this.options.breakerCooldownMs;
-      this.log.warn({ pool_id: r.pool_id, replica_id: r.replica_id, failure_count: r.consecutiveFailures, reason }, 'replica breaker open');
+      this.onBreakerOpen?.(r);
+      this.log.warn({ pool_id: r.pool_id, replica_id: r.replica_id, old_state: trialFailed ? 'half-open' : 'closed', new_state: 'open', failure_count: r.consecutiveFailures, cooldown_ms: this.options.breakerCooldownMs, reason }, 'replica breaker open');
     } else {
       this.log.warn({ pool_id: r.pool_id, replica_id: r.replica_id, failure_count: r.consecutiveFailures, reason }, 'dispatch to replica failed');
     }
   }
 
+  /** Records a successful dispatch: the failure count resets and a half-open breaker closes. */
   reportSuccess(r: ReplicaView): void {
+    if (r.breaker !== 'closed') this.log.info({ pool_id: r.pool_id, replica_id: r.replica_id, old_state: r.breaker, new_state: 'closed' }, 'replica breaker closed');
     r.consecutiveFailures = 0;
+    r.breaker = 'closed';
+    r.trialInFlight = false;
   }
+
+  /** Marks the end of a dispatch, whatever its result. */
+  dispatchEnded(r: ReplicaView): void {
+    r.inflight--;
+  }
+
+  /** Called when a breaker opens (metrics). */
+  onBreakerOpen?: (r: ReplicaView) => void;
 
   private loop(fn: () => Promise<void>, everyMs: number): void {
     const tick = async (): Promise<void> => {
@@ -167,11 +213,11 @@ export class ReplicaDirectory {
         return {
           pool_id: p.pool_id, replica_id: r.replica_id, url: r.url, managerState: r.state, restarts: r.restarts,
           driver_resets: r.driver_resets ?? 0, slots_total: r.slots_total, last_error: r.last_error,
-          reachable: r.state === 'ready', inflight: 0, consecutiveFailures: 0, breakerOpenUntil: 0,
+          probeFailures: 0, inflight: 0, consecutiveFailures: 0, breaker: 'closed', breakerOpenUntil: 0, trialInFlight: false,
         };
       }
-      // A replica newly reported ready (restarted) is trusted until our own probe says otherwise.
-      if (view.managerState !== 'ready' && r.state === 'ready') view.reachable = true;
+      // A replica newly reported ready (restarted) is trusted until our own probes say otherwise.
+      if (view.managerState !== 'ready' && r.state === 'ready') view.probeFailures = 0;
       view.managerState = r.state;
       view.restarts = r.restarts;
       view.driver_resets = r.driver_resets ?? 0;
@@ -191,11 +237,12 @@ export class ReplicaDirectory {
     await Promise.all(
       all.map(async (r) => {
         const ok = await probe(`${r.url}/health`, this.options.probeTimeoutMs);
-        if (ok !== r.reachable) {
+        const before = this.isReachable(r);
+        r.probeFailures = ok ? 0 : r.probeFailures + 1;
+        if (this.isReachable(r) !== before) {
           changed = true;
-          this.log.info({ pool_id: r.pool_id, replica_id: r.replica_id, reachable: ok }, ok ? 'replica reachable' : 'replica unreachable');
+          this.log.info({ pool_id: r.pool_id, replica_id: r.replica_id, reachable: !before, probe_failures: r.probeFailures }, before ? 'replica unreachable' : 'replica reachable');
         }
-        r.reachable = ok;
       }),
     );
     if (changed) this.notify();
@@ -206,12 +253,15 @@ export class ReplicaDirectory {
   }
 }
 
-async function probe(url: string, timeoutMs: number): Promise<boolean> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { connection: 'close' } });
-    await res.arrayBuffer();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
+/** GET `url` on a fresh connection (no keep-alive): a per-connection network fault hits probes as it hits dispatches. */
+function probe(url: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { agent: false, timeout: timeoutMs, headers: { connection: 'close' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200));
+      res.on('error', () => resolve(false));
+    });
+    req.on('timeout', () => req.destroy(new Error('probe timeout')));
+    req.on('error', () => resolve(false));
+  });
 }
