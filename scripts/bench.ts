@@ -96,6 +96,23 @@ async function goodput(stack: StartedStack, ms: number, concurrency: number): Pr
   return { tokensPerS: Math.round((tokens * 1000) / (Date.now() - started)), completed, failed };
 }
 
+/** Each scenario's measures (`evidence.json` attachments) in a run's messages. */
+function scenarioMeasures(file: string): [string, Record<string, number>][] {
+  const names = new Map<string, string>();
+  const testCases = new Map<string, string>();
+  const started = new Map<string, string>();
+  const out: [string, Record<string, number>][] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const e = JSON.parse(line);
+    if (e.pickle) names.set(e.pickle.id, e.pickle.name);
+    if (e.testCase) testCases.set(e.testCase.id, e.testCase.pickleId);
+    if (e.testCaseStarted) started.set(e.testCaseStarted.id, testCases.get(e.testCaseStarted.testCaseId)!);
+    if (e.attachment?.fileName === 'evidence.json') out.push([names.get(started.get(e.attachment.testCaseStartedId)!)!, JSON.parse(e.attachment.body).measures]);
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   mkdirSync(benchDir, { recursive: true });
   const toxiproxy = await ToxiproxyService.start(benchDir);
@@ -130,11 +147,18 @@ async function main(): Promise<void> {
   }
   const suiteRuns = Number(values['suite-runs']);
   const suite: number[] = [];
+  const recovery = new Map<string, { detect: number[]; recover: number[] }>();
   for (let i = 0; i < suiteRuns; i++) {
     const started = Date.now();
-    const r = spawnSync('npx', ['cucumber-js', '-p', 'ci', '--format', 'summary'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync('npx', ['cucumber-js', '-p', 'ci'], { cwd: root, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`suite run ${i} failed:\n${r.stdout}\n${r.stderr}`);
     suite.push(Date.now() - started);
+    for (const [scenario, m] of scenarioMeasures(path.join(root, 'reports', 'messages.ndjson'))) {
+      const entry = recovery.get(scenario) ?? { detect: [], recover: [] };
+      if (m.time_to_detect_ms !== undefined) entry.detect.push(m.time_to_detect_ms);
+      if (m.time_to_recover_ms !== undefined) entry.recover.push(m.time_to_recover_ms);
+      recovery.set(scenario, entry);
+    }
   }
   const baseline = median(rows.baseline_node_start_ms);
   const report = {
@@ -143,6 +167,7 @@ async function main(): Promise<void> {
     medians: Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, median(v)])),
     ratios_to_node_start: { stack_ready: +(median(rows.stack_ready_ms) / baseline).toFixed(1), restart_to_ready: +(median(rows.restart_to_ready_ms) / baseline).toFixed(1) },
     suite_wall_ms: { runs: suite, median: suite.length ? median(suite) : undefined },
+    recovery_by_scenario: Object.fromEntries([...recovery].map(([k, v]) => [k, { time_to_detect_ms: v.detect.length ? median(v.detect) : null, time_to_recover_ms: v.recover.length ? median(v.recover) : null }])),
     goodput_failed_or_refused_tasks: lostOrFailed,
     samples: rows,
     budgets: { stack_ready_ms: 1500, crash_detect_ms: 100, restart_to_ready_ms: 1000, suite_wall_ms: 90_000, goodput_ratio: 0.6 },
@@ -156,6 +181,10 @@ async function main(): Promise<void> {
   console.log(`  goodput, 3 replicas                         ${m.goodput_3_replicas_tps} tokens/s`);
   console.log(`  goodput, 1 of 3 killed                      ${m.goodput_1_of_3_killed_tps} tokens/s   (ratio ${(m.goodput_ratio_x1000 / 1000).toFixed(3)}, budget ≥ 0.6; failed or refused tasks: ${lostOrFailed})`);
   if (suite.length) console.log(`  chaos suite wall time                       ${report.suite_wall_ms.median} ms   (budget 90000; runs: ${suite.join(', ')})`);
+  if (recovery.size) {
+    console.log(`  per scenario, medians over ${suiteRuns} suite runs (time to detect / time to recover, ms):`);
+    for (const [scenario, v] of Object.entries(report.recovery_by_scenario)) console.log(`    ${String(v.time_to_detect_ms ?? '-').padStart(6)} / ${String(v.time_to_recover_ms ?? '-').padStart(6)}  ${scenario}`);
+  }
 }
 
 main().catch((err) => {

@@ -1,6 +1,12 @@
 import { When } from '@cucumber/cucumber';
 import type { ChaosWorld } from '../support/cucumber/world';
+import { NetworkCutFault } from '../support/faults/network-cut';
 import { NetworkDownFault } from '../support/faults/network-down';
+import { NetworkLatencyFault } from '../support/faults/network-latency';
+import { NetworkPartitionFault } from '../support/faults/network-partition';
+import { NetworkResetFault } from '../support/faults/network-reset';
+import { NetworkSlowFault } from '../support/faults/network-slow';
+import { NetworkTimeoutFault } from '../support/faults/network-timeout';
 import { ProcessKillFault } from '../support/faults/process-kill';
 import { ProcessTermFault } from '../support/faults/process-term';
 
@@ -25,4 +31,37 @@ When('the orchestrator is asked to shut down', async function (this: ChaosWorld)
   const stack = this.requireStack();
   this.liveness?.excuse();
   await this.applyFault(new ProcessTermFault(stack.processTarget('orchestrator'), stack.drainingUrl('orchestrator')));
+});
+
+When('the link to replica {replica} stalls', async function (this: ChaosWorld, replica: string) {
+  await this.applyFault(new NetworkTimeoutFault(this.requireStack().engineLink(replica)));
+});
+
+When('the links to every replica have {duration} of latency', async function (this: ChaosWorld, latencyMs: number) {
+  await this.applyFault(new NetworkLatencyFault(this.requireStack().engineLinks(), { latencyMs }));
+});
+
+When('1 in {int} connections from the orchestrator to the engines are reset', async function (this: ChaosWorld, n: number) {
+  await this.applyFault(new NetworkResetFault(this.requireStack().engineLinks(), 1 / n));
+});
+
+When('every connection to replica {replica} is reset', async function (this: ChaosWorld, replica: string) {
+  await this.applyFault(new NetworkResetFault(this.requireStack().engineLink(replica), 1));
+});
+
+When('replicas {replica} and {replica} are cut off from the orchestrator', async function (this: ChaosWorld, a: string, b: string) {
+  const stack = this.requireStack();
+  await this.applyFault(new NetworkPartitionFault(`replicas ${a} and ${b}`, [stack.engineLink(a), stack.engineLink(b)]));
+});
+
+When('the pool manager is cut off from the orchestrator', async function (this: ChaosWorld) {
+  await this.applyFault(new NetworkPartitionFault('pool manager', [this.requireStack().poolManagerLink()]));
+});
+
+When('the stream from replica {replica} is cut after a few more tokens', async function (this: ChaosWorld, replica: string) {
+  await this.applyFault(new NetworkCutFault(this.requireStack().engineLink(replica), 200));
+});
+
+When('the link from replica {replica} dribbles at {int} KB\\/s', async function (this: ChaosWorld, replica: string, rateKBps: number) {
+  await this.applyFault(new NetworkSlowFault(this.requireStack().engineLink(replica), rateKBps));
 });

@@ -1,6 +1,8 @@
 import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
+import { poolManagerReachability } from '../support/observe/waits';
+import { metricSum } from '../support/orchestrator/metrics';
 
 Then('the orchestrator stays live', function (this: ChaosWorld) {
   const failed = this.liveness?.samples.filter((s) => !s.ok && !s.excused) ?? [];
@@ -21,4 +23,18 @@ Then('the orchestrator exits cleanly within {duration}', async function (this: C
 When('the orchestrator is started again', { timeout: 30_000 }, async function (this: ChaosWorld) {
   await this.requireStack().startComponent('orchestrator');
   this.liveness?.unexcuse();
+});
+
+Then("the orchestrator's metrics show dispatch retries", async function (this: ChaosWorld) {
+  expect(metricSum((await this.client.metrics()).body, 'orchd_dispatch_retries_total'), 'orchd_dispatch_retries_total').to.be.greaterThan(0);
+});
+
+Then('no dispatch was retried', async function (this: ChaosWorld) {
+  expect(metricSum((await this.client.metrics()).body, 'orchd_dispatch_retries_total'), 'orchd_dispatch_retries_total').to.equal(0);
+});
+
+Then('the orchestrator reports the pool manager {reachability} within {duration}', async function (this: ChaosWorld, reachable: boolean, limitMs: number) {
+  await poolManagerReachability(this.client, reachable, limitMs);
+  if (reachable) this.measureRecovery('pool manager reachable');
+  else this.measureDetection('pool manager unreachable');
 });

@@ -16,7 +16,7 @@ Given('a healthy pool of {int} replica(s) with {int} slot(s) each', { timeout: 3
 
 Then('the pool reports {pool state} within {duration}', async function (this: ChaosWorld, state: string, limitMs: number) {
   await poolReaches(this.client, this.requireStack().profile.pool.id, state, limitMs);
-  this.timeline.measure(`time_to_detect_${state}_ms`, this.sinceLastFault('fault.injected') ?? 0);
+  if (state !== 'ready') this.measureDetection(`pool ${state}`);
 });
 
 Then('the pool is {pool state}', async function (this: ChaosWorld, state: string) {
@@ -25,10 +25,14 @@ Then('the pool is {pool state}', async function (this: ChaosWorld, state: string
 
 Then('the pool is ready again within {duration}', async function (this: ChaosWorld, limitMs: number) {
   await poolReaches(this.client, this.requireStack().profile.pool.id, 'ready', limitMs);
-  this.timeline.measure('time_to_recover_ms', this.sinceLastFault('fault.injected') ?? 0);
+  this.measureRecovery('pool ready');
 });
 
 Then('replica {replica} is restarted and ready again within {duration}', async function (this: ChaosWorld, replica: string, limitMs: number) {
   await replicaRestarted(this.client, this.requireStack().profile.pool.id, replica, limitMs);
-  this.timeline.measure('time_to_recover_ms', this.sinceLastFault('fault.injected') ?? 0);
+  this.measureRecovery(`replica ${replica} ready`);
+});
+
+Given('stream failover is on', function (this: ChaosWorld) {
+  this.settings.tunes['migration-limit'] = '1';
 });

@@ -31,8 +31,8 @@ Then('every stream is well formed', function (this: ChaosWorld) {
 });
 
 Then('the task fails with a retriable {error code} error', async function (this: ChaosWorld, code: string) {
-  expect(await taskEnds(this.requireFocus(), 10_000), 'task outcome').to.equal('failed');
-  expect(terminalOf(this.requireFocus())?.data, 'the error event').to.include({ code, retriable: true });
+  const { error } = await this.focusEndsAfterFault(10_000);
+  expect(error, `the task's end: ${JSON.stringify(terminalOf(this.requireFocus())?.data)}`).to.include({ code, retriable: true });
 });
 
 Then('the streaming task completes', async function (this: ChaosWorld) {
@@ -50,20 +50,57 @@ Then('no task is served by replica {replica}', async function (this: ChaosWorld,
 });
 
 Then('a new task completes within {duration}', { timeout: 30_000 }, async function (this: ChaosWorld, limitMs: number) {
-  const tookMs = await aTaskCompletes(this.workload, () => this.newTask(8), limitMs);
-  this.timeline.measure('time_to_serve_again_ms', this.sinceLastFault('fault.healed') ?? tookMs);
+  await aTaskCompletes(this.workload, () => this.newTask(8), limitMs);
+  this.measureRecovery('a new task completed');
 });
 
 Then('within {duration} new tasks are refused fast as {error code} with a retry hint', { timeout: 30_000 }, async function (this: ChaosWorld, limitMs: number, code: string) {
-  const detectMs = await tasksRefused(this.workload, () => this.newTask(8), code, 1000, limitMs);
-  this.timeline.measure('time_to_refuse_ms', this.sinceLastFault('fault.injected') ?? detectMs);
+  await tasksRefused(this.workload, () => this.newTask(8), code, 1000, limitMs);
+  this.measureDetection(`tasks refused as ${code}`);
 });
 
 Then('a new task is refused as {error code} with a retry hint', async function (this: ChaosWorld, code: string) {
   await tasksRefused(this.workload, () => this.newTask(8), code, 1000, 0);
+  this.measureDetection(`task refused as ${code}`);
 });
 
 Then('every task of the client completes after the restart', { timeout: 30_000 }, async function (this: ChaosWorld) {
   const notCompleted = await this.batchSettled(20_000);
   expect(notCompleted, `tasks admitted before the shutdown that did not complete: ${JSON.stringify(notCompleted)}`).to.be.empty;
+  this.measureRecovery('queued tasks completed');
+});
+
+Then('the task fails with a retriable {error code} error within {duration} of the fault', async function (this: ChaosWorld, code: string, limitMs: number) {
+  const { afterFaultMs, error } = await this.focusEndsAfterFault(limitMs + 5000);
+  expect(error, 'the error event').to.include({ code, retriable: true });
+  expect(afterFaultMs, `error arrived ${afterFaultMs} ms after the fault`).to.be.at.most(limitMs);
+});
+
+Then('every task either completes with all its tokens or fails with a retriable error', { timeout: 30_000 }, async function (this: ChaosWorld) {
+  expect(await this.silentlyTruncated(20_000), 'tasks that ended otherwise').to.be.empty;
+});
+
+Then("every task's first token arrived at least {duration} after it was submitted", function (this: ChaosWorld, ms: number) {
+  const early = this.firstTokenDelays().filter((d) => d.ms < ms);
+  expect(early, `first-token delays: ${JSON.stringify(this.firstTokenDelays())}`).to.be.empty;
+});
+
+Then('every task took at least {duration} from its first token to its end', function (this: ChaosWorld, ms: number) {
+  const fast = this.decodeTimes().filter((d) => d.ms < ms);
+  expect(fast, `decode times: ${JSON.stringify(this.decodeTimes())}`).to.be.empty;
+});
+
+Then('the task completes', async function (this: ChaosWorld) {
+  const outcome = await taskEnds(this.requireFocus(), 10_000);
+  expect(outcome, `task ${this.requireFocus().taskId}: ${JSON.stringify(terminalOf(this.requireFocus())?.data)}`).to.equal('completed');
+});
+
+Then('its stream is identical to an undisturbed run of the same task', { timeout: 30_000 }, async function (this: ChaosWorld) {
+  const { disturbed, undisturbed } = await this.rerunFocus(15_000);
+  expect(disturbed, 'the disturbed stream, against an undisturbed run').to.equal(undisturbed);
+});
+
+Then('some task is served by replica {replica}', async function (this: ChaosWorld, replica: string) {
+  const served = await this.replicasServing(this.batch);
+  expect(served.map((s) => s.replica), 'replicas that served the last tasks').to.include(replica);
 });

@@ -18,3 +18,6 @@ defineParameterType({ name: 'health', regexp: /healthy|degraded|unhealthy/, tran
 
 /** `{error code}`: an error code of the contract, in quotes. */
 defineParameterType({ name: 'error code', regexp: /"([A-Z_]+)"/, transformer: (s: string) => s });
+
+/** `{reachability}`: "reachable" or "unreachable" → boolean. */
+defineParameterType({ name: 'reachability', regexp: /reachable|unreachable/, transformer: (s: string) => s === 'reachable' });

@@ -5,10 +5,10 @@ import { SuiteError } from '../errors';
 import { FaultLedger } from '../faults/ledger';
 import type { Fault } from '../faults/fault';
 import { eventually, Observation } from '../observe/eventually';
-import { isAdmitted, outcomeOf, TaskHistory, TaskRecord, terminalOf } from '../observe/history';
+import { decodeMs, endingOf, firstTokenDelayMs, isAdmitted, longestTokenGapMs, outcomeOf, TaskHistory, TaskRecord, terminalOf, textOf } from '../observe/history';
 import { LivenessProbe } from '../observe/liveness';
 import { Timeline } from '../observe/timeline';
-import { poolReaches } from '../observe/waits';
+import { poolReaches, taskEnds } from '../observe/waits';
 import { Workload } from '../observe/workload';
 import { newTask, OrchestratorClient, TaskRequest } from '../orchestrator/client';
 import { StartedStack, StackRequest } from '../stack/stack';
@@ -115,6 +115,40 @@ export class ChaosWorld extends World<SuiteParams> {
     return Promise.all(records.map(async (r) => ({ task: r.taskId, replica: (await this.client.status(r.taskId)).body.replica_id })));
   }
 
+  /** Waits for the focus task's end; returns its error event and how long after the last fault it arrived. */
+  async focusEndsAfterFault(withinMs: number): Promise<{ afterFaultMs: number; error?: Record<string, unknown> }> {
+    const record = this.requireFocus();
+    await taskEnds(record, withinMs);
+    const injectedAt = this.timeline.startedAt + (this.timeline.last('fault', 'fault.injected')?.at ?? 0);
+    const terminal = terminalOf(record)!;
+    this.measureDetection(`task ${terminal.event}`, terminal.at);
+    return { afterFaultMs: terminal.at - injectedAt, error: terminal.event === 'error' ? terminal.data : undefined };
+  }
+
+  /** Waits (bounded) for the batch; lists the tasks that neither completed with all their tokens nor failed explicitly. */
+  async silentlyTruncated(withinMs: number): Promise<{ task: string; ending: string }[]> {
+    await this.workload.settle(withinMs);
+    return this.batch.map((r) => ({ task: r.taskId, ending: endingOf(r) })).filter((e) => e.ending !== 'complete' && e.ending !== 'explicit-error');
+  }
+
+  firstTokenDelays(): { task: string; ms: number }[] {
+    return this.batch.map((r) => ({ task: r.taskId, ms: firstTokenDelayMs(r) ?? -1 }));
+  }
+
+  decodeTimes(): { task: string; ms: number }[] {
+    return this.batch.map((r) => ({ task: r.taskId, ms: decodeMs(r) ?? -1 }));
+  }
+
+  /** Runs the focus task's request again (new id, same prompt, seed and length) and returns both token texts. */
+  async rerunFocus(withinMs: number): Promise<{ disturbed: string; undisturbed: string }> {
+    const original = this.requireFocus();
+    const injected = this.timeline.last('fault', 'fault.injected');
+    if (injected) this.timeline.measure('time_to_recover_ms', longestTokenGapMs(original, this.timeline.startedAt + injected.at), { sign: 'longest wait between tokens after the fault' });
+    const clone = await this.workload.submit({ ...original.request, task_id: newTask().task_id });
+    await taskEnds(clone, withinMs);
+    return { disturbed: textOf(original), undisturbed: textOf(clone) };
+  }
+
   requireStack(): StartedStack {
     if (!this.stack) throw new SuiteError('No stack is running in this scenario: a Given step must start the pool first');
     return this.stack;
@@ -130,10 +164,26 @@ export class ChaosWorld extends World<SuiteParams> {
     return eventually(condition, probe, { withinMs, everyMs: 10 });
   }
 
-  /** Ms since the most recent fault was injected (or healed, for recovery), for time-to-detect/recover figures. */
-  sinceLastFault(event: 'fault.injected' | 'fault.healed'): number | undefined {
-    const entry = this.timeline.last('fault', event);
-    return entry && Date.now() - this.timeline.startedAt - entry.at;
+  /**
+   * Records `time_to_detect_ms`: from the latest fault injection to now (or to `atMs`, an epoch time), once per
+   * injection — the first sign that the system noticed counts.
+   */
+  measureDetection(sign: string, atMs = Date.now()): void {
+    const injected = this.timeline.last('fault', 'fault.injected');
+    const already = this.timeline.last('measure', 'time_to_detect_ms');
+    if (!injected || (already && already.at >= injected.at)) return;
+    this.timeline.measure('time_to_detect_ms', atMs - this.timeline.startedAt - injected.at, { sign });
+  }
+
+  /**
+   * Records `time_to_recover_ms`: from the fault's end — its heal, or its injection for faults the system must undo
+   * itself (a killed process) — to now; a later sign of recovery replaces an earlier one.
+   */
+  measureRecovery(sign: string): void {
+    const injected = this.timeline.last('fault', 'fault.injected');
+    const healed = this.timeline.last('fault', 'fault.healed');
+    const from = healed && injected && healed.at >= injected.at ? healed : injected;
+    if (from) this.timeline.measure('time_to_recover_ms', Date.now() - this.timeline.startedAt - from.at, { sign, from: from.name });
   }
 }
 

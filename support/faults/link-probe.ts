@@ -16,18 +16,20 @@ export interface ProbeOptions {
   timeoutMs: number;
   /** Extra bytes to send after the request line, so a bandwidth or byte-limit toxic has something to act on. */
   padBytes?: number;
+  /** Ask an HTTP server to keep the connection open after answering (so its close cannot be mistaken for a fault's). */
+  keepAlive?: boolean;
 }
 
 /**
- * Opens a fresh TCP connection to `address` (`host:port`) and sends one HTTP request (`Connection: close`, padded
+ * Opens a fresh TCP connection to `address` (`host:port`) and sends one HTTP request (`Connection: close` unless asked, padded
  * with a header of `padBytes`). An HTTP server answers and closes; an echo server sends the request back. The probe
  * ends when the peer closes, when as many bytes came back as were sent (echo), or at the timeout; it records when
  * the first and last bytes arrived. Protocol-agnostic enough to observe every toxic on any link.
  */
 export function probeLink(address: string, options: ProbeOptions | number): Promise<LinkProbe> {
-  const { timeoutMs, padBytes = 0 } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const { timeoutMs, padBytes = 0, keepAlive = false } = typeof options === 'number' ? { timeoutMs: options } : options;
   const [host, port] = address.split(':');
-  const request = `GET /health HTTP/1.1\r\nHost: chaos-probe\r\nX-Pad: ${'x'.repeat(padBytes)}\r\nConnection: close\r\n\r\n`;
+  const request = `GET /health HTTP/1.1\r\nHost: chaos-probe\r\nX-Pad: ${'x'.repeat(padBytes)}\r\nConnection: ${keepAlive ? 'keep-alive' : 'close'}\r\n\r\n`;
   return new Promise((resolve) => {
     const socket = net.connect({ host, port: Number(port) });
     let connectedAt = 0;

@@ -23,7 +23,8 @@ export class NetworkTimeoutFault extends ToxicFault {
   }
 
   protected async observe(link: LinkTarget): Promise<LinkObservation> {
-    const probe = await probeLink(link.proxy.listen, this.observeMs);
+    // Keep-alive: an HTTP server closing after its answer would travel through the black hole as an EOF.
+    const probe = await probeLink(link.proxy.listen, { timeoutMs: this.observeMs, keepAlive: true });
     return { verdict: probe.outcome === 'timeout' && probe.bytes === 0 ? 'confirmed' : 'mismatch', observed: { expected: `no byte within ${this.observeMs} ms`, probe } };
   }
 }

@@ -1,7 +1,7 @@
 import type { Proxy } from 'toxiproxy-node-client';
 import { InvalidFaultSpec } from '../errors';
 import type { LinkTarget } from '../stack/stack';
-import type { Evidence, Fault, FaultKind } from './fault';
+import type { Evidence, Fault, FaultContext, FaultKind } from './fault';
 
 /** Which bytes a toxic acts on: `downstream` = replies (tokens), `upstream` = requests. */
 export type Stream = 'downstream' | 'upstream';
@@ -44,13 +44,13 @@ export abstract class ToxicFault implements Fault {
     return this.links.map((l) => l.description).join(', ');
   }
 
-  async inject(): Promise<void> {
+  async inject(_ctx?: FaultContext): Promise<void> {
     for (const link of this.links) {
       await link.proxy.addToxic({ name: this.toxicName, type: this.type as never, stream: this.stream, toxicity: this.toxicity, attributes: this.attributes as never });
     }
   }
 
-  async verify(): Promise<Evidence> {
+  async verify(_ctx?: FaultContext): Promise<Evidence> {
     const perLink: Record<string, unknown>[] = [];
     let verdict: Evidence['verdict'] = 'confirmed';
     for (const link of this.links) {
@@ -62,7 +62,7 @@ export abstract class ToxicFault implements Fault {
     return { verdict, observed: { toxicity: this.toxicity, stream: this.stream, links: perLink } };
   }
 
-  async heal(): Promise<void> {
+  async heal(_ctx?: FaultContext): Promise<void> {
     for (const link of this.links) await removeToxic(link.proxy, this.toxicName);
   }
 }

@@ -79,3 +79,37 @@ export function textOf(r: TaskRecord): string {
     .map((e) => String(e.data.t))
     .join('');
 }
+
+/** Ms from submission to the first token the client received, if any. */
+export function firstTokenDelayMs(r: TaskRecord): number | undefined {
+  const first = eventsOf(r).find((e) => e.event === 'token');
+  return first && first.at - r.submittedAt;
+}
+
+/** Ms from the first token to the terminal event, if both were seen. */
+export function decodeMs(r: TaskRecord): number | undefined {
+  const first = eventsOf(r).find((e) => e.event === 'token');
+  const end = terminalOf(r);
+  return first && end ? end.at - first.at : undefined;
+}
+
+/**
+ * How a task ended, judged strictly: `complete` (end with every requested token), `explicit-error` (a retriable SSE
+ * error), or what went wrong instead: a short stream that claims to have ended, a non-retriable error, no end at all.
+ */
+export function endingOf(r: TaskRecord): 'complete' | 'explicit-error' | string {
+  const terminal = terminalOf(r);
+  const tokens = eventsOf(r).filter((e) => e.event === 'token').length;
+  if (!terminal) return `no terminal event (${tokens} tokens)`;
+  if (terminal.event === 'error') return terminal.data.retriable === true ? 'explicit-error' : `non-retriable error ${terminal.data.code}`;
+  if (tokens === r.request.max_tokens && terminal.data.tokens_out === tokens) return 'complete';
+  return `silently truncated: end after ${tokens} of ${r.request.max_tokens} tokens (tokens_out=${terminal.data.tokens_out})`;
+}
+
+/** The longest wait between consecutive tokens the client received after `sinceMs` (epoch), in ms. */
+export function longestTokenGapMs(r: TaskRecord, sinceMs: number): number {
+  const times = eventsOf(r).filter((e) => e.event === 'token' || e.event === 'end').map((e) => e.at);
+  let gap = 0;
+  for (let k = 1; k < times.length; k++) if (times[k] >= sinceMs) gap = Math.max(gap, times[k] - times[k - 1]);
+  return gap;
+}

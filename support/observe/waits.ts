@@ -106,3 +106,16 @@ export async function tasksRefused(workload: Workload, make: () => TaskRequest, 
   );
   return elapsedMs;
 }
+
+/** Waits until the orchestrator reports the pool manager reachable (or not). */
+export async function poolManagerReachability(client: OrchestratorClient, reachable: boolean, withinMs: number): Promise<number> {
+  const { elapsedMs } = await eventually(
+    `the orchestrator reports the pool manager ${reachable ? 'reachable' : 'unreachable'}`,
+    async () => {
+      const h = await client.health();
+      return { ok: h.body.pool_manager_reachable === reachable, seen: JSON.stringify(h.body) };
+    },
+    { withinMs, everyMs: 10 },
+  );
+  return elapsedMs;
+}

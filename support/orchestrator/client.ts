@@ -60,6 +60,7 @@ export interface OrchestratorHealth {
   live: boolean;
   ready: boolean;
   pools: Record<string, string>;
+  pool_manager_reachable: boolean;
 }
 
 /** Builds a task request; defaults are a small interactive completion. */

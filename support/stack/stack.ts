@@ -183,6 +183,11 @@ export class StartedStack {
     return this.link(`engine-${replicaId}`, `the link from the orchestrator to replica ${replicaId}`);
   }
 
+  /** The links from the orchestrator to every replica's engine. */
+  engineLinks(): LinkTarget[] {
+    return this.replicaIds.map((r) => this.engineLink(r));
+  }
+
   poolManagerLink(): LinkTarget {
     return this.link('pool-manager', 'the link from the orchestrator to the pool manager');
   }

@@ -79,3 +79,21 @@ describe('history checks', () => {
     expect(compose([v(true)])).to.equal(true);
   });
 });
+
+import { metricSum } from '../../support/orchestrator/metrics';
+
+describe('metric reading', () => {
+  it('sums the samples of one metric, filtered by labels', () => {
+    const text = [
+      '# HELP orchd_dispatch_retries_total Dispatches retried',
+      '# TYPE orchd_dispatch_retries_total counter',
+      'orchd_dispatch_retries_total{pool_id="default",reason="WORKER_RESET"} 3',
+      'orchd_dispatch_retries_total{pool_id="default",reason="DECODE_TIMEOUT"} 2',
+      'orchd_dispatch_retries_total_extra 100',
+      'tasks_enqueued_total{pool_id="default"} 7',
+    ].join('\n');
+    expect(metricSum(text, 'orchd_dispatch_retries_total')).to.equal(5);
+    expect(metricSum(text, 'orchd_dispatch_retries_total', { reason: 'DECODE_TIMEOUT' })).to.equal(2);
+    expect(metricSum(text, 'tasks_started_total')).to.equal(0);
+  });
+});

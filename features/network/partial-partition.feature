@@ -1,0 +1,32 @@
+@ORCH-3050 @ORCH-3051 @ORCH-3010
+Feature: Partial network partition
+  Some nodes unreachable: the orchestrator stops sending work to what it cannot reach, says the pool is degraded,
+  and uses the cut-off replicas again once the partition heals. Cut off from the pool manager, it keeps serving with
+  the replicas it knows.
+
+  @fault:network.partition
+  Scenario: with 2 of 3 replicas cut off, tasks go to the third; after healing all three serve again
+    Given a healthy pool of 3 replicas
+    When replicas r1 and r2 are cut off from the orchestrator
+    Then the pool reports degraded within 1 s
+    When a client submits 6 tasks of 10 tokens each
+    Then every task completes
+    And no task is served by replica r1
+    And no task is served by replica r2
+    When the network heals
+    Then the pool is ready again within 2 s
+    When a client submits 6 tasks of 10 tokens each
+    Then every task completes
+    And some task is served by replica r1
+
+  @fault:network.partition
+  Scenario: cut off from the pool manager, the orchestrator keeps serving with the replicas it knows
+    Given a healthy pool of 3 replicas
+    When the pool manager is cut off from the orchestrator
+    Then the orchestrator reports the pool manager unreachable within 1 s
+    When a client submits 6 tasks of 10 tokens each
+    Then every task completes
+    And the pool is ready
+    When the network heals
+    Then the orchestrator reports the pool manager reachable within 1 s
+    And the pool is ready
