@@ -2,7 +2,7 @@ import { InvalidFaultSpec } from '../errors';
 import type { LinkTarget } from '../stack/stack';
 import type { Evidence, Fault } from './fault';
 import { probeLink } from './link-probe';
-import { setEnabled } from './network-partition';
+import { enableIfPresent, setEnabled } from './network-partition';
 
 /**
  * A link that refuses connections: its proxy is disabled, so new connects get ECONNREFUSED and live connections are
@@ -29,7 +29,7 @@ export class NetworkDownFault implements Fault {
   }
 
   async heal(): Promise<void> {
-    await setEnabled(this.link.proxy, true);
+    await enableIfPresent(this.link.proxy);
   }
 }
 

@@ -33,7 +33,16 @@ export class NetworkPartitionFault implements Fault {
   }
 
   async heal(): Promise<void> {
-    for (const link of this.links) await setEnabled(link.proxy, true);
+    for (const link of this.links) await enableIfPresent(link.proxy);
+  }
+}
+
+/** Re-enables a proxy; one that no longer exists has nothing left to heal. */
+export async function enableIfPresent(proxy: Proxy): Promise<void> {
+  try {
+    await setEnabled(proxy, true);
+  } catch (err) {
+    if (!/404|not found/i.test((err as Error).message)) throw err;
   }
 }
 

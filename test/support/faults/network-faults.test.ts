@@ -78,11 +78,11 @@ describe('network faults through the real toxiproxy-server, against a TCP echo s
     });
   }
 
-  it('every toxic fault heals after a failed inject (its proxy is gone)', async () => {
+  it('every network fault heals after a failed inject (its proxy is gone)', async () => {
     const ghost = await toxiproxy.createProxy(`llorch_test_${process.pid}_ghost`, echo.address);
     await ghost.remove();
     const ghostLink = { description: 'a removed link', proxy: ghost };
-    for (const fault of [new NetworkLatencyFault(ghostLink, { latencyMs: 100 }), new NetworkTimeoutFault(ghostLink), new NetworkResetFault(ghostLink), new NetworkSlowFault(ghostLink, 1), new NetworkCutFault(ghostLink, 10)]) {
+    for (const fault of [new NetworkDownFault(ghostLink), new NetworkPartitionFault('ghost', [ghostLink]), new NetworkLatencyFault(ghostLink, { latencyMs: 100 }), new NetworkTimeoutFault(ghostLink), new NetworkResetFault(ghostLink), new NetworkSlowFault(ghostLink, 1), new NetworkCutFault(ghostLink, 10)]) {
       expect(await fault.inject(ctx).then(() => 'injected', () => 'failed')).to.equal('failed');
       await fault.heal(ctx).catch((e) => expect.fail(`${fault.kind} heal threw: ${e.message}`));
     }

@@ -1,0 +1,66 @@
+import { describe, it } from 'node:test';
+import { expect } from 'chai';
+import pino from 'pino';
+import { ReplicaDirectory, ReplicaView } from '../../sut/orchestratord/replicas';
+
+const options = { poolManagerUrl: 'http://127.0.0.1:1', pollMs: 1000, probeMs: 1000, probeTimeoutMs: 100, probeFailureThreshold: 3, breakerThreshold: 3, breakerCooldownMs: 30 };
+const replica = (): ReplicaView => ({
+  pool_id: 'p0', replica_id: 'r1', url: 'http://127.0.0.1:1', managerState: 'ready', restarts: 0, driver_resets: 0, slots_total: 2,
+  probeFailures: 0, inflight: 0, consecutiveFailures: 0, breaker: 'closed', breakerOpenUntil: 0, trialInFlight: false,
+});
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('per-replica circuit breaker and reachability in the orchestrator', () => {
+  const directory = new ReplicaDirectory(options, pino({ level: 'silent' }));
+
+  it('opens after the threshold of consecutive dispatch failures, not before', () => {
+    const r = replica();
+    directory.reportFailure(r, 'reset');
+    directory.reportFailure(r, 'reset');
+    expect(directory.isServing(r)).to.equal(true);
+    directory.reportFailure(r, 'reset');
+    expect(r.breaker).to.equal('open');
+    expect(directory.isServing(r)).to.equal(false);
+    expect(directory.stateOf(r)).to.equal('breaker-open');
+  });
+
+  it('half-opens after the cool-down, lets one trial through, and closes on its success', async () => {
+    const r = replica();
+    for (let i = 0; i < 3; i++) directory.reportFailure(r, 'reset');
+    await wait(40);
+    expect(directory.isServing(r)).to.equal(true);
+    expect(r.breaker).to.equal('half-open');
+    directory.dispatchStarted(r);
+    expect(directory.isServing(r), 'a second trial while the first is in flight').to.equal(false);
+    directory.reportSuccess(r);
+    directory.dispatchEnded(r);
+    expect(r.breaker).to.equal('closed');
+    expect(directory.isServing(r)).to.equal(true);
+  });
+
+  it('opens again at once when the half-open trial fails', async () => {
+    const r = replica();
+    for (let i = 0; i < 3; i++) directory.reportFailure(r, 'reset');
+    await wait(40);
+    directory.isServing(r);
+    directory.dispatchStarted(r);
+    directory.reportFailure(r, 'reset again');
+    expect(r.breaker).to.equal('open');
+    expect(directory.isServing(r)).to.equal(false);
+  });
+
+  it('counts a replica unreachable only after the threshold of consecutive failed probes', () => {
+    const r = replica();
+    r.probeFailures = 2;
+    expect(directory.isServing(r)).to.equal(true);
+    r.probeFailures = 3;
+    expect(directory.isServing(r)).to.equal(false);
+    expect(directory.stateOf(r)).to.equal('unreachable');
+  });
+
+  it('never serves a replica the pool manager does not report ready', () => {
+    const r = { ...replica(), managerState: 'starting' };
+    expect(directory.isServing(r)).to.equal(false);
+    expect(directory.stateOf(r)).to.equal('starting');
+  });
+});
