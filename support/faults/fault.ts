@@ -2,6 +2,8 @@
 export type FaultKind =
   | 'process.kill'
   | 'process.term'
+  | 'process.pause'
+  | 'engine.driver-reset'
   | 'network.down'
   | 'network.latency'
   | 'network.timeout'

@@ -8,6 +8,8 @@ export const FAULT_KINDS: Record<FaultKind | 'none', string> = {
   none: 'no fault: steady state, the baseline every chaos scenario starts from',
   'process.kill': 'SIGKILL a component or an engine (process-kill.ts)',
   'process.term': 'SIGTERM a component: graceful shutdown (process-term.ts)',
+  'process.pause': 'SIGSTOP a component or an engine: hung until SIGCONT (process-pause.ts)',
+  'engine.driver-reset': 'an engine dies the way a GPU driver reset kills llama.cpp (engine-driver-reset.ts)',
   'network.down': 'a link refuses connections: proxy disabled (network-down.ts)',
   'network.latency': 'latency ± jitter on links (network-latency.ts)',
   'network.timeout': 'a black hole: nothing gets through, nothing closes (network-timeout.ts)',

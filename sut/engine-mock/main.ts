@@ -122,6 +122,18 @@ async function main(): Promise<void> {
   loading = false;
   log.info({ model_id: modelId, bytes: modelBytes.length }, 'model loaded, ready');
 
+  // Fault hook of the mock: SIGUSR2 makes it die the way a CUDA driver reset kills llama.cpp (the target profile maps
+  // the engine.driver-reset fault to this signal; a real engine needs a real mechanism).
+  process.once('SIGUSR2', () => {
+    process.stderr.write(
+      'CUDA error: unspecified launch failure\n' +
+        '  current device: 0, in function ggml_backend_cuda_synchronize at ggml/src/ggml-cuda/ggml-cuda.cu:2446\n' +
+        '  cudaStreamSynchronize(cuda_ctx->stream())\n' +
+        'ggml/src/ggml-cuda/ggml-cuda.cu:75: CUDA error\n',
+      () => process.exit(134),
+    );
+  });
+
   process.once('SIGTERM', () => {
     shuttingDown = true;
     log.info({ in_flight: active.size }, 'SIGTERM: finishing in-flight generations');

@@ -8,6 +8,7 @@ import { ApiError } from '../common/envelope';
 import { createHttpApp } from '../common/http';
 import { createLogger } from '../common/logger';
 import { loadPoolsFile } from './config';
+import { PoolMetrics } from './metrics';
 import { Pool } from './pool';
 import { discardPartials } from './provisioner';
 import { policyFromEnv } from './supervisor';
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
   const policy = policyFromEnv();
   const discarded = await discardPartials(config.cache_dir);
   if (discarded.length) log.warn({ files: discarded }, 'discarded partial model files from an interrupted staging');
-  const pools = new Map(config.pools.map((p) => [p.pool_id, new Pool(p, config.cache_dir, config.run_dir, policy, log)]));
+  const metrics = new PoolMetrics();
+  const pools = new Map(config.pools.map((p) => [p.pool_id, new Pool(p, config.cache_dir, config.run_dir, policy, log, metrics)]));
 
   const app = createHttpApp({ logger: log, publicPaths: ['/health', '/metrics'] });
   const poolOr404 = (id: string): Pool => {
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
     return pool;
   };
   app.get('/health', async () => ({ status: 'ok', version: '0.1.0' }));
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get('/pools', async () => [...pools.values()].map((p) => p.status()));
   app.get<{ Params: { id: string } }>('/pools/:id/status', async (req) => poolOr404(req.params.id).status());
   app.post<{ Params: { id: string } }>('/pools/:id/drain', async (req, reply) => {

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import type pino from 'pino';
 import { exponentialDelayMs } from '../common/backoff';
+import { envInt } from '../common/env';
 import { probeGpus } from '../common/gpu';
 import type { PoolConfig } from './config';
+import type { PoolMetrics } from './metrics';
 import { stageModel } from './provisioner';
 import { ReplicaStatus, ReplicaSupervisor, SupervisionPolicy } from './supervisor';
 
@@ -38,9 +40,10 @@ export class Pool {
     runDir: string,
     private readonly policy: SupervisionPolicy,
     private readonly log: pino.Logger,
+    metrics: PoolMetrics,
   ) {
     mkdirSync(runDir, { recursive: true });
-    this.supervisors = config.replicas.map((r) => new ReplicaSupervisor(config, r, () => this.modelPath, runDir, policy, log));
+    this.supervisors = config.replicas.map((r) => new ReplicaSupervisor(config, r, () => this.modelPath, runDir, policy, log, metrics));
   }
 
   /** Runs preflight and provisioning, then starts (or adopts) every replica; retries preflight with backoff. */
@@ -48,7 +51,8 @@ export class Pool {
     this.stopped = false;
     try {
       this.preflight();
-      const staged = await stageModel(this.config.model_ref, this.cacheDir, this.config.model_sha256);
+      this.log.info({ pool_id: this.config.pool_id, model_ref: this.config.model_ref }, 'staging model');
+      const staged = await stageModel(this.config.model_ref, this.cacheDir, this.config.model_sha256, envInt('POOL_STAGE_BYTES_PER_SEC', 0));
       this.modelPath = staged.path;
       this.lastError = undefined;
       this.log.info({ pool_id: this.config.pool_id, model: staged.path, bytes: staged.sizeBytes }, 'model staged');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The result of staging a model into the cache: its final path and size. */
@@ -23,7 +23,7 @@ export async function discardPartials(cacheDir: string): Promise<string[]> {
  * atomically. A model already staged with the right size and digest is reused. Throws with the cause on short disk,
  * missing source or a digest mismatch; never leaves a half-written file under the final name.
  */
-export async function stageModel(modelRef: string, cacheDir: string, expectedSha256?: string): Promise<StagedModel> {
+export async function stageModel(modelRef: string, cacheDir: string, expectedSha256?: string, bytesPerSec = 0): Promise<StagedModel> {
   const source = modelRef.startsWith('file:') ? modelRef.slice('file:'.length) : modelRef;
   const sourceStat = await stat(source).catch(() => {
     throw new Error(`model artifact not found: ${modelRef}`);
@@ -42,7 +42,7 @@ export async function stageModel(modelRef: string, cacheDir: string, expectedSha
   }
   const partial = `${final}.partial`;
   try {
-    await copyFile(source, partial);
+    await copyThrottled(source, partial, bytesPerSec);
     const staged = await stat(partial);
     if (staged.size !== sourceStat.size) throw new Error(`staged size ${staged.size} != source size ${sourceStat.size}`);
     const digest = await sha256File(partial);
@@ -52,6 +52,32 @@ export async function stageModel(modelRef: string, cacheDir: string, expectedSha
   } catch (err) {
     await rm(partial, { force: true });
     throw err;
+  }
+}
+
+/**
+ * Copies `from` to `to` in 1 MiB chunks; with `bytesPerSec` > 0 the copy is paced to that rate, as a download from a
+ * model registry would be (POOL_STAGE_BYTES_PER_SEC), which leaves a window to interrupt provisioning.
+ */
+async function copyThrottled(from: string, to: string, bytesPerSec: number): Promise<void> {
+  if (bytesPerSec <= 0) return copyFile(from, to);
+  const src = await open(from, 'r');
+  const dst = await open(to, 'w');
+  const started = Date.now();
+  try {
+    const chunk = Buffer.alloc(Math.min(1024 * 1024, Math.max(4096, Math.floor(bytesPerSec / 10))));
+    let copied = 0;
+    for (;;) {
+      const { bytesRead } = await src.read(chunk, 0, chunk.length, copied);
+      if (bytesRead === 0) break;
+      await dst.write(chunk, 0, bytesRead);
+      copied += bytesRead;
+      const aheadMs = (copied / bytesPerSec) * 1000 - (Date.now() - started);
+      if (aheadMs > 0) await new Promise((r) => setTimeout(r, aheadMs));
+    }
+  } finally {
+    await src.close();
+    await dst.close();
   }
 }
 

@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type pino from 'pino';
 import { ExponentialBackoff, exponentialDelayMs } from '../common/backoff';
 import { envInt } from '../common/env';
+import type { PoolMetrics } from './metrics';
 import type { PoolConfig, ReplicaConfig } from './config';
 
 export type ReplicaState = 'starting' | 'ready' | 'unready' | 'failed' | 'stopped';
@@ -13,6 +14,9 @@ export interface SupervisionPolicy {
   backoff: ExponentialBackoff;
   breakerThreshold: number;
   breakerCooldownMs: number;
+  /** Restart storms: more than `stormMaxRestarts` restarts within `stormWindowMs` opens the breaker too. */
+  stormWindowMs: number;
+  stormMaxRestarts: number;
   stableMs: number;
   healthPollMs: number;
   healthIntervalMs: number;
@@ -30,6 +34,8 @@ export function policyFromEnv(): SupervisionPolicy {
     },
     breakerThreshold: envInt('POOL_BREAKER_THRESHOLD', 5),
     breakerCooldownMs: envInt('POOL_BREAKER_COOLDOWN_MS', 30_000),
+    stormWindowMs: envInt('POOL_STORM_WINDOW_MS', 60_000),
+    stormMaxRestarts: envInt('POOL_STORM_MAX_RESTARTS', 10),
     stableMs: envInt('POOL_STABLE_MS', 10_000),
     healthPollMs: envInt('POOL_HEALTH_POLL_MS', 50),
     healthIntervalMs: envInt('POOL_HEALTH_INTERVAL_MS', 250),
@@ -46,6 +52,7 @@ export interface ReplicaStatus {
   pid?: number;
   restarts: number;
   driver_resets: number;
+  breaker: 'closed' | 'open' | 'half-open';
   slots_total: number;
   slots_free: number;
   last_error?: string;
@@ -64,11 +71,14 @@ export class ReplicaSupervisor {
   private restarts = 0;
   private driverResets = 0;
   private consecutiveFailures = 0;
+  private breaker: 'closed' | 'open' | 'half-open' = 'closed';
+  private readonly restartTimes: number[] = [];
   private lastError?: string;
   private readySince = 0;
   private timer?: NodeJS.Timeout;
   private stopping = false;
   private spawnedAt = 0;
+  private logOffset = 0;
 
   constructor(
     private readonly pool: PoolConfig,
@@ -77,7 +87,12 @@ export class ReplicaSupervisor {
     private readonly runDir: string,
     private readonly policy: SupervisionPolicy,
     private readonly log: pino.Logger,
+    private readonly metrics: PoolMetrics,
   ) {}
+
+  private get labels(): { pool_id: string; replica_id: string } {
+    return { pool_id: this.pool.pool_id, replica_id: this.replica.replica_id };
+  }
 
   get pidFile(): string {
     return path.join(this.runDir, `${this.pool.pool_id}-${this.replica.replica_id}.pid`);
@@ -95,6 +110,7 @@ export class ReplicaSupervisor {
       pid: this.pid,
       restarts: this.restarts,
       driver_resets: this.driverResets,
+      breaker: this.breaker,
       slots_total: this.pool.slots,
       slots_free: this.state === 'ready' ? this.pool.slots : 0,
       last_error: this.lastError,
@@ -119,6 +135,7 @@ export class ReplicaSupervisor {
     this.pid = pid;
     this.state = 'ready';
     this.readySince = Date.now();
+    this.metrics.adopted.inc(this.labels);
     this.log.info({ replica_id: this.replica.replica_id, pid }, 'adopted live engine from pid file');
     this.watchAdopted(pid);
     return true;
@@ -144,6 +161,8 @@ export class ReplicaSupervisor {
       '--ctx-size', String(this.pool.ctx),
     ];
     const out = openSync(this.logFile, 'a');
+    // Classify a later exit only from what this run of the engine wrote.
+    this.logOffset = fstatSync(out).size;
     const child = spawn(argv[0], argv.slice(1), {
       env: { ...process.env, ...this.pool.engine_env },
       stdio: ['ignore', out, out],
@@ -168,6 +187,11 @@ export class ReplicaSupervisor {
         this.state = 'ready';
         this.readySince = Date.now();
         this.log.info({ replica_id: this.replica.replica_id, pid, startup_ms: this.readySince - this.spawnedAt }, 'engine ready');
+        if (this.breaker === 'half-open') {
+          // OC-POOL-3011: a successful start closes the breaker.
+          this.setBreaker('closed', 'trial start succeeded');
+          this.consecutiveFailures = 0;
+        }
         this.timer = setTimeout(() => void this.watchHealth(pid), this.policy.healthIntervalMs);
         return;
       }
@@ -210,36 +234,62 @@ export class ReplicaSupervisor {
       return;
     }
     const cause = note ?? classifyExit(code, signal, this.logTail());
-    if (cause.startsWith('driver_reset')) this.driverResets++;
+    const reason = cause.split(':')[0].split(' ')[0];
+    if (reason === 'driver_reset') {
+      // ORCH-3053: driver resets are surfaced distinctly, in state, metrics and logs.
+      this.driverResets++;
+      this.metrics.driverResets.inc(this.labels);
+    }
     this.consecutiveFailures++;
     this.lastError = cause;
     this.log.warn(
-      { pool_id: this.pool.pool_id, replica_id: this.replica.replica_id, pid: exitedPid, exit_code: code, signal, last_error: cause, uptime_ms: uptimeMs, failure_count: this.consecutiveFailures },
+      { ...this.labels, pid: exitedPid, exit_code: code, signal, last_error: cause, crash_reason: reason, uptime_ms: uptimeMs, failure_count: this.consecutiveFailures },
       'engine exited',
     );
-    if (this.consecutiveFailures >= this.policy.breakerThreshold) {
-      this.state = 'failed';
-      this.log.error({ replica_id: this.replica.replica_id, old_state: 'closed', new_state: 'open', failure_count: this.consecutiveFailures }, 'circuit breaker open');
-      this.timer = setTimeout(() => {
-        this.log.info({ replica_id: this.replica.replica_id, old_state: 'open', new_state: 'half-open' }, 'circuit breaker half-open: one trial start');
-        this.consecutiveFailures = this.policy.breakerThreshold - 1;
-        this.restarts++;
-        this.spawnEngine();
-      }, this.policy.breakerCooldownMs);
-      return;
+    const now = Date.now();
+    while (this.restartTimes.length && now - this.restartTimes[0] > this.policy.stormWindowMs) this.restartTimes.shift();
+    if (this.breaker === 'half-open' || this.consecutiveFailures >= this.policy.breakerThreshold) {
+      return this.openBreaker(this.breaker === 'half-open' ? 'trial start failed' : `${this.consecutiveFailures} consecutive failures`);
+    }
+    if (this.restartTimes.length >= this.policy.stormMaxRestarts) {
+      this.metrics.restartStorms.inc(this.labels);
+      return this.openBreaker(`restart storm: ${this.restartTimes.length} restarts within ${this.policy.stormWindowMs} ms`);
     }
     this.state = 'unready';
     const backoffMs = exponentialDelayMs(this.policy.backoff, this.consecutiveFailures);
-    this.log.info({ replica_id: this.replica.replica_id, backoff_ms: backoffMs, restart_count: this.restarts + 1 }, 'restart scheduled');
+    this.metrics.restartsScheduled.inc({ ...this.labels, crash_reason: reason });
+    this.metrics.backoff.observe({ pool_id: this.pool.pool_id }, backoffMs);
+    this.log.info({ ...this.labels, backoff_ms: backoffMs, restart_count: this.restarts + 1 }, 'restart scheduled');
+    this.timer = setTimeout(() => this.restart(), backoffMs);
+  }
+
+  private restart(): void {
+    this.restarts++;
+    this.restartTimes.push(Date.now());
+    this.spawnEngine();
+  }
+
+  /** OC-POOL-3011: no restarts while open; after the cool-down one trial start (half-open). */
+  private openBreaker(reason: string): void {
+    this.state = 'failed';
+    this.setBreaker('open', reason);
+    this.metrics.breakerOpened.inc({ ...this.labels, reason: reason.startsWith('restart storm') ? 'storm' : 'failures' });
     this.timer = setTimeout(() => {
-      this.restarts++;
-      this.spawnEngine();
-    }, backoffMs);
+      this.setBreaker('half-open', `cool-down of ${this.policy.breakerCooldownMs} ms over: one trial start`);
+      this.restart();
+    }, this.policy.breakerCooldownMs);
+  }
+
+  private setBreaker(state: 'closed' | 'open' | 'half-open', reason: string): void {
+    const old = this.breaker;
+    this.breaker = state;
+    this.metrics.breakerState.set(this.labels, state === 'open' ? 1 : state === 'half-open' ? 0.5 : 0);
+    this.log[state === 'open' ? 'error' : 'info']({ ...this.labels, old_state: old, new_state: state, failure_count: this.consecutiveFailures, reason }, `circuit breaker ${state}`);
   }
 
   private logTail(): string {
     try {
-      return readFileSync(this.logFile, 'utf8').slice(-4096);
+      return readFileSync(this.logFile).subarray(this.logOffset).toString('utf8').slice(-4096);
     } catch {
       return '';
     }

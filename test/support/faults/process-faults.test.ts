@@ -2,7 +2,11 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { expect } from 'chai';
 import type { FaultContext } from '../../../support/faults/fault';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { EngineDriverResetFault } from '../../../support/faults/engine-driver-reset';
 import { ProcessKillFault } from '../../../support/faults/process-kill';
+import { ProcessPauseFault, processState } from '../../../support/faults/process-pause';
 import { ProcessTermFault } from '../../../support/faults/process-term';
 import { ProcessSpec } from '../../../support/processes/process-spec';
 import { reapAll } from '../../../support/processes/reaper';
@@ -37,6 +41,52 @@ describe('process faults', () => {
     expect((await fault.verify(ctx)).verdict).to.equal('inconclusive');
     await fault.inject(ctx).catch(() => undefined);
     await fault.heal();
+  });
+
+  it('process.pause: inject → confirmed (stopped) → heal → running again; heal twice', async () => {
+    const proc = await start('forever');
+    const fault = new ProcessPauseFault(target(proc));
+    await fault.inject(ctx);
+    const evidence = await fault.verify(ctx);
+    expect(evidence.verdict, JSON.stringify(evidence.observed)).to.equal('confirmed');
+    await fault.heal();
+    expect((await fault.verify(ctx)).verdict).to.equal('mismatch');
+    await fault.heal();
+    expect(processState(proc.pid)).to.be.oneOf(['S', 'R']);
+    await proc.stop(500);
+  });
+
+  it('process.pause: heal after a failed inject, and after the process is gone, is fine', async () => {
+    const fault = new ProcessPauseFault({ description: 'nothing', pid: async () => { throw new Error('no such engine'); } });
+    await fault.inject(ctx).catch(() => undefined);
+    await fault.heal();
+    const proc = await start('forever');
+    const paused = new ProcessPauseFault(target(proc));
+    await paused.inject(ctx);
+    await proc.stop(200);
+    await paused.heal();
+  });
+
+  it('engine.driver-reset: the error line and a non-zero exit are confirmed', async () => {
+    const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'driver-reset-')), 'engine.log');
+    const proc = await new ProcessSpec('driver-reset', ['node', path.join(__dirname, '..', '..', 'fixtures', 'driver-reset.js')]).withLogFile(log).withWaitStrategy(Wait.forLogLine(/running/)).start();
+    const fault = new EngineDriverResetFault(target(proc), { signal: 'SIGUSR2', evidence: /CUDA error/, logFile: log });
+    await fault.inject(ctx);
+    const evidence = await fault.verify(ctx);
+    expect(evidence.verdict, JSON.stringify(evidence.observed)).to.equal('confirmed');
+    expect((await proc.exited).exitCode).to.equal(134);
+    await fault.heal();
+    await fault.heal();
+  });
+
+  it('engine.driver-reset: a process that just dies, without the error line, is not confirmed (mis-targeted)', async () => {
+    const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'driver-reset-')), 'engine.log');
+    const proc = await new ProcessSpec('forever', ['node', path.join(__dirname, '..', '..', 'fixtures', 'forever.js')]).withLogFile(log).withWaitStrategy(Wait.forLogLine(/running/)).start();
+    const fault = new EngineDriverResetFault(target(proc), { signal: 'SIGUSR2', evidence: /CUDA error/, logFile: log });
+    await fault.inject(ctx);
+    const evidence = await fault.verify(ctx);
+    expect(evidence.verdict).to.equal('mismatch');
+    expect(evidence.observed).to.include({ error_line: null });
   });
 
   it('process.term: a process that exits on SIGTERM is confirmed', async () => {
