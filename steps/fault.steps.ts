@@ -7,7 +7,9 @@ import { NetworkPartitionFault } from '../support/faults/network-partition';
 import { NetworkResetFault } from '../support/faults/network-reset';
 import { NetworkSlowFault } from '../support/faults/network-slow';
 import { NetworkTimeoutFault } from '../support/faults/network-timeout';
+import { EngineDriverResetFault } from '../support/faults/engine-driver-reset';
 import { ProcessKillFault } from '../support/faults/process-kill';
+import { ProcessPauseFault } from '../support/faults/process-pause';
 import { ProcessTermFault } from '../support/faults/process-term';
 
 When('the engine of replica {replica} is killed', async function (this: ChaosWorld, replica: string) {
@@ -64,4 +66,36 @@ When('the stream from replica {replica} is cut after a few more tokens', async f
 
 When('the link from replica {replica} dribbles at {int} KB\\/s', async function (this: ChaosWorld, replica: string, rateKBps: number) {
   await this.applyFault(new NetworkSlowFault(this.requireStack().engineLink(replica), rateKBps));
+});
+
+When('the orchestrator is killed', async function (this: ChaosWorld) {
+  this.liveness?.excuse();
+  await this.applyFault(new ProcessKillFault(this.requireStack().processTarget('orchestrator')));
+});
+
+When('the pool manager is killed', async function (this: ChaosWorld) {
+  this.enginePidsBefore = await this.enginePids();
+  await this.applyFault(new ProcessKillFault(this.requireStack().processTarget('pool-manager')));
+});
+
+When('the pool manager is asked to shut down', async function (this: ChaosWorld) {
+  this.enginePidsBefore = await this.enginePids();
+  await this.applyFault(new ProcessTermFault(this.requireStack().processTarget('pool-manager')));
+});
+
+When('the engine of replica {replica} hangs', async function (this: ChaosWorld, replica: string) {
+  await this.applyFault(new ProcessPauseFault(this.requireStack().engineTarget(replica)));
+});
+
+When('the engine of replica {replica} resumes', async function (this: ChaosWorld, _replica: string) {
+  await this.faults.heal('process.pause');
+});
+
+When('the engine of replica {replica} is asked to shut down', async function (this: ChaosWorld, replica: string) {
+  await this.applyFault(new ProcessTermFault(this.requireStack().engineTarget(replica)));
+});
+
+When('the engine of replica {replica} suffers a GPU driver reset', async function (this: ChaosWorld, replica: string) {
+  const stack = this.requireStack();
+  await this.applyFault(new EngineDriverResetFault(stack.engineTarget(replica), stack.driverResetMechanism(replica)));
 });

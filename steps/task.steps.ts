@@ -104,3 +104,20 @@ Then('some task is served by replica {replica}', async function (this: ChaosWorl
   const served = await this.replicasServing(this.batch);
   expect(served.map((s) => s.replica), 'replicas that served the last tasks').to.include(replica);
 });
+
+Then('every admitted task is known to the orchestrator', async function (this: ChaosWorld) {
+  const unknown = (await this.knownStatuses()).filter((s) => s.status !== 200);
+  expect(unknown, 'admitted tasks the orchestrator does not know').to.be.empty;
+});
+
+Then('resubmitting a task returns the same task', async function (this: ChaosWorld) {
+  const { before, answer, after } = await this.resubmitFocus();
+  expect(answer, 'answer to the same task_id again').to.deep.include({ status: 202, task_id: this.requireFocus().taskId });
+  expect(after.state === before.state || before.state === 'queued' || before.state === 'running', `state ${before.state} → ${after.state}`).to.equal(true);
+});
+
+Then('the other tasks complete', { timeout: 30_000 }, async function (this: ChaosWorld) {
+  const notCompleted = (await this.batchSettled(20_000)).filter((t) => t.task !== this.requireFocus().taskId);
+  expect(notCompleted, 'tasks that did not complete').to.be.empty;
+  this.measureRecovery('the other tasks completed');
+});

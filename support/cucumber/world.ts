@@ -3,14 +3,16 @@ import path from 'node:path';
 import { IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
 import { SuiteError } from '../errors';
 import { FaultLedger } from '../faults/ledger';
-import type { Fault } from '../faults/fault';
+import type { Evidence, Fault } from '../faults/fault';
+import { ProcessKillFault } from '../faults/process-kill';
+import { awaitRestart, Crash } from '../observe/supervision';
 import { eventually, Observation } from '../observe/eventually';
 import { decodeMs, endingOf, firstTokenDelayMs, isAdmitted, longestTokenGapMs, outcomeOf, TaskHistory, TaskRecord, terminalOf, textOf } from '../observe/history';
 import { LivenessProbe } from '../observe/liveness';
 import { Timeline } from '../observe/timeline';
 import { poolReaches, taskEnds } from '../observe/waits';
 import { Workload } from '../observe/workload';
-import { newTask, OrchestratorClient, TaskRequest } from '../orchestrator/client';
+import { newTask, OrchestratorClient, TaskRequest, TaskStatus } from '../orchestrator/client';
 import { StartedStack, StackRequest } from '../stack/stack';
 import { runContext } from './run';
 
@@ -42,6 +44,10 @@ export class ChaosWorld extends World<SuiteParams> {
   focus?: TaskRecord;
   /** The tasks of the last "a client submits N tasks" step ("every task"). */
   batch: TaskRecord[] = [];
+  /** Engine crashes this scenario caused, in order. */
+  readonly crashes: Crash[] = [];
+  /** Engine pids noted before a pool-manager fault, to compare after. */
+  enginePidsBefore: number[] = [];
   private seed = 0;
   scenarioDir = '';
   private apiClient?: OrchestratorClient;
@@ -149,14 +155,53 @@ export class ChaosWorld extends World<SuiteParams> {
     return { disturbed: textOf(original), undisturbed: textOf(clone) };
   }
 
+  /** Kills one replica's engine `times` times, each time as soon as the pool manager has started a new one. */
+  async crashEngineRepeatedly(replicaId: string, times: number): Promise<void> {
+    const stack = this.requireStack();
+    for (let k = 0; k < times; k++) {
+      const previous = this.crashes.at(-1);
+      if (previous) await awaitRestart(stack.poolManager, stack.profile.pool.id, previous, 15_000);
+      const evidence = await this.faults.apply(new ProcessKillFault(stack.engineTarget(replicaId)));
+      this.crashes.push({ replicaId, pid: evidence.observed.pid as number, killedAt: evidence.observed.killed_at as number });
+    }
+  }
+
+  /** The pids of every engine the pool manager runs now. */
+  async enginePids(): Promise<number[]> {
+    const stack = this.requireStack();
+    return (await stack.poolManager.pool(stack.profile.pool.id)).replicas.map((r) => r.pid).filter((p): p is number => p !== undefined);
+  }
+
+  /** The status answer for every admitted task. */
+  async knownStatuses(): Promise<{ task: string; status: number; state?: string }[]> {
+    return Promise.all(this.history.admitted().map(async (r) => {
+      const a = await this.client.status(r.taskId);
+      return { task: r.taskId, status: a.status, state: a.body.state };
+    }));
+  }
+
+  /** Sends the focus task's request again, unchanged; returns the answer and the task's status before and after. */
+  async resubmitFocus(): Promise<{ before: TaskStatus; answer: { status: number; task_id?: string }; after: TaskStatus }> {
+    const focus = this.requireFocus();
+    const before = (await this.client.status(focus.taskId)).body;
+    const answer = await this.client.submit(focus.request);
+    const after = (await this.client.status(focus.taskId)).body;
+    return { before, answer: { status: answer.status, task_id: answer.body.task_id }, after };
+  }
+
+  /** The profile's model size, for tunings expressed in time. */
+  get modelSizeBytes(): number {
+    return runContext().profile.pool.modelSizeBytes;
+  }
+
   requireStack(): StartedStack {
     if (!this.stack) throw new SuiteError('No stack is running in this scenario: a Given step must start the pool first');
     return this.stack;
   }
 
   /** Applies a fault (inject, verify, register for healing) and attaches its evidence as it goes. */
-  async applyFault(fault: Fault): Promise<void> {
-    await this.faults.apply(fault);
+  async applyFault(fault: Fault): Promise<Evidence> {
+    return this.faults.apply(fault);
   }
 
   /** The one way steps wait: poll until the condition holds or fail with the limit and what was last seen. */

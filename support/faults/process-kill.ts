@@ -7,6 +7,7 @@ import { signalTarget, waitGone } from './process-signal';
 export class ProcessKillFault implements Fault {
   readonly kind = 'process.kill' as const;
   private pid?: number;
+  private killedAt = 0;
 
   constructor(
     private readonly target: ProcessTarget,
@@ -21,13 +22,14 @@ export class ProcessKillFault implements Fault {
 
   async inject(ctx: FaultContext): Promise<void> {
     this.pid = await signalTarget(this.target, 'SIGKILL');
+    this.killedAt = Date.now();
     ctx.log(`${this.describe()}: pid ${this.pid}`);
   }
 
   async verify(ctx: FaultContext): Promise<Evidence> {
     if (this.pid === undefined) return { verdict: 'inconclusive', observed: { reason: 'never injected' } };
     const evidence = await waitGone(this.pid, this.verifyWithinMs, ctx);
-    return { ...evidence, observed: { ...evidence.observed, signal: 'SIGKILL', target: this.target.description } };
+    return { ...evidence, observed: { ...evidence.observed, signal: 'SIGKILL', target: this.target.description, killed_at: this.killedAt } };
   }
 
   /** Nothing to undo: bringing the process back is the system's job, and what the scenario checks. */

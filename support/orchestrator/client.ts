@@ -50,7 +50,7 @@ export interface PoolHealth {
   ready: boolean;
   draining: boolean;
   state: string;
-  replicas: { replica_id: string; state: string; restarts: number; last_error?: string }[];
+  replicas: { replica_id: string; state: string; restarts: number; driver_resets: number; last_error?: string }[];
   last_error?: string;
   metrics: { queue_depth: number; slots_total: number; slots_free: number };
 }

@@ -33,6 +33,12 @@ export interface TargetProfile {
   replica: Record<string, unknown>;
   files: Record<string, unknown>;
   logDirs: string[];
+  /** Where one replica's engine writes its log (may use `${replica}`). */
+  engineLog?: string;
+  /** Where the pool manager stages models. */
+  modelCache?: string;
+  /** How this target can undergo faults that need its cooperation, by fault kind. */
+  faults: { 'engine.driver-reset'?: { signal: NodeJS.Signals; evidence: string } };
 }
 
 /** Reads and validates a target profile; every error names the file and the field. */
@@ -69,7 +75,18 @@ export function loadProfile(file: string): TargetProfile {
     replica: v.object(root.replica, 'replica'),
     files: v.object(root.files ?? {}, 'files'),
     logDirs: v.stringArray(root.logDirs ?? [], 'logDirs'),
+    engineLog: root.engineLog === undefined ? undefined : v.string(root.engineLog, 'engineLog'),
+    modelCache: root.modelCache === undefined ? undefined : v.string(root.modelCache, 'modelCache'),
+    faults: {},
   };
+  const faults = v.object(root.faults ?? {}, 'faults');
+  for (const [kind, spec] of Object.entries(faults)) {
+    if (kind !== 'engine.driver-reset') v.fail(`faults.${kind}`, 'names no fault that needs a target mechanism (known: engine.driver-reset)', spec);
+    const m = v.object(spec, `faults.${kind}`);
+    const signal = v.string(m.signal, `faults.${kind}.signal`);
+    if (!/^SIG[A-Z0-9]+$/.test(signal)) v.fail(`faults.${kind}.signal`, 'must be a signal name such as SIGUSR2', signal);
+    profile.faults[kind as 'engine.driver-reset'] = { signal: signal as NodeJS.Signals, evidence: v.string(m.evidence, `faults.${kind}.evidence`) };
+  }
   for (const [name, c] of Object.entries(components)) {
     const at = `components.${name}`;
     const comp = v.object(c, at);

@@ -2,11 +2,13 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Proxy } from 'toxiproxy-node-client';
 import { InvalidConfiguration, SuiteError } from '../errors';
+import { PoolManagerClient } from '../pool-manager/client';
 import { ProcessSpec } from '../processes/process-spec';
 import type { ExitedProcess, RunningProcess } from '../processes/running-process';
 import { Wait } from '../processes/wait/wait';
 import { writeGpuInventory, writeModelFile } from './fixtures';
 import { freePort } from './ports';
+import type { DriverResetMechanism } from '../faults/engine-driver-reset';
 import type { TargetProfile } from './profile';
 import { render, renderEnv } from './template';
 import type { ToxiproxyService } from './toxiproxy';
@@ -162,16 +164,19 @@ export class StartedStack {
     return { description: `the ${role}`, pid: async () => this.component(role).pid };
   }
 
+  /** The pool manager's own API, for what only it knows (engine pids, restarts, breakers, its metrics). */
+  get poolManager(): PoolManagerClient {
+    return new PoolManagerClient(this.poolManagerUrl);
+  }
+
   /** The engine process of one replica, as the pool manager reports it right now. */
   engineTarget(replicaId: string): ProcessTarget {
     this.assertReplica(replicaId);
     return {
       description: `the engine of replica ${replicaId}`,
       pid: async () => {
-        const res = await fetch(`${this.poolManagerUrl}/pools/${this.profile.pool.id}/status`, { signal: AbortSignal.timeout(2000) });
-        const pool = (await res.json()) as { replicas: { replica_id: string; pid?: number; state: string }[] };
-        const replica = pool.replicas.find((r) => r.replica_id === replicaId);
-        if (!replica?.pid) throw new SuiteError(`The pool manager reports no running engine for replica ${replicaId} (state: ${replica?.state ?? 'unknown'})`);
+        const replica = await this.poolManager.replica(this.profile.pool.id, replicaId);
+        if (!replica.pid) throw new SuiteError(`The pool manager reports no running engine for replica ${replicaId} (state: ${replica.state})`);
         return replica.pid;
       },
     };
@@ -202,12 +207,45 @@ export class StartedStack {
     if (!this.replicaIds.includes(replicaId)) throw new SuiteError(`No replica ${replicaId} in this pool (has: ${this.replicaIds.join(', ')})`);
   }
 
+  /** The log file of one replica's engine, from the profile's `engineLog`. */
+  engineLogFile(replicaId: string): string {
+    this.assertReplica(replicaId);
+    if (!this.profile.engineLog) throw new InvalidConfiguration(`Target profile ${this.profile.file}: field \`engineLog\` is needed to read an engine's log`);
+    return this.fill(this.profile.engineLog, replicaId);
+  }
+
+  /** The folder where the pool manager stages models, from the profile's `modelCache`. */
+  modelCacheDir(): string {
+    if (!this.profile.modelCache) throw new InvalidConfiguration(`Target profile ${this.profile.file}: field \`modelCache\` is needed to look at staged models`);
+    return this.fill(this.profile.modelCache);
+  }
+
+  /** The model file the pool is provisioned from. */
+  get modelFile(): string {
+    return path.join(this.request.dir, 'model.gguf');
+  }
+
+  /** How to make one replica's engine undergo a GPU driver reset, from the profile's `faults`. */
+  driverResetMechanism(replicaId: string): DriverResetMechanism {
+    const m = this.profile.faults['engine.driver-reset'];
+    if (!m) throw new InvalidConfiguration(`Target profile ${this.profile.file} has no mechanism for engine.driver-reset (field \`faults.engine.driver-reset\`)`);
+    return { signal: m.signal, evidence: new RegExp(m.evidence), logFile: this.engineLogFile(replicaId) };
+  }
+
+  /** Fills the few placeholders that stay meaningful after start-up: `${dir}`, `${pool.id}`, `${replica}`. */
+  private fill(template: string, replicaId?: string): string {
+    return template
+      .replace(/\$\{dir\}/g, this.request.dir)
+      .replace(/\$\{pool\.id\}/g, this.profile.pool.id)
+      .replace(/\$\{replica\}/g, replicaId ?? '${replica}');
+  }
+
   /** Each component's log and every log under the profile's `logDirs`, for the report. */
   logs(): { name: string; text: string }[] {
     const out: { name: string; text: string }[] = [];
     for (const name of this.specs.keys()) out.push({ name: `${name}.log`, text: readIfAny(path.join(this.request.dir, `${name}.log`)) });
     for (const dirTemplate of this.profile.logDirs) {
-      const dir = dirTemplate.replace('${dir}', this.request.dir);
+      const dir = this.fill(dirTemplate);
       let entries: string[] = [];
       try {
         entries = readdirSync(dir).filter((f) => f.endsWith('.log'));

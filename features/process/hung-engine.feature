@@ -1,0 +1,15 @@
+@ORCH-3050 @ORCH-3051 @OC-CORE-1022
+Feature: Hung engine
+  An engine that stops answering without dying (a frozen process) must not hang the client: the idle timeout ends
+  the stream, the replica is taken out of service, and it comes back when the engine does.
+
+  @OC-CTRL-2028 @ORCH-3010 @fault:process.pause
+  Scenario: a hung engine's stream ends with a timeout error, the replica leaves service, and returns when the engine resumes
+    Given a healthy pool of 2 replicas
+    And a client has a task of 300 tokens streaming on replica r1
+    When the engine of replica r1 hangs
+    Then the task fails with a retriable "DECODE_TIMEOUT" error within 2 s of the fault
+    And the pool reports degraded within 3 s
+    And a new task completes within 3 s
+    When the engine of replica r1 resumes
+    Then the pool is ready again within 3 s

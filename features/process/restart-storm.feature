@@ -1,0 +1,36 @@
+@ORCH-3051 @ORCH-3038 @ORCH-3053 @OC-POOL-3011
+Feature: Restart backoff, restart storms and the circuit breaker
+  An engine that keeps crashing is restarted ever more slowly; past a limit the breaker opens and the pool says so
+  at once instead of accepting work it cannot run; after the cool-down, a good start closes the breaker.
+
+  @fault:process.kill
+  Scenario: a crashed engine is restarted with exponential backoff
+    Given engines are restarted 100 ms after a first crash, doubling each time
+    And a healthy pool of 1 replica
+    When the engine of replica r1 crashes 3 times in a row
+    Then it was restarted after roughly 100 ms, 200 ms and 400 ms
+    And replica r1 is restarted and ready again within 3 s
+
+  @ORCH-3018 @ORCH-3040 @fault:process.kill
+  Scenario: repeated crashes open the breaker, new tasks are refused fast, and a good start after the cool-down closes it
+    Given engines are restarted 50 ms after a first crash, doubling each time
+    And the breaker opens after 3 consecutive crashes for 1 s
+    And a healthy pool of 1 replica
+    When the engine of replica r1 crashes 3 times in a row
+    Then the pool reports failed within 1 s
+    And within 1 s new tasks are refused fast as "POOL_UNAVAILABLE" with a retry hint
+    And replica r1 is started again only after the cool-down of 1 s
+    And the pool is ready again within 3 s
+    And the breaker of replica r1 is closed
+
+  @fault:process.kill
+  Scenario: a restart storm is cut short by the sliding window even before the breaker's crash count is reached
+    Given engines are restarted 20 ms after a first crash, doubling each time
+    And the breaker opens after 10 consecutive crashes for 1 s
+    And at most 3 restarts are allowed within 10 s
+    And a healthy pool of 1 replica
+    When the engine of replica r1 crashes 4 times in a row
+    Then the pool reports failed within 1 s
+    And the pool manager counts 1 restart storm
+    And replica r1 is started again only after the cool-down of 1 s
+    And the pool is ready again within 3 s

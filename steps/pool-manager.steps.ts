@@ -1,0 +1,51 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import { expect } from 'chai';
+import type { ChaosWorld } from '../support/cucumber/world';
+import { partialFiles, stagedCopyMatches, survivors } from '../support/observe/supervision';
+
+Given('the model takes {duration} to stage', function (this: ChaosWorld, ms: number) {
+  this.settings.tunes['stage-bytes-per-sec'] = String(Math.ceil((this.modelSizeBytes * 1000) / ms));
+});
+
+Given('engines take up to {duration} to finish in-flight work when asked to stop', function (this: ChaosWorld, ms: number) {
+  this.settings.tunes['engine-shutdown-grace-ms'] = String(ms);
+});
+
+Given('a pool of {int} replica(s) that is still provisioning', { timeout: 30_000 }, async function (this: ChaosWorld, replicas: number) {
+  this.settings.replicas = replicas;
+  await this.startStack();
+  await this.expectEventually('a model being staged', async () => ({ ok: partialFiles(this.requireStack().modelCacheDir()).length > 0, seen: 'no .partial file yet' }), 10_000);
+});
+
+When('the pool manager is started again', { timeout: 30_000 }, async function (this: ChaosWorld) {
+  await this.requireStack().startComponent('pool-manager');
+});
+
+Then('the pool manager exits cleanly within {duration}', async function (this: ChaosWorld, limitMs: number) {
+  const exited = await this.requireStack().component('pool-manager').waitForExit(limitMs);
+  expect(exited.exitCode, `pool manager exit: ${exited.describe()}; last lines:\n${exited.logTail.join('\n')}`).to.equal(0);
+});
+
+Then('no engine of the pool is left running', async function (this: ChaosWorld) {
+  expect(this.enginePidsBefore, 'engines noted before').to.not.be.empty;
+  expect(await survivors(this.enginePidsBefore, 3000), 'engine pids still alive').to.be.empty;
+});
+
+Then('the pool manager runs the same engine processes as before it was killed', async function (this: ChaosWorld) {
+  const { value: pids } = await this.expectEventually('the pool manager reports an engine for every replica', async () => {
+    const now = await this.enginePids();
+    return { ok: now.length === this.enginePidsBefore.length, seen: `pids ${now.join(', ') || 'none'}`, value: now };
+  }, 5000);
+  expect(pids!.sort(), 'engine pids now, against before the kill').to.deep.equal([...this.enginePidsBefore].sort());
+});
+
+Then('a partial model file is left in the model cache', function (this: ChaosWorld) {
+  expect(partialFiles(this.requireStack().modelCacheDir()), 'partial files in the model cache').to.not.be.empty;
+});
+
+Then('the model cache holds the complete model and no partial file', function (this: ChaosWorld) {
+  const stack = this.requireStack();
+  expect(partialFiles(stack.modelCacheDir()), 'partial files in the model cache').to.be.empty;
+  const copy = stagedCopyMatches(stack.modelCacheDir(), stack.modelFile);
+  expect(copy.ok, copy.seen).to.equal(true);
+});

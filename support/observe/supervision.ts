@@ -1,0 +1,66 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { PoolManagerClient } from '../pool-manager/client';
+import { isAlive } from '../processes/reaper';
+import { eventually } from './eventually';
+
+/** One crash the scenario caused, and when the pool manager started a new engine for it. */
+export interface Crash {
+  replicaId: string;
+  pid: number;
+  killedAt: number;
+  restartedAt?: number;
+  newPid?: number;
+}
+
+/**
+ * Waits until the pool manager reports a different engine pid for the replica than `crash.pid` (it spawned a new
+ * one) and records when. Polled every 2 ms, so the observed delay overshoots the real one by a few ms at most.
+ */
+export async function awaitRestart(pm: PoolManagerClient, poolId: string, crash: Crash, withinMs: number): Promise<Crash> {
+  if (crash.restartedAt) return crash;
+  const { value } = await eventually(
+    `a new engine for replica ${crash.replicaId} after pid ${crash.pid} died`,
+    async () => {
+      const r = await pm.replica(poolId, crash.replicaId);
+      return { ok: r.pid !== undefined && r.pid !== crash.pid, seen: `state=${r.state}, pid=${r.pid}, restarts=${r.restarts}, breaker=${r.breaker}, last_error=${r.last_error}`, value: r.pid };
+    },
+    { withinMs, everyMs: 2 },
+  );
+  crash.restartedAt = Date.now();
+  crash.newPid = value;
+  return crash;
+}
+
+/** Restart delays (ms) that are outside `expected` ± `jitter` (fraction) + `slackMs`; empty when all fit. */
+export function delaysOutside(crashes: Crash[], expectedMs: number[], jitter: number, slackMs: number): string[] {
+  return expectedMs.flatMap((expected, k) => {
+    const c = crashes[k];
+    const observed = c?.restartedAt === undefined ? undefined : c.restartedAt - c.killedAt;
+    const low = expected * (1 - jitter);
+    const high = expected * (1 + jitter) + slackMs;
+    return observed !== undefined && observed >= low && observed <= high ? [] : [`restart ${k + 1}: ${observed ?? 'none'} ms, expected ${Math.round(low)}–${Math.round(high)} ms`];
+  });
+}
+
+/** Pids among `pids` that are still alive, after waiting up to `withinMs` for them to go. */
+export async function survivors(pids: number[], withinMs: number): Promise<number[]> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline && pids.some(isAlive)) await new Promise((r) => setTimeout(r, 10));
+  return pids.filter(isAlive);
+}
+
+/** The `.partial` files in a model cache. */
+export function partialFiles(cacheDir: string): string[] {
+  return existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => f.endsWith('.partial')) : [];
+}
+
+/** Whether the cache holds a complete copy of `source` (same size and sha256) under its name. */
+export function stagedCopyMatches(cacheDir: string, source: string): { ok: boolean; seen: string } {
+  const staged = path.join(cacheDir, path.basename(source));
+  if (!existsSync(staged)) return { ok: false, seen: `${staged} missing; cache has: ${existsSync(cacheDir) ? readdirSync(cacheDir).join(', ') : 'nothing'}` };
+  const a = createHash('sha256').update(readFileSync(staged)).digest('hex');
+  const b = createHash('sha256').update(readFileSync(source)).digest('hex');
+  return { ok: a === b, seen: `staged sha256 ${a.slice(0, 12)}…, source ${b.slice(0, 12)}…` };
+}
