@@ -7,11 +7,13 @@
 // Type-checking is `npm run typecheck`'s job; at run time ts-node only transpiles (much faster start-up).
 process.env.TS_NODE_TRANSPILE_ONLY ??= 'true';
 
+// CHAOS_REPORTS_DIR moves every report (and the scenarios' folders) elsewhere, e.g. for a run beside another.
+const dir = process.env.CHAOS_REPORTS_DIR || 'reports';
 const reports = [
-  ['html', 'reports/cucumber.html'],
-  ['message', 'reports/messages.ndjson'],
-  ['junit', 'reports/junit.xml'],
-  ['./support/report/traceability-formatter.js', 'reports/traceability.html'],
+  ['html', `${dir}/cucumber.html`],
+  ['message', `${dir}/messages.ndjson`],
+  ['junit', `${dir}/junit.xml`],
+  ['./support/report/traceability-formatter.js', `${dir}/traceability.html`],
 ];
 
 const common = {

@@ -19,6 +19,8 @@ import { loadProfile } from '../support/stack/profile';
 import { StartedStack } from '../support/stack/stack';
 import { ToxiproxyService } from '../support/stack/toxiproxy';
 import { poolReaches } from '../support/observe/waits';
+import { awaitRestart, Crash } from '../support/observe/supervision';
+import { PoolManagerClient } from '../support/pool-manager/client';
 
 process.once('exit', () => reapAll());
 const root = path.resolve(__dirname, '..');
@@ -69,6 +71,37 @@ async function crashAndRestart(stack: StartedStack): Promise<{ detectMs: number;
   return { detectMs, readyMs };
 }
 
+/** Kills r1's engine 3 times, each as soon as its successor exists; returns observed restart delays, ms. */
+async function restartSeries(stack: StartedStack): Promise<number[]> {
+  const pm = new PoolManagerClient(stack.poolManagerUrl);
+  const crashes: Crash[] = [];
+  for (let k = 0; k < 3; k++) {
+    if (crashes.length) await awaitRestart(pm, profile.pool.id, crashes.at(-1)!, 10_000);
+    const r1 = await pm.replica(profile.pool.id, 'r1');
+    process.kill(r1.pid!, 'SIGKILL');
+    crashes.push({ replicaId: 'r1', pid: r1.pid!, killedAt: Date.now() });
+  }
+  await awaitRestart(pm, profile.pool.id, crashes.at(-1)!, 10_000);
+  return crashes.map((c) => c.restartedAt! - c.killedAt);
+}
+
+/** SIGKILLs the orchestrator, starts it again, and times start → the first task completed. */
+async function orchestratorRestartToServing(stack: StartedStack): Promise<number> {
+  stack.component('orchestrator').signal('SIGKILL');
+  await stack.component('orchestrator').exited;
+  const started = Date.now();
+  await stack.startComponent('orchestrator');
+  const client = new OrchestratorClient(stack.orchestratorUrl);
+  await eventually('a task completes after the restart', async () => {
+    const t = newTask({ max_tokens: 2 });
+    if ((await client.submit(t)).status !== 202) return { ok: false, seen: 'refused' };
+    let done = false;
+    await client.events(t.task_id, (e) => { if (e.event === 'end') done = true; }, new AbortController().signal);
+    return { ok: done, seen: 'no end' };
+  }, { withinMs: 10_000, everyMs: 5 });
+  return Date.now() - started;
+}
+
 /** Closed-loop load for `ms`: `concurrency` clients each submit and stream tasks; returns completed tokens per second. */
 async function goodput(stack: StartedStack, ms: number, concurrency: number): Promise<{ tokensPerS: number; completed: number; failed: number }> {
   const client = new OrchestratorClient(stack.orchestratorUrl);
@@ -116,7 +149,11 @@ function scenarioMeasures(file: string): [string, Record<string, number>][] {
 async function main(): Promise<void> {
   mkdirSync(benchDir, { recursive: true });
   const toxiproxy = await ToxiproxyService.start(benchDir);
-  const rows: Record<string, number[]> = { baseline_node_start_ms: [], stack_ready_ms: [], crash_detect_ms: [], restart_to_ready_ms: [], goodput_3_replicas_tps: [], goodput_1_of_3_killed_tps: [], goodput_ratio_x1000: [] };
+  const rows: Record<string, number[]> = {
+    baseline_node_start_ms: [], stack_ready_ms: [], crash_detect_ms: [], restart_to_ready_ms: [], orchestrator_restart_to_serving_ms: [],
+    restart_delay_1_ms: [], restart_delay_2_ms: [], restart_delay_3_ms: [], restart_delay_max_error_pct: [],
+    goodput_3_replicas_tps: [], goodput_1_of_3_killed_tps: [], goodput_ratio_x1000: [],
+  };
   let lostOrFailed = 0;
   try {
     for (let i = 0; i < runs; i++) {
@@ -126,7 +163,14 @@ async function main(): Promise<void> {
       const crash = await crashAndRestart(stack);
       rows.crash_detect_ms.push(crash.detectMs);
       rows.restart_to_ready_ms.push(crash.readyMs);
+      rows.orchestrator_restart_to_serving_ms.push(await orchestratorRestartToServing(stack));
       await stack.stop();
+      // Restart-delay accuracy against the configured series 100, 200, 400 ms (±10 % jitter by design).
+      const series = await startStack(toxiproxy, `series-${i}`, 1, { 'restart-initial-ms': '100' });
+      const delays = await restartSeries(series.stack);
+      [100, 200, 400].forEach((expected, k) => rows[`restart_delay_${k + 1}_ms`].push(delays[k]));
+      rows.restart_delay_max_error_pct.push(Math.round(Math.max(...delays.map((d, k) => (100 * Math.abs(d - [100, 200, 400][k])) / [100, 200, 400][k]))));
+      await series.stack.stop();
     }
     const loadMs = Number(values['load-ms']);
     for (let i = 0; i < Math.min(runs, 3); i++) {
@@ -178,6 +222,8 @@ async function main(): Promise<void> {
   console.log(`  stack start-to-ready (3 replicas, proxies)  ${m.stack_ready_ms} ms   (budget 1500; ${report.ratios_to_node_start.stack_ready}× node start)`);
   console.log(`  engine crash detection                      ${m.crash_detect_ms} ms   (budget 100)`);
   console.log(`  killed replica back to ready                ${m.restart_to_ready_ms} ms   (budget 1000; ${report.ratios_to_node_start.restart_to_ready}× node start)`);
+  console.log(`  orchestrator SIGKILL → restart → serving    ${m.orchestrator_restart_to_serving_ms} ms`);
+  console.log(`  restart delays (configured 100/200/400 ms)  ${m.restart_delay_1_ms} / ${m.restart_delay_2_ms} / ${m.restart_delay_3_ms} ms   (max error ${m.restart_delay_max_error_pct} %, jitter ±10 % by design)`);
   console.log(`  goodput, 3 replicas                         ${m.goodput_3_replicas_tps} tokens/s`);
   console.log(`  goodput, 1 of 3 killed                      ${m.goodput_1_of_3_killed_tps} tokens/s   (ratio ${(m.goodput_ratio_x1000 / 1000).toFixed(3)}, budget ≥ 0.6; failed or refused tasks: ${lostOrFailed})`);
   if (suite.length) console.log(`  chaos suite wall time                       ${report.suite_wall_ms.median} ms   (budget 90000; runs: ${suite.join(', ')})`);

@@ -1,7 +1,7 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { MissingPrerequisite, SuiteError } from '../errors';
-import { reapOrphans } from '../processes/reaper';
+import { ownerTag, reapOrphans, startTimeOf } from '../processes/reaper';
 import { loadRequirements, Requirement } from '../report/requirements';
 import { loadProfile, TargetProfile } from '../stack/profile';
 import { ToxiproxyService } from '../stack/toxiproxy';
@@ -31,10 +31,10 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 /** Validates the configuration, cleans what a killed run left, and starts Toxiproxy. */
 export async function setUpRun(profileFile: string): Promise<RunContext> {
   const orphans = reapOrphans();
-  const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
-  const runsDir = path.join(ROOT, 'reports', 'runs');
-  // Keep only this run's folder: a previous run's data is stale once a new run starts.
-  rmSync(runsDir, { recursive: true, force: true });
+  // The run id is the runner's owner tag (pid and start time): leftovers of a dead run can be told from a live one's.
+  const runId = ownerTag.replace(':', 'x');
+  const runsDir = path.join(reportsDir(), 'runs');
+  removeDeadRunDirs(runsDir);
   const runDir = path.join(runsDir, runId);
   mkdirSync(runDir, { recursive: true });
   const profile = loadProfile(path.resolve(ROOT, profileFile));
@@ -43,13 +43,31 @@ export async function setUpRun(profileFile: string): Promise<RunContext> {
   if (orphans.length) console.warn(`[chaos] killed ${orphans.length} processes left by an earlier, interrupted run: ${orphans.join(', ')}`);
   try {
     current.toxiproxy = await ToxiproxyService.start(runDir);
-    // A shared server (TOXIPROXY_URL) may hold proxies of an earlier run that was killed: remove ours.
-    if (process.env.TOXIPROXY_URL) await current.toxiproxy.removeProxies('llorch_');
+    // A shared server (TOXIPROXY_URL) may hold proxies of a run that was killed: remove those of dead runs.
+    if (process.env.TOXIPROXY_URL) await current.toxiproxy.removeProxiesOf((name) => isDeadRun(/^llorch_(\d+x\d+)_/.exec(name)?.[1]));
   } catch (err) {
     if (!(err instanceof MissingPrerequisite)) throw err;
     current.toxiproxyError = err;
   }
   return current;
+}
+
+/** The reports folder: `CHAOS_REPORTS_DIR`, or `reports/` in the repository. */
+export function reportsDir(): string {
+  return path.resolve(ROOT, process.env.CHAOS_REPORTS_DIR || 'reports');
+}
+
+/** True for a run id (`<pid>x<start time>`) whose runner is gone. */
+function isDeadRun(runId: string | undefined): boolean {
+  if (!runId) return false;
+  const [pid, start] = runId.split('x');
+  return startTimeOf(Number(pid)) !== start;
+}
+
+/** Removes the scenario folders of runs that have ended; a live run's (another runner's) stay. */
+function removeDeadRunDirs(runsDir: string): void {
+  if (!existsSync(runsDir)) return;
+  for (const dir of readdirSync(runsDir)) if (!/^\d+x\d+$/.test(dir) || isDeadRun(dir)) rmSync(path.join(runsDir, dir), { recursive: true, force: true });
 }
 
 export function runContext(): RunContext {
@@ -59,7 +77,8 @@ export function runContext(): RunContext {
 
 export async function tearDownRun(): Promise<void> {
   if (!current) return;
-  if (process.env.TOXIPROXY_URL && current.toxiproxy) await current.toxiproxy.removeProxies(`llorch_${current.runId}`).catch(() => undefined);
+  const prefix = `llorch_${current.runId}_`;
+  if (process.env.TOXIPROXY_URL && current.toxiproxy) await current.toxiproxy.removeProxiesOf((name) => name.startsWith(prefix)).catch(() => undefined);
   await current.toxiproxy?.stop();
   current = undefined;
 }

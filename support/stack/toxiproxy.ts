@@ -51,10 +51,10 @@ export class ToxiproxyService {
     return this.client.createProxy({ name, listen: '127.0.0.1:0', upstream, enabled: true });
   }
 
-  /** Deletes every proxy whose name starts with `prefix` (a finished or killed run's leftovers on a shared server). */
-  async removeProxies(prefix: string): Promise<string[]> {
+  /** Deletes every proxy whose name matches (a finished or killed run's leftovers on a shared server). */
+  async removeProxiesOf(match: (name: string) => boolean): Promise<string[]> {
     const all = await this.client.getAll();
-    const names = Object.keys(all).filter((n) => n.startsWith(prefix));
+    const names = Object.keys(all).filter(match);
     await Promise.all(names.map((n) => all[n].remove().catch(() => undefined)));
     return names;
   }
