@@ -91,6 +91,11 @@ export class RunningProcess {
     }
   }
 
+  /** `await using proc = await spec.start()` stops the process when the block ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
   /** SIGTERM to the group, SIGKILL after `graceMs`; resolves with the exit. Idempotent. */
   async stop(graceMs = 3000): Promise<ExitedProcess> {
     if (this.exitedValue) return this.exitedValue;

@@ -1,18 +1,48 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
 /**
- * A free TCP port on 127.0.0.1, chosen by the OS. The port is released before use, so another process could take it
- * in between; ports come from the OS's ephemeral range, where collisions between our own allocations cannot happen
- * before the kernel wraps around.
+ * Ports handed out by this process, never handed out twice: the one piece of module state here, because the OS
+ * cannot remember for us a port we tested and released.
  */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port on 127.0.0.1 for a daemon to listen on, chosen *below* the kernel's ephemeral range: ports in that
+ * range are also given to outgoing connections and to `listen(0)` (Toxiproxy's proxies), so a port tested free there
+ * can be taken by someone else before the daemon binds it. Below the range only another listener can take it.
+ */
+export async function freePort(): Promise<number> {
+  const [ephemeralLow] = ephemeralRange();
+  const low = 10_000;
+  const high = Math.max(low + 1000, ephemeralLow) - 1;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    if (await canListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`No free loopback port found in ${low}–${high} after 100 tries`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
   });
+}
+
+/** The kernel's ephemeral port range (Linux), or the IANA default elsewhere. */
+function ephemeralRange(): [number, number] {
+  try {
+    const [a, b] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (a > 0 && b > a) return [a, b];
+  } catch {
+    /* not Linux */
+  }
+  return [49152, 65535];
 }
