@@ -5,6 +5,7 @@ import type pino from 'pino';
 import { ExponentialBackoff, exponentialDelayMs } from '../common/backoff';
 import { envInt } from '../common/env';
 import type { PoolMetrics } from './metrics';
+import { classifyExit, healthOk, isAlive, sleepMs } from './engine-checks';
 import type { PoolConfig, ReplicaConfig } from './config';
 
 export type ReplicaState = 'starting' | 'ready' | 'unready' | 'failed' | 'stopped';
@@ -323,41 +324,4 @@ export class ReplicaSupervisor {
     rmSync(this.pidFile, { force: true });
     this.state = 'stopped';
   }
-}
-
-/** Names why an engine exited, from its exit code, signal and the end of its log. */
-export function classifyExit(code: number | null, signal: NodeJS.Signals | null, logTail: string): string {
-  if (/CUDA error|cudaErrorLaunchFailure|driver reset/i.test(logTail)) return 'driver_reset: CUDA error in engine log';
-  if (/no CUDA-capable device/i.test(logTail)) return 'no_gpu: no CUDA-capable device is detected';
-  if (signal) return `killed by ${signal}`;
-  return `exited with code ${code}`;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A zombie still answers kill(0); it is dead for our purposes.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function healthOk(port: number): Promise<boolean> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
-    await res.arrayBuffer();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
-
-function sleepMs(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
