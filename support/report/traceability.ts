@@ -2,8 +2,11 @@ import type { Envelope } from '@cucumber/messages';
 import { isFaultKind } from '../faults/registry';
 import { REQUIREMENT_ID, Requirement } from './requirements';
 
-/** Statuses from worst to best, for worst-of roll-ups. */
-const ORDER = ['FAILED', 'AMBIGUOUS', 'UNDEFINED', 'PENDING', 'UNKNOWN', 'SKIPPED', 'PASSED', 'NOT RUN'] as const;
+/**
+ * Statuses from worst to best, for worst-of roll-ups. A requirement is PASSED only when every scenario that traces to
+ * it ran and passed; one left out of the run (filtered by tags) makes it NOT RUN: not proven by this run.
+ */
+const ORDER = ['FAILED', 'AMBIGUOUS', 'UNDEFINED', 'PENDING', 'UNKNOWN', 'SKIPPED', 'NOT RUN', 'PASSED'] as const;
 type Status = (typeof ORDER)[number];
 
 /** What one scenario proved in this run. */

@@ -40,6 +40,16 @@ describe('traceability report', () => {
     expect(report.run).to.include({ scenarios: 2, passed: 1, failed: 1, durationMs: 1700 });
   });
 
+  it('a requirement with a scenario left out of the run is NOT RUN, not PASSED', () => {
+    const envelopes = run();
+    envelopes.splice(3, 0, { pickle: { id: 'p3', uri: 'features/y.feature', name: 'filtered out', language: 'en', astNodeIds: ['s3'], steps: [], tags: [{ name: '@ORCH-3010', astNodeId: 't' }, { name: '@ORCH-3026', astNodeId: 't' }] } } as unknown as Envelope);
+    const report = buildTraceability(envelopes, [req('ORCH-3010'), req('ORCH-3026')]);
+    const byId = Object.fromEntries(report.requirements.map((r) => [r.id, r]));
+    expect(byId['ORCH-3026'].status).to.equal('NOT RUN');
+    expect(byId['ORCH-3010'].status, 'a failed scenario still outranks a missing one').to.equal('FAILED');
+    expect(report.uncovered).to.deep.equal([]);
+  });
+
   it('lists tags that are not in the registry', () => {
     const report = buildTraceability(run(), [req('ORCH-3051')]);
     expect(report.orphanTags).to.deep.equal([{ tag: '@ORCH-3010', scenarios: ['features/x.feature:0'] }]);
