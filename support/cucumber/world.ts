@@ -166,6 +166,13 @@ export class ChaosWorld extends World<SuiteParams> {
     }
   }
 
+  /** Waits for the restart after every crash caused so far; returns each crash-to-restart delay, ms. */
+  async restartDelays(withinMs: number): Promise<number[]> {
+    const stack = this.requireStack();
+    for (const crash of this.crashes) await awaitRestart(stack.poolManager, stack.profile.pool.id, crash, withinMs);
+    return this.crashes.map((c) => c.restartedAt! - c.killedAt);
+  }
+
   /** The pids of every engine the pool manager runs now. */
   async enginePids(): Promise<number[]> {
     const stack = this.requireStack();
