@@ -1,7 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { eventsOf, terminalOf } from '../support/observe/history';
+import { eventsOf, terminalOf, tokensAfterCancel } from '../support/observe/history';
 import { StreamsWellFormed } from '../support/observe/checks';
 import { aTaskCompletes, taskEnds, tasksRefused, tokensReceived } from '../support/observe/waits';
 
@@ -120,4 +120,23 @@ Then('the other tasks complete', { timeout: 30_000 }, async function (this: Chao
   const notCompleted = (await this.batchSettled(20_000)).filter((t) => t.task !== this.requireFocus().taskId);
   expect(notCompleted, 'tasks that did not complete').to.be.empty;
   this.measureRecovery('the other tasks completed');
+});
+
+When('the client cancels the task', async function (this: ChaosWorld) {
+  expect((await this.cancelFocus()).status, 'cancel answer').to.equal(204);
+});
+
+When('the client cancels the second task', async function (this: ChaosWorld) {
+  this.focus = this.batch[1];
+  expect((await this.cancelFocus()).status, 'cancel answer').to.equal(204);
+});
+
+Then('the task ends as canceled with no token after the cancel', async function (this: ChaosWorld) {
+  expect(await taskEnds(this.requireFocus(), 5000), `outcome of task ${this.requireFocus().taskId}`).to.equal('canceled');
+  expect(tokensAfterCancel(this.requireFocus()), 'tokens received beyond what the end event counts').to.deep.equal([]);
+});
+
+Then('the second task stays canceled without a single token', async function (this: ChaosWorld) {
+  const status = (await this.client.status(this.batch[1].taskId)).body;
+  expect(status, 'status of the canceled queued task').to.deep.include({ state: 'canceled', tokens_out: 0 });
 });

@@ -196,6 +196,13 @@ export class ChaosWorld extends World<SuiteParams> {
     return { before, answer: { status: answer.status, task_id: answer.body.task_id }, after };
   }
 
+  /** Cancels the focus task; records when the cancel was answered. */
+  async cancelFocus(): Promise<{ status: number }> {
+    const answer = await this.client.cancel(this.requireFocus().taskId);
+    this.timeline.record('request', 'task.canceled', { task_id: this.requireFocus().taskId, status: answer.status, elapsed_ms: answer.elapsedMs });
+    return { status: answer.status };
+  }
+
   /** The profile's model size, for tunings expressed in time. */
   get modelSizeBytes(): number {
     return runContext().profile.pool.modelSizeBytes;

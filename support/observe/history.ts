@@ -113,3 +113,14 @@ export function longestTokenGapMs(r: TaskRecord, sinceMs: number): number {
   for (let k = 1; k < times.length; k++) if (times[k] >= sinceMs) gap = Math.max(gap, times[k] - times[k - 1]);
   return gap;
 }
+
+/**
+ * ORCH-3026: the indices of tokens the client received that the canceled end does not account for (`tokens_out` is
+ * what the server emitted before the cancel took effect). Empty when nothing was emitted after the cancel.
+ */
+export function tokensAfterCancel(r: TaskRecord): number[] {
+  const end = terminalOf(r);
+  if (end?.event !== 'end' || !end.data.canceled) return [];
+  const emitted = Number(end.data.tokens_out);
+  return eventsOf(r).filter((e) => e.event === 'token' && Number(e.data.i) >= emitted).map((e) => Number(e.data.i));
+}

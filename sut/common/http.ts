@@ -38,6 +38,13 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     return payload;
   });
 
+  // Bodies of other types are accepted only when empty (a bodiless POST such as cancel, whatever its client's default
+  // content type); anything else is refused with the envelope.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    done(new ApiError(415, { code: 'INVALID_PARAMS', message: `unsupported content type ${request.headers['content-type'] ?? '(none)'}: send application/json`, retriable: false }), undefined);
+  });
+
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
       if (error.envelope.retry_after_ms !== undefined) reply.headers(retryHeaders(error.envelope.retry_after_ms));

@@ -59,6 +59,14 @@ describe('the reference stack answers bad input with the envelope and a 4xx, and
     expect(await res.json()).to.include({ code: 'DEADLINE_UNMET' });
   });
 
+  it('a body of another content type → 415 with the envelope; an empty one is accepted', async () => {
+    const res = await post('/v2/tasks', 'task_id=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).to.equal(415);
+    expect(await res.json()).to.include({ code: 'INVALID_PARAMS' });
+    const cancel = await post('/v2/tasks/unknown-task/cancel', '', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(cancel.status, 'an empty cancel body of any type reaches the route').to.equal(404);
+  });
+
   it('an oversize body → 413 with the envelope', async () => {
     const res = await post('/v2/tasks', JSON.stringify(task({ prompt: 'x'.repeat(4096) })));
     expect(res.status).to.equal(413);

@@ -1,0 +1,26 @@
+@ORCH-3051 @ORCH-3026
+Feature: Cancel under chaos
+  A client that cancels must be obeyed at once, fault or no fault: a running task stops with no token after the
+  cancel, and a queued task that waits for a replica is never dispatched again.
+
+  @fault:network.slow
+  Scenario: a task canceled while its tokens dribble through a slow link gets no token after the cancel
+    Given a healthy pool of 1 replica
+    When the link from replica r1 dribbles at 1 KB/s
+    And a client has a task of 100 tokens streaming on replica r1
+    And the client cancels the task
+    Then the task ends as canceled with no token after the cancel
+    When the network heals
+    Then a new task completes within 3 s
+
+  @OC-CORE-1005 @fault:process.kill
+  Scenario: a queued task canceled while the only engine is down stays canceled once the engine is back
+    Given engines are restarted 1 s after a crash
+    And a healthy pool of 1 replica with 1 slot each
+    And a client submits 2 tasks of 200 tokens each
+    And the first task is streaming
+    When the engine of replica r1 is killed
+    And the client cancels the second task
+    Then the task ends as canceled with no token after the cancel
+    And replica r1 is restarted and ready again within 5 s
+    And the second task stays canceled without a single token
