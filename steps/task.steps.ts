@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { eventsOf, terminalOf, tokensAfterCancel } from '../support/observe/history';
 import { StreamsWellFormed } from '../support/observe/checks';
-import { aTaskCompletes, taskEnds, tasksRefused, tokensReceived } from '../support/observe/waits';
+import { aTaskCompletes, backpressureProblems, taskEnds, tasksRefused, tokensReceived } from '../support/observe/waits';
 
 When('a client submits {int} task(s) of {int} tokens each', async function (this: ChaosWorld, count: number, tokens: number) {
   this.batch = await this.workload.submitMany(count, () => this.newTask(tokens));
@@ -139,4 +139,29 @@ Then('the task ends as canceled with no token after the cancel', async function 
 Then('the second task stays canceled without a single token', async function (this: ChaosWorld) {
   const status = (await this.client.status(this.batch[1].taskId)).body;
   expect(status, 'status of the canceled queued task').to.deep.include({ state: 'canceled', tokens_out: 0 });
+});
+
+Given('the queue holds at most {int} tasks, {queue policy} when full', function (this: ChaosWorld, capacity: number, policy: string) {
+  Object.assign(this.settings.tunes, { 'queue-capacity': String(capacity), 'queue-policy': policy });
+});
+
+Then('{int} of them are refused as {error code} with a retry hint and the queue\'s policy', function (this: ChaosWorld, count: number, code: string) {
+  const refused = this.batch.filter((r) => r.admission?.status !== 202);
+  expect(refused.map((r) => backpressureProblems(r, code)), `refusals: ${refused.map((r) => r.admission?.status).join(', ')}`).to.deep.equal(refused.map(() => []));
+  expect(refused.length, 'tasks refused').to.equal(count);
+});
+
+Then('every task is admitted', function (this: ChaosWorld) {
+  expect(this.batch.map((r) => r.admission?.status), 'admission answers').to.deep.equal(this.batch.map(() => 202));
+});
+
+Then('the second task fails with a retriable {error code} error', async function (this: ChaosWorld, code: string) {
+  this.focus = this.batch[1];
+  const { error } = await this.focusEndsAfterFault(10_000);
+  expect(error, `the second task's end`).to.include({ code, retriable: true });
+});
+
+Then('every admitted task completes', { timeout: 30_000 }, async function (this: ChaosWorld) {
+  const notCompleted = (await this.batchSettled(20_000)).filter((t) => t.outcome !== 'refused');
+  expect(notCompleted, 'admitted tasks that did not complete').to.be.empty;
 });

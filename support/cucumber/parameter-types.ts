@@ -21,3 +21,10 @@ defineParameterType({ name: 'error code', regexp: /"([A-Z_]+)"/, transformer: (s
 
 /** `{reachability}`: "reachable" or "unreachable" → boolean. */
 defineParameterType({ name: 'reachability', regexp: /reachable|unreachable/, transformer: (s: string) => s === 'reachable' });
+
+/** `{queue policy}`: how a full queue answers, in words → the orchestrator's policy name. */
+defineParameterType({
+  name: 'queue policy',
+  regexp: /rejecting new ones|dropping the oldest/,
+  transformer: (s: string) => (s === 'rejecting new ones' ? 'reject' : 'drop-lru'),
+});

@@ -93,6 +93,18 @@ export function refusalProblems(record: TaskRecord, code: string, fastMs: number
   return problems;
 }
 
+/** What a backpressure refusal must carry (ORCH-2007): 429, the code, Retry-After, X-Backoff-Ms, policy_label, retriable. */
+export function backpressureProblems(record: TaskRecord, code: string): string[] {
+  const a = record.admission;
+  if (!a) return [`no answer (${record.transportError})`];
+  const body = a.body as Partial<Envelope>;
+  const problems = refusalProblems(record, code, 1000);
+  if (a.status !== 429) problems.push(`HTTP ${a.status}, expected 429`);
+  if (!(Number(a.headers['x-backoff-ms']) > 0)) problems.push(`X-Backoff-Ms=${a.headers['x-backoff-ms']}`);
+  if (!body.policy_label) problems.push('no policy_label');
+  return problems;
+}
+
 /** Submits fresh tasks until one is refused with `code` and a retry hint (the orchestrator had to notice first). */
 export async function tasksRefused(workload: Workload, make: () => TaskRequest, code: string, fastMs: number, withinMs: number): Promise<number> {
   const { elapsedMs } = await eventually(

@@ -46,9 +46,16 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
       reject('POOL_UNAVAILABLE', ApiError.unavailable('POOL_UNAVAILABLE', `no ready replica in pool ${poolId}`, deps.retryAfterMs, poolId));
     }
     if (store.count('queued') >= deps.admissionCapacity) {
-      const code = deps.admissionPolicy === 'reject' ? 'ADMISSION_REJECT' : 'QUEUE_FULL_DROP_LRU';
+      // ORCH-3005: the full-queue policy is explicit. drop-lru admits the new task in place of the oldest queued one.
       metrics.backpressure.inc({ engine: body.engine, policy: deps.admissionPolicy });
-      reject(code, new ApiError(429, { code, message: `queue full (capacity ${deps.admissionCapacity})`, engine: body.engine, pool_id: poolId, retriable: true, retry_after_ms: deps.retryAfterMs, policy_label: deps.admissionPolicy }));
+      const evicted = deps.admissionPolicy === 'drop-lru' ? dispatcher.evictOldestQueued() : undefined;
+      if (evicted) {
+        metrics.tasksRejected.inc({ engine: body.engine, reason: 'QUEUE_FULL_DROP_LRU' });
+        deps.log.warn({ job_id: evicted.task_id, pool_id: evicted.pool_id, policy: 'drop-lru', replaced_by: body.task_id }, 'queue full: evicted the oldest queued task');
+      } else {
+        const code = deps.admissionPolicy === 'reject' ? 'ADMISSION_REJECT' : 'QUEUE_FULL_DROP_LRU';
+        reject(code, new ApiError(429, { code, message: `queue full (capacity ${deps.admissionCapacity})`, engine: body.engine, pool_id: poolId, retriable: true, retry_after_ms: deps.retryAfterMs, policy_label: deps.admissionPolicy }));
+      }
     }
     // Durable before the 202: a crash after this line loses nothing.
     if (!store.tryInsert(body, poolId, Date.now())) return reply.code(202).send(admission(body.task_id));

@@ -234,6 +234,18 @@ export class Dispatcher {
     return true;
   }
 
+  /**
+   * ORCH-3005 drop-lru: evicts the oldest queued task (batch before interactive) that has streamed nothing yet; it
+   * ends with a retriable SSE `error` QUEUE_FULL_DROP_LRU, so its client knows. Returns it, or undefined if none.
+   */
+  evictOldestQueued(): TaskRow | undefined {
+    const candidates = this.store.queued().filter((t) => this.store.tokenCount(t.task_id) === 0);
+    const victim = candidates.filter((t) => t.priority === 'batch')[0] ?? candidates[0];
+    if (!victim) return undefined;
+    this.finishTask(victim, 'failed', errorEvent('QUEUE_FULL_DROP_LRU', 'evicted from a full queue (policy drop-lru) by a newer task', this.policy.retryAfterMs));
+    return victim;
+  }
+
   /** Stops taking queued tasks (shutdown): what is queued stays queued in the store. */
   pause(): void {
     this.paused = true;

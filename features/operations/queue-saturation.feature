@@ -1,0 +1,26 @@
+@ORCH-3051 @ORCH-2007 @ORCH-3005
+Feature: Queue saturation
+  When an engine slows down and work piles up, the bounded queue says no explicitly: under `reject`, new tasks get
+  429 with a retry hint and the policy's name; under `drop-lru`, the oldest queued task makes room and its client is
+  told with a retriable error. Nothing admitted is lost either way.
+
+  @fault:network.slow
+  Scenario: with the queue full behind a slow engine, new tasks are refused with 429, a retry hint and the policy
+    Given the queue holds at most 3 tasks, rejecting new ones when full
+    And a healthy pool of 1 replica with 1 slot each
+    When the link from replica r1 dribbles at 1 KB/s
+    And a client submits 6 tasks of 10 tokens each
+    Then 2 of them are refused as "ADMISSION_REJECT" with a retry hint and the queue's policy
+    When the network heals
+    Then every admitted task completes
+
+  @fault:network.slow
+  Scenario: with the queue full under drop-lru, the oldest queued task makes room and fails with a retriable error
+    Given the queue holds at most 3 tasks, dropping the oldest when full
+    And a healthy pool of 1 replica with 1 slot each
+    When the link from replica r1 dribbles at 1 KB/s
+    And a client submits 5 tasks of 10 tokens each
+    Then every task is admitted
+    And the second task fails with a retriable "QUEUE_FULL_DROP_LRU" error
+    When the network heals
+    Then the other tasks complete
