@@ -1,6 +1,7 @@
 import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
+import { answersWithoutCorrelationId, logFieldGaps, metricsMismatches } from '../support/observe/observability';
 import { poolManagerReachability } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
 
@@ -37,4 +38,21 @@ Then('the orchestrator reports the pool manager {reachability} within {duration}
   await poolManagerReachability(this.client, reachable, limitMs);
   if (reachable) this.measureRecovery('pool manager reachable');
   else this.measureDetection('pool manager unreachable');
+});
+
+Then('every answer the client got carried a correlation id', function (this: ChaosWorld) {
+  expect(answersWithoutCorrelationId(this.history.all()), 'answers without X-Correlation-Id').to.be.empty;
+});
+
+Then('every admitted task has a log line with job, session, engine, pool, replica, token and timing fields', async function (this: ChaosWorld) {
+  const ids = this.history.admitted().map((r) => r.taskId);
+  // The log reaches its file a moment after the task ends: wait for it, bounded.
+  await this.expectEventually('ORCH-3027 fields in every task\'s log lines', async () => {
+    const gaps = logFieldGaps(this.requireStack().componentLogFile('orchestrator'), ids);
+    return { ok: gaps.length === 0, seen: JSON.stringify(gaps) };
+  }, 2000);
+});
+
+Then("the orchestrator's metrics count every admitted task, its start and its tokens", async function (this: ChaosWorld) {
+  expect(metricsMismatches((await this.client.metrics()).body, this.history.admitted()), 'metrics against what the client saw').to.be.empty;
 });

@@ -15,6 +15,8 @@ export interface StreamEnd {
   how: 'terminal' | 'closed' | 'failed';
   status?: number;
   error?: string;
+  /** The `X-Correlation-Id` of the stream's response (OC-CTRL-2052: SSE included). */
+  correlationId?: string;
 }
 
 /**
@@ -53,11 +55,12 @@ export function readEventStream(
           onEvent({ event, id: e.id, data, at: Date.now() });
         },
       });
+      const correlationId = res.headers['x-correlation-id'] as string | undefined;
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => parser.feed(chunk));
-      res.on('end', () => settle({ how: sawTerminal ? 'terminal' : 'closed', status: 200 }));
-      res.on('error', (err) => settle({ how: sawTerminal ? 'terminal' : 'failed', status: 200, error: err.message }));
-      res.on('close', () => settle({ how: sawTerminal ? 'terminal' : 'closed', status: 200 }));
+      res.on('end', () => settle({ how: sawTerminal ? 'terminal' : 'closed', status: 200, correlationId }));
+      res.on('error', (err) => settle({ how: sawTerminal ? 'terminal' : 'failed', status: 200, error: err.message, correlationId }));
+      res.on('close', () => settle({ how: sawTerminal ? 'terminal' : 'closed', status: 200, correlationId }));
     });
     req.on('error', (err: NodeJS.ErrnoException) => settle({ how: 'failed', error: err.code ?? err.message }));
   });

@@ -122,7 +122,7 @@ export class StartedStack {
         new ProcessSpec(name, component.command)
           .withCwd(ROOT)
           .withEnv(env)
-          .withLogFile(path.join(request.dir, `${name}.log`))
+          .withLogFile(path.join(request.dir, `${name}.log`)) // = componentLogFile(name)
           .withWaitStrategy(Wait.forHttp(ready).forStatus(200))
           .withStartupTimeout(profile.startupTimeoutMs),
       );
@@ -167,6 +167,11 @@ export class StartedStack {
   /** The pool manager's own API, for what only it knows (engine pids, restarts, breakers, its metrics). */
   get poolManager(): PoolManagerClient {
     return new PoolManagerClient(this.poolManagerUrl);
+  }
+
+  /** The file a component's output goes to. */
+  componentLogFile(name: string): string {
+    return path.join(this.request.dir, `${name}.log`);
   }
 
   /** The engine process of one replica, as the pool manager reports it right now. */
@@ -243,7 +248,7 @@ export class StartedStack {
   /** Each component's log and every log under the profile's `logDirs`, for the report. */
   logs(): { name: string; text: string }[] {
     const out: { name: string; text: string }[] = [];
-    for (const name of this.specs.keys()) out.push({ name: `${name}.log`, text: readIfAny(path.join(this.request.dir, `${name}.log`)) });
+    for (const name of this.specs.keys()) out.push({ name: `${name}.log`, text: readIfAny(this.componentLogFile(name)) });
     for (const dirTemplate of this.profile.logDirs) {
       const dir = this.fill(dirTemplate);
       let entries: string[] = [];

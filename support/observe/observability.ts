@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { metricSum } from '../orchestrator/metrics';
+import { eventsOf, TaskRecord } from './history';
+
+/** ORCH-3027: the fields a task's log lines must carry between them. */
+export const TASK_LOG_FIELDS = ['job_id', 'session_id', 'engine', 'engine_version', 'pool_id', 'replica_id', 'queue_position', 'predicted_start_ms', 'tokens_in', 'tokens_out', 'decode_time_ms'];
+
+/** Answers the client got without an `X-Correlation-Id` (OC-CTRL-2052): admissions and event streams. */
+export function answersWithoutCorrelationId(records: TaskRecord[]): string[] {
+  const missing: string[] = [];
+  for (const r of records) {
+    if (r.admission && r.admission.status !== 204 && !r.admission.headers['x-correlation-id']) missing.push(`${r.taskId}: admission (HTTP ${r.admission.status})`);
+    r.streams.forEach((s, k) => {
+      if (s.end?.status === 200 && !s.end.correlationId) missing.push(`${r.taskId}: event stream read ${k + 1}`);
+    });
+  }
+  return missing;
+}
+
+/** For each task, the ORCH-3027 fields none of its JSON log lines carries (only tasks with a gap are listed). */
+export function logFieldGaps(logFile: string, taskIds: string[]): { task: string; missing: string[] }[] {
+  const lines = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return taskIds
+    .map((task) => {
+      const own = lines.filter((l) => l.job_id === task);
+      return { task, missing: TASK_LOG_FIELDS.filter((f) => !own.some((l) => l[f] !== undefined)) };
+    })
+    .filter((g) => g.missing.length > 0);
+}
+
+/**
+ * ORCH-3028: what the metrics must show for what the client saw: every admission counted, every admitted task
+ * started at least once, every token the client received counted out. Returns the mismatches.
+ */
+export function metricsMismatches(metricsText: string, admitted: TaskRecord[]): string[] {
+  const problems: string[] = [];
+  const enqueued = metricSum(metricsText, 'tasks_enqueued_total');
+  const started = metricSum(metricsText, 'tasks_started_total');
+  const tokensOut = metricSum(metricsText, 'tokens_out_total');
+  const received = admitted.reduce((n, r) => n + eventsOf(r).filter((e) => e.event === 'token').length, 0);
+  if (enqueued !== admitted.length) problems.push(`tasks_enqueued_total ${enqueued}, admitted ${admitted.length}`);
+  if (started < admitted.length) problems.push(`tasks_started_total ${started} < admitted ${admitted.length}`);
+  if (tokensOut !== received) problems.push(`tokens_out_total ${tokensOut}, tokens received ${received}`);
+  for (const name of ['queue_depth', 'tasks_canceled_total', 'tasks_rejected_total', 'tokens_in_total']) {
+    if (!metricsText.includes(`# TYPE ${name} `)) problems.push(`${name} not exported`);
+  }
+  return problems;
+}
