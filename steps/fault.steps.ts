@@ -8,6 +8,7 @@ import { NetworkResetFault } from '../support/faults/network-reset';
 import { NetworkSlowFault } from '../support/faults/network-slow';
 import { NetworkTimeoutFault } from '../support/faults/network-timeout';
 import { EngineDriverResetFault } from '../support/faults/engine-driver-reset';
+import { GpuUnavailableFault } from '../support/faults/gpu-unavailable';
 import { ProcessKillFault } from '../support/faults/process-kill';
 import { ProcessPauseFault } from '../support/faults/process-pause';
 import { ProcessTermFault } from '../support/faults/process-term';
@@ -98,4 +99,12 @@ When('the engine of replica {replica} is asked to shut down', async function (th
 When('the engine of replica {replica} suffers a GPU driver reset', async function (this: ChaosWorld, replica: string) {
   const stack = this.requireStack();
   await this.applyFault(new EngineDriverResetFault(stack.engineTarget(replica), stack.driverResetMechanism(replica)));
+});
+
+When('the GPU vanishes', async function (this: ChaosWorld) {
+  await this.applyFault(new GpuUnavailableFault(this.requireStack().gpuInventoryFile()));
+});
+
+When('the GPU comes back', async function (this: ChaosWorld) {
+  await this.faults.heal('gpu.unavailable');
 });

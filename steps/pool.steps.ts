@@ -1,4 +1,5 @@
 import { Given, Then } from '@cucumber/cucumber';
+import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { poolReaches, replicaRestarted } from '../support/observe/waits';
 
@@ -35,4 +36,10 @@ Then('replica {replica} is restarted and ready again within {duration}', async f
 
 Given('stream failover is on', function (this: ChaosWorld) {
   this.settings.tunes['migration-limit'] = '1';
+});
+
+Then('the pool says its engines find no GPU', async function (this: ChaosWorld) {
+  const health = (await this.client.poolHealth(this.requireStack().profile.pool.id)).body;
+  const errors = [health.last_error, ...health.replicas.map((r) => r.last_error)];
+  expect(errors, `last errors the pool reports: ${JSON.stringify(errors)}`).to.satisfy((e: unknown[]) => e.some((x) => /gpu|CUDA/i.test(String(x))));
 });

@@ -4,6 +4,7 @@ export type FaultKind =
   | 'process.term'
   | 'process.pause'
   | 'engine.driver-reset'
+  | 'gpu.unavailable'
   | 'network.down'
   | 'network.latency'
   | 'network.timeout'

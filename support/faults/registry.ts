@@ -10,6 +10,7 @@ export const FAULT_KINDS: Record<FaultKind | 'none', string> = {
   'process.term': 'SIGTERM a component: graceful shutdown (process-term.ts)',
   'process.pause': 'SIGSTOP a component or an engine: hung until SIGCONT (process-pause.ts)',
   'engine.driver-reset': 'an engine dies the way a GPU driver reset kills llama.cpp (engine-driver-reset.ts)',
+  'gpu.unavailable': 'every GPU device gone: the device probe finds none (gpu-unavailable.ts)',
   'network.down': 'a link refuses connections: proxy disabled (network-down.ts)',
   'network.latency': 'latency ± jitter on links (network-latency.ts)',
   'network.timeout': 'a black hole: nothing gets through, nothing closes (network-timeout.ts)',

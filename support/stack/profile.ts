@@ -38,7 +38,7 @@ export interface TargetProfile {
   /** Where the pool manager stages models. */
   modelCache?: string;
   /** How this target can undergo faults that need its cooperation, by fault kind. */
-  faults: { 'engine.driver-reset'?: { signal: NodeJS.Signals; evidence: string } };
+  faults: { 'engine.driver-reset'?: { signal: NodeJS.Signals; evidence: string }; 'gpu.unavailable'?: { inventory: string } };
 }
 
 /** Reads and validates a target profile; every error names the file and the field. */
@@ -81,8 +81,12 @@ export function loadProfile(file: string): TargetProfile {
   };
   const faults = v.object(root.faults ?? {}, 'faults');
   for (const [kind, spec] of Object.entries(faults)) {
-    if (kind !== 'engine.driver-reset') v.fail(`faults.${kind}`, 'names no fault that needs a target mechanism (known: engine.driver-reset)', spec);
     const m = v.object(spec, `faults.${kind}`);
+    if (kind === 'gpu.unavailable') {
+      profile.faults['gpu.unavailable'] = { inventory: v.string(m.inventory, `faults.${kind}.inventory`) };
+      continue;
+    }
+    if (kind !== 'engine.driver-reset') v.fail(`faults.${kind}`, 'names no fault that needs a target mechanism (known: engine.driver-reset, gpu.unavailable)', spec);
     const signal = v.string(m.signal, `faults.${kind}.signal`);
     if (!/^SIG[A-Z0-9]+$/.test(signal)) v.fail(`faults.${kind}.signal`, 'must be a signal name such as SIGUSR2', signal);
     profile.faults[kind as 'engine.driver-reset'] = { signal: signal as NodeJS.Signals, evidence: v.string(m.evidence, `faults.${kind}.evidence`) };

@@ -237,6 +237,13 @@ export class StartedStack {
     return { signal: m.signal, evidence: new RegExp(m.evidence), logFile: this.engineLogFile(replicaId) };
   }
 
+  /** The device inventory the target's GPU probe reads, from the profile's `faults.gpu.unavailable`. */
+  gpuInventoryFile(): string {
+    const m = this.profile.faults['gpu.unavailable'];
+    if (!m) throw new InvalidConfiguration(`Target profile ${this.profile.file} has no mechanism for gpu.unavailable (field \`faults.gpu.unavailable\`)`);
+    return this.fill(m.inventory.replace(/\$\{gpu-inventory\}/g, path.join(this.request.dir, 'gpu-inventory.json')));
+  }
+
   /** Fills the few placeholders that stay meaningful after start-up: `${dir}`, `${pool.id}`, `${replica}`. */
   private fill(template: string, replicaId?: string): string {
     return template

@@ -31,6 +31,7 @@ const tokenIntervalMs = envInt('ENGINE_TOKEN_INTERVAL_MS', 20);
 const loadDelayMs = envInt('ENGINE_LOAD_MS', 0);
 const cpuWorkPerToken = envInt('ENGINE_CPU_WORK', 20_000);
 const shutdownGraceMs = envInt('ENGINE_SHUTDOWN_GRACE_MS', 5_000);
+const gpuCheckMs = envInt('ENGINE_GPU_CHECK_MS', 1000);
 const slotsTotal = Number(args.parallel);
 const ctxSize = Number(args['ctx-size']);
 
@@ -121,6 +122,14 @@ async function main(): Promise<void> {
   if (loadDelayMs > 0) await delay(loadDelayMs);
   loading = false;
   log.info({ model_id: modelId, bytes: modelBytes.length }, 'model loaded, ready');
+
+  // A GPU that vanishes under a running llama.cpp takes it down with a CUDA error; the mock re-probes to do the same.
+  if (gpuCheckMs > 0) {
+    setInterval(() => {
+      if (probeGpus().length > 0) return;
+      process.stderr.write('CUDA error: GPU has fallen off the bus (device lost)\n', () => process.exit(134));
+    }, gpuCheckMs).unref();
+  }
 
   // Fault hook of the mock: SIGUSR2 makes it die the way a CUDA driver reset kills llama.cpp (the target profile maps
   // the engine.driver-reset fault to this signal; a real engine needs a real mechanism).

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /** Names why an engine exited, from its exit code, signal and the end of its log. */
 export function classifyExit(code: number | null, signal: NodeJS.Signals | null, logTail: string): string {
+  if (/fallen off the bus|device lost/i.test(logTail)) return 'gpu_lost: the GPU disappeared under the engine';
   if (/CUDA error|cudaErrorLaunchFailure|driver reset/i.test(logTail)) return 'driver_reset: CUDA error in engine log';
   if (/no CUDA-capable device/i.test(logTail)) return 'no_gpu: no CUDA-capable device is detected';
   if (signal) return `killed by ${signal}`;

@@ -11,6 +11,10 @@ describe('why an engine exited (pool-managerd)', () => {
     expect(classifyExit(1, null, 'ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected')).to.match(/^no_gpu/);
   });
 
+  it('tells a GPU that fell off the bus from a driver reset', () => {
+    expect(classifyExit(134, null, 'CUDA error: GPU has fallen off the bus (device lost)')).to.match(/^gpu_lost/);
+  });
+
   it('names the signal of a killed engine and the code of one that exited', () => {
     expect(classifyExit(null, 'SIGKILL', 'serving')).to.equal('killed by SIGKILL');
     expect(classifyExit(0, null, 'SIGTERM: finishing in-flight generations')).to.equal('exited with code 0');

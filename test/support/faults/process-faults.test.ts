@@ -108,3 +108,27 @@ describe('process faults', () => {
     await proc.stop(100);
   });
 });
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { GpuUnavailableFault } from '../../../support/faults/gpu-unavailable';
+
+describe('gpu.unavailable', () => {
+  it('inject → confirmed (no device listed) → heal → the inventory as it was; heal twice', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gpu-')), 'inventory.json');
+    const original = JSON.stringify({ devices: [{ index: 0, name: 'Mock GPU', memoryBytes: 1 }] });
+    writeFileSync(file, original);
+    const fault = new GpuUnavailableFault(file);
+    await fault.inject();
+    expect((await fault.verify()).verdict).to.equal('confirmed');
+    await fault.heal();
+    expect(readFileSync(file, 'utf8')).to.equal(original);
+    expect((await fault.verify()).verdict).to.equal('mismatch');
+    await fault.heal();
+  });
+
+  it('an inject on a missing inventory fails, and heal after it changes nothing', async () => {
+    const fault = new GpuUnavailableFault(path.join(os.tmpdir(), 'no-such-inventory.json'));
+    expect(await fault.inject().then(() => 'injected', () => 'failed')).to.equal('failed');
+    await fault.heal();
+  });
+});

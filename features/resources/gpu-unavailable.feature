@@ -1,0 +1,18 @@
+@ORCH-3050 @ORCH-3051 @ORCH-1102 @ORCH-3018 @OC-POOL-3003
+Feature: GPU unavailable
+  llama-orch is GPU only: with no GPU there is no CPU fallback. When the devices vanish, the engines go down, the
+  pool says why, and new tasks are refused at once with a retry hint; when the GPU is back, the pool serves again.
+
+  @fault:gpu.unavailable
+  Scenario: with the GPU gone the engines fail, the pool says why and new tasks are refused fast; with it back the pool serves again
+    Given engines are restarted 100 ms after a first crash, doubling each time
+    And the breaker opens after 20 consecutive crashes for 1 s
+    And a healthy pool of 2 replicas
+    When the GPU vanishes
+    Then the pool reports unready within 3 s
+    And the pool says its engines find no GPU
+    And within 1 s new tasks are refused fast as "POOL_UNAVAILABLE" with a retry hint
+    And the orchestrator stays live
+    When the GPU comes back
+    Then the pool is ready again within 5 s
+    And a new task completes within 3 s

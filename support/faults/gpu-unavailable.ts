@@ -1,0 +1,47 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { InvalidFaultSpec } from '../errors';
+import type { Evidence, Fault } from './fault';
+
+/**
+ * The GPU vanishes: the device inventory the target's GPU probe reads lists no device any more (on machines without
+ * `nvidia-smi`, the reference stack probes that file; a real deployment maps the fault to its own mechanism in the
+ * target profile). Engines that probe again, or start, find no CUDA device. Heal restores the inventory as it was.
+ * Proven by the inventory listing no device.
+ */
+export class GpuUnavailableFault implements Fault {
+  readonly kind = 'gpu.unavailable' as const;
+  private original?: string;
+
+  constructor(private readonly inventoryFile: string) {
+    if (!inventoryFile) throw new InvalidFaultSpec('a gpu.unavailable fault needs the device inventory file');
+  }
+
+  describe(): string {
+    return `every GPU device gone (inventory ${this.inventoryFile} emptied)`;
+  }
+
+  async inject(): Promise<void> {
+    if (!existsSync(this.inventoryFile)) throw new InvalidFaultSpec(`GPU inventory ${this.inventoryFile} does not exist`);
+    this.original ??= readFileSync(this.inventoryFile, 'utf8');
+    writeFileSync(this.inventoryFile, JSON.stringify({ devices: [] }));
+  }
+
+  async verify(): Promise<Evidence> {
+    const devices = listed(this.inventoryFile);
+    return { verdict: devices === 0 ? 'confirmed' : 'mismatch', observed: { inventory: this.inventoryFile, devices_listed: devices, devices_before: this.original === undefined ? null : listed(undefined, this.original) } };
+  }
+
+  async heal(): Promise<void> {
+    if (this.original === undefined) return;
+    writeFileSync(this.inventoryFile, this.original);
+  }
+}
+
+function listed(file: string | undefined, text?: string): number | string {
+  try {
+    const devices = (JSON.parse(text ?? readFileSync(file!, 'utf8')) as { devices?: unknown[] }).devices;
+    return Array.isArray(devices) ? devices.length : 'no device list';
+  } catch (err) {
+    return `unreadable: ${(err as Error).message}`;
+  }
+}
