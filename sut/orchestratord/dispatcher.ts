@@ -22,6 +22,8 @@ export interface DispatchPolicy {
 /** What the dispatcher remembers about a task between attempts (not durable: a restart starts afresh). */
 interface TaskProgress {
   tried: Set<string>;
+  /** Dispatches that failed before a new token; a busy replica (503) is capacity, not failure, and is not counted. */
+  failures: number;
   notBefore: number;
   migrations: number;
   /** Set while the task waits to fail over: when it started waiting. */
@@ -85,7 +87,7 @@ export class Dispatcher {
 
   private progressOf(taskId: string): TaskProgress {
     let p = this.progress.get(taskId);
-    if (!p) this.progress.set(taskId, (p = { tried: new Set(), notBefore: 0, migrations: 0 }));
+    if (!p) this.progress.set(taskId, (p = { tried: new Set(), failures: 0, notBefore: 0, migrations: 0 }));
     return p;
   }
 
@@ -164,7 +166,7 @@ export class Dispatcher {
       entry.controller.signal,
     ).then(
       () => {
-        this.directory.reportSuccess(replica);
+        this.directory.reportSuccess(replica, now);
         const decodeMs = firstTokenAt ? Date.now() - firstTokenAt : 0;
         const tokens = this.store.tokenCount(task.task_id);
         this.metrics.decode.observe({ engine: labels.engine, engine_version: 'mock', pool_id: task.pool_id, priority: task.priority }, decodeMs);
@@ -189,13 +191,14 @@ export class Dispatcher {
     if (err.code !== 'REPLICA_BUSY') this.directory.reportFailure(replica, err.message);
     const progress = this.progressOf(task.task_id);
     progress.tried.add(replica.replica_id);
-    const attempts = this.store.get(task.task_id)?.attempts ?? 1;
     const tokens = this.store.tokenCount(task.task_id);
     if (tokens === resumeFrom) {
       // Nothing new reached the client in this attempt: retry elsewhere, invisibly (HTU-1002: capped full jitter).
+      if (err.code !== 'REPLICA_BUSY') progress.failures++;
+      const attempts = progress.failures;
       if (attempts < this.policy.retryMaxAttempts) {
         this.metrics.dispatchRetries.inc({ pool_id: task.pool_id, reason: err.code });
-        const backoffMs = fullJitterDelayMs(this.policy.retryBaseMs, this.policy.retryCapMs, attempts - 1);
+        const backoffMs = fullJitterDelayMs(this.policy.retryBaseMs, this.policy.retryCapMs, Math.max(0, attempts - 1));
         progress.notBefore = Date.now() + backoffMs;
         if (tokens > 0) progress.migratingSince ??= Date.now();
         this.store.requeue(task.task_id);

@@ -18,6 +18,7 @@ export interface ReplicaView {
   /** Consecutive failed dispatches; the breaker opens at the threshold. */
   consecutiveFailures: number;
   breaker: 'closed' | 'open' | 'half-open';
+  breakerOpenedAt: number;
   breakerOpenUntil: number;
   /** A half-open breaker lets one trial dispatch through at a time. */
   trialInFlight: boolean;
@@ -149,7 +150,8 @@ export class ReplicaDirectory {
     r.trialInFlight = false;
     if (trialFailed || (r.breaker === 'closed' && r.consecutiveFailures >= this.options.breakerThreshold)) {
       r.breaker = 'open';
-      r.breakerOpenUntil = Date.now() + this.options.breakerCooldownMs;
+      r.breakerOpenedAt = Date.now();
+      r.breakerOpenUntil = r.breakerOpenedAt + this.options.breakerCooldownMs;
       this.onBreakerOpen?.(r);
       this.log.warn({ pool_id: r.pool_id, replica_id: r.replica_id, old_state: trialFailed ? 'half-open' : 'closed', new_state: 'open', failure_count: r.consecutiveFailures, cooldown_ms: this.options.breakerCooldownMs, reason }, 'replica breaker open');
     } else {
@@ -157,8 +159,12 @@ export class ReplicaDirectory {
     }
   }
 
-  /** Records a successful dispatch: the failure count resets and a half-open breaker closes. */
-  reportSuccess(r: ReplicaView): void {
+  /**
+   * Records a successful dispatch that started at `startedAt`: the failure count resets and a half-open breaker
+   * closes. A dispatch that started before the breaker opened says nothing about the replica since, and is ignored.
+   */
+  reportSuccess(r: ReplicaView, startedAt = Date.now()): void {
+    if (r.breaker !== 'closed' && startedAt < r.breakerOpenedAt) return;
     if (r.breaker !== 'closed') this.log.info({ pool_id: r.pool_id, replica_id: r.replica_id, old_state: r.breaker, new_state: 'closed' }, 'replica breaker closed');
     r.consecutiveFailures = 0;
     r.breaker = 'closed';
@@ -213,7 +219,7 @@ export class ReplicaDirectory {
         return {
           pool_id: p.pool_id, replica_id: r.replica_id, url: r.url, managerState: r.state, restarts: r.restarts,
           driver_resets: r.driver_resets ?? 0, slots_total: r.slots_total, last_error: r.last_error,
-          probeFailures: 0, inflight: 0, consecutiveFailures: 0, breaker: 'closed', breakerOpenUntil: 0, trialInFlight: false,
+          probeFailures: 0, inflight: 0, consecutiveFailures: 0, breaker: 'closed', breakerOpenedAt: 0, breakerOpenUntil: 0, trialInFlight: false,
         };
       }
       // A replica newly reported ready (restarted) is trusted until our own probes say otherwise.

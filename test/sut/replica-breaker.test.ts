@@ -6,7 +6,7 @@ import { ReplicaDirectory, ReplicaView } from '../../sut/orchestratord/replicas'
 const options = { poolManagerUrl: 'http://127.0.0.1:1', pollMs: 1000, probeMs: 1000, probeTimeoutMs: 100, probeFailureThreshold: 3, breakerThreshold: 3, breakerCooldownMs: 30 };
 const replica = (): ReplicaView => ({
   pool_id: 'p0', replica_id: 'r1', url: 'http://127.0.0.1:1', managerState: 'ready', restarts: 0, driver_resets: 0, slots_total: 2,
-  probeFailures: 0, inflight: 0, consecutiveFailures: 0, breaker: 'closed', breakerOpenUntil: 0, trialInFlight: false,
+  probeFailures: 0, inflight: 0, consecutiveFailures: 0, breaker: 'closed', breakerOpenedAt: 0, breakerOpenUntil: 0, trialInFlight: false,
 });
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -47,6 +47,14 @@ describe('per-replica circuit breaker and reachability in the orchestrator', () 
     directory.reportFailure(r, 'reset again');
     expect(r.breaker).to.equal('open');
     expect(directory.isServing(r)).to.equal(false);
+  });
+
+  it('a success of a dispatch that started before the breaker opened does not close it', () => {
+    const r = replica();
+    const startedBefore = Date.now() - 1;
+    for (let i = 0; i < 3; i++) directory.reportFailure(r, 'reset');
+    directory.reportSuccess(r, startedBefore);
+    expect(r.breaker).to.equal('open');
   });
 
   it('counts a replica unreachable only after the threshold of consecutive failed probes', () => {
