@@ -22,7 +22,7 @@ When('the engine of replica {replica} crashes {int} times in a row', { timeout: 
 
 Then('it was restarted after roughly {duration}, {duration} and {duration}', { timeout: 30_000 }, async function (this: ChaosWorld, a: number, b: number, c: number) {
   const delays = await this.restartDelays(10_000);
-  expect(delaysOutside(this.crashes, [a, b, c], 0.1, 40), `restart delays: ${delays.join(', ')} ms`).to.be.empty;
+  expect(delaysOutside(this.crashes, [a, b, c], 0.1, 60), `restart delays: ${delays.join(', ')} ms`).to.be.empty;
 });
 
 Then('replica {replica} is started again only after the cool-down of {duration}', { timeout: 30_000 }, async function (this: ChaosWorld, _replica: string, ms: number) {
