@@ -1,7 +1,7 @@
 import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { answersWithoutCorrelationId, logFieldGaps, metricsMismatches } from '../support/observe/observability';
+import { answersWithoutCorrelationId, metricsMismatches, taskLogsComplete } from '../support/observe/observability';
 import { poolManagerReachability } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
 
@@ -46,11 +46,7 @@ Then('every answer the client got carried a correlation id', function (this: Cha
 
 Then('every admitted task has a log line with job, session, engine, pool, replica, token and timing fields', async function (this: ChaosWorld) {
   const ids = this.history.admitted().map((r) => r.taskId);
-  // The log reaches its file a moment after the task ends: wait for it, bounded.
-  await this.expectEventually('ORCH-3027 fields in every task\'s log lines', async () => {
-    const gaps = logFieldGaps(this.requireStack().componentLogFile('orchestrator'), ids);
-    return { ok: gaps.length === 0, seen: JSON.stringify(gaps) };
-  }, 2000);
+  await taskLogsComplete(this.requireStack().componentLogFile('orchestrator'), ids, 2000);
 });
 
 Then("the orchestrator's metrics count every admitted task, its start and its tokens", async function (this: ChaosWorld) {

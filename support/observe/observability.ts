@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { metricSum } from '../orchestrator/metrics';
+import { eventually } from './eventually';
 import { eventsOf, TaskRecord } from './history';
 
 /** ORCH-3027: the fields a task's log lines must carry between them. */
@@ -29,6 +30,14 @@ export function logFieldGaps(logFile: string, taskIds: string[]): { task: string
       return { task, missing: TASK_LOG_FIELDS.filter((f) => !own.some((l) => l[f] !== undefined)) };
     })
     .filter((g) => g.missing.length > 0);
+}
+
+/** Waits (bounded) until every task's log lines carry the ORCH-3027 fields: a log reaches its file a moment late. */
+export async function taskLogsComplete(logFile: string, taskIds: string[], withinMs: number): Promise<void> {
+  await eventually('ORCH-3027 fields in every task\'s log lines', async () => {
+    const gaps = logFieldGaps(logFile, taskIds);
+    return { ok: gaps.length === 0, seen: JSON.stringify(gaps) };
+  }, { withinMs, everyMs: 20 });
 }
 
 /**
