@@ -6,7 +6,6 @@ export class LogBuffer {
   private readonly lines: string[] = [];
   private partial = '';
   private readonly file?: WriteStream;
-  private readonly waiters = new Set<(line: string) => void>();
 
   constructor(
     readonly path: string | undefined,
@@ -29,13 +28,6 @@ export class LogBuffer {
   private push(line: string): void {
     this.lines.push(line);
     if (this.lines.length > this.keep) this.lines.shift();
-    this.waiters.forEach((w) => w(line));
-  }
-
-  /** Calls `listener` for each new complete line; returns the unsubscribe function. */
-  onLine(listener: (line: string) => void): () => void {
-    this.waiters.add(listener);
-    return () => this.waiters.delete(listener);
   }
 
   tail(n = 50): string[] {

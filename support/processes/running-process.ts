@@ -47,11 +47,6 @@ export class RunningProcess {
     return this.exitedValue === undefined && isAlive(this.pid);
   }
 
-  /** The exit, once it happened. */
-  get exit(): ExitedProcess | undefined {
-    return this.exitedValue;
-  }
-
   /** Sends `signal` to the process (not its group). Throws when it is gone. */
   signal(signal: NodeJS.Signals): void {
     process.kill(this.pid, signal);

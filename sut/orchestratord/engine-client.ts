@@ -10,14 +10,13 @@ export interface DispatchTimeouts {
 }
 
 /**
- * Why a dispatch failed. `beforeFirstToken` failures are safe to retry on another replica (nothing reached the
- * client); later ones end the stream with an SSE `error`.
+ * Why a dispatch failed. Whether it can be retried invisibly is the dispatcher's call: it knows whether any new
+ * token reached the client in this attempt.
  */
 export class DispatchError extends Error {
   constructor(
     readonly code: 'WORKER_RESET' | 'DECODE_TIMEOUT' | 'REPLICA_BUSY',
     message: string,
-    readonly beforeFirstToken: boolean,
   ) {
     super(message);
   }
@@ -64,7 +63,7 @@ export function streamCompletion(
       clearTimeout(timer);
       clearTimeout(wallTimer);
       request.destroy();
-      reject(new DispatchError(code, message, tokens === 0));
+      reject(new DispatchError(code, message));
     };
     const arm = (ms: number, what: string): void => {
       clearTimeout(timer);
