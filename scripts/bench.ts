@@ -24,7 +24,13 @@ import { PoolManagerClient } from '../support/pool-manager/client';
 
 process.once('exit', () => reapAll());
 const root = path.resolve(__dirname, '..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'suite-runs': { type: 'string', default: '3' }, 'load-ms': { type: 'string', default: '3000' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    'suite-runs': { type: 'string', default: '3' },
+    'load-ms': { type: 'string', default: '3000' },
+  },
+});
 const runs = Number(values.runs);
 const profile = loadProfile(path.join(root, 'profiles', 'reference.json'));
 const benchDir = path.join(root, 'reports', 'bench');
@@ -41,14 +47,28 @@ function nodeBaselineMs(): number {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-async function startStack(toxiproxy: ToxiproxyService, run: string, replicas: number, tunes: Record<string, string> = {}): Promise<{ stack: StartedStack; readyMs: number }> {
+async function startStack(
+  toxiproxy: ToxiproxyService,
+  run: string,
+  replicas: number,
+  tunes: Record<string, string> = {},
+): Promise<{ stack: StartedStack; readyMs: number }> {
   const started = Date.now();
-  const stack = await StartedStack.start(profile, { replicas, tunes, dir: path.join(benchDir, run), proxyPrefix: `llorch_bench_${process.pid}_${run}_` }, toxiproxy);
+  const stack = await StartedStack.start(
+    profile,
+    { replicas, tunes, dir: path.join(benchDir, run), proxyPrefix: `llorch_bench_${process.pid}_${run}_` },
+    toxiproxy,
+  );
   await poolReaches(new OrchestratorClient(stack.orchestratorUrl), profile.pool.id, 'ready', 15_000);
   return { stack, readyMs: Date.now() - started };
 }
 
-interface ReplicaInfo { replica_id: string; pid?: number; state: string; restarts: number }
+interface ReplicaInfo {
+  replica_id: string;
+  pid?: number;
+  state: string;
+  restarts: number;
+}
 async function replicas(stack: StartedStack): Promise<ReplicaInfo[]> {
   const res = await fetch(`${stack.poolManagerUrl}/pools/${profile.pool.id}/status`);
   return ((await res.json()) as { replicas: ReplicaInfo[] }).replicas;
@@ -59,10 +79,14 @@ async function crashAndRestart(stack: StartedStack): Promise<{ detectMs: number;
   const r1 = (await replicas(stack)).find((r) => r.replica_id === 'r1')!;
   const killedAt = Date.now();
   process.kill(r1.pid!, 'SIGKILL');
-  await eventually('r1 restarted and ready', async () => {
-    const r = (await replicas(stack)).find((x) => x.replica_id === 'r1')!;
-    return { ok: r.state === 'ready' && r.restarts >= 1, seen: `${r.state}/${r.restarts}` };
-  }, { withinMs: 10_000, everyMs: 2 });
+  await eventually(
+    'r1 restarted and ready',
+    async () => {
+      const r = (await replicas(stack)).find((x) => x.replica_id === 'r1')!;
+      return { ok: r.state === 'ready' && r.restarts >= 1, seen: `${r.state}/${r.restarts}` };
+    },
+    { withinMs: 10_000, everyMs: 2 },
+  );
   const readyMs = Date.now() - killedAt;
   const exitLine = readFileSync(path.join(stack.request.dir, 'pool-manager.log'), 'utf8')
     .split('\n')
@@ -92,18 +116,32 @@ async function orchestratorRestartToServing(stack: StartedStack): Promise<number
   const started = Date.now();
   await stack.startComponent('orchestrator');
   const client = new OrchestratorClient(stack.orchestratorUrl);
-  await eventually('a task completes after the restart', async () => {
-    const t = newTask({ max_tokens: 2 });
-    if ((await client.submit(t)).status !== 202) return { ok: false, seen: 'refused' };
-    let done = false;
-    await client.events(t.task_id, (e) => { if (e.event === 'end') done = true; }, new AbortController().signal);
-    return { ok: done, seen: 'no end' };
-  }, { withinMs: 10_000, everyMs: 5 });
+  await eventually(
+    'a task completes after the restart',
+    async () => {
+      const t = newTask({ max_tokens: 2 });
+      if ((await client.submit(t)).status !== 202) return { ok: false, seen: 'refused' };
+      let done = false;
+      await client.events(
+        t.task_id,
+        (e) => {
+          if (e.event === 'end') done = true;
+        },
+        new AbortController().signal,
+      );
+      return { ok: done, seen: 'no end' };
+    },
+    { withinMs: 10_000, everyMs: 5 },
+  );
   return Date.now() - started;
 }
 
 /** Closed-loop load for `ms`: `concurrency` clients each submit and stream tasks; returns completed tokens per second. */
-async function goodput(stack: StartedStack, ms: number, concurrency: number): Promise<{ tokensPerS: number; completed: number; failed: number }> {
+async function goodput(
+  stack: StartedStack,
+  ms: number,
+  concurrency: number,
+): Promise<{ tokensPerS: number; completed: number; failed: number }> {
   const client = new OrchestratorClient(stack.orchestratorUrl);
   const deadline = Date.now() + ms;
   let tokens = 0;
@@ -120,8 +158,18 @@ async function goodput(stack: StartedStack, ms: number, concurrency: number): Pr
       }
       let n = 0;
       let ok = false;
-      await client.events(t.task_id, (e) => { if (e.event === 'token') n++; if (e.event === 'end') ok = true; }, new AbortController().signal);
-      if (ok) { completed++; tokens += n; } else failed++;
+      await client.events(
+        t.task_id,
+        (e) => {
+          if (e.event === 'token') n++;
+          if (e.event === 'end') ok = true;
+        },
+        new AbortController().signal,
+      );
+      if (ok) {
+        completed++;
+        tokens += n;
+      } else failed++;
     }
   };
   const started = Date.now();
@@ -141,7 +189,8 @@ function scenarioMeasures(file: string): [string, Record<string, number>][] {
     if (e.pickle) names.set(e.pickle.id, e.pickle.name);
     if (e.testCase) testCases.set(e.testCase.id, e.testCase.pickleId);
     if (e.testCaseStarted) started.set(e.testCaseStarted.id, testCases.get(e.testCaseStarted.testCaseId)!);
-    if (e.attachment?.fileName === 'evidence.json') out.push([names.get(started.get(e.attachment.testCaseStartedId)!)!, JSON.parse(e.attachment.body).measures]);
+    if (e.attachment?.fileName === 'evidence.json')
+      out.push([names.get(started.get(e.attachment.testCaseStartedId)!)!, JSON.parse(e.attachment.body).measures]);
   }
   return out;
 }
@@ -150,9 +199,18 @@ async function main(): Promise<void> {
   mkdirSync(benchDir, { recursive: true });
   const toxiproxy = await ToxiproxyService.start(benchDir);
   const rows: Record<string, number[]> = {
-    baseline_node_start_ms: [], stack_ready_ms: [], crash_detect_ms: [], restart_to_ready_ms: [], orchestrator_restart_to_serving_ms: [],
-    restart_delay_1_ms: [], restart_delay_2_ms: [], restart_delay_3_ms: [], restart_delay_max_error_pct: [],
-    goodput_3_replicas_tps: [], goodput_1_of_3_killed_tps: [], goodput_ratio_x1000: [],
+    baseline_node_start_ms: [],
+    stack_ready_ms: [],
+    crash_detect_ms: [],
+    restart_to_ready_ms: [],
+    orchestrator_restart_to_serving_ms: [],
+    restart_delay_1_ms: [],
+    restart_delay_2_ms: [],
+    restart_delay_3_ms: [],
+    restart_delay_max_error_pct: [],
+    goodput_3_replicas_tps: [],
+    goodput_1_of_3_killed_tps: [],
+    goodput_ratio_x1000: [],
   };
   let lostOrFailed = 0;
   try {
@@ -169,7 +227,9 @@ async function main(): Promise<void> {
       const series = await startStack(toxiproxy, `series-${i}`, 1, { 'restart-initial-ms': '100' });
       const delays = await restartSeries(series.stack);
       [100, 200, 400].forEach((expected, k) => rows[`restart_delay_${k + 1}_ms`].push(delays[k]));
-      rows.restart_delay_max_error_pct.push(Math.round(Math.max(...delays.map((d, k) => (100 * Math.abs(d - [100, 200, 400][k])) / [100, 200, 400][k]))));
+      rows.restart_delay_max_error_pct.push(
+        Math.round(Math.max(...delays.map((d, k) => (100 * Math.abs(d - [100, 200, 400][k])) / [100, 200, 400][k]))),
+      );
       await series.stack.stop();
     }
     const loadMs = Number(values['load-ms']);
@@ -209,9 +269,17 @@ async function main(): Promise<void> {
     machine: { cores: require('node:os').cpus().length, node: process.version },
     runs,
     medians: Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, median(v)])),
-    ratios_to_node_start: { stack_ready: +(median(rows.stack_ready_ms) / baseline).toFixed(1), restart_to_ready: +(median(rows.restart_to_ready_ms) / baseline).toFixed(1) },
+    ratios_to_node_start: {
+      stack_ready: +(median(rows.stack_ready_ms) / baseline).toFixed(1),
+      restart_to_ready: +(median(rows.restart_to_ready_ms) / baseline).toFixed(1),
+    },
     suite_wall_ms: { runs: suite, median: suite.length ? median(suite) : undefined },
-    recovery_by_scenario: Object.fromEntries([...recovery].map(([k, v]) => [k, { time_to_detect_ms: v.detect.length ? median(v.detect) : null, time_to_recover_ms: v.recover.length ? median(v.recover) : null }])),
+    recovery_by_scenario: Object.fromEntries(
+      [...recovery].map(([k, v]) => [
+        k,
+        { time_to_detect_ms: v.detect.length ? median(v.detect) : null, time_to_recover_ms: v.recover.length ? median(v.recover) : null },
+      ]),
+    ),
     goodput_failed_or_refused_tasks: lostOrFailed,
     samples: rows,
     budgets: { stack_ready_ms: 1500, crash_detect_ms: 100, restart_to_ready_ms: 1000, suite_wall_ms: 90_000, goodput_ratio: 0.6 },
@@ -219,17 +287,31 @@ async function main(): Promise<void> {
   writeFileSync(path.join(root, 'reports', 'bench.json'), JSON.stringify(report, null, 2));
   const m = report.medians;
   console.log(`bench (${runs} runs, medians; baseline bare node start ${baseline} ms)`);
-  console.log(`  stack start-to-ready (3 replicas, proxies)  ${m.stack_ready_ms} ms   (budget 1500; ${report.ratios_to_node_start.stack_ready}× node start)`);
+  console.log(
+    `  stack start-to-ready (3 replicas, proxies)  ${m.stack_ready_ms} ms   (budget 1500; ${report.ratios_to_node_start.stack_ready}× node start)`,
+  );
   console.log(`  engine crash detection                      ${m.crash_detect_ms} ms   (budget 100)`);
-  console.log(`  killed replica back to ready                ${m.restart_to_ready_ms} ms   (budget 1000; ${report.ratios_to_node_start.restart_to_ready}× node start)`);
+  console.log(
+    `  killed replica back to ready                ${m.restart_to_ready_ms} ms   (budget 1000; ${report.ratios_to_node_start.restart_to_ready}× node start)`,
+  );
   console.log(`  orchestrator SIGKILL → restart → serving    ${m.orchestrator_restart_to_serving_ms} ms`);
-  console.log(`  restart delays (configured 100/200/400 ms)  ${m.restart_delay_1_ms} / ${m.restart_delay_2_ms} / ${m.restart_delay_3_ms} ms   (max error ${m.restart_delay_max_error_pct} %, jitter ±10 % by design)`);
+  console.log(
+    `  restart delays (configured 100/200/400 ms)  ${m.restart_delay_1_ms} / ${m.restart_delay_2_ms} / ${m.restart_delay_3_ms} ms   (max error ${m.restart_delay_max_error_pct} %, jitter ±10 % by design)`,
+  );
   console.log(`  goodput, 3 replicas                         ${m.goodput_3_replicas_tps} tokens/s`);
-  console.log(`  goodput, 1 of 3 killed                      ${m.goodput_1_of_3_killed_tps} tokens/s   (ratio ${(m.goodput_ratio_x1000 / 1000).toFixed(3)}, budget ≥ 0.6; failed or refused tasks: ${lostOrFailed})`);
-  if (suite.length) console.log(`  chaos suite wall time                       ${report.suite_wall_ms.median} ms   (budget 90000; runs: ${suite.join(', ')})`);
+  console.log(
+    `  goodput, 1 of 3 killed                      ${m.goodput_1_of_3_killed_tps} tokens/s   (ratio ${(m.goodput_ratio_x1000 / 1000).toFixed(3)}, budget ≥ 0.6; failed or refused tasks: ${lostOrFailed})`,
+  );
+  if (suite.length)
+    console.log(
+      `  chaos suite wall time                       ${report.suite_wall_ms.median} ms   (budget 90000; runs: ${suite.join(', ')})`,
+    );
   if (recovery.size) {
     console.log(`  per scenario, medians over ${suiteRuns} suite runs (time to detect / time to recover, ms):`);
-    for (const [scenario, v] of Object.entries(report.recovery_by_scenario)) console.log(`    ${String(v.time_to_detect_ms ?? '-').padStart(6)} / ${String(v.time_to_recover_ms ?? '-').padStart(6)}  ${scenario}`);
+    for (const [scenario, v] of Object.entries(report.recovery_by_scenario))
+      console.log(
+        `    ${String(v.time_to_detect_ms ?? '-').padStart(6)} / ${String(v.time_to_recover_ms ?? '-').padStart(6)}  ${scenario}`,
+      );
   }
 }
 

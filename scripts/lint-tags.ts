@@ -11,7 +11,9 @@ try {
   const requirements = loadRequirements(path.join(root, 'features', 'requirements.yaml'));
   const result = lintTags(readScenarios(path.join(root, 'features')), requirements);
   for (const e of result.errors) console.error(`tag lint: ${e}`);
-  console.log(`tag lint: ${result.scenarios} scenarios, ${requirements.length} requirements, ${requirements.length - result.uncovered.length} covered`);
+  console.log(
+    `tag lint: ${result.scenarios} scenarios, ${requirements.length} requirements, ${requirements.length - result.uncovered.length} covered`,
+  );
   if (result.uncovered.length) console.log(`tag lint: not covered by any scenario yet: ${result.uncovered.join(', ')}`);
   process.exit(result.errors.length ? 1 : 0);
 } catch (err) {

@@ -13,14 +13,25 @@ import { ToxiproxyService } from '../support/stack/toxiproxy';
 process.once('exit', () => reapAll());
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { replicas: { type: 'string', default: '3' }, slots: { type: 'string' }, profile: { type: 'string', default: 'profiles/reference.json' } } });
+  const { values } = parseArgs({
+    options: {
+      replicas: { type: 'string', default: '3' },
+      slots: { type: 'string' },
+      profile: { type: 'string', default: 'profiles/reference.json' },
+    },
+  });
   const replicas = Number(values.replicas);
-  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`Expected \`--replicas\` to be a positive integer, got \`${values.replicas}\``);
+  if (!Number.isInteger(replicas) || replicas < 1)
+    throw new Error(`Expected \`--replicas\` to be a positive integer, got \`${values.replicas}\``);
   const root = path.resolve(__dirname, '..');
   const dir = path.join(root, 'reports', 'stack', String(Date.now()));
   const profile = loadProfile(path.resolve(root, values.profile!));
   const toxiproxy = await ToxiproxyService.start(dir);
-  const stack = await StartedStack.start(profile, { replicas, slots: values.slots ? Number(values.slots) : undefined, dir, proxyPrefix: `llorch_manual_${process.pid}_` }, toxiproxy);
+  const stack = await StartedStack.start(
+    profile,
+    { replicas, slots: values.slots ? Number(values.slots) : undefined, dir, proxyPrefix: `llorch_manual_${process.pid}_` },
+    toxiproxy,
+  );
   console.log(`llama-orch reference stack (${profile.name}), ${replicas} replica(s), data and logs in ${path.relative(root, dir)}`);
   console.log(`  orchestrator   ${stack.orchestratorUrl}   (try: curl ${stack.orchestratorUrl}/v2/pools/${profile.pool.id}/health)`);
   console.log(`  pool-manager   ${stack.poolManagerUrl}`);

@@ -27,27 +27,35 @@ When('the orchestrator is started again', { timeout: 30_000 }, async function (t
 });
 
 Then("the orchestrator's metrics show dispatch retries", async function (this: ChaosWorld) {
-  expect(metricSum((await this.client.metrics()).body, 'orchd_dispatch_retries_total'), 'orchd_dispatch_retries_total').to.be.greaterThan(0);
+  expect(metricSum((await this.client.metrics()).body, 'orchd_dispatch_retries_total'), 'orchd_dispatch_retries_total').to.be.greaterThan(
+    0,
+  );
 });
 
 Then('no dispatch was retried', async function (this: ChaosWorld) {
   expect(metricSum((await this.client.metrics()).body, 'orchd_dispatch_retries_total'), 'orchd_dispatch_retries_total').to.equal(0);
 });
 
-Then('the orchestrator reports the pool manager {reachability} within {duration}', async function (this: ChaosWorld, reachable: boolean, limitMs: number) {
-  await poolManagerReachability(this.client, reachable, limitMs);
-  if (reachable) this.measureRecovery('pool manager reachable');
-  else this.measureDetection('pool manager unreachable');
-});
+Then(
+  'the orchestrator reports the pool manager {reachability} within {duration}',
+  async function (this: ChaosWorld, reachable: boolean, limitMs: number) {
+    await poolManagerReachability(this.client, reachable, limitMs);
+    if (reachable) this.measureRecovery('pool manager reachable');
+    else this.measureDetection('pool manager unreachable');
+  },
+);
 
 Then('every answer the client got carried a correlation id', function (this: ChaosWorld) {
   expect(answersWithoutCorrelationId(this.history.all()), 'answers without X-Correlation-Id').to.be.empty;
 });
 
-Then('every admitted task has a log line with job, session, engine, pool, replica, token and timing fields', async function (this: ChaosWorld) {
-  const ids = this.history.admitted().map((r) => r.taskId);
-  await taskLogsComplete(this.requireStack().componentLogFile('orchestrator'), ids, 2000);
-});
+Then(
+  'every admitted task has a log line with job, session, engine, pool, replica, token and timing fields',
+  async function (this: ChaosWorld) {
+    const ids = this.history.admitted().map((r) => r.taskId);
+    await taskLogsComplete(this.requireStack().componentLogFile('orchestrator'), ids, 2000);
+  },
+);
 
 Then("the orchestrator's metrics count every admitted task, its start and its tokens", async function (this: ChaosWorld) {
   expect(metricsMismatches((await this.client.metrics()).body, this.history.admitted()), 'metrics against what the client saw').to.be.empty;

@@ -14,7 +14,11 @@ Given('engines take up to {duration} to finish in-flight work when asked to stop
 Given('a pool of {int} replica(s) that is still provisioning', { timeout: 30_000 }, async function (this: ChaosWorld, replicas: number) {
   this.settings.replicas = replicas;
   await this.startStack();
-  await this.expectEventually('a model being staged', async () => ({ ok: partialFiles(this.requireStack().modelCacheDir()).length > 0, seen: 'no .partial file yet' }), 10_000);
+  await this.expectEventually(
+    'a model being staged',
+    async () => ({ ok: partialFiles(this.requireStack().modelCacheDir()).length > 0, seen: 'no .partial file yet' }),
+    10_000,
+  );
 });
 
 When('the pool manager is started again', { timeout: 30_000 }, async function (this: ChaosWorld) {
@@ -32,10 +36,14 @@ Then('no engine of the pool is left running', async function (this: ChaosWorld) 
 });
 
 Then('the pool manager runs the same engine processes as before it was killed', async function (this: ChaosWorld) {
-  const { value: pids } = await this.expectEventually('the pool manager reports an engine for every replica', async () => {
-    const now = await this.enginePids();
-    return { ok: now.length === this.enginePidsBefore.length, seen: `pids ${now.join(', ') || 'none'}`, value: now };
-  }, 5000);
+  const { value: pids } = await this.expectEventually(
+    'the pool manager reports an engine for every replica',
+    async () => {
+      const now = await this.enginePids();
+      return { ok: now.length === this.enginePidsBefore.length, seen: `pids ${now.join(', ') || 'none'}`, value: now };
+    },
+    5000,
+  );
   expect(pids!.sort(), 'engine pids now, against before the kill').to.deep.equal([...this.enginePidsBefore].sort());
 });
 

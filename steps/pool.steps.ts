@@ -11,9 +11,13 @@ Given('a healthy pool of {int} replica(s)', { timeout: 30_000 }, async function 
   await this.startHealthyPool({ replicas });
 });
 
-Given('a healthy pool of {int} replica(s) with {int} slot(s) each', { timeout: 30_000 }, async function (this: ChaosWorld, replicas: number, slots: number) {
-  await this.startHealthyPool({ replicas, slots });
-});
+Given(
+  'a healthy pool of {int} replica(s) with {int} slot(s) each',
+  { timeout: 30_000 },
+  async function (this: ChaosWorld, replicas: number, slots: number) {
+    await this.startHealthyPool({ replicas, slots });
+  },
+);
 
 Then('the pool reports {pool state} within {duration}', async function (this: ChaosWorld, state: string, limitMs: number) {
   await poolReaches(this.client, this.requireStack().profile.pool.id, state, limitMs);
@@ -29,10 +33,13 @@ Then('the pool is ready again within {duration}', async function (this: ChaosWor
   this.measureRecovery('pool ready');
 });
 
-Then('replica {replica} is restarted and ready again within {duration}', async function (this: ChaosWorld, replica: string, limitMs: number) {
-  await replicaRestarted(this.client, this.requireStack().profile.pool.id, replica, limitMs);
-  this.measureRecovery(`replica ${replica} ready`);
-});
+Then(
+  'replica {replica} is restarted and ready again within {duration}',
+  async function (this: ChaosWorld, replica: string, limitMs: number) {
+    await replicaRestarted(this.client, this.requireStack().profile.pool.id, replica, limitMs);
+    this.measureRecovery(`replica ${replica} ready`);
+  },
+);
 
 Given('stream failover is on', function (this: ChaosWorld) {
   this.settings.tunes['migration-limit'] = '1';
@@ -41,5 +48,7 @@ Given('stream failover is on', function (this: ChaosWorld) {
 Then('the pool says its engines find no GPU', async function (this: ChaosWorld) {
   const health = (await this.client.poolHealth(this.requireStack().profile.pool.id)).body;
   const errors = [health.last_error, ...health.replicas.map((r) => r.last_error)];
-  expect(errors, `last errors the pool reports: ${JSON.stringify(errors)}`).to.satisfy((e: unknown[]) => e.some((x) => /gpu|CUDA/i.test(String(x))));
+  expect(errors, `last errors the pool reports: ${JSON.stringify(errors)}`).to.satisfy((e: unknown[]) =>
+    e.some((x) => /gpu|CUDA/i.test(String(x))),
+  );
 });

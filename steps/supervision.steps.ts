@@ -16,20 +16,37 @@ Given('at most {int} restarts are allowed within {duration}', function (this: Ch
   Object.assign(this.settings.tunes, { 'storm-max-restarts': String(restarts), 'storm-window-ms': String(ms) });
 });
 
-When('the engine of replica {replica} crashes {int} times in a row', { timeout: 30_000 }, async function (this: ChaosWorld, replica: string, times: number) {
-  await this.crashEngineRepeatedly(replica, times);
-});
+When(
+  'the engine of replica {replica} crashes {int} times in a row',
+  { timeout: 30_000 },
+  async function (this: ChaosWorld, replica: string, times: number) {
+    await this.crashEngineRepeatedly(replica, times);
+  },
+);
 
-Then('it was restarted after roughly {duration}, {duration} and {duration}', { timeout: 30_000 }, async function (this: ChaosWorld, a: number, b: number, c: number) {
-  const delays = await this.restartDelays(10_000);
-  expect(delaysOutside(this.crashes, [a, b, c], 0.1, 60), `restart delays: ${delays.join(', ')} ms`).to.be.empty;
-});
+Then(
+  'it was restarted after roughly {duration}, {duration} and {duration}',
+  { timeout: 30_000 },
+  async function (this: ChaosWorld, a: number, b: number, c: number) {
+    const delays = await this.restartDelays(10_000);
+    expect(delaysOutside(this.crashes, [a, b, c], 0.1, 60), `restart delays: ${delays.join(', ')} ms`).to.be.empty;
+  },
+);
 
-Then('replica {replica} is started again only after the cool-down of {duration}', { timeout: 30_000 }, async function (this: ChaosWorld, _replica: string, ms: number) {
-  const last = await awaitRestart(this.requireStack().poolManager, this.requireStack().profile.pool.id, this.crashes.at(-1)!, ms + 10_000);
-  this.measureRecovery('engine started after the cool-down');
-  expect(last.restartedAt! - last.killedAt, 'ms from the last crash to the next start').to.be.at.least(ms * 0.9);
-});
+Then(
+  'replica {replica} is started again only after the cool-down of {duration}',
+  { timeout: 30_000 },
+  async function (this: ChaosWorld, _replica: string, ms: number) {
+    const last = await awaitRestart(
+      this.requireStack().poolManager,
+      this.requireStack().profile.pool.id,
+      this.crashes.at(-1)!,
+      ms + 10_000,
+    );
+    this.measureRecovery('engine started after the cool-down');
+    expect(last.restartedAt! - last.killedAt, 'ms from the last crash to the next start').to.be.at.least(ms * 0.9);
+  },
+);
 
 Then('the breaker of replica {replica} is {word}', async function (this: ChaosWorld, replica: string, state: string) {
   const stack = this.requireStack();

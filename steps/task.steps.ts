@@ -10,11 +10,14 @@ When('a client submits {int} task(s) of {int} tokens each', async function (this
   this.focus = this.batch[0];
 });
 
-Given('a client has a task of {int} tokens streaming on replica {replica}', async function (this: ChaosWorld, tokens: number, replica: string) {
-  this.focus = await this.workload.submit(this.newTask(tokens));
-  await tokensReceived(this.focus, 1, 5000);
-  expect((await this.client.status(this.focus.taskId)).body.replica_id, 'replica serving the task').to.equal(replica);
-});
+Given(
+  'a client has a task of {int} tokens streaming on replica {replica}',
+  async function (this: ChaosWorld, tokens: number, replica: string) {
+    this.focus = await this.workload.submit(this.newTask(tokens));
+    await tokensReceived(this.focus, 1, 5000);
+    expect((await this.client.status(this.focus.taskId)).body.replica_id, 'replica serving the task').to.equal(replica);
+  },
+);
 
 Given('the first task is streaming', async function (this: ChaosWorld) {
   await tokensReceived(this.requireFocus(), 1, 5000);
@@ -46,7 +49,10 @@ Then('nothing follows the error in its stream', function (this: ChaosWorld) {
 
 Then('no task is served by replica {replica}', async function (this: ChaosWorld, replica: string) {
   const served = await this.replicasServing(this.history.admitted());
-  expect(served.filter((s) => s.replica === replica), `tasks and their replicas: ${JSON.stringify(served)}`).to.be.empty;
+  expect(
+    served.filter((s) => s.replica === replica),
+    `tasks and their replicas: ${JSON.stringify(served)}`,
+  ).to.be.empty;
 });
 
 Then('a new task completes within {duration}', { timeout: 30_000 }, async function (this: ChaosWorld, limitMs: number) {
@@ -54,10 +60,14 @@ Then('a new task completes within {duration}', { timeout: 30_000 }, async functi
   this.measureRecovery('a new task completed');
 });
 
-Then('within {duration} new tasks are refused fast as {error code} with a retry hint', { timeout: 30_000 }, async function (this: ChaosWorld, limitMs: number, code: string) {
-  await tasksRefused(this.workload, () => this.newTask(8), code, 1000, limitMs);
-  this.measureDetection(`tasks refused as ${code}`);
-});
+Then(
+  'within {duration} new tasks are refused fast as {error code} with a retry hint',
+  { timeout: 30_000 },
+  async function (this: ChaosWorld, limitMs: number, code: string) {
+    await tasksRefused(this.workload, () => this.newTask(8), code, 1000, limitMs);
+    this.measureDetection(`tasks refused as ${code}`);
+  },
+);
 
 Then('a new task is refused as {error code} with a retry hint', async function (this: ChaosWorld, code: string) {
   await tasksRefused(this.workload, () => this.newTask(8), code, 1000, 0);
@@ -70,15 +80,22 @@ Then('every task of the client completes after the restart', { timeout: 30_000 }
   this.measureRecovery('queued tasks completed');
 });
 
-Then('the task fails with a retriable {error code} error within {duration} of the fault', async function (this: ChaosWorld, code: string, limitMs: number) {
-  const { afterFaultMs, error } = await this.focusEndsAfterFault(limitMs + 5000);
-  expect(error, 'the error event').to.include({ code, retriable: true });
-  expect(afterFaultMs, `error arrived ${afterFaultMs} ms after the fault`).to.be.at.most(limitMs);
-});
+Then(
+  'the task fails with a retriable {error code} error within {duration} of the fault',
+  async function (this: ChaosWorld, code: string, limitMs: number) {
+    const { afterFaultMs, error } = await this.focusEndsAfterFault(limitMs + 5000);
+    expect(error, 'the error event').to.include({ code, retriable: true });
+    expect(afterFaultMs, `error arrived ${afterFaultMs} ms after the fault`).to.be.at.most(limitMs);
+  },
+);
 
-Then('every task either completes with all its tokens or fails with a retriable error', { timeout: 30_000 }, async function (this: ChaosWorld) {
-  expect(await this.silentlyTruncated(20_000), 'tasks that ended otherwise').to.be.empty;
-});
+Then(
+  'every task either completes with all its tokens or fails with a retriable error',
+  { timeout: 30_000 },
+  async function (this: ChaosWorld) {
+    expect(await this.silentlyTruncated(20_000), 'tasks that ended otherwise').to.be.empty;
+  },
+);
 
 Then("every task's first token arrived at least {duration} after it was submitted", function (this: ChaosWorld, ms: number) {
   const early = this.firstTokenDelays().filter((d) => d.ms < ms);
@@ -102,7 +119,10 @@ Then('its stream is identical to an undisturbed run of the same task', { timeout
 
 Then('some task is served by replica {replica}', async function (this: ChaosWorld, replica: string) {
   const served = await this.replicasServing(this.batch);
-  expect(served.map((s) => s.replica), 'replicas that served the last tasks').to.include(replica);
+  expect(
+    served.map((s) => s.replica),
+    'replicas that served the last tasks',
+  ).to.include(replica);
 });
 
 Then('every admitted task is known to the orchestrator', async function (this: ChaosWorld) {
@@ -113,7 +133,10 @@ Then('every admitted task is known to the orchestrator', async function (this: C
 Then('resubmitting a task returns the same task', async function (this: ChaosWorld) {
   const { before, answer, after } = await this.resubmitFocus();
   expect(answer, 'answer to the same task_id again').to.deep.include({ status: 202, task_id: this.requireFocus().taskId });
-  expect(after.state === before.state || before.state === 'queued' || before.state === 'running', `state ${before.state} → ${after.state}`).to.equal(true);
+  expect(
+    after.state === before.state || before.state === 'queued' || before.state === 'running',
+    `state ${before.state} → ${after.state}`,
+  ).to.equal(true);
 });
 
 Then('the other tasks complete', { timeout: 30_000 }, async function (this: ChaosWorld) {
@@ -145,14 +168,23 @@ Given('the queue holds at most {int} tasks, {queue policy} when full', function 
   Object.assign(this.settings.tunes, { 'queue-capacity': String(capacity), 'queue-policy': policy });
 });
 
-Then('{int} of them are refused as {error code} with a retry hint and the queue\'s policy', function (this: ChaosWorld, count: number, code: string) {
-  const refused = this.batch.filter((r) => r.admission?.status !== 202);
-  expect(refused.map((r) => backpressureProblems(r, code)), `refusals: ${refused.map((r) => r.admission?.status).join(', ')}`).to.deep.equal(refused.map(() => []));
-  expect(refused.length, 'tasks refused').to.equal(count);
-});
+Then(
+  "{int} of them are refused as {error code} with a retry hint and the queue's policy",
+  function (this: ChaosWorld, count: number, code: string) {
+    const refused = this.batch.filter((r) => r.admission?.status !== 202);
+    expect(
+      refused.map((r) => backpressureProblems(r, code)),
+      `refusals: ${refused.map((r) => r.admission?.status).join(', ')}`,
+    ).to.deep.equal(refused.map(() => []));
+    expect(refused.length, 'tasks refused').to.equal(count);
+  },
+);
 
 Then('every task is admitted', function (this: ChaosWorld) {
-  expect(this.batch.map((r) => r.admission?.status), 'admission answers').to.deep.equal(this.batch.map(() => 202));
+  expect(
+    this.batch.map((r) => r.admission?.status),
+    'admission answers',
+  ).to.deep.equal(this.batch.map(() => 202));
 });
 
 Then('the second task fails with a retriable {error code} error', async function (this: ChaosWorld, code: string) {

@@ -60,7 +60,15 @@ After({ timeout: 60_000 }, async function (this: ChaosWorld, { result }: ITestCa
   await this.stack?.stop().catch((err) => failures.push(`Stopping the stack failed: ${(err as Error).message}`));
   // 4. Evidence for the report; logs when anything went wrong.
   const evidence = {
-    faults: this.faults.records().map((r) => ({ kind: r.kind, description: r.description, verdict: r.evidence?.verdict, observed: r.evidence?.observed, healError: r.healError })),
+    faults: this.faults
+      .records()
+      .map((r) => ({
+        kind: r.kind,
+        description: r.description,
+        verdict: r.evidence?.verdict,
+        observed: r.evidence?.observed,
+        healError: r.healError,
+      })),
     measures: this.timeline.measures(),
     checks: verdicts,
   };
@@ -74,7 +82,11 @@ After({ timeout: 60_000 }, async function (this: ChaosWorld, { result }: ITestCa
 });
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 }
 
 /**
@@ -91,10 +103,12 @@ function installSignalHandlers(): void {
       world?.workload.stop();
       const heal = Promise.all([world?.faults.healAll(), world?.stack?.stop()]).catch(() => undefined);
       const bounded = Promise.race([heal, new Promise((r) => setTimeout(r, 3000))]);
-      void bounded.then(() => tearDownRun()).finally(() => {
-        reapAll();
-        process.exit(signal === 'SIGINT' ? 130 : 143);
-      });
+      void bounded
+        .then(() => tearDownRun())
+        .finally(() => {
+          reapAll();
+          process.exit(signal === 'SIGINT' ? 130 : 143);
+        });
     });
   }
 }

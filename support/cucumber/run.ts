@@ -67,7 +67,8 @@ function isDeadRun(runId: string | undefined): boolean {
 /** Removes the scenario folders of runs that have ended; a live run's (another runner's) stay. */
 function removeDeadRunDirs(runsDir: string): void {
   if (!existsSync(runsDir)) return;
-  for (const dir of readdirSync(runsDir)) if (!/^\d+x\d+$/.test(dir) || isDeadRun(dir)) rmSync(path.join(runsDir, dir), { recursive: true, force: true });
+  for (const dir of readdirSync(runsDir))
+    if (!/^\d+x\d+$/.test(dir) || isDeadRun(dir)) rmSync(path.join(runsDir, dir), { recursive: true, force: true });
 }
 
 export function runContext(): RunContext {
@@ -78,7 +79,8 @@ export function runContext(): RunContext {
 export async function tearDownRun(): Promise<void> {
   if (!current) return;
   const prefix = `llorch_${current.runId}_`;
-  if (process.env.TOXIPROXY_URL && current.toxiproxy) await current.toxiproxy.removeProxiesOf((name) => name.startsWith(prefix)).catch(() => undefined);
+  if (process.env.TOXIPROXY_URL && current.toxiproxy)
+    await current.toxiproxy.removeProxiesOf((name) => name.startsWith(prefix)).catch(() => undefined);
   await current.toxiproxy?.stop();
   current = undefined;
 }

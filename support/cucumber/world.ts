@@ -7,7 +7,18 @@ import type { Evidence, Fault } from '../faults/fault';
 import { ProcessKillFault } from '../faults/process-kill';
 import { awaitRestart, Crash } from '../observe/supervision';
 import { eventually, Observation } from '../observe/eventually';
-import { decodeMs, endingOf, firstTokenDelayMs, isAdmitted, longestTokenGapMs, outcomeOf, TaskHistory, TaskRecord, terminalOf, textOf } from '../observe/history';
+import {
+  decodeMs,
+  endingOf,
+  firstTokenDelayMs,
+  isAdmitted,
+  longestTokenGapMs,
+  outcomeOf,
+  TaskHistory,
+  TaskRecord,
+  terminalOf,
+  textOf,
+} from '../observe/history';
 import { LivenessProbe } from '../observe/liveness';
 import { Timeline } from '../observe/timeline';
 import { poolReaches, taskEnds } from '../observe/waits';
@@ -113,7 +124,11 @@ export class ChaosWorld extends World<SuiteParams> {
     await this.workload.settle(withinMs);
     return this.batch
       .filter((r) => outcomeOf(r) !== 'completed')
-      .map((r) => ({ task: r.taskId, outcome: isAdmitted(r) ? outcomeOf(r) : 'refused', detail: terminalOf(r)?.data ?? r.admission?.body ?? r.transportError }));
+      .map((r) => ({
+        task: r.taskId,
+        outcome: isAdmitted(r) ? outcomeOf(r) : 'refused',
+        detail: terminalOf(r)?.data ?? r.admission?.body ?? r.transportError,
+      }));
   }
 
   /** Which replica served each task, from the status endpoint. */
@@ -134,7 +149,9 @@ export class ChaosWorld extends World<SuiteParams> {
   /** Waits (bounded) for the batch; lists the tasks that neither completed with all their tokens nor failed explicitly. */
   async silentlyTruncated(withinMs: number): Promise<{ task: string; ending: string }[]> {
     await this.workload.settle(withinMs);
-    return this.batch.map((r) => ({ task: r.taskId, ending: endingOf(r) })).filter((e) => e.ending !== 'complete' && e.ending !== 'explicit-error');
+    return this.batch
+      .map((r) => ({ task: r.taskId, ending: endingOf(r) }))
+      .filter((e) => e.ending !== 'complete' && e.ending !== 'explicit-error');
   }
 
   firstTokenDelays(): { task: string; ms: number }[] {
@@ -149,7 +166,10 @@ export class ChaosWorld extends World<SuiteParams> {
   async rerunFocus(withinMs: number): Promise<{ disturbed: string; undisturbed: string }> {
     const original = this.requireFocus();
     const injected = this.timeline.last('fault', 'fault.injected');
-    if (injected) this.timeline.measure('time_to_recover_ms', longestTokenGapMs(original, this.timeline.startedAt + injected.at), { sign: 'longest wait between tokens after the fault' });
+    if (injected)
+      this.timeline.measure('time_to_recover_ms', longestTokenGapMs(original, this.timeline.startedAt + injected.at), {
+        sign: 'longest wait between tokens after the fault',
+      });
     const clone = await this.workload.submit({ ...original.request, task_id: newTask().task_id });
     await taskEnds(clone, withinMs);
     return { disturbed: textOf(original), undisturbed: textOf(clone) };
@@ -181,10 +201,12 @@ export class ChaosWorld extends World<SuiteParams> {
 
   /** The status answer for every admitted task. */
   async knownStatuses(): Promise<{ task: string; status: number; state?: string }[]> {
-    return Promise.all(this.history.admitted().map(async (r) => {
-      const a = await this.client.status(r.taskId);
-      return { task: r.taskId, status: a.status, state: a.body.state };
-    }));
+    return Promise.all(
+      this.history.admitted().map(async (r) => {
+        const a = await this.client.status(r.taskId);
+        return { task: r.taskId, status: a.status, state: a.body.state };
+      }),
+    );
   }
 
   /** Sends the focus task's request again, unchanged; returns the answer and the task's status before and after. */
@@ -199,7 +221,11 @@ export class ChaosWorld extends World<SuiteParams> {
   /** Cancels the focus task; records when the cancel was answered. */
   async cancelFocus(): Promise<{ status: number }> {
     const answer = await this.client.cancel(this.requireFocus().taskId);
-    this.timeline.record('request', 'task.canceled', { task_id: this.requireFocus().taskId, status: answer.status, elapsed_ms: answer.elapsedMs });
+    this.timeline.record('request', 'task.canceled', {
+      task_id: this.requireFocus().taskId,
+      status: answer.status,
+      elapsed_ms: answer.elapsedMs,
+    });
     return { status: answer.status };
   }
 
@@ -219,7 +245,11 @@ export class ChaosWorld extends World<SuiteParams> {
   }
 
   /** The one way steps wait: poll until the condition holds or fail with the limit and what was last seen. */
-  async expectEventually<T>(condition: string, probe: () => Promise<Observation<T>>, withinMs: number): Promise<{ value?: T; elapsedMs: number }> {
+  async expectEventually<T>(
+    condition: string,
+    probe: () => Promise<Observation<T>>,
+    withinMs: number,
+  ): Promise<{ value?: T; elapsedMs: number }> {
     return eventually(condition, probe, { withinMs, everyMs: 10 });
   }
 

@@ -28,7 +28,8 @@ export class EngineDriverResetFault implements Fault {
     private readonly mechanism: DriverResetMechanism,
   ) {
     if (!target) throw new InvalidFaultSpec('an engine.driver-reset fault must have a target');
-    if (!mechanism?.signal || !mechanism.logFile) throw new InvalidFaultSpec('an engine.driver-reset fault needs a mechanism: a signal and the engine log file');
+    if (!mechanism?.signal || !mechanism.logFile)
+      throw new InvalidFaultSpec('an engine.driver-reset fault needs a mechanism: a signal and the engine log file');
   }
 
   describe(): string {

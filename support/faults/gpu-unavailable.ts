@@ -28,7 +28,14 @@ export class GpuUnavailableFault implements Fault {
 
   async verify(): Promise<Evidence> {
     const devices = listed(this.inventoryFile);
-    return { verdict: devices === 0 ? 'confirmed' : 'mismatch', observed: { inventory: this.inventoryFile, devices_listed: devices, devices_before: this.original === undefined ? null : listed(undefined, this.original) } };
+    return {
+      verdict: devices === 0 ? 'confirmed' : 'mismatch',
+      observed: {
+        inventory: this.inventoryFile,
+        devices_listed: devices,
+        devices_before: this.original === undefined ? null : listed(undefined, this.original),
+      },
+    };
   }
 
   async heal(): Promise<void> {

@@ -38,9 +38,15 @@ export class FaultLedger {
     record.injectedAt = this.timeline.record('fault', 'fault.injected', { kind: fault.kind, description: record.description }).at;
     const evidence = await fault.verify(this.context);
     record.evidence = evidence;
-    record.verifiedAt = this.timeline.record('fault', 'fault.verified', { kind: fault.kind, verdict: evidence.verdict, observed: evidence.observed }).at;
+    record.verifiedAt = this.timeline.record('fault', 'fault.verified', {
+      kind: fault.kind,
+      verdict: evidence.verdict,
+      observed: evidence.observed,
+    }).at;
     if (evidence.verdict !== 'confirmed') {
-      throw new FaultNotConfirmed(`Fault not confirmed: ${record.description}: expected its effect to be observable but the verdict is ${evidence.verdict} (evidence: ${JSON.stringify(evidence.observed)})`);
+      throw new FaultNotConfirmed(
+        `Fault not confirmed: ${record.description}: expected its effect to be observable but the verdict is ${evidence.verdict} (evidence: ${JSON.stringify(evidence.observed)})`,
+      );
     }
     return evidence;
   }

@@ -39,7 +39,8 @@ export function probeLink(address: string, options: ProbeOptions | number): Prom
     let done = false;
     const chunks: Buffer[] = [];
     // Closed after some bytes: a complete answer, or a cut one (fewer bytes than the echo or the Content-Length).
-    const closedOutcome = (): LinkProbe['outcome'] => (bytes === 0 ? 'closed' : isComplete(Buffer.concat(chunks), Buffer.byteLength(request)) ? 'answered' : 'cut');
+    const closedOutcome = (): LinkProbe['outcome'] =>
+      bytes === 0 ? 'closed' : isComplete(Buffer.concat(chunks), Buffer.byteLength(request)) ? 'answered' : 'cut';
     const finish = (outcome: LinkProbe['outcome'], error?: string): void => {
       if (done) return;
       done = true;

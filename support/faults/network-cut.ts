@@ -15,7 +15,8 @@ export class NetworkCutFault extends ToxicFault {
     links: LinkTarget | LinkTarget[],
     private readonly bytes: number,
   ) {
-    if (!Number.isInteger(bytes) || bytes < 0) throw new InvalidFaultSpec(`Expected \`bytes\` to be a non-negative integer, got \`${bytes}\``);
+    if (!Number.isInteger(bytes) || bytes < 0)
+      throw new InvalidFaultSpec(`Expected \`bytes\` to be a non-negative integer, got \`${bytes}\``);
     super([links].flat(), 'limit_data', 'downstream', 1, { bytes });
   }
 

@@ -25,11 +25,13 @@ export class NetworkDownFault implements Fault {
 
   async verify(): Promise<Evidence> {
     const probe = await probeLink(this.link.proxy.listen, 1000);
-    return { verdict: probe.outcome === 'refused' ? 'confirmed' : 'mismatch', observed: { proxy: this.link.proxy.name, listen: this.link.proxy.listen, probe } };
+    return {
+      verdict: probe.outcome === 'refused' ? 'confirmed' : 'mismatch',
+      observed: { proxy: this.link.proxy.name, listen: this.link.proxy.listen, probe },
+    };
   }
 
   async heal(): Promise<void> {
     await enableIfPresent(this.link.proxy);
   }
 }
-

@@ -20,9 +20,11 @@ export class NetworkLatencyFault extends ToxicFault {
     links: LinkTarget | LinkTarget[],
     private readonly spec: LatencySpec,
   ) {
-    if (!Number.isInteger(spec.latencyMs) || spec.latencyMs <= 0) throw new InvalidFaultSpec(`Expected \`latencyMs\` to be a positive integer, got \`${spec.latencyMs}\``);
+    if (!Number.isInteger(spec.latencyMs) || spec.latencyMs <= 0)
+      throw new InvalidFaultSpec(`Expected \`latencyMs\` to be a positive integer, got \`${spec.latencyMs}\``);
     const jitter = spec.jitterMs ?? 0;
-    if (!Number.isInteger(jitter) || jitter < 0 || jitter > spec.latencyMs) throw new InvalidFaultSpec(`Expected \`jitterMs\` to be an integer in [0, latencyMs], got \`${spec.jitterMs}\``);
+    if (!Number.isInteger(jitter) || jitter < 0 || jitter > spec.latencyMs)
+      throw new InvalidFaultSpec(`Expected \`jitterMs\` to be an integer in [0, latencyMs], got \`${spec.jitterMs}\``);
     super([links].flat(), 'latency', spec.stream ?? 'downstream', 1, { latency: spec.latencyMs, jitter });
   }
 

@@ -15,7 +15,8 @@ export class NetworkPartitionFault implements Fault {
     private readonly name: string,
     private readonly links: LinkTarget[],
   ) {
-    if (links.length === 0 || links.some((l) => !l?.proxy)) throw new InvalidFaultSpec('a partition must cut at least one link with a proxy');
+    if (links.length === 0 || links.some((l) => !l?.proxy))
+      throw new InvalidFaultSpec('a partition must cut at least one link with a proxy');
   }
 
   describe(): string {

@@ -18,7 +18,8 @@ export class NetworkResetFault extends ToxicFault {
     private readonly share = 1,
     private readonly probes = share < 1 ? 40 : 3,
   ) {
-    if (!Number.isInteger(probes) || probes < 1) throw new InvalidFaultSpec(`Expected \`probes\` to be a positive integer, got \`${probes}\``);
+    if (!Number.isInteger(probes) || probes < 1)
+      throw new InvalidFaultSpec(`Expected \`probes\` to be a positive integer, got \`${probes}\``);
     super([links].flat(), 'reset_peer', 'downstream', share, { timeout: 0 });
   }
 

@@ -15,7 +15,8 @@ export class NetworkSlowFault extends ToxicFault {
     private readonly rateKBps: number,
     stream: Stream = 'downstream',
   ) {
-    if (!Number.isInteger(rateKBps) || rateKBps <= 0) throw new InvalidFaultSpec(`Expected \`rateKBps\` to be a positive integer, got \`${rateKBps}\``);
+    if (!Number.isInteger(rateKBps) || rateKBps <= 0)
+      throw new InvalidFaultSpec(`Expected \`rateKBps\` to be a positive integer, got \`${rateKBps}\``);
     super([links].flat(), 'bandwidth', stream, 1, { rate: rateKBps });
   }
 

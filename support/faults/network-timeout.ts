@@ -25,6 +25,9 @@ export class NetworkTimeoutFault extends ToxicFault {
   protected async observe(link: LinkTarget): Promise<LinkObservation> {
     // Keep-alive: an HTTP server closing after its answer would travel through the black hole as an EOF.
     const probe = await probeLink(link.proxy.listen, { timeoutMs: this.observeMs, keepAlive: true });
-    return { verdict: probe.outcome === 'timeout' && probe.bytes === 0 ? 'confirmed' : 'mismatch', observed: { expected: `no byte within ${this.observeMs} ms`, probe } };
+    return {
+      verdict: probe.outcome === 'timeout' && probe.bytes === 0 ? 'confirmed' : 'mismatch',
+      observed: { expected: `no byte within ${this.observeMs} ms`, probe },
+    };
   }
 }

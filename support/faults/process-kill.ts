@@ -29,7 +29,10 @@ export class ProcessKillFault implements Fault {
   async verify(ctx: FaultContext): Promise<Evidence> {
     if (this.pid === undefined) return { verdict: 'inconclusive', observed: { reason: 'never injected' } };
     const evidence = await waitGone(this.pid, this.verifyWithinMs, ctx);
-    return { ...evidence, observed: { ...evidence.observed, signal: 'SIGKILL', target: this.target.description, killed_at: this.killedAt } };
+    return {
+      ...evidence,
+      observed: { ...evidence.observed, signal: 'SIGKILL', target: this.target.description, killed_at: this.killedAt },
+    };
   }
 
   /** Nothing to undo: bringing the process back is the system's job, and what the scenario checks. */

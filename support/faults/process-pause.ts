@@ -33,7 +33,10 @@ export class ProcessPauseFault implements Fault {
       await delay(5, undefined, { signal: ctx.signal });
       state = processState(this.pid);
     }
-    return { verdict: state === 'T' || state === 't' ? 'confirmed' : 'mismatch', observed: { pid: this.pid, signal: 'SIGSTOP', proc_state: state } };
+    return {
+      verdict: state === 'T' || state === 't' ? 'confirmed' : 'mismatch',
+      observed: { pid: this.pid, signal: 'SIGSTOP', proc_state: state },
+    };
   }
 
   /** SIGCONT; a process that is gone meanwhile needs nothing. */

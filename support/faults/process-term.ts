@@ -39,11 +39,18 @@ export class ProcessTermFault implements Fault {
       if (!isAlive(pid)) return { verdict: 'confirmed', observed: { pid, signal: 'SIGTERM', exited_after_ms: Date.now() - started } };
       if (this.drainingUrl) {
         lastStatus = await status(this.drainingUrl);
-        if (lastStatus !== 200) return { verdict: 'confirmed', observed: { pid, signal: 'SIGTERM', draining_after_ms: Date.now() - started, draining_probe: lastStatus } };
+        if (lastStatus !== 200)
+          return {
+            verdict: 'confirmed',
+            observed: { pid, signal: 'SIGTERM', draining_after_ms: Date.now() - started, draining_probe: lastStatus },
+          };
       }
       await delay(5, undefined, { signal: ctx.signal });
     }
-    return { verdict: 'mismatch', observed: { pid, signal: 'SIGTERM', still_serving_after_ms: this.verifyWithinMs, draining_probe: lastStatus } };
+    return {
+      verdict: 'mismatch',
+      observed: { pid, signal: 'SIGTERM', still_serving_after_ms: this.verifyWithinMs, draining_probe: lastStatus },
+    };
   }
 
   /** Nothing to undo: a stopped process is started again by the scenario, not by healing. */

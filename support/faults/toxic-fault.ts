@@ -27,7 +27,8 @@ export abstract class ToxicFault implements Fault {
     protected readonly toxicity: number,
     private readonly attributes: Record<string, number>,
   ) {
-    if (links.length === 0 || links.some((l) => !l?.proxy)) throw new InvalidFaultSpec(`a ${type} fault must have at least one link with a proxy`);
+    if (links.length === 0 || links.some((l) => !l?.proxy))
+      throw new InvalidFaultSpec(`a ${type} fault must have at least one link with a proxy`);
     if (!(toxicity > 0 && toxicity <= 1)) throw new InvalidFaultSpec(`Expected \`toxicity\` to be in (0, 1], got \`${toxicity}\``);
   }
 
@@ -46,7 +47,13 @@ export abstract class ToxicFault implements Fault {
 
   async inject(_ctx?: FaultContext): Promise<void> {
     for (const link of this.links) {
-      await link.proxy.addToxic({ name: this.toxicName, type: this.type as never, stream: this.stream, toxicity: this.toxicity, attributes: this.attributes as never });
+      await link.proxy.addToxic({
+        name: this.toxicName,
+        type: this.type as never,
+        stream: this.stream,
+        toxicity: this.toxicity,
+        attributes: this.attributes as never,
+      });
     }
   }
 
@@ -56,7 +63,14 @@ export abstract class ToxicFault implements Fault {
     for (const link of this.links) {
       const listed = await toxicListed(link.proxy, this.toxicName);
       const o: LinkObservation = listed ? await this.observe(link) : { verdict: 'mismatch', observed: {} };
-      perLink.push({ link: link.description, proxy: link.proxy.name, toxic: this.toxicName, toxic_listed: listed, ...o.observed, verdict: o.verdict });
+      perLink.push({
+        link: link.description,
+        proxy: link.proxy.name,
+        toxic: this.toxicName,
+        toxic_listed: listed,
+        ...o.observed,
+        verdict: o.verdict,
+      });
       verdict = worse(verdict, o.verdict);
     }
     return { verdict, observed: { toxicity: this.toxicity, stream: this.stream, links: perLink } };
@@ -69,7 +83,10 @@ export abstract class ToxicFault implements Fault {
 
 /** True when the proxy lists a toxic of that name. */
 export async function toxicListed(proxy: Proxy, name: string): Promise<boolean> {
-  return proxy.getToxic(name).then(() => true, () => false);
+  return proxy.getToxic(name).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Removes a toxic; one that is already gone (never added, or healed before) is fine. */

@@ -14,8 +14,14 @@ export function NoAdmittedTaskLost(records: TaskRecord[]): Verdict {
   if (admitted.length === 0) return { check: 'NoAdmittedTaskLost', valid: 'unknown', detail: 'no admitted task' };
   const lost = admitted.filter((r) => outcomeOf(r) === 'indeterminate');
   if (lost.length === 0) return { check: 'NoAdmittedTaskLost', valid: true, detail: `${admitted.length} admitted tasks, all terminal` };
-  const list = lost.map((r) => `${r.taskId} (last status: ${r.resolved?.state ?? 'unknown'}, streams: ${r.streams.map((s) => s.end?.how ?? 'open').join('/')})`);
-  return { check: 'NoAdmittedTaskLost', valid: false, detail: `${lost.length} of ${admitted.length} admitted tasks reached no terminal state: ${list.join('; ')}` };
+  const list = lost.map(
+    (r) => `${r.taskId} (last status: ${r.resolved?.state ?? 'unknown'}, streams: ${r.streams.map((s) => s.end?.how ?? 'open').join('/')})`,
+  );
+  return {
+    check: 'NoAdmittedTaskLost',
+    valid: false,
+    detail: `${lost.length} of ${admitted.length} admitted tasks reached no terminal state: ${list.join('; ')}`,
+  };
 }
 
 /**
@@ -35,11 +41,14 @@ export function StreamsWellFormed(records: TaskRecord[]): Verdict {
       read.events.forEach((e, k) => {
         if (terminal) problems.push(`${r.taskId}: ${e.event} after the terminal ${terminal}`);
         if (e.event === 'started') {
-          if (k !== 0 || read.lastEventId !== undefined || expected > 0) problems.push(`${r.taskId}: started is not the first event of a fresh read`);
+          if (k !== 0 || read.lastEventId !== undefined || expected > 0)
+            problems.push(`${r.taskId}: started is not the first event of a fresh read`);
         } else if (e.event === 'token') {
-          if (read.lastEventId === undefined && expected === 0 && read.events[0].event !== 'started') problems.push(`${r.taskId}: tokens without a started event first`);
+          if (read.lastEventId === undefined && expected === 0 && read.events[0].event !== 'started')
+            problems.push(`${r.taskId}: tokens without a started event first`);
           if (e.data.i !== expected) problems.push(`${r.taskId}: token index ${e.data.i} where ${expected} was expected`);
-          if (e.id !== undefined && Number(e.id) !== e.data.i) problems.push(`${r.taskId}: SSE id ${e.id} differs from token index ${e.data.i}`);
+          if (e.id !== undefined && Number(e.id) !== e.data.i)
+            problems.push(`${r.taskId}: SSE id ${e.id} differs from token index ${e.data.i}`);
           expected = Number(e.data.i) + 1;
         } else if (e.event === 'end' || e.event === 'error') {
           terminal ??= e.event;
@@ -60,7 +69,11 @@ export function OrchestratorStayedLive(samples: LivenessSample[]): Verdict {
   const failed = counted.filter((s) => !s.ok);
   return failed.length === 0
     ? { check: 'OrchestratorStayedLive', valid: true, detail: `${counted.length} samples, all live` }
-    : { check: 'OrchestratorStayedLive', valid: false, detail: `${failed.length} of ${counted.length} liveness probes failed, first at +${failed[0].at} ms: ${failed[0].seen}` };
+    : {
+        check: 'OrchestratorStayedLive',
+        valid: false,
+        detail: `${failed.length} of ${counted.length} liveness probes failed, first at +${failed[0].at} ms: ${failed[0].seen}`,
+      };
 }
 
 /** Merges verdicts: any false makes the whole false, else any unknown makes it unknown. */

@@ -21,7 +21,11 @@ export interface Observation<T> {
  * A probe that throws counts as "not yet" and its error becomes the last observation. Never a fixed sleep: this is
  * the one way the suite waits for a condition.
  */
-export async function eventually<T>(condition: string, probe: () => Promise<Observation<T>>, options: EventuallyOptions): Promise<{ value?: T; elapsedMs: number }> {
+export async function eventually<T>(
+  condition: string,
+  probe: () => Promise<Observation<T>>,
+  options: EventuallyOptions,
+): Promise<{ value?: T; elapsedMs: number }> {
   const started = Date.now();
   const everyMs = options.everyMs ?? 20;
   let seen = 'nothing observed yet';

@@ -108,7 +108,9 @@ export function endingOf(r: TaskRecord): 'complete' | 'explicit-error' | string 
 
 /** The longest wait between consecutive tokens the client received after `sinceMs` (epoch), in ms. */
 export function longestTokenGapMs(r: TaskRecord, sinceMs: number): number {
-  const times = eventsOf(r).filter((e) => e.event === 'token' || e.event === 'end').map((e) => e.at);
+  const times = eventsOf(r)
+    .filter((e) => e.event === 'token' || e.event === 'end')
+    .map((e) => e.at);
   let gap = 0;
   for (let k = 1; k < times.length; k++) if (times[k] >= sinceMs) gap = Math.max(gap, times[k] - times[k - 1]);
   return gap;
@@ -122,5 +124,7 @@ export function tokensAfterCancel(r: TaskRecord): number[] {
   const end = terminalOf(r);
   if (end?.event !== 'end' || !end.data.canceled) return [];
   const emitted = Number(end.data.tokens_out);
-  return eventsOf(r).filter((e) => e.event === 'token' && Number(e.data.i) >= emitted).map((e) => Number(e.data.i));
+  return eventsOf(r)
+    .filter((e) => e.event === 'token' && Number(e.data.i) >= emitted)
+    .map((e) => Number(e.data.i));
 }

@@ -4,13 +4,26 @@ import { eventually } from './eventually';
 import { eventsOf, TaskRecord } from './history';
 
 /** ORCH-3027: the fields a task's log lines must carry between them. */
-export const TASK_LOG_FIELDS = ['job_id', 'session_id', 'engine', 'engine_version', 'pool_id', 'replica_id', 'queue_position', 'predicted_start_ms', 'tokens_in', 'tokens_out', 'decode_time_ms'];
+export const TASK_LOG_FIELDS = [
+  'job_id',
+  'session_id',
+  'engine',
+  'engine_version',
+  'pool_id',
+  'replica_id',
+  'queue_position',
+  'predicted_start_ms',
+  'tokens_in',
+  'tokens_out',
+  'decode_time_ms',
+];
 
 /** Answers the client got without an `X-Correlation-Id` (OC-CTRL-2052): admissions and event streams. */
 export function answersWithoutCorrelationId(records: TaskRecord[]): string[] {
   const missing: string[] = [];
   for (const r of records) {
-    if (r.admission && r.admission.status !== 204 && !r.admission.headers['x-correlation-id']) missing.push(`${r.taskId}: admission (HTTP ${r.admission.status})`);
+    if (r.admission && r.admission.status !== 204 && !r.admission.headers['x-correlation-id'])
+      missing.push(`${r.taskId}: admission (HTTP ${r.admission.status})`);
     r.streams.forEach((s, k) => {
       if (s.end?.status === 200 && !s.end.correlationId) missing.push(`${r.taskId}: event stream read ${k + 1}`);
     });
@@ -34,10 +47,14 @@ export function logFieldGaps(logFile: string, taskIds: string[]): { task: string
 
 /** Waits (bounded) until every task's log lines carry the ORCH-3027 fields: a log reaches its file a moment late. */
 export async function taskLogsComplete(logFile: string, taskIds: string[], withinMs: number): Promise<void> {
-  await eventually('ORCH-3027 fields in every task\'s log lines', async () => {
-    const gaps = logFieldGaps(logFile, taskIds);
-    return { ok: gaps.length === 0, seen: JSON.stringify(gaps) };
-  }, { withinMs, everyMs: 20 });
+  await eventually(
+    "ORCH-3027 fields in every task's log lines",
+    async () => {
+      const gaps = logFieldGaps(logFile, taskIds);
+      return { ok: gaps.length === 0, seen: JSON.stringify(gaps) };
+    },
+    { withinMs, everyMs: 20 },
+  );
 }
 
 /**

@@ -24,7 +24,11 @@ export async function awaitRestart(pm: PoolManagerClient, poolId: string, crash:
     `a new engine for replica ${crash.replicaId} after pid ${crash.pid} died`,
     async () => {
       const r = await pm.replica(poolId, crash.replicaId);
-      return { ok: r.pid !== undefined && r.pid !== crash.pid, seen: `state=${r.state}, pid=${r.pid}, restarts=${r.restarts}, breaker=${r.breaker}, last_error=${r.last_error}`, value: r.pid };
+      return {
+        ok: r.pid !== undefined && r.pid !== crash.pid,
+        seen: `state=${r.state}, pid=${r.pid}, restarts=${r.restarts}, breaker=${r.breaker}, last_error=${r.last_error}`,
+        value: r.pid,
+      };
     },
     { withinMs, everyMs: 2 },
   );
@@ -40,7 +44,9 @@ export function delaysOutside(crashes: Crash[], expectedMs: number[], jitter: nu
     const observed = c?.restartedAt === undefined ? undefined : c.restartedAt - c.killedAt;
     const low = expected * (1 - jitter);
     const high = expected * (1 + jitter) + slackMs;
-    return observed !== undefined && observed >= low && observed <= high ? [] : [`restart ${k + 1}: ${observed ?? 'none'} ms, expected ${Math.round(low)}–${Math.round(high)} ms`];
+    return observed !== undefined && observed >= low && observed <= high
+      ? []
+      : [`restart ${k + 1}: ${observed ?? 'none'} ms, expected ${Math.round(low)}–${Math.round(high)} ms`];
   });
 }
 
@@ -59,7 +65,8 @@ export function partialFiles(cacheDir: string): string[] {
 /** Whether the cache holds a complete copy of `source` (same size and sha256) under its name. */
 export function stagedCopyMatches(cacheDir: string, source: string): { ok: boolean; seen: string } {
   const staged = path.join(cacheDir, path.basename(source));
-  if (!existsSync(staged)) return { ok: false, seen: `${staged} missing; cache has: ${existsSync(cacheDir) ? readdirSync(cacheDir).join(', ') : 'nothing'}` };
+  if (!existsSync(staged))
+    return { ok: false, seen: `${staged} missing; cache has: ${existsSync(cacheDir) ? readdirSync(cacheDir).join(', ') : 'nothing'}` };
   const a = createHash('sha256').update(readFileSync(staged)).digest('hex');
   const b = createHash('sha256').update(readFileSync(source)).digest('hex');
   return { ok: a === b, seen: `staged sha256 ${a.slice(0, 12)}…, source ${b.slice(0, 12)}…` };

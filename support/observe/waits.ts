@@ -41,7 +41,15 @@ export async function tokensReceived(record: TaskRecord, count: number, withinMs
     `task ${record.taskId} streaming (${count} token${count === 1 ? '' : 's'} received)`,
     async () => {
       const tokens = eventsOf(record).filter((e) => e.event === 'token').length;
-      return { ok: tokens >= count, seen: `${tokens} tokens, events: ${eventsOf(record).map((e) => e.event).slice(-5).join(',') || 'none'}, admission: ${record.admission?.status ?? record.transportError}` };
+      return {
+        ok: tokens >= count,
+        seen: `${tokens} tokens, events: ${
+          eventsOf(record)
+            .map((e) => e.event)
+            .slice(-5)
+            .join(',') || 'none'
+        }, admission: ${record.admission?.status ?? record.transportError}`,
+      };
     },
     { withinMs, everyMs: 5 },
   );
@@ -51,7 +59,15 @@ export async function tokensReceived(record: TaskRecord, count: number, withinMs
 export async function taskEnds(record: TaskRecord, withinMs: number): Promise<Outcome> {
   await eventually(
     `task ${record.taskId} reaches a terminal event`,
-    async () => ({ ok: terminalOf(record) !== undefined, seen: `events: ${eventsOf(record).map((e) => e.event).slice(-5).join(',') || 'none'}` }),
+    async () => ({
+      ok: terminalOf(record) !== undefined,
+      seen: `events: ${
+        eventsOf(record)
+          .map((e) => e.event)
+          .slice(-5)
+          .join(',') || 'none'
+      }`,
+    }),
     { withinMs, everyMs: 10 },
   );
   return outcomeOf(record);
@@ -67,11 +83,15 @@ export async function aTaskCompletes(workload: Workload, make: () => TaskRequest
     'a new task completes',
     async () => {
       const record = await workload.submit(make());
-      if (record.admission?.status !== 202) return { ok: false, seen: `refused: ${record.admission?.status ?? record.transportError} ${record.admission?.body?.code ?? ''}` };
+      if (record.admission?.status !== 202)
+        return { ok: false, seen: `refused: ${record.admission?.status ?? record.transportError} ${record.admission?.body?.code ?? ''}` };
       const remaining = Math.max(100, withinMs - (Date.now() - started));
       const outcome = await taskEnds(record, remaining);
       const terminal = terminalOf(record);
-      return { ok: outcome === 'completed', seen: `task ${record.taskId} ${outcome}${terminal?.event === 'error' ? ` (${terminal.data.code}: ${terminal.data.message})` : ''}` };
+      return {
+        ok: outcome === 'completed',
+        seen: `task ${record.taskId} ${outcome}${terminal?.event === 'error' ? ` (${terminal.data.code}: ${terminal.data.message})` : ''}`,
+      };
     },
     { withinMs, everyMs: 50 },
   );
@@ -106,7 +126,13 @@ export function backpressureProblems(record: TaskRecord, code: string): string[]
 }
 
 /** Submits fresh tasks until one is refused with `code` and a retry hint (the orchestrator had to notice first). */
-export async function tasksRefused(workload: Workload, make: () => TaskRequest, code: string, fastMs: number, withinMs: number): Promise<number> {
+export async function tasksRefused(
+  workload: Workload,
+  make: () => TaskRequest,
+  code: string,
+  fastMs: number,
+  withinMs: number,
+): Promise<number> {
   const { elapsedMs } = await eventually(
     `new tasks refused as ${code} with a retry hint`,
     async () => {

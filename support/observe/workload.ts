@@ -42,7 +42,12 @@ export class Workload {
     const record = this.history.add(request);
     try {
       record.admission = await this.client().submit(request);
-      this.timeline.record('request', 'task.submitted', { task_id: request.task_id, status: record.admission.status, code: record.admission.body?.code, elapsed_ms: record.admission.elapsedMs });
+      this.timeline.record('request', 'task.submitted', {
+        task_id: request.task_id,
+        status: record.admission.status,
+        code: record.admission.body?.code,
+        elapsed_ms: record.admission.elapsedMs,
+      });
     } catch (err) {
       record.transportError = (err as { code?: string }).code ?? (err as Error).message;
       this.timeline.record('request', 'task.submitted', { task_id: request.task_id, transport_error: record.transportError });
@@ -67,7 +72,11 @@ export class Workload {
         record.streams.push(read);
         read.end = await this.client().events(record.taskId, (e) => read.events.push(e), this.abort.signal, read.lastEventId);
         if (terminalOf(record)) {
-          this.timeline.record('request', 'task.ended', { task_id: record.taskId, outcome: outcomeOf(record), reads: record.streams.length });
+          this.timeline.record('request', 'task.ended', {
+            task_id: record.taskId,
+            outcome: outcomeOf(record),
+            reads: record.streams.length,
+          });
           return;
         }
         if (read.end.status === 404) return;

@@ -88,7 +88,12 @@ export class OrchestratorClient {
     readonly baseUrl: string,
     private readonly timeoutMs = 5000,
   ) {
-    this.http = axios.create({ baseURL: baseUrl, timeout: timeoutMs, validateStatus: () => true, headers: { 'user-agent': 'llama-orch-chaos' } });
+    this.http = axios.create({
+      baseURL: baseUrl,
+      timeout: timeoutMs,
+      validateStatus: () => true,
+      headers: { 'user-agent': 'llama-orch-chaos' },
+    });
   }
 
   submit(task: TaskRequest): Promise<Answer<{ task_id: string; queue_position: number } & Partial<Envelope>>> {

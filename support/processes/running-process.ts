@@ -57,16 +57,23 @@ export class RunningProcess {
     const abort = new AbortController();
     const exitedEarly = this.exited.then((e) => {
       if (abort.signal.aborted) return 0;
-      throw new ProcessStartFailed(`${this.name} exited with ${e.describe()} while waiting for ${strategy.description}; last ${e.logTail.length} log lines:\n${e.logTail.join('\n')}`);
+      throw new ProcessStartFailed(
+        `${this.name} exited with ${e.describe()} while waiting for ${strategy.description}; last ${e.logTail.length} log lines:\n${e.logTail.join('\n')}`,
+      );
     });
     try {
       const { elapsedMs } = await Promise.race([
-        eventually(`${this.name} ready (${strategy.description})`, () => strategy.probe(this), { withinMs: timeoutMs, everyMs: 10, signal: abort.signal }),
+        eventually(`${this.name} ready (${strategy.description})`, () => strategy.probe(this), {
+          withinMs: timeoutMs,
+          everyMs: 10,
+          signal: abort.signal,
+        }),
         exitedEarly as Promise<never>,
       ]);
       return elapsedMs;
     } catch (err) {
-      if (err instanceof WaitTimedOut) throw new WaitTimedOut(`${err.message}; last 50 log lines of ${this.name}:\n${this.logs.tail(50).join('\n')}`);
+      if (err instanceof WaitTimedOut)
+        throw new WaitTimedOut(`${err.message}; last 50 log lines of ${this.name}:\n${this.logs.tail(50).join('\n')}`);
       throw err;
     } finally {
       abort.abort();
@@ -77,7 +84,15 @@ export class RunningProcess {
   async waitForExit(timeoutMs: number): Promise<ExitedProcess> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new WaitTimedOut(`${this.name} (pid ${this.pid}) did not exit within ${timeoutMs} ms; last 20 log lines:\n${this.logs.tail(20).join('\n')}`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new WaitTimedOut(
+              `${this.name} (pid ${this.pid}) did not exit within ${timeoutMs} ms; last 20 log lines:\n${this.logs.tail(20).join('\n')}`,
+            ),
+          ),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([this.exited, timeout]);

@@ -25,25 +25,31 @@ export function loadRequirements(file: string): Requirement[] {
     throw new InvalidConfiguration(`Requirements registry ${file}: cannot be read as YAML: ${(err as Error).message}`);
   }
   const list = (doc as { requirements?: unknown })?.requirements;
-  if (!Array.isArray(list) || list.length === 0) throw new InvalidConfiguration(`Requirements registry ${file}: field \`requirements\` must be a non-empty list`);
+  if (!Array.isArray(list) || list.length === 0)
+    throw new InvalidConfiguration(`Requirements registry ${file}: field \`requirements\` must be a non-empty list`);
   const seen = new Set<string>();
   const out = list.map((entry, i): Requirement => {
     const at = `requirements[${i}]`;
     const e = entry as Record<string, unknown>;
     const fail = (field: string, rule: string): never => {
-      throw new InvalidConfiguration(`Requirements registry ${file}: field \`${at}.${field}\`${typeof e?.id === 'string' ? ` (${e.id})` : ''} ${rule}, got \`${JSON.stringify(e?.[field])}\``);
+      throw new InvalidConfiguration(
+        `Requirements registry ${file}: field \`${at}.${field}\`${typeof e?.id === 'string' ? ` (${e.id})` : ''} ${rule}, got \`${JSON.stringify(e?.[field])}\``,
+      );
     };
     if (typeof e !== 'object' || e === null) throw new InvalidConfiguration(`Requirements registry ${file}: \`${at}\` must be a mapping`);
     if (typeof e.id !== 'string' || !REQUIREMENT_ID.test(e.id)) fail('id', `must match ${REQUIREMENT_ID}`);
     if (seen.has(e.id as string)) fail('id', 'must be unique');
     seen.add(e.id as string);
-    for (const field of ['title', 'source', 'text']) if (typeof e[field] !== 'string' || !e[field]) fail(field, 'must be a non-empty string');
+    for (const field of ['title', 'source', 'text'])
+      if (typeof e[field] !== 'string' || !e[field]) fail(field, 'must be a non-empty string');
     if (e.level !== 'MUST' && e.level !== 'SHOULD') fail('level', 'must be MUST or SHOULD');
     return e as unknown as Requirement;
   });
   for (const [i, r] of out.entries()) {
     if (r.parent !== undefined && !seen.has(r.parent)) {
-      throw new InvalidConfiguration(`Requirements registry ${file}: field \`requirements[${i}].parent\` (${r.id}) names an unknown requirement, got \`${r.parent}\``);
+      throw new InvalidConfiguration(
+        `Requirements registry ${file}: field \`requirements[${i}].parent\` (${r.id}) names an unknown requirement, got \`${r.parent}\``,
+      );
     }
   }
   return out;

@@ -30,7 +30,9 @@ export function readScenarios(dir: string): ScenarioTags[] {
     const parser = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher());
     const gherkinDocument = parser.parse(readFileSync(file, 'utf8'));
     const lines = new Map<string, number>();
-    const index = (children: readonly { scenario?: { id: string; location: { line: number } }; rule?: { children: readonly unknown[] } }[]): void => {
+    const index = (
+      children: readonly { scenario?: { id: string; location: { line: number } }; rule?: { children: readonly unknown[] } }[],
+    ): void => {
       for (const c of children) {
         if (c.scenario) lines.set(c.scenario.id, c.scenario.location.line);
         if (c.rule) index(c.rule.children as typeof children);
@@ -67,7 +69,8 @@ export function tagProblems(tags: string[], known: ReadonlySet<string>): string[
   const faults = tags.filter((t) => t.startsWith('@fault:'));
   for (const t of ids) if (!known.has(t.slice(1))) problems.push(`tag ${t} is not a requirement in features/requirements.yaml`);
   if (ids.length === 0) problems.push('a scenario must carry at least one requirement tag (e.g. @ORCH-3051)');
-  for (const t of faults) if (!isFaultKind(t.slice('@fault:'.length))) problems.push(`tag ${t} names an unknown fault kind (see support/faults/registry.ts)`);
+  for (const t of faults)
+    if (!isFaultKind(t.slice('@fault:'.length))) problems.push(`tag ${t} names an unknown fault kind (see support/faults/registry.ts)`);
   if (faults.length !== 1) problems.push(`a scenario must carry exactly one @fault:<kind> tag, found ${faults.length}`);
   for (const t of tags) {
     if (!REQUIREMENT_ID.test(t.slice(1)) && !t.startsWith('@fault:') && !MARKER_TAGS.has(t)) {

@@ -24,7 +24,8 @@ class TraceabilityFormatter extends Formatter {
   write(envelopes, options) {
     const requirements = loadRequirements(path.join(options.cwd, 'features', 'requirements.yaml'));
     const report = buildTraceability(envelopes, requirements);
-    const htmlPath = options.stream && options.stream.path ? String(options.stream.path) : path.join(options.cwd, 'reports', 'traceability.html');
+    const htmlPath =
+      options.stream && options.stream.path ? String(options.stream.path) : path.join(options.cwd, 'reports', 'traceability.html');
     fs.mkdirSync(path.dirname(htmlPath), { recursive: true });
     fs.writeFileSync(htmlPath.replace(/\.html$/, '') + '.json', JSON.stringify(report, null, 2));
     this.log(renderTraceabilityHtml(report));

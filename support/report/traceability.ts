@@ -59,7 +59,9 @@ export function buildTraceability(envelopes: Envelope[], requirements: Requireme
 
   for (const e of envelopes) {
     if (e.gherkinDocument) {
-      const visit = (children: readonly { scenario?: { id: string; location: { line: number } }; rule?: { children: readonly unknown[] } }[]): void => {
+      const visit = (
+        children: readonly { scenario?: { id: string; location: { line: number } }; rule?: { children: readonly unknown[] } }[],
+      ): void => {
         for (const c of children) {
           if (c.scenario) scenarioLines.set(c.scenario.id, c.scenario.location.line);
           if (c.rule) visit(c.rule.children as typeof children);
@@ -80,8 +82,15 @@ export function buildTraceability(envelopes: Envelope[], requirements: Requireme
       if (pickle) {
         const prev = results.get(testCaseToPickle.get(s.testCaseId)!);
         results.set(testCaseToPickle.get(s.testCaseId)!, {
-          name: pickle.name, where: `${pickle.uri}:${pickle.line}`, tags: pickle.tags, status: 'PASSED', attempts: s.attempt + 1,
-          flaky: prev?.flaky ?? false, durationMs: 0, faults: [], measures: {},
+          name: pickle.name,
+          where: `${pickle.uri}:${pickle.line}`,
+          tags: pickle.tags,
+          status: 'PASSED',
+          attempts: s.attempt + 1,
+          flaky: prev?.flaky ?? false,
+          durationMs: 0,
+          faults: [],
+          measures: {},
         });
       }
     }
@@ -124,14 +133,26 @@ export function buildTraceability(envelopes: Envelope[], requirements: Requireme
     return s && results.get(testCaseToPickle.get(s.testCaseId) ?? '');
   }
 
-  const all: ScenarioResult[] = [...pickles.entries()].map(([id, p]) =>
-    results.get(id) ?? { name: p.name, where: `${p.uri}:${p.line}`, tags: p.tags, status: 'NOT RUN', attempts: 0, flaky: false, durationMs: 0, faults: [], measures: {} },
+  const all: ScenarioResult[] = [...pickles.entries()].map(
+    ([id, p]) =>
+      results.get(id) ?? {
+        name: p.name,
+        where: `${p.uri}:${p.line}`,
+        tags: p.tags,
+        status: 'NOT RUN',
+        attempts: 0,
+        flaky: false,
+        durationMs: 0,
+        faults: [],
+        measures: {},
+      },
   );
   for (const r of all) if (r.flaky && r.status !== 'PASSED') r.flaky = false;
   const known = new Set(requirements.map((r) => r.id));
   const rows = requirements.map((req): RequirementRow => {
     const scenarios = all.filter((s) => s.tags.includes(`@${req.id}`));
-    const status = scenarios.length === 0 ? 'NOT RUN' : scenarios.reduce<Status>((w, s) => (rank(s.status) < rank(w) ? s.status : w), 'PASSED');
+    const status =
+      scenarios.length === 0 ? 'NOT RUN' : scenarios.reduce<Status>((w, s) => (rank(s.status) < rank(w) ? s.status : w), 'PASSED');
     return { ...req, status, scenarios };
   });
   const orphans = new Map<string, string[]>();
@@ -178,8 +199,12 @@ export function renderTraceabilityHtml(report: TraceabilityReport, cucumberHtml 
       const scenarios = r.scenarios.length
         ? `<ul>${r.scenarios
             .map((s) => {
-              const faults = s.faults.map((f) => `${esc(f.kind)}: ${esc(f.description)} → <b>${esc(f.verdict ?? 'not verified')}</b>`).join('<br>');
-              const measures = Object.entries(s.measures).map(([k, v]) => `${esc(k)} = ${v} ms`).join(', ');
+              const faults = s.faults
+                .map((f) => `${esc(f.kind)}: ${esc(f.description)} → <b>${esc(f.verdict ?? 'not verified')}</b>`)
+                .join('<br>');
+              const measures = Object.entries(s.measures)
+                .map(([k, v]) => `${esc(k)} = ${v} ms`)
+                .join(', ');
               return `<li>${badge(s.status)} ${link(s.name, s.name)} <small>${esc(s.where)} · ${s.durationMs} ms${s.attempts > 1 ? ` · ${s.attempts} attempts` : ''}${s.flaky ? ' · <b>flaky</b>' : ''}</small>${faults ? `<div class="ev">${faults}</div>` : ''}${measures ? `<div class="ev">${measures}</div>` : ''}${s.message ? `<div class="err">${esc(s.message)}</div>` : ''}</li>`;
             })
             .join('')}</ul>`

@@ -86,10 +86,14 @@ export function loadProfile(file: string): TargetProfile {
       profile.faults['gpu.unavailable'] = { inventory: v.string(m.inventory, `faults.${kind}.inventory`) };
       continue;
     }
-    if (kind !== 'engine.driver-reset') v.fail(`faults.${kind}`, 'names no fault that needs a target mechanism (known: engine.driver-reset, gpu.unavailable)', spec);
+    if (kind !== 'engine.driver-reset')
+      v.fail(`faults.${kind}`, 'names no fault that needs a target mechanism (known: engine.driver-reset, gpu.unavailable)', spec);
     const signal = v.string(m.signal, `faults.${kind}.signal`);
     if (!/^SIG[A-Z0-9]+$/.test(signal)) v.fail(`faults.${kind}.signal`, 'must be a signal name such as SIGUSR2', signal);
-    profile.faults[kind as 'engine.driver-reset'] = { signal: signal as NodeJS.Signals, evidence: v.string(m.evidence, `faults.${kind}.evidence`) };
+    profile.faults[kind as 'engine.driver-reset'] = {
+      signal: signal as NodeJS.Signals,
+      evidence: v.string(m.evidence, `faults.${kind}.evidence`),
+    };
   }
   for (const [name, c] of Object.entries(components)) {
     const at = `components.${name}`;
@@ -105,7 +109,8 @@ export function loadProfile(file: string): TargetProfile {
     };
   }
   for (const [i, name] of profile.startOrder.entries()) {
-    if (!profile.components[name]) v.fail(`startOrder[${i}]`, `must name a component (one of: ${Object.keys(profile.components).join(', ')})`, name);
+    if (!profile.components[name])
+      v.fail(`startOrder[${i}]`, `must name a component (one of: ${Object.keys(profile.components).join(', ')})`, name);
   }
   for (const role of ['orchestrator', 'pool-manager']) {
     if (!profile.components[role]) v.fail(`components.${role}`, 'is required', undefined);
@@ -114,7 +119,8 @@ export function loadProfile(file: string): TargetProfile {
   return profile;
 }
 
-const KNOWN = /^(port:[\w.${}-]+|proxy:[\w.${}-]+|file:[\w-]+|tune:[\w-]+\|[^}]*|dir|root|model|gpu-inventory|pool\.id|pool\.slots|replica|replicas)$/;
+const KNOWN =
+  /^(port:[\w.${}-]+|proxy:[\w.${}-]+|file:[\w-]+|tune:[\w-]+\|[^}]*|dir|root|model|gpu-inventory|pool\.id|pool\.slots|replica|replicas)$/;
 
 /** Fails on a placeholder the renderer does not know, naming the field where it sits. */
 function checkPlaceholders(value: unknown, at: string, v: Validator): void {

@@ -75,21 +75,32 @@ export class StartedStack {
     const resolve = (name: string): unknown => {
       const [kind, arg] = splitOnce(name, ':');
       switch (kind) {
-        case 'port': return need(ports.get(arg), name);
-        case 'proxy': return need(proxyAddr.get(arg), name);
-        case 'file': return need(files.get(arg), name);
+        case 'port':
+          return need(ports.get(arg), name);
+        case 'proxy':
+          return need(proxyAddr.get(arg), name);
+        case 'file':
+          return need(files.get(arg), name);
         case 'tune': {
           const [tune, fallback] = splitOnce(arg, '|');
           return request.tunes?.[tune] ?? fallback;
         }
-        case 'dir': return request.dir;
-        case 'root': return ROOT;
-        case 'model': return modelPath;
-        case 'gpu-inventory': return gpuInventory;
-        case 'pool.id': return profile.pool.id;
-        case 'pool.slots': return slots;
-        case 'replicas': return replicaIds.map((r) => render(profile.replica, resolve, r));
-        default: throw new InvalidConfiguration(`Target profile ${profile.file}: unknown placeholder \${${name}}`);
+        case 'dir':
+          return request.dir;
+        case 'root':
+          return ROOT;
+        case 'model':
+          return modelPath;
+        case 'gpu-inventory':
+          return gpuInventory;
+        case 'pool.id':
+          return profile.pool.id;
+        case 'pool.slots':
+          return slots;
+        case 'replicas':
+          return replicaIds.map((r) => render(profile.replica, resolve, r));
+        default:
+          throw new InvalidConfiguration(`Target profile ${profile.file}: unknown placeholder \${${name}}`);
       }
     };
     // Every ${port:NAME} anywhere in the profile, per replica where it mentions one, gets a free port up front.
@@ -128,10 +139,14 @@ export class StartedStack {
       );
     }
     const stack = new StartedStack(
-      profile, request, replicaIds,
+      profile,
+      request,
+      replicaIds,
       String(render(profile.api.orchestrator, resolve)),
       String(render(profile.api.poolManager, resolve)),
-      specs, proxies, drainingUrls,
+      specs,
+      proxies,
+      drainingUrls,
     );
     for (const name of profile.startOrder) await stack.startComponent(name);
     return stack;
@@ -140,7 +155,8 @@ export class StartedStack {
   /** Starts (or starts again, with the same ports and data) one component and waits until it is ready. */
   async startComponent(name: string): Promise<RunningProcess> {
     const spec = this.specs.get(name);
-    if (!spec) throw new SuiteError(`No component "${name}" in target profile ${this.profile.file} (has: ${[...this.specs.keys()].join(', ')})`);
+    if (!spec)
+      throw new SuiteError(`No component "${name}" in target profile ${this.profile.file} (has: ${[...this.specs.keys()].join(', ')})`);
     const current = this.running.get(name);
     if (current?.isRunning) throw new SuiteError(`${name} is already running (pid ${current.pid})`);
     const proc = await spec().start();
@@ -181,7 +197,8 @@ export class StartedStack {
       description: `the engine of replica ${replicaId}`,
       pid: async () => {
         const replica = await this.poolManager.replica(this.profile.pool.id, replicaId);
-        if (!replica.pid) throw new SuiteError(`The pool manager reports no running engine for replica ${replicaId} (state: ${replica.state})`);
+        if (!replica.pid)
+          throw new SuiteError(`The pool manager reports no running engine for replica ${replicaId} (state: ${replica.state})`);
         return replica.pid;
       },
     };
@@ -209,19 +226,22 @@ export class StartedStack {
   }
 
   private assertReplica(replicaId: string): void {
-    if (!this.replicaIds.includes(replicaId)) throw new SuiteError(`No replica ${replicaId} in this pool (has: ${this.replicaIds.join(', ')})`);
+    if (!this.replicaIds.includes(replicaId))
+      throw new SuiteError(`No replica ${replicaId} in this pool (has: ${this.replicaIds.join(', ')})`);
   }
 
   /** The log file of one replica's engine, from the profile's `engineLog`. */
   engineLogFile(replicaId: string): string {
     this.assertReplica(replicaId);
-    if (!this.profile.engineLog) throw new InvalidConfiguration(`Target profile ${this.profile.file}: field \`engineLog\` is needed to read an engine's log`);
+    if (!this.profile.engineLog)
+      throw new InvalidConfiguration(`Target profile ${this.profile.file}: field \`engineLog\` is needed to read an engine's log`);
     return this.fill(this.profile.engineLog, replicaId);
   }
 
   /** The folder where the pool manager stages models, from the profile's `modelCache`. */
   modelCacheDir(): string {
-    if (!this.profile.modelCache) throw new InvalidConfiguration(`Target profile ${this.profile.file}: field \`modelCache\` is needed to look at staged models`);
+    if (!this.profile.modelCache)
+      throw new InvalidConfiguration(`Target profile ${this.profile.file}: field \`modelCache\` is needed to look at staged models`);
     return this.fill(this.profile.modelCache);
   }
 
@@ -233,14 +253,20 @@ export class StartedStack {
   /** How to make one replica's engine undergo a GPU driver reset, from the profile's `faults`. */
   driverResetMechanism(replicaId: string): DriverResetMechanism {
     const m = this.profile.faults['engine.driver-reset'];
-    if (!m) throw new InvalidConfiguration(`Target profile ${this.profile.file} has no mechanism for engine.driver-reset (field \`faults.engine.driver-reset\`)`);
+    if (!m)
+      throw new InvalidConfiguration(
+        `Target profile ${this.profile.file} has no mechanism for engine.driver-reset (field \`faults.engine.driver-reset\`)`,
+      );
     return { signal: m.signal, evidence: new RegExp(m.evidence), logFile: this.engineLogFile(replicaId) };
   }
 
   /** The device inventory the target's GPU probe reads, from the profile's `faults.gpu.unavailable`. */
   gpuInventoryFile(): string {
     const m = this.profile.faults['gpu.unavailable'];
-    if (!m) throw new InvalidConfiguration(`Target profile ${this.profile.file} has no mechanism for gpu.unavailable (field \`faults.gpu.unavailable\`)`);
+    if (!m)
+      throw new InvalidConfiguration(
+        `Target profile ${this.profile.file} has no mechanism for gpu.unavailable (field \`faults.gpu.unavailable\`)`,
+      );
     return this.fill(m.inventory.replace(/\$\{gpu-inventory\}/g, path.join(this.request.dir, 'gpu-inventory.json')));
   }
 
@@ -297,7 +323,8 @@ function splitOnce(s: string, sep: string): [string, string] {
 }
 
 function need<T>(value: T | undefined, name: string): T {
-  if (value === undefined) throw new InvalidConfiguration(`Placeholder \${${name}} has no value yet (a proxy or file used before it is created?)`);
+  if (value === undefined)
+    throw new InvalidConfiguration(`Placeholder \${${name}} has no value yet (a proxy or file used before it is created?)`);
   return value;
 }
 

@@ -42,7 +42,14 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
   // content type); anything else is refused with the envelope.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
     if ((body as Buffer).length === 0) return done(null, undefined);
-    done(new ApiError(415, { code: 'INVALID_PARAMS', message: `unsupported content type ${request.headers['content-type'] ?? '(none)'}: send application/json`, retriable: false }), undefined);
+    done(
+      new ApiError(415, {
+        code: 'INVALID_PARAMS',
+        message: `unsupported content type ${request.headers['content-type'] ?? '(none)'}: send application/json`,
+        retriable: false,
+      }),
+      undefined,
+    );
   });
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {

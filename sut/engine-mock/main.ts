@@ -68,15 +68,14 @@ async function main(): Promise<void> {
     return { status: 'ok' };
   });
   app.get('/props', async () => ({ total_slots: slotsTotal, model_path: args.model, n_ctx: ctxSize, model_id: modelId }));
-  app.get('/slots', async () =>
-    Array.from({ length: slotsTotal }, (_, id) => ({ id, is_processing: id < active.size })),
-  );
+  app.get('/slots', async () => Array.from({ length: slotsTotal }, (_, id) => ({ id, is_processing: id < active.size })));
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
   app.post('/completion', async (request, reply) => {
     const body = (request.body ?? {}) as { prompt?: unknown; n_predict?: unknown; seed?: unknown; stream?: unknown };
     if (typeof body.prompt !== 'string') return reply.code(400).send({ error: { code: 400, message: '"prompt" must be a string' } });
-    if (loading || shuttingDown) return reply.code(503).send({ error: { code: 503, message: loading ? 'Loading model' : 'Shutting down' } });
+    if (loading || shuttingDown)
+      return reply.code(503).send({ error: { code: 503, message: loading ? 'Loading model' : 'Shutting down' } });
     if (active.size >= slotsTotal) return reply.code(503).send({ error: { code: 503, message: 'no slot available' } });
     const nPredict = typeof body.n_predict === 'number' && body.n_predict > 0 ? Math.floor(body.n_predict) : 16;
     const seed = typeof body.seed === 'number' ? body.seed : 0;
@@ -87,28 +86,37 @@ async function main(): Promise<void> {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.flushHeaders();
     let aborted = false;
-    res.on('close', () => { aborted = true; });
+    res.on('close', () => {
+      aborted = true;
+    });
     const started = Date.now();
-    const generation: Generation = { abort: () => { aborted = true; }, done: Promise.resolve() };
+    const generation: Generation = {
+      abort: () => {
+        aborted = true;
+      },
+      done: Promise.resolve(),
+    };
     generation.done = (async () => {
-        requestsProcessing.inc();
-        try {
-          for (let i = 0; i < nPredict && !aborted; i++) {
-            await delay(tokenIntervalMs);
-            burnCpu(cpuWorkPerToken);
-            if (aborted) break;
-            res.write(formatSse({ data: { content: tokenAt(modelId, prompt, seed, i), stop: false, index: i } }));
-            tokensPredicted.inc();
-          }
-          if (!aborted) {
-            res.write(formatSse({ data: { content: '', stop: true, tokens_predicted: nPredict, timings: { predicted_ms: Date.now() - started } } }));
-          }
-        } finally {
-          requestsProcessing.dec();
-          active.delete(generation);
-          res.end();
+      requestsProcessing.inc();
+      try {
+        for (let i = 0; i < nPredict && !aborted; i++) {
+          await delay(tokenIntervalMs);
+          burnCpu(cpuWorkPerToken);
+          if (aborted) break;
+          res.write(formatSse({ data: { content: tokenAt(modelId, prompt, seed, i), stop: false, index: i } }));
+          tokensPredicted.inc();
         }
-      })();
+        if (!aborted) {
+          res.write(
+            formatSse({ data: { content: '', stop: true, tokens_predicted: nPredict, timings: { predicted_ms: Date.now() - started } } }),
+          );
+        }
+      } finally {
+        requestsProcessing.dec();
+        active.delete(generation);
+        res.end();
+      }
+    })();
     active.add(generation);
   });
 

@@ -37,11 +37,20 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
       metrics.tasksRejected.inc({ engine: body.engine, reason });
       throw err;
     };
-    if (body.deadline_ms <= 0) reject('DEADLINE_UNMET', new ApiError(400, { code: 'DEADLINE_UNMET', message: `deadline_ms must be > 0, got ${body.deadline_ms}`, retriable: false }));
+    if (body.deadline_ms <= 0)
+      reject(
+        'DEADLINE_UNMET',
+        new ApiError(400, { code: 'DEADLINE_UNMET', message: `deadline_ms must be > 0, got ${body.deadline_ms}`, retriable: false }),
+      );
     if (body.ctx > deps.ctxMax) reject('INVALID_PARAMS', ApiError.invalid(`ctx ${body.ctx} exceeds the model's limit ${deps.ctxMax}`));
     const poolId = body.placement?.pin_pool_id ?? directory.poolIds()[0];
-    if (deps.isShuttingDown()) reject('POOL_UNREADY', ApiError.unavailable('POOL_UNREADY', 'orchestrator is shutting down', deps.retryAfterMs, poolId));
-    if (!poolId || !directory.pool(poolId)) reject('POOL_UNAVAILABLE', ApiError.unavailable('POOL_UNAVAILABLE', `pool ${poolId ?? '(none)'} is not known yet`, deps.retryAfterMs, poolId));
+    if (deps.isShuttingDown())
+      reject('POOL_UNREADY', ApiError.unavailable('POOL_UNREADY', 'orchestrator is shutting down', deps.retryAfterMs, poolId));
+    if (!poolId || !directory.pool(poolId))
+      reject(
+        'POOL_UNAVAILABLE',
+        ApiError.unavailable('POOL_UNAVAILABLE', `pool ${poolId ?? '(none)'} is not known yet`, deps.retryAfterMs, poolId),
+      );
     if (directory.servingReplicas(poolId).length === 0) {
       reject('POOL_UNAVAILABLE', ApiError.unavailable('POOL_UNAVAILABLE', `no ready replica in pool ${poolId}`, deps.retryAfterMs, poolId));
     }
@@ -51,20 +60,46 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const evicted = deps.admissionPolicy === 'drop-lru' ? dispatcher.evictOldestQueued() : undefined;
       if (evicted) {
         metrics.tasksRejected.inc({ engine: body.engine, reason: 'QUEUE_FULL_DROP_LRU' });
-        deps.log.warn({ job_id: evicted.task_id, pool_id: evicted.pool_id, policy: 'drop-lru', replaced_by: body.task_id }, 'queue full: evicted the oldest queued task');
+        deps.log.warn(
+          { job_id: evicted.task_id, pool_id: evicted.pool_id, policy: 'drop-lru', replaced_by: body.task_id },
+          'queue full: evicted the oldest queued task',
+        );
       } else {
         const code = deps.admissionPolicy === 'reject' ? 'ADMISSION_REJECT' : 'QUEUE_FULL_DROP_LRU';
-        reject(code, new ApiError(429, { code, message: `queue full (capacity ${deps.admissionCapacity})`, engine: body.engine, pool_id: poolId, retriable: true, retry_after_ms: deps.retryAfterMs, policy_label: deps.admissionPolicy }));
+        reject(
+          code,
+          new ApiError(429, {
+            code,
+            message: `queue full (capacity ${deps.admissionCapacity})`,
+            engine: body.engine,
+            pool_id: poolId,
+            retriable: true,
+            retry_after_ms: deps.retryAfterMs,
+            policy_label: deps.admissionPolicy,
+          }),
+        );
       }
     }
     // Durable before the 202: a crash after this line loses nothing.
     if (!store.tryInsert(body, poolId, Date.now())) return reply.code(202).send(admission(body.task_id));
     metrics.tasksEnqueued.inc({ engine: body.engine, engine_version: 'mock', pool_id: poolId, replica_id: '', priority: body.priority });
-    metrics.tokensIn.inc({ engine: body.engine, engine_version: 'mock', pool_id: poolId, replica_id: '' }, (body.prompt ?? '').split(/\s+/).filter(Boolean).length);
+    metrics.tokensIn.inc(
+      { engine: body.engine, engine_version: 'mock', pool_id: poolId, replica_id: '' },
+      (body.prompt ?? '').split(/\s+/).filter(Boolean).length,
+    );
     const response = admission(body.task_id);
     // ORCH-3027 / OC-CTRL-2050: admission is logged with its queue position and ETA.
     deps.log.info(
-      { job_id: body.task_id, session_id: body.session_id, engine: body.engine, engine_version: 'mock', pool_id: poolId, queue_position: response.queue_position, predicted_start_ms: response.predicted_start_ms, tokens_in: (body.prompt ?? '').split(/\s+/).filter(Boolean).length },
+      {
+        job_id: body.task_id,
+        session_id: body.session_id,
+        engine: body.engine,
+        engine_version: 'mock',
+        pool_id: poolId,
+        queue_position: response.queue_position,
+        predicted_start_ms: response.predicted_start_ms,
+        tokens_in: (body.prompt ?? '').split(/\s+/).filter(Boolean).length,
+      },
       'task admitted',
     );
     dispatcher.pump();
@@ -73,15 +108,29 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   const admission = (taskId: string) => {
     const position = store.queuePosition(taskId);
-    return { task_id: taskId, queue_position: position, predicted_start_ms: position * deps.predictMsPerTask, backoff_ms: 0, streams: { sse: `/v2/tasks/${taskId}/events` } };
+    return {
+      task_id: taskId,
+      queue_position: position,
+      predicted_start_ms: position * deps.predictMsPerTask,
+      backoff_ms: 0,
+      streams: { sse: `/v2/tasks/${taskId}/events` },
+    };
   };
 
   app.get<{ Params: { id: string } }>('/v2/tasks/:id', async (req) => {
     const task = store.get(req.params.id);
     if (!task) throw ApiError.notFound(`unknown task ${req.params.id}`);
     return {
-      task_id: task.task_id, state: task.state, pool_id: task.pool_id, replica_id: task.replica_id, attempts: task.attempts,
-      tokens_out: store.tokenCount(task.task_id), error: task.error, created_ms: task.created_ms, started_ms: task.started_ms, ended_ms: task.ended_ms,
+      task_id: task.task_id,
+      state: task.state,
+      pool_id: task.pool_id,
+      replica_id: task.replica_id,
+      attempts: task.attempts,
+      tokens_out: store.tokenCount(task.task_id),
+      error: task.error,
+      created_ms: task.created_ms,
+      started_ms: task.started_ms,
+      ended_ms: task.ended_ms,
     };
   });
 
@@ -106,7 +155,16 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get('/v2/meta/capabilities', async () => ({
     api_version: '2.0.0',
-    engines: [{ engine: 'llamacpp', engine_version: 'mock', ctx_max: deps.ctxMax, supported_workloads: ['completion'], features: {}, rate_limits: {} }],
+    engines: [
+      {
+        engine: 'llamacpp',
+        engine_version: 'mock',
+        ctx_max: deps.ctxMax,
+        supported_workloads: ['completion'],
+        features: {},
+        rate_limits: {},
+      },
+    ],
   }));
 
   app.get('/v2/health', async () => {
@@ -132,7 +190,13 @@ function poolHealth(poolId: string, deps: ApiDeps) {
   const pool = deps.directory.pool(poolId);
   if (!pool) return undefined;
   const now = Date.now();
-  const replicas = pool.replicas.map((r) => ({ replica_id: r.replica_id, state: deps.directory.stateOf(r, now), restarts: r.restarts, driver_resets: r.driver_resets, last_error: r.last_error }));
+  const replicas = pool.replicas.map((r) => ({
+    replica_id: r.replica_id,
+    state: deps.directory.stateOf(r, now),
+    restarts: r.restarts,
+    driver_resets: r.driver_resets,
+    last_error: r.last_error,
+  }));
   const ready = replicas.filter((r) => r.state === 'ready').length;
   let state: string;
   if (pool.draining || deps.isShuttingDown()) state = 'draining';

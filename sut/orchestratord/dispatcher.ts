@@ -78,7 +78,11 @@ export class Dispatcher {
         this.progressOf(task.task_id).migratingSince = Date.now();
         this.metrics.recovered.inc({ state: 'resumed' });
       } else {
-        this.finishTask(task, 'failed', errorEvent('WORKER_RESET', 'orchestrator restarted while the task was running', this.policy.retryAfterMs));
+        this.finishTask(
+          task,
+          'failed',
+          errorEvent('WORKER_RESET', 'orchestrator restarted while the task was running', this.policy.retryAfterMs),
+        );
         this.metrics.recovered.inc({ state: 'failed' });
       }
     }
@@ -98,12 +102,28 @@ export class Dispatcher {
     let nextWake = Infinity;
     for (const task of this.store.queued()) {
       if (now - task.created_ms > this.policy.queueTimeoutMs) {
-        this.finishTask(task, 'failed', errorEvent('POOL_UNAVAILABLE', `no replica of pool ${task.pool_id} took the task within ${this.policy.queueTimeoutMs} ms`, this.policy.retryAfterMs));
+        this.finishTask(
+          task,
+          'failed',
+          errorEvent(
+            'POOL_UNAVAILABLE',
+            `no replica of pool ${task.pool_id} took the task within ${this.policy.queueTimeoutMs} ms`,
+            this.policy.retryAfterMs,
+          ),
+        );
         continue;
       }
       const progress = this.progressOf(task.task_id);
       if (progress.migratingSince !== undefined && now - progress.migratingSince > this.policy.migrationWaitMs) {
-        this.finishTask(task, 'failed', errorEvent('WORKER_RESET', `replica lost mid-stream and no other replica took over within ${this.policy.migrationWaitMs} ms`, this.policy.retryAfterMs));
+        this.finishTask(
+          task,
+          'failed',
+          errorEvent(
+            'WORKER_RESET',
+            `replica lost mid-stream and no other replica took over within ${this.policy.migrationWaitMs} ms`,
+            this.policy.retryAfterMs,
+          ),
+        );
         continue;
       }
       const wait = progress.notBefore - now;
@@ -126,7 +146,16 @@ export class Dispatcher {
     const progress = this.progressOf(task.task_id);
     const resumeFrom = this.store.tokenCount(task.task_id);
     if (progress.migratingSince !== undefined) {
-      this.log.info({ job_id: task.task_id, pool_id: task.pool_id, replica_id: replica.replica_id, resume_from: resumeFrom, waited_ms: now - progress.migratingSince }, 'failing over: resuming the stream on another replica');
+      this.log.info(
+        {
+          job_id: task.task_id,
+          pool_id: task.pool_id,
+          replica_id: replica.replica_id,
+          resume_from: resumeFrom,
+          waited_ms: now - progress.migratingSince,
+        },
+        'failing over: resuming the stream on another replica',
+      );
       this.metrics.failovers.inc({ pool_id: task.pool_id });
       progress.migratingSince = undefined;
     }
@@ -140,7 +169,12 @@ export class Dispatcher {
     let firstTokenAt = 0;
     let divergence: string | undefined;
     entry.done = streamCompletion(
-      { url: replica.url, prompt: task.request.prompt ?? '', maxTokens: task.request.max_tokens, seed: task.request.seed ?? seedOf(task.task_id) },
+      {
+        url: replica.url,
+        prompt: task.request.prompt ?? '',
+        maxTokens: task.request.max_tokens,
+        seed: task.request.seed ?? seedOf(task.task_id),
+      },
       this.policy.timeouts,
       (t) => {
         if (entry.canceled || divergence) return; // ORCH-3026: nothing after a cancel
@@ -156,7 +190,10 @@ export class Dispatcher {
         }
         if (i === 0) {
           firstTokenAt = Date.now();
-          this.metrics.firstToken.observe({ engine: labels.engine, engine_version: 'mock', pool_id: task.pool_id, priority: task.priority }, firstTokenAt - task.created_ms);
+          this.metrics.firstToken.observe(
+            { engine: labels.engine, engine_version: 'mock', pool_id: task.pool_id, priority: task.priority },
+            firstTokenAt - task.created_ms,
+          );
         }
         firstTokenAt ||= Date.now();
         this.store.addToken(task.task_id, i, t);
@@ -164,20 +201,30 @@ export class Dispatcher {
         this.events.publish(task.task_id, { event: 'token', i, t });
       },
       entry.controller.signal,
-    ).then(
-      () => {
-        this.directory.reportSuccess(replica, now);
-        const decodeMs = firstTokenAt ? Date.now() - firstTokenAt : 0;
-        const tokens = this.store.tokenCount(task.task_id);
-        this.metrics.decode.observe({ engine: labels.engine, engine_version: 'mock', pool_id: task.pool_id, priority: task.priority }, decodeMs);
-        this.finishTask(task, 'completed', { event: 'end', data: { tokens_out: tokens, decode_time_ms: decodeMs, decode_ms: decodeMs } }, replica);
-      },
-      (err: DispatchError) => this.onAttemptFailed(entry, err, resumeFrom, divergence),
-    ).finally(() => {
-      this.directory.dispatchEnded(replica);
-      this.running.delete(task.task_id);
-      this.pump();
-    });
+    )
+      .then(
+        () => {
+          this.directory.reportSuccess(replica, now);
+          const decodeMs = firstTokenAt ? Date.now() - firstTokenAt : 0;
+          const tokens = this.store.tokenCount(task.task_id);
+          this.metrics.decode.observe(
+            { engine: labels.engine, engine_version: 'mock', pool_id: task.pool_id, priority: task.priority },
+            decodeMs,
+          );
+          this.finishTask(
+            task,
+            'completed',
+            { event: 'end', data: { tokens_out: tokens, decode_time_ms: decodeMs, decode_ms: decodeMs } },
+            replica,
+          );
+        },
+        (err: DispatchError) => this.onAttemptFailed(entry, err, resumeFrom, divergence),
+      )
+      .finally(() => {
+        this.directory.dispatchEnded(replica);
+        this.running.delete(task.task_id);
+        this.pump();
+      });
   }
 
   private onAttemptFailed(entry: Running, err: DispatchError, resumeFrom: number, divergence?: string): void {
@@ -202,11 +249,27 @@ export class Dispatcher {
         progress.notBefore = Date.now() + backoffMs;
         if (tokens > 0) progress.migratingSince ??= Date.now();
         this.store.requeue(task.task_id);
-        this.log.info({ job_id: task.task_id, pool_id: task.pool_id, replica_id: replica.replica_id, attempt: attempts, backoff_ms: backoffMs, error_kind: err.code, reason: err.message }, 'dispatch failed before a new token: retrying');
+        this.log.info(
+          {
+            job_id: task.task_id,
+            pool_id: task.pool_id,
+            replica_id: replica.replica_id,
+            attempt: attempts,
+            backoff_ms: backoffMs,
+            error_kind: err.code,
+            reason: err.message,
+          },
+          'dispatch failed before a new token: retrying',
+        );
         return;
       }
       const code = tokens > 0 ? 'WORKER_RESET' : 'POOL_UNAVAILABLE';
-      this.finishTask(task, 'failed', errorEvent(code, `dispatch failed ${attempts} times; last: ${err.message}`, this.policy.retryAfterMs), replica);
+      this.finishTask(
+        task,
+        'failed',
+        errorEvent(code, `dispatch failed ${attempts} times; last: ${err.message}`, this.policy.retryAfterMs),
+        replica,
+      );
       return;
     }
     if (progress.migrations < this.policy.migrationLimit) {
@@ -215,7 +278,18 @@ export class Dispatcher {
       progress.migratingSince = Date.now();
       progress.notBefore = 0;
       this.store.requeue(task.task_id);
-      this.log.warn({ job_id: task.task_id, pool_id: task.pool_id, replica_id: replica.replica_id, tokens_sent: tokens, migration: progress.migrations, error_kind: err.code, reason: err.message }, 'stream broke mid-way: failing over');
+      this.log.warn(
+        {
+          job_id: task.task_id,
+          pool_id: task.pool_id,
+          replica_id: replica.replica_id,
+          tokens_sent: tokens,
+          migration: progress.migrations,
+          error_kind: err.code,
+          reason: err.message,
+        },
+        'stream broke mid-way: failing over',
+      );
       return;
     }
     const code = err.code === 'DECODE_TIMEOUT' ? 'DECODE_TIMEOUT' : 'WORKER_RESET';
@@ -232,7 +306,13 @@ export class Dispatcher {
       entry.controller.abort();
     }
     const tokens = this.store.tokenCount(taskId);
-    this.metrics.tasksCanceled.inc({ engine: task.request.engine, engine_version: 'mock', pool_id: task.pool_id, replica_id: entry?.replica.replica_id ?? '', reason: 'client' });
+    this.metrics.tasksCanceled.inc({
+      engine: task.request.engine,
+      engine_version: 'mock',
+      pool_id: task.pool_id,
+      replica_id: entry?.replica.replica_id ?? '',
+      reason: 'client',
+    });
     this.finishTask(task, 'canceled', { event: 'end', data: { canceled: true, tokens_out: tokens, decode_time_ms: 0 } }, entry?.replica);
     return true;
   }
@@ -245,7 +325,11 @@ export class Dispatcher {
     const candidates = this.store.queued().filter((t) => this.store.tokenCount(t.task_id) === 0);
     const victim = candidates.filter((t) => t.priority === 'batch')[0] ?? candidates[0];
     if (!victim) return undefined;
-    this.finishTask(victim, 'failed', errorEvent('QUEUE_FULL_DROP_LRU', 'evicted from a full queue (policy drop-lru) by a newer task', this.policy.retryAfterMs));
+    this.finishTask(
+      victim,
+      'failed',
+      errorEvent('QUEUE_FULL_DROP_LRU', 'evicted from a full queue (policy drop-lru) by a newer task', this.policy.retryAfterMs),
+    );
     return victim;
   }
 
@@ -259,14 +343,22 @@ export class Dispatcher {
   async drainRunning(graceMs: number): Promise<number> {
     const all = Promise.all([...this.running.values()].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((res) => (timer = setTimeout(() => res(true), graceMs)))]);
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((res) => (timer = setTimeout(() => res(true), graceMs))),
+    ]);
     clearTimeout(timer);
     if (!timedOut) return 0;
     const left = [...this.running.values()];
     for (const entry of left) {
       entry.canceled = true;
       entry.controller.abort();
-      this.finishTask(entry.task, 'failed', errorEvent('WORKER_RESET', `orchestrator shut down; task not finished within ${graceMs} ms grace`, this.policy.retryAfterMs), entry.replica);
+      this.finishTask(
+        entry.task,
+        'failed',
+        errorEvent('WORKER_RESET', `orchestrator shut down; task not finished within ${graceMs} ms grace`, this.policy.retryAfterMs),
+        entry.replica,
+      );
     }
     return left.length;
   }
@@ -280,9 +372,17 @@ export class Dispatcher {
     // ORCH-3027: the fields every task log line carries.
     this.log.info(
       {
-        job_id: task.task_id, session_id: task.session_id, engine: task.request.engine, engine_version: 'mock', pool_id: task.pool_id,
-        replica_id: replica?.replica_id, tokens_in: (task.request.prompt ?? '').split(/\s+/).filter(Boolean).length,
-        tokens_out: row?.tokens_out ?? 0, decode_time_ms: terminal.data.decode_time_ms ?? 0, state, attempts: row?.attempts ?? 0,
+        job_id: task.task_id,
+        session_id: task.session_id,
+        engine: task.request.engine,
+        engine_version: 'mock',
+        pool_id: task.pool_id,
+        replica_id: replica?.replica_id,
+        tokens_in: (task.request.prompt ?? '').split(/\s+/).filter(Boolean).length,
+        tokens_out: row?.tokens_out ?? 0,
+        decode_time_ms: terminal.data.decode_time_ms ?? 0,
+        state,
+        attempts: row?.attempts ?? 0,
         error_kind: terminal.event === 'error' ? terminal.data.code : undefined,
       },
       `task ${state}`,
@@ -291,7 +391,8 @@ export class Dispatcher {
 
   private updateQueueDepth(): void {
     this.metrics.queueDepth.reset();
-    for (const t of this.store.queued()) this.metrics.queueDepth.inc({ engine: t.request.engine, engine_version: 'mock', pool_id: t.pool_id, priority: t.priority });
+    for (const t of this.store.queued())
+      this.metrics.queueDepth.inc({ engine: t.request.engine, engine_version: 'mock', pool_id: t.pool_id, priority: t.priority });
   }
 }
 

@@ -17,7 +17,8 @@ const log = createLogger('orchestratord');
 
 async function main(): Promise<void> {
   const policy = envStr('ORCHD_ADMISSION_POLICY', 'reject');
-  if (policy !== 'reject' && policy !== 'drop-lru') throw new Error(`Expected \`ORCHD_ADMISSION_POLICY\` to be reject or drop-lru, got \`${policy}\``);
+  if (policy !== 'reject' && policy !== 'drop-lru')
+    throw new Error(`Expected \`ORCHD_ADMISSION_POLICY\` to be reject or drop-lru, got \`${policy}\``);
   const capacity = envInt('ORCHD_ADMISSION_CAPACITY', 8);
   if (capacity === 0) throw new Error('Expected `ORCHD_ADMISSION_CAPACITY` to be > 0, got `0`');
   const retryAfterMs = envInt('ORCHD_RETRY_AFTER_MS', 1000);
@@ -92,7 +93,10 @@ async function main(): Promise<void> {
     shuttingDown = true;
     dispatcher.pause();
     const graceMs = envInt('ORCHD_SHUTDOWN_GRACE_MS', 10_000);
-    log.info({ signal, in_flight: dispatcher.inflight, queued: store.count('queued'), grace_ms: graceMs }, 'draining: refusing new tasks, finishing in-flight ones');
+    log.info(
+      { signal, in_flight: dispatcher.inflight, queued: store.count('queued'), grace_ms: graceMs },
+      'draining: refusing new tasks, finishing in-flight ones',
+    );
     const cut = await dispatcher.drainRunning(graceMs);
     directory.stop();
     // Let the terminal frames just written reach their sockets before connections are force-closed.

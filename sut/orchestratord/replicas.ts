@@ -50,7 +50,15 @@ interface ManagerPool {
   engine?: string;
   draining?: boolean;
   last_error?: string;
-  replicas: { replica_id: string; url: string; state: string; restarts: number; driver_resets?: number; slots_total: number; last_error?: string }[];
+  replicas: {
+    replica_id: string;
+    url: string;
+    state: string;
+    restarts: number;
+    driver_resets?: number;
+    slots_total: number;
+    last_error?: string;
+  }[];
 }
 
 /**
@@ -153,9 +161,23 @@ export class ReplicaDirectory {
       r.breakerOpenedAt = Date.now();
       r.breakerOpenUntil = r.breakerOpenedAt + this.options.breakerCooldownMs;
       this.onBreakerOpen?.(r);
-      this.log.warn({ pool_id: r.pool_id, replica_id: r.replica_id, old_state: trialFailed ? 'half-open' : 'closed', new_state: 'open', failure_count: r.consecutiveFailures, cooldown_ms: this.options.breakerCooldownMs, reason }, 'replica breaker open');
+      this.log.warn(
+        {
+          pool_id: r.pool_id,
+          replica_id: r.replica_id,
+          old_state: trialFailed ? 'half-open' : 'closed',
+          new_state: 'open',
+          failure_count: r.consecutiveFailures,
+          cooldown_ms: this.options.breakerCooldownMs,
+          reason,
+        },
+        'replica breaker open',
+      );
     } else {
-      this.log.warn({ pool_id: r.pool_id, replica_id: r.replica_id, failure_count: r.consecutiveFailures, reason }, 'dispatch to replica failed');
+      this.log.warn(
+        { pool_id: r.pool_id, replica_id: r.replica_id, failure_count: r.consecutiveFailures, reason },
+        'dispatch to replica failed',
+      );
     }
   }
 
@@ -165,7 +187,8 @@ export class ReplicaDirectory {
    */
   reportSuccess(r: ReplicaView, startedAt = Date.now()): void {
     if (r.breaker !== 'closed' && startedAt < r.breakerOpenedAt) return;
-    if (r.breaker !== 'closed') this.log.info({ pool_id: r.pool_id, replica_id: r.replica_id, old_state: r.breaker, new_state: 'closed' }, 'replica breaker closed');
+    if (r.breaker !== 'closed')
+      this.log.info({ pool_id: r.pool_id, replica_id: r.replica_id, old_state: r.breaker, new_state: 'closed' }, 'replica breaker closed');
     r.consecutiveFailures = 0;
     r.breaker = 'closed';
     r.trialInFlight = false;
@@ -217,9 +240,21 @@ export class ReplicaDirectory {
       const view = previous?.replicas.find((o) => o.replica_id === r.replica_id && o.url === r.url);
       if (!view) {
         return {
-          pool_id: p.pool_id, replica_id: r.replica_id, url: r.url, managerState: r.state, restarts: r.restarts,
-          driver_resets: r.driver_resets ?? 0, slots_total: r.slots_total, last_error: r.last_error,
-          probeFailures: 0, inflight: 0, consecutiveFailures: 0, breaker: 'closed', breakerOpenedAt: 0, breakerOpenUntil: 0, trialInFlight: false,
+          pool_id: p.pool_id,
+          replica_id: r.replica_id,
+          url: r.url,
+          managerState: r.state,
+          restarts: r.restarts,
+          driver_resets: r.driver_resets ?? 0,
+          slots_total: r.slots_total,
+          last_error: r.last_error,
+          probeFailures: 0,
+          inflight: 0,
+          consecutiveFailures: 0,
+          breaker: 'closed',
+          breakerOpenedAt: 0,
+          breakerOpenUntil: 0,
+          trialInFlight: false,
         };
       }
       // A replica newly reported ready (restarted) is trusted until our own probes say otherwise.
@@ -232,8 +267,12 @@ export class ReplicaDirectory {
       return view;
     });
     this.pools.set(p.pool_id, {
-      pool_id: p.pool_id, engine: p.engine ?? 'llamacpp', managerState: p.state, draining: p.draining ?? false,
-      last_error: p.last_error, replicas,
+      pool_id: p.pool_id,
+      engine: p.engine ?? 'llamacpp',
+      managerState: p.state,
+      draining: p.draining ?? false,
+      last_error: p.last_error,
+      replicas,
     });
   }
 
@@ -247,7 +286,10 @@ export class ReplicaDirectory {
         r.probeFailures = ok ? 0 : r.probeFailures + 1;
         if (this.isReachable(r) !== before) {
           changed = true;
-          this.log.info({ pool_id: r.pool_id, replica_id: r.replica_id, reachable: !before, probe_failures: r.probeFailures }, before ? 'replica unreachable' : 'replica reachable');
+          this.log.info(
+            { pool_id: r.pool_id, replica_id: r.replica_id, reachable: !before, probe_failures: r.probeFailures },
+            before ? 'replica unreachable' : 'replica reachable',
+          );
         }
       }),
     );

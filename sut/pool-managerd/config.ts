@@ -53,7 +53,8 @@ export function loadPoolsFile(file: string): PoolsFile {
     const at = `pools[${p}]`;
     if (typeof pool.pool_id !== 'string' || !pool.pool_id) fail(`${at}.pool_id`, 'must be a non-empty string');
     if (typeof pool.model_ref !== 'string') fail(`${at}.model_ref`, 'must be a string');
-    if (!Array.isArray(pool.engine_command) || pool.engine_command.length === 0) fail(`${at}.engine_command`, 'must be a non-empty argv array');
+    if (!Array.isArray(pool.engine_command) || pool.engine_command.length === 0)
+      fail(`${at}.engine_command`, 'must be a non-empty argv array');
     if (!Number.isInteger(pool.slots) || pool.slots < 1) fail(`${at}.slots`, 'must be a positive integer');
     if (!Array.isArray(pool.devices)) fail(`${at}.devices`, 'must be an array of device indices');
     if (!Array.isArray(pool.replicas) || pool.replicas.length === 0) fail(`${at}.replicas`, 'must be a non-empty array');

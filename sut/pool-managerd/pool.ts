@@ -52,7 +52,12 @@ export class Pool {
     try {
       this.preflight();
       this.log.info({ pool_id: this.config.pool_id, model_ref: this.config.model_ref }, 'staging model');
-      const staged = await stageModel(this.config.model_ref, this.cacheDir, this.config.model_sha256, envInt('POOL_STAGE_BYTES_PER_SEC', 0));
+      const staged = await stageModel(
+        this.config.model_ref,
+        this.cacheDir,
+        this.config.model_sha256,
+        envInt('POOL_STAGE_BYTES_PER_SEC', 0),
+      );
       this.modelPath = staged.path;
       this.lastError = undefined;
       this.log.info({ pool_id: this.config.pool_id, model: staged.path, bytes: staged.sizeBytes }, 'model staged');
@@ -60,7 +65,10 @@ export class Pool {
       this.lastError = (err as Error).message;
       this.preflightAttempts++;
       const backoffMs = exponentialDelayMs(this.policy.backoff, this.preflightAttempts);
-      this.log.warn({ pool_id: this.config.pool_id, last_error: this.lastError, backoff_ms: backoffMs }, 'preflight failed: pool unready, retrying');
+      this.log.warn(
+        { pool_id: this.config.pool_id, last_error: this.lastError, backoff_ms: backoffMs },
+        'preflight failed: pool unready, retrying',
+      );
       if (!this.stopped) this.timer = setTimeout(() => void this.start(), backoffMs);
       return;
     }
@@ -70,7 +78,8 @@ export class Pool {
   private preflight(): void {
     const devices = probeGpus().map((d) => d.index);
     const missing = this.config.devices.filter((d) => !devices.includes(d));
-    if (missing.length > 0) throw new Error(`GPU device(s) ${missing.join(',')} not present (found: [${devices.join(',')}]); no CPU fallback`);
+    if (missing.length > 0)
+      throw new Error(`GPU device(s) ${missing.join(',')} not present (found: [${devices.join(',')}]); no CPU fallback`);
   }
 
   status(): PoolStatus {
@@ -83,7 +92,15 @@ export class Pool {
     else if (replicas.every((r) => r.state === 'failed')) state = 'failed';
     else state = 'unready';
     const lastError = this.lastError ?? replicas.find((r) => r.state !== 'ready' && r.last_error)?.last_error;
-    return { pool_id: this.config.pool_id, state, model_ref: this.config.model_ref, engine: this.config.engine, draining: this.draining, last_error: lastError, replicas };
+    return {
+      pool_id: this.config.pool_id,
+      state,
+      model_ref: this.config.model_ref,
+      engine: this.config.engine,
+      draining: this.draining,
+      last_error: lastError,
+      replicas,
+    };
   }
 
   async stop(): Promise<void> {

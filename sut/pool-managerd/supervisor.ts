@@ -155,11 +155,16 @@ export class ReplicaSupervisor {
   private spawnEngine(): void {
     const argv = [
       ...this.pool.engine_command,
-      '--host', '127.0.0.1',
-      '--port', String(this.replica.port),
-      '--model', this.modelPath(),
-      '--parallel', String(this.pool.slots),
-      '--ctx-size', String(this.pool.ctx),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(this.replica.port),
+      '--model',
+      this.modelPath(),
+      '--parallel',
+      String(this.pool.slots),
+      '--ctx-size',
+      String(this.pool.ctx),
     ];
     const out = openSync(this.logFile, 'a');
     // Classify a later exit only from what this run of the engine wrote.
@@ -176,7 +181,10 @@ export class ReplicaSupervisor {
     child.once('error', (err) => this.onExit(null, null, `spawn failed: ${err.message}`));
     child.once('exit', (code, signal) => this.onExit(code, signal));
     if (child.pid) writeFileSync(this.pidFile, JSON.stringify({ pid: child.pid, port: this.replica.port, started_ms: this.spawnedAt }));
-    this.log.info({ pool_id: this.pool.pool_id, replica_id: this.replica.replica_id, pid: child.pid, restart_count: this.restarts }, 'engine spawned');
+    this.log.info(
+      { pool_id: this.pool.pool_id, replica_id: this.replica.replica_id, pid: child.pid, restart_count: this.restarts },
+      'engine spawned',
+    );
     this.pollUntilReady(child.pid);
   }
 
@@ -244,7 +252,16 @@ export class ReplicaSupervisor {
     this.consecutiveFailures++;
     this.lastError = cause;
     this.log.warn(
-      { ...this.labels, pid: exitedPid, exit_code: code, signal, last_error: cause, crash_reason: reason, uptime_ms: uptimeMs, failure_count: this.consecutiveFailures },
+      {
+        ...this.labels,
+        pid: exitedPid,
+        exit_code: code,
+        signal,
+        last_error: cause,
+        crash_reason: reason,
+        uptime_ms: uptimeMs,
+        failure_count: this.consecutiveFailures,
+      },
       'engine exited',
     );
     const now = Date.now();
@@ -285,7 +302,10 @@ export class ReplicaSupervisor {
     const old = this.breaker;
     this.breaker = state;
     this.metrics.breakerState.set(this.labels, state === 'open' ? 1 : state === 'half-open' ? 0.5 : 0);
-    this.log[state === 'open' ? 'error' : 'info']({ ...this.labels, old_state: old, new_state: state, failure_count: this.consecutiveFailures, reason }, `circuit breaker ${state}`);
+    this.log[state === 'open' ? 'error' : 'info'](
+      { ...this.labels, old_state: old, new_state: state, failure_count: this.consecutiveFailures, reason },
+      `circuit breaker ${state}`,
+    );
   }
 
   private logTail(): string {

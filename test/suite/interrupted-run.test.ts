@@ -30,28 +30,40 @@ describe('a chaos run interrupted mid-scenario leaves no process, proxy or toxic
 
   /** Starts a runner on the engine-crash scenario (a long one) and waits until its stack is up. */
   async function runnerMidScenario(): Promise<{ child: ChildProcess; tag: string; exited: Promise<number | null> }> {
-    const child = spawn(process.execPath, [path.join(root, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'), 'features/process/engine-crash.feature'], {
-      cwd: root,
-      env: { ...process.env, TOXIPROXY_URL: toxiproxy.url, CHAOS_REPORTS_DIR: reports },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'), 'features/process/engine-crash.feature'],
+      {
+        cwd: root,
+        env: { ...process.env, TOXIPROXY_URL: toxiproxy.url, CHAOS_REPORTS_DIR: reports },
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const tag = `${child.pid}:${startTimeOf(child.pid!)}`;
-    await eventually('the runner has a stack with engines up', async () => {
-      const ours = processesOwnedBy((t) => t === tag);
-      return { ok: ours.length >= 3, seen: `${ours.length} processes of the run` };
-    }, { withinMs: 30_000, everyMs: 20 });
+    await eventually(
+      'the runner has a stack with engines up',
+      async () => {
+        const ours = processesOwnedBy((t) => t === tag);
+        return { ok: ours.length >= 3, seen: `${ours.length} processes of the run` };
+      },
+      { withinMs: 30_000, everyMs: 20 },
+    );
     return { child, tag, exited };
   }
 
-  const proxiesOf = async (pid: number): Promise<string[]> => Object.keys(await toxiproxy.client.getAll()).filter((n) => n.startsWith(`llorch_${pid}x`));
+  const proxiesOf = async (pid: number): Promise<string[]> =>
+    Object.keys(await toxiproxy.client.getAll()).filter((n) => n.startsWith(`llorch_${pid}x`));
 
   it('SIGINT: the runner heals, stops everything it started and exits', { timeout: 60_000 }, async () => {
     const { child, tag, exited } = await runnerMidScenario();
     expect(await proxiesOf(child.pid!), 'proxies while running').to.not.be.empty;
     child.kill('SIGINT');
     expect(await exited, 'runner exit code').to.equal(130);
-    expect(processesOwnedBy((t) => t === tag), 'processes left').to.deep.equal([]);
+    expect(
+      processesOwnedBy((t) => t === tag),
+      'processes left',
+    ).to.deep.equal([]);
     expect(await proxiesOf(child.pid!), 'proxies left').to.deep.equal([]);
   });
 
@@ -60,7 +72,10 @@ describe('a chaos run interrupted mid-scenario leaves no process, proxy or toxic
     child.kill('SIGKILL');
     await exited;
     // The kill is real: the runner could not clean up after itself.
-    expect(processesOwnedBy((t) => t === tag), 'processes the killed runner left').to.not.be.empty;
+    expect(
+      processesOwnedBy((t) => t === tag),
+      'processes the killed runner left',
+    ).to.not.be.empty;
     expect(await proxiesOf(child.pid!), 'proxies the killed runner left').to.not.be.empty;
     const next = spawn(process.execPath, [path.join(root, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'), '-p', 'smoke'], {
       cwd: root,
@@ -68,7 +83,10 @@ describe('a chaos run interrupted mid-scenario leaves no process, proxy or toxic
       stdio: 'ignore',
     });
     expect(await new Promise((resolve) => next.once('exit', resolve)), 'next run exit code').to.equal(0);
-    expect(processesOwnedBy((t) => t === tag), 'processes of the killed run after the next run').to.deep.equal([]);
+    expect(
+      processesOwnedBy((t) => t === tag),
+      'processes of the killed run after the next run',
+    ).to.deep.equal([]);
     expect(await proxiesOf(child.pid!), 'proxies of the killed run after the next run').to.deep.equal([]);
   });
 });

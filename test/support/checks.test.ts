@@ -5,7 +5,12 @@ import type { TaskRecord } from '../../support/observe/history';
 import { newTask } from '../../support/orchestrator/client';
 import type { ReceivedEvent } from '../../support/orchestrator/sse';
 
-const ev = (event: string, data: Record<string, unknown> = {}, id?: number): ReceivedEvent => ({ event, data, id: id === undefined ? undefined : String(id), at: 0 });
+const ev = (event: string, data: Record<string, unknown> = {}, id?: number): ReceivedEvent => ({
+  event,
+  data,
+  id: id === undefined ? undefined : String(id),
+  at: 0,
+});
 const tok = (i: number): ReceivedEvent => ev('token', { t: `w${i}`, i }, i);
 
 /** A literal history entry: an admitted task with the given stream reads. */
@@ -46,13 +51,17 @@ describe('history checks', () => {
   });
 
   it('a task with no terminal event and no resolved state is lost', () => {
-    const v = NoAdmittedTaskLost([task('a', [{ events: [ev('started'), tok(0)] }], { task_id: 'a', state: 'running', attempts: 1, tokens_out: 1 })]);
+    const v = NoAdmittedTaskLost([
+      task('a', [{ events: [ev('started'), tok(0)] }], { task_id: 'a', state: 'running', attempts: 1, tokens_out: 1 }),
+    ]);
     expect(v.valid).to.equal(false);
     expect(v.detail).to.contain('a (last status: running');
   });
 
   it('a task resolved through the status endpoint is not lost', () => {
-    const v = NoAdmittedTaskLost([task('a', [{ events: [ev('started')] }], { task_id: 'a', state: 'completed', attempts: 1, tokens_out: 3 })]);
+    const v = NoAdmittedTaskLost([
+      task('a', [{ events: [ev('started')] }], { task_id: 'a', state: 'completed', attempts: 1, tokens_out: 3 }),
+    ]);
     expect(v.valid).to.equal(true);
   });
 

@@ -27,14 +27,20 @@ describe('target profiles', () => {
     const good = JSON.parse(JSON.stringify(require(path.join(root, 'profiles', 'reference.json'))));
     good.components.orchestrator.command = 'node main.js';
     const file = write('bad-command.json', JSON.stringify(good));
-    expect(() => loadProfile(file)).to.throw(InvalidConfiguration, `Target profile ${file}: field \`components.orchestrator.command\` must be an array of strings, got \`"node main.js"\``);
+    expect(() => loadProfile(file)).to.throw(
+      InvalidConfiguration,
+      `Target profile ${file}: field \`components.orchestrator.command\` must be an array of strings, got \`"node main.js"\``,
+    );
   });
 
   it('an unknown placeholder is named with its field', () => {
     const good = JSON.parse(JSON.stringify(require(path.join(root, 'profiles', 'reference.json'))));
     good.components.orchestrator.env.ORCHD_ADDR = '127.0.0.1:${prot:orchestrator}';
     const file = write('bad-placeholder.json', JSON.stringify(good));
-    expect(() => loadProfile(file)).to.throw(InvalidConfiguration, 'field `components.orchestrator.env.ORCHD_ADDR` uses an unknown placeholder ${prot:orchestrator}');
+    expect(() => loadProfile(file)).to.throw(
+      InvalidConfiguration,
+      'field `components.orchestrator.env.ORCHD_ADDR` uses an unknown placeholder ${prot:orchestrator}',
+    );
   });
 
   it('a profile that is not JSON says so', () => {
@@ -44,7 +50,9 @@ describe('target profiles', () => {
 
   it('templates keep the type of a whole placeholder and interpolate the rest, per replica', () => {
     const resolve = (name: string): unknown => ({ 'port:engine-r2': 4242, dir: '/d' })[name];
-    expect(render({ port: '${port:engine-${replica}}', url: 'http://x:${port:engine-${replica}}', log: '${dir}/a.log' }, resolve, 'r2')).to.deep.equal({
+    expect(
+      render({ port: '${port:engine-${replica}}', url: 'http://x:${port:engine-${replica}}', log: '${dir}/a.log' }, resolve, 'r2'),
+    ).to.deep.equal({
       port: 4242,
       url: 'http://x:4242',
       log: '/d/a.log',
@@ -61,17 +69,29 @@ describe('requirements registry and tag lint', () => {
   });
 
   it('a malformed registry names the file, the entry and the field', () => {
-    const file = write('reqs.yaml', 'requirements:\n  - id: ORCH-3051\n    title: Fault tolerance\n    level: MAYBE\n    source: seed\n    text: t\n');
-    expect(() => loadRequirements(file)).to.throw(InvalidConfiguration, `Requirements registry ${file}: field \`requirements[0].level\` (ORCH-3051) must be MUST or SHOULD, got \`"MAYBE"\``);
+    const file = write(
+      'reqs.yaml',
+      'requirements:\n  - id: ORCH-3051\n    title: Fault tolerance\n    level: MAYBE\n    source: seed\n    text: t\n',
+    );
+    expect(() => loadRequirements(file)).to.throw(
+      InvalidConfiguration,
+      `Requirements registry ${file}: field \`requirements[0].level\` (ORCH-3051) must be MUST or SHOULD, got \`"MAYBE"\``,
+    );
   });
 
   it('reports unknown IDs, unknown faults, missing requirement tags and stray tags', () => {
     const known = new Set(['ORCH-3051']);
     expect(tagProblems(['@ORCH-3051', '@fault:process.kill'], known)).to.deep.equal([]);
-    expect(tagProblems(['@ORCH-9999', '@fault:process.kill'], known)).to.deep.equal(['tag @ORCH-9999 is not a requirement in features/requirements.yaml']);
-    expect(tagProblems(['@fault:cosmic.rays'], known)).to.include('tag @fault:cosmic.rays names an unknown fault kind (see support/faults/registry.ts)');
+    expect(tagProblems(['@ORCH-9999', '@fault:process.kill'], known)).to.deep.equal([
+      'tag @ORCH-9999 is not a requirement in features/requirements.yaml',
+    ]);
+    expect(tagProblems(['@fault:cosmic.rays'], known)).to.include(
+      'tag @fault:cosmic.rays names an unknown fault kind (see support/faults/registry.ts)',
+    );
     expect(tagProblems(['@fault:cosmic.rays'], known)).to.include('a scenario must carry at least one requirement tag (e.g. @ORCH-3051)');
     expect(tagProblems(['@ORCH-3051'], known)).to.include('a scenario must carry exactly one @fault:<kind> tag, found 0');
-    expect(tagProblems(['@ORCH-3051', '@fault:none', '@wip'], known)).to.include('tag @wip is unknown (requirement IDs, @fault:<kind> and @privileged @serial @smoke @slow are allowed)');
+    expect(tagProblems(['@ORCH-3051', '@fault:none', '@wip'], known)).to.include(
+      'tag @wip is unknown (requirement IDs, @fault:<kind> and @privileged @serial @smoke @slow are allowed)',
+    );
   });
 });

@@ -6,7 +6,11 @@ import { FaultLedger } from '../../support/faults/ledger';
 import { Timeline } from '../../support/observe/timeline';
 
 /** A fault that records what happens to it. */
-function recordingFault(name: string, log: string[], options: { verdict?: Evidence['verdict']; failInject?: boolean; failHeal?: boolean } = {}): Fault {
+function recordingFault(
+  name: string,
+  log: string[],
+  options: { verdict?: Evidence['verdict']; failInject?: boolean; failHeal?: boolean } = {},
+): Fault {
   return {
     kind: 'network.latency',
     describe: () => name,

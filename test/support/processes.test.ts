@@ -16,7 +16,10 @@ describe('ProcessSpec and wait strategies', () => {
   });
 
   it('starts a process and waits for its log line', async () => {
-    const proc = await new ProcessSpec('forever', fixture('forever.js')).withWaitStrategy(Wait.forLogLine(/running/)).withStartupTimeout(5000).start();
+    const proc = await new ProcessSpec('forever', fixture('forever.js'))
+      .withWaitStrategy(Wait.forLogLine(/running/))
+      .withStartupTimeout(5000)
+      .start();
     expect(proc.isRunning).to.equal(true);
     const exited = await proc.stop(1000);
     expect(exited.signal).to.equal('SIGTERM');
@@ -45,7 +48,11 @@ describe('ProcessSpec and wait strategies', () => {
   });
 
   it('says the process exited, with its code and last lines, instead of timing out', async () => {
-    const err = await new ProcessSpec('exits-early', fixture('exits-early.js')).withWaitStrategy(Wait.forLogLine(/ready/)).withStartupTimeout(5000).start().catch((e) => e);
+    const err = await new ProcessSpec('exits-early', fixture('exits-early.js'))
+      .withWaitStrategy(Wait.forLogLine(/ready/))
+      .withStartupTimeout(5000)
+      .start()
+      .catch((e) => e);
     expect(err).to.be.instanceOf(ProcessStartFailed);
     expect(err.message).to.contain('exits-early exited with exit code 3');
     expect(err.message).to.contain('exits-early: missing configuration');

@@ -9,7 +9,17 @@ const req = (id: string): Requirement => ({ id, title: id, level: 'MUST', source
 
 /** A literal run: two scenarios, one passed with evidence, one failed. */
 function run(): Envelope[] {
-  const pickle = (id: string, name: string, tags: string[]) => ({ pickle: { id, uri: 'features/x.feature', name, language: 'en', astNodeIds: [`s${id}`], steps: [], tags: tags.map((t) => ({ name: t, astNodeId: 't' })) } });
+  const pickle = (id: string, name: string, tags: string[]) => ({
+    pickle: {
+      id,
+      uri: 'features/x.feature',
+      name,
+      language: 'en',
+      astNodeIds: [`s${id}`],
+      steps: [],
+      tags: tags.map((t) => ({ name: t, astNodeId: 't' })),
+    },
+  });
   return [
     { testRunStarted: { timestamp: ts(0) } },
     pickle('p1', 'engine crash', ['@ORCH-3051', '@fault:process.kill']),
@@ -17,11 +27,36 @@ function run(): Envelope[] {
     { testCase: { id: 'c1', pickleId: 'p1', testSteps: [] } },
     { testCase: { id: 'c2', pickleId: 'p2', testSteps: [] } },
     { testCaseStarted: { id: 'r1', testCaseId: 'c1', attempt: 0, timestamp: ts(10) } },
-    { testStepFinished: { testCaseStartedId: 'r1', testStepId: 'x', testStepResult: { status: 'PASSED', duration: ts(1) }, timestamp: ts(20) } },
-    { attachment: { testCaseStartedId: 'r1', fileName: 'evidence.json', mediaType: 'application/json', contentEncoding: 'IDENTITY', body: JSON.stringify({ faults: [{ kind: 'process.kill', description: 'SIGKILL the engine of replica r1', verdict: 'confirmed' }], measures: { time_to_recover_ms: 317 } }) } },
+    {
+      testStepFinished: {
+        testCaseStartedId: 'r1',
+        testStepId: 'x',
+        testStepResult: { status: 'PASSED', duration: ts(1) },
+        timestamp: ts(20),
+      },
+    },
+    {
+      attachment: {
+        testCaseStartedId: 'r1',
+        fileName: 'evidence.json',
+        mediaType: 'application/json',
+        contentEncoding: 'IDENTITY',
+        body: JSON.stringify({
+          faults: [{ kind: 'process.kill', description: 'SIGKILL the engine of replica r1', verdict: 'confirmed' }],
+          measures: { time_to_recover_ms: 317 },
+        }),
+      },
+    },
     { testCaseFinished: { testCaseStartedId: 'r1', timestamp: ts(1010), willBeRetried: false } },
     { testCaseStarted: { id: 'r2', testCaseId: 'c2', attempt: 0, timestamp: ts(1020) } },
-    { testStepFinished: { testCaseStartedId: 'r2', testStepId: 'y', testStepResult: { status: 'FAILED', duration: ts(1), message: 'pool p0 degraded: not reached within 1000 ms' }, timestamp: ts(1500) } },
+    {
+      testStepFinished: {
+        testCaseStartedId: 'r2',
+        testStepId: 'y',
+        testStepResult: { status: 'FAILED', duration: ts(1), message: 'pool p0 degraded: not reached within 1000 ms' },
+        timestamp: ts(1500),
+      },
+    },
     { testCaseFinished: { testCaseStartedId: 'r2', timestamp: ts(1600), willBeRetried: false } },
     { testRunFinished: { success: false, timestamp: ts(1700) } },
   ] as unknown as Envelope[];
@@ -42,7 +77,20 @@ describe('traceability report', () => {
 
   it('a requirement with a scenario left out of the run is NOT RUN, not PASSED', () => {
     const envelopes = run();
-    envelopes.splice(3, 0, { pickle: { id: 'p3', uri: 'features/y.feature', name: 'filtered out', language: 'en', astNodeIds: ['s3'], steps: [], tags: [{ name: '@ORCH-3010', astNodeId: 't' }, { name: '@ORCH-3026', astNodeId: 't' }] } } as unknown as Envelope);
+    envelopes.splice(3, 0, {
+      pickle: {
+        id: 'p3',
+        uri: 'features/y.feature',
+        name: 'filtered out',
+        language: 'en',
+        astNodeIds: ['s3'],
+        steps: [],
+        tags: [
+          { name: '@ORCH-3010', astNodeId: 't' },
+          { name: '@ORCH-3026', astNodeId: 't' },
+        ],
+      },
+    } as unknown as Envelope);
     const report = buildTraceability(envelopes, [req('ORCH-3010'), req('ORCH-3026')]);
     const byId = Object.fromEntries(report.requirements.map((r) => [r.id, r]));
     expect(byId['ORCH-3026'].status).to.equal('NOT RUN');

@@ -14,21 +14,36 @@ const dist = (p: string): string => path.join(root, 'dist', 'sut', p);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));
 
 const task = (overrides: Record<string, unknown> = {}) => ({
-  task_id: `t-${Math.random().toString(36).slice(2)}`, session_id: 's', workload: 'completion', model_ref: 'm', engine: 'llamacpp',
-  ctx: 100, priority: 'interactive', max_tokens: 4, deadline_ms: 1000, ...overrides,
+  task_id: `t-${Math.random().toString(36).slice(2)}`,
+  session_id: 's',
+  workload: 'completion',
+  model_ref: 'm',
+  engine: 'llamacpp',
+  ctx: 100,
+  priority: 'interactive',
+  max_tokens: 4,
+  deadline_ms: 1000,
+  ...overrides,
 });
 
 describe('the reference stack answers bad input with the envelope and a 4xx, and never crashes', () => {
   let orchestrator: RunningProcess;
   let base = '';
-  const post = (url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => fetch(`${base}${url}`, { method: 'POST', body, headers });
+  const post = (url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    fetch(`${base}${url}`, { method: 'POST', body, headers });
 
   before(async () => {
     const port = await freePort();
     const nobody = await freePort(); // no pool manager listens here: the orchestrator knows no pool
     base = `http://127.0.0.1:${port}`;
     orchestrator = await new ProcessSpec('orchestratord', ['node', dist('orchestratord/main.js')])
-      .withEnv({ ORCHD_ADDR: `127.0.0.1:${port}`, POOL_MANAGERD_URL: `http://127.0.0.1:${nobody}`, ORCHD_DB: path.join(tmp, 'tasks.db'), ORCHD_BODY_LIMIT_BYTES: '2048', ORCHD_POOL_POLL_MS: '50' })
+      .withEnv({
+        ORCHD_ADDR: `127.0.0.1:${port}`,
+        POOL_MANAGERD_URL: `http://127.0.0.1:${nobody}`,
+        ORCHD_DB: path.join(tmp, 'tasks.db'),
+        ORCHD_BODY_LIMIT_BYTES: '2048',
+        ORCHD_POOL_POLL_MS: '50',
+      })
       .withWaitStrategy(Wait.forHttp(`${base}/livez`).forStatus(200))
       .start();
   });
@@ -102,7 +117,14 @@ describe('services refuse a bad configuration with a message that names it', () 
 
   it('pool-managerd names the file and the field of a bad pools config', async () => {
     const file = path.join(tmp, 'pools.json');
-    writeFileSync(file, JSON.stringify({ cache_dir: 'c', run_dir: 'r', pools: [{ pool_id: 'p0', model_ref: 'file:/m', engine_command: ['node'], slots: 0, devices: [0], replicas: [] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        cache_dir: 'c',
+        run_dir: 'r',
+        pools: [{ pool_id: 'p0', model_ref: 'file:/m', engine_command: ['node'], slots: 0, devices: [0], replicas: [] }],
+      }),
+    );
     const port = await freePort();
     const err = await new ProcessSpec('pool-managerd', ['node', dist('pool-managerd/main.js')])
       .withEnv({ POOL_MANAGERD_CONFIG: file, POOL_MANAGERD_ADDR: `127.0.0.1:${port}` })

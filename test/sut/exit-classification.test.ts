@@ -7,7 +7,7 @@ describe('why an engine exited (pool-managerd)', () => {
     expect(classifyExit(134, null, 'load ok\nCUDA error: unspecified launch failure\n')).to.match(/^driver_reset/);
   });
 
-  it('tells a missing GPU from llama.cpp\'s message (ORCH-1102)', () => {
+  it("tells a missing GPU from llama.cpp's message (ORCH-1102)", () => {
     expect(classifyExit(1, null, 'ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected')).to.match(/^no_gpu/);
   });
 

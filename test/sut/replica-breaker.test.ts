@@ -3,10 +3,30 @@ import { expect } from 'chai';
 import pino from 'pino';
 import { ReplicaDirectory, ReplicaView } from '../../sut/orchestratord/replicas';
 
-const options = { poolManagerUrl: 'http://127.0.0.1:1', pollMs: 1000, probeMs: 1000, probeTimeoutMs: 100, probeFailureThreshold: 3, breakerThreshold: 3, breakerCooldownMs: 30 };
+const options = {
+  poolManagerUrl: 'http://127.0.0.1:1',
+  pollMs: 1000,
+  probeMs: 1000,
+  probeTimeoutMs: 100,
+  probeFailureThreshold: 3,
+  breakerThreshold: 3,
+  breakerCooldownMs: 30,
+};
 const replica = (): ReplicaView => ({
-  pool_id: 'p0', replica_id: 'r1', url: 'http://127.0.0.1:1', managerState: 'ready', restarts: 0, driver_resets: 0, slots_total: 2,
-  probeFailures: 0, inflight: 0, consecutiveFailures: 0, breaker: 'closed', breakerOpenedAt: 0, breakerOpenUntil: 0, trialInFlight: false,
+  pool_id: 'p0',
+  replica_id: 'r1',
+  url: 'http://127.0.0.1:1',
+  managerState: 'ready',
+  restarts: 0,
+  driver_resets: 0,
+  slots_total: 2,
+  probeFailures: 0,
+  inflight: 0,
+  consecutiveFailures: 0,
+  breaker: 'closed',
+  breakerOpenedAt: 0,
+  breakerOpenUntil: 0,
+  trialInFlight: false,
 });
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -9,7 +9,11 @@ describe('SSE framing', () => {
   });
 
   it('round-trips through a standard parser, comments ignored, split anywhere', () => {
-    const text = formatSse({ event: 'started', data: { queue_position: 0 } }) + formatSseComment('keep-alive') + formatSse({ event: 'token', id: 0, data: { t: 'a\nb', i: 0 } }) + formatSse({ event: 'end', data: { tokens_out: 1 } });
+    const text =
+      formatSse({ event: 'started', data: { queue_position: 0 } }) +
+      formatSseComment('keep-alive') +
+      formatSse({ event: 'token', id: 0, data: { t: 'a\nb', i: 0 } }) +
+      formatSse({ event: 'end', data: { tokens_out: 1 } });
     const seen: EventSourceMessage[] = [];
     const parser = createParser({ onEvent: (e) => seen.push(e) });
     for (let i = 0; i < text.length; i += 7) parser.feed(text.slice(i, i + 7));

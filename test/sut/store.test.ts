@@ -6,7 +6,15 @@ import { expect } from 'chai';
 import { TaskRequest, TaskStore } from '../../sut/orchestratord/store';
 
 const request = (id: string, priority: 'interactive' | 'batch' = 'interactive'): TaskRequest => ({
-  task_id: id, session_id: 's', workload: 'completion', model_ref: 'm', engine: 'llamacpp', ctx: 10, priority, max_tokens: 4, deadline_ms: 1000,
+  task_id: id,
+  session_id: 's',
+  workload: 'completion',
+  model_ref: 'm',
+  engine: 'llamacpp',
+  ctx: 10,
+  priority,
+  max_tokens: 4,
+  deadline_ms: 1000,
 });
 
 describe('durable task store', () => {
@@ -37,7 +45,10 @@ describe('durable task store', () => {
     store.tryInsert(request('a'), 'p0', 1);
     store.markRunning('a', 'r1', 2);
     ['x', 'y', 'z'].forEach((t, i) => store.addToken('a', i, t));
-    expect(store.tokensAfter('a', 0)).to.deep.equal([{ i: 1, t: 'y' }, { i: 2, t: 'z' }]);
+    expect(store.tokensAfter('a', 0)).to.deep.equal([
+      { i: 1, t: 'y' },
+      { i: 2, t: 'z' },
+    ]);
     expect(store.finish('a', 'completed', { event: 'end', data: { tokens_out: 3 } }, 3)).to.equal(true);
     expect(store.finish('a', 'canceled', { event: 'end', data: { canceled: true } }, 4)).to.equal(false);
     expect(store.get('a')).to.include({ state: 'completed', tokens_out: 3, attempts: 1 });

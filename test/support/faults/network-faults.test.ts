@@ -82,8 +82,21 @@ describe('network faults through the real toxiproxy-server, against a TCP echo s
     const ghost = await toxiproxy.createProxy(`llorch_test_${process.pid}_ghost`, echo.address);
     await ghost.remove();
     const ghostLink = { description: 'a removed link', proxy: ghost };
-    for (const fault of [new NetworkDownFault(ghostLink), new NetworkPartitionFault('ghost', [ghostLink]), new NetworkLatencyFault(ghostLink, { latencyMs: 100 }), new NetworkTimeoutFault(ghostLink), new NetworkResetFault(ghostLink), new NetworkSlowFault(ghostLink, 1), new NetworkCutFault(ghostLink, 10)]) {
-      expect(await fault.inject(ctx).then(() => 'injected', () => 'failed')).to.equal('failed');
+    for (const fault of [
+      new NetworkDownFault(ghostLink),
+      new NetworkPartitionFault('ghost', [ghostLink]),
+      new NetworkLatencyFault(ghostLink, { latencyMs: 100 }),
+      new NetworkTimeoutFault(ghostLink),
+      new NetworkResetFault(ghostLink),
+      new NetworkSlowFault(ghostLink, 1),
+      new NetworkCutFault(ghostLink, 10),
+    ]) {
+      expect(
+        await fault.inject(ctx).then(
+          () => 'injected',
+          () => 'failed',
+        ),
+      ).to.equal('failed');
       await fault.heal(ctx).catch((e) => expect.fail(`${fault.kind} heal threw: ${e.message}`));
     }
   });
@@ -99,11 +112,17 @@ describe('network faults through the real toxiproxy-server, against a TCP echo s
   });
 
   it('rejects impossible parameters at definition time', () => {
-    expect(() => new NetworkLatencyFault(link, { latencyMs: -5 })).to.throw(InvalidFaultSpec, 'Expected `latencyMs` to be a positive integer, got `-5`');
+    expect(() => new NetworkLatencyFault(link, { latencyMs: -5 })).to.throw(
+      InvalidFaultSpec,
+      'Expected `latencyMs` to be a positive integer, got `-5`',
+    );
     expect(() => new NetworkLatencyFault(link, { latencyMs: 10, jitterMs: 20 })).to.throw(InvalidFaultSpec);
     expect(() => new NetworkResetFault(link, 1.5)).to.throw(InvalidFaultSpec, 'Expected `toxicity` to be in (0, 1], got `1.5`');
     expect(() => new NetworkSlowFault(link, 0)).to.throw(InvalidFaultSpec);
     expect(() => new NetworkCutFault(link, -1)).to.throw(InvalidFaultSpec);
-    expect(() => new NetworkPartitionFault('nothing', [])).to.throw(InvalidFaultSpec, 'a partition must cut at least one link with a proxy');
+    expect(() => new NetworkPartitionFault('nothing', [])).to.throw(
+      InvalidFaultSpec,
+      'a partition must cut at least one link with a proxy',
+    );
   });
 });

@@ -16,7 +16,9 @@ import type { ProcessTarget } from '../../../support/stack/stack';
 
 const ctx: FaultContext = { signal: new AbortController().signal, log: () => undefined };
 const start = (name: string): Promise<RunningProcess> =>
-  new ProcessSpec(name, ['node', path.join(__dirname, '..', '..', 'fixtures', `${name}.js`)]).withWaitStrategy(Wait.forLogLine(/running/)).start();
+  new ProcessSpec(name, ['node', path.join(__dirname, '..', '..', 'fixtures', `${name}.js`)])
+    .withWaitStrategy(Wait.forLogLine(/running/))
+    .start();
 const target = (proc: RunningProcess): ProcessTarget => ({ description: proc.name, pid: async () => proc.pid });
 
 describe('process faults', () => {
@@ -37,7 +39,12 @@ describe('process faults', () => {
   });
 
   it('process.kill: verify without inject is inconclusive, and heal after a failed inject is fine', async () => {
-    const fault = new ProcessKillFault({ description: 'a vanished process', pid: async () => { throw new Error('no such replica'); } });
+    const fault = new ProcessKillFault({
+      description: 'a vanished process',
+      pid: async () => {
+        throw new Error('no such replica');
+      },
+    });
     expect((await fault.verify(ctx)).verdict).to.equal('inconclusive');
     await fault.inject(ctx).catch(() => undefined);
     await fault.heal();
@@ -57,7 +64,12 @@ describe('process faults', () => {
   });
 
   it('process.pause: heal after a failed inject, and after the process is gone, is fine', async () => {
-    const fault = new ProcessPauseFault({ description: 'nothing', pid: async () => { throw new Error('no such engine'); } });
+    const fault = new ProcessPauseFault({
+      description: 'nothing',
+      pid: async () => {
+        throw new Error('no such engine');
+      },
+    });
     await fault.inject(ctx).catch(() => undefined);
     await fault.heal();
     const proc = await start('forever');
@@ -69,7 +81,10 @@ describe('process faults', () => {
 
   it('engine.driver-reset: the error line and a non-zero exit are confirmed', async () => {
     const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'driver-reset-')), 'engine.log');
-    const proc = await new ProcessSpec('driver-reset', ['node', path.join(__dirname, '..', '..', 'fixtures', 'driver-reset.js')]).withLogFile(log).withWaitStrategy(Wait.forLogLine(/running/)).start();
+    const proc = await new ProcessSpec('driver-reset', ['node', path.join(__dirname, '..', '..', 'fixtures', 'driver-reset.js')])
+      .withLogFile(log)
+      .withWaitStrategy(Wait.forLogLine(/running/))
+      .start();
     const fault = new EngineDriverResetFault(target(proc), { signal: 'SIGUSR2', evidence: /CUDA error/, logFile: log });
     await fault.inject(ctx);
     const evidence = await fault.verify(ctx);
@@ -81,7 +96,10 @@ describe('process faults', () => {
 
   it('engine.driver-reset: a process that just dies, without the error line, is not confirmed (mis-targeted)', async () => {
     const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'driver-reset-')), 'engine.log');
-    const proc = await new ProcessSpec('forever', ['node', path.join(__dirname, '..', '..', 'fixtures', 'forever.js')]).withLogFile(log).withWaitStrategy(Wait.forLogLine(/running/)).start();
+    const proc = await new ProcessSpec('forever', ['node', path.join(__dirname, '..', '..', 'fixtures', 'forever.js')])
+      .withLogFile(log)
+      .withWaitStrategy(Wait.forLogLine(/running/))
+      .start();
     const fault = new EngineDriverResetFault(target(proc), { signal: 'SIGUSR2', evidence: /CUDA error/, logFile: log });
     await fault.inject(ctx);
     const evidence = await fault.verify(ctx);
@@ -128,7 +146,12 @@ describe('gpu.unavailable', () => {
 
   it('an inject on a missing inventory fails, and heal after it changes nothing', async () => {
     const fault = new GpuUnavailableFault(path.join(os.tmpdir(), 'no-such-inventory.json'));
-    expect(await fault.inject().then(() => 'injected', () => 'failed')).to.equal('failed');
+    expect(
+      await fault.inject().then(
+        () => 'injected',
+        () => 'failed',
+      ),
+    ).to.equal('failed');
     await fault.heal();
   });
 });
