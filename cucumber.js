@@ -13,12 +13,13 @@ const reports = [
   ['html', `${dir}/cucumber.html`],
   ['message', `${dir}/messages.ndjson`],
   ['junit', `${dir}/junit.xml`],
-  ['./support/report/traceability-formatter.js', `${dir}/traceability.html`],
+  ['./support/cucumber/traceability-formatter.js', `${dir}/traceability.html`],
 ];
 
 const common = {
   requireModule: ['ts-node/register'],
-  require: ['support/cucumber/**/*.ts', 'steps/**/*.ts'],
+  // The support code Cucumber loads: the World, hooks and parameter types (other files there are imported by them).
+  require: ['support/cucumber/world.ts', 'support/cucumber/hooks.ts', 'support/cucumber/parameter-types.ts', 'steps/**/*.ts'],
   format: ['progress', ...reports],
   formatOptions: { junit: { suiteName: 'llama-orch chaos' } },
   worldParameters: { profile: process.env.CHAOS_PROFILE || 'profiles/reference.json' },

@@ -12,15 +12,18 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { eventually } from '../support/observe/eventually';
+import { eventually } from '../support/core/eventually';
 import { newTask, OrchestratorClient } from '../support/orchestrator/client';
 import { reapAll } from '../support/processes/reaper';
 import { loadProfile } from '../support/stack/profile';
 import { StartedStack } from '../support/stack/stack';
 import { ToxiproxyService } from '../support/stack/toxiproxy';
-import { poolReaches } from '../support/observe/waits';
-import { awaitRestart, Crash } from '../support/observe/supervision';
-import { PoolManagerClient } from '../support/pool-manager/client';
+import { poolReaches, replicaRestarted } from '../support/observe/waits';
+import { goodput } from '../support/observe/goodput';
+import { Crash, crashRepeatedly, restartDelays } from '../support/observe/supervision';
+import { FaultLedger } from '../support/faults/ledger';
+import { createFault } from '../support/faults/registry';
+import { Timeline } from '../support/core/timeline';
 
 process.once('exit', () => reapAll());
 const root = path.resolve(__dirname, '..');
@@ -63,50 +66,31 @@ async function startStack(
   return { stack, readyMs: Date.now() - started };
 }
 
-interface ReplicaInfo {
-  replica_id: string;
-  pid?: number;
-  state: string;
-  restarts: number;
-}
-async function replicas(stack: StartedStack): Promise<ReplicaInfo[]> {
-  const res = await fetch(`${stack.poolManagerUrl}/pools/${profile.pool.id}/status`);
-  return ((await res.json()) as { replicas: ReplicaInfo[] }).replicas;
-}
-
 /** Kills r1's engine; returns detection (from the pool manager's log) and restart-to-ready times, ms. */
 async function crashAndRestart(stack: StartedStack): Promise<{ detectMs: number; readyMs: number }> {
-  const r1 = (await replicas(stack)).find((r) => r.replica_id === 'r1')!;
-  const killedAt = Date.now();
-  process.kill(r1.pid!, 'SIGKILL');
-  await eventually(
-    'r1 restarted and ready',
-    async () => {
-      const r = (await replicas(stack)).find((x) => x.replica_id === 'r1')!;
-      return { ok: r.state === 'ready' && r.restarts >= 1, seen: `${r.state}/${r.restarts}` };
-    },
-    { withinMs: 10_000, everyMs: 2 },
-  );
+  const { pid, killedAt } = await killEngine(stack, 'r1');
+  await replicaRestarted(new OrchestratorClient(stack.orchestratorUrl), profile.pool.id, 'r1', 10_000);
   const readyMs = Date.now() - killedAt;
   const exitLine = readFileSync(path.join(stack.request.dir, 'pool-manager.log'), 'utf8')
     .split('\n')
-    .filter((l) => l.includes('"engine exited"') && l.includes(`"pid":${r1.pid}`))[0];
+    .filter((l) => l.includes('"engine exited"') && l.includes(`"pid":${pid}`))[0];
   const detectMs = Date.parse(JSON.parse(exitLine).time) - killedAt;
   return { detectMs, readyMs };
 }
 
-/** Kills r1's engine 3 times, each as soon as its successor exists; returns observed restart delays, ms. */
+/** Kills r1's engine 3 times through the fault ledger, each as soon as its successor exists; returns observed restart delays, ms. */
 async function restartSeries(stack: StartedStack): Promise<number[]> {
-  const pm = new PoolManagerClient(stack.poolManagerUrl);
   const crashes: Crash[] = [];
-  for (let k = 0; k < 3; k++) {
-    if (crashes.length) await awaitRestart(pm, profile.pool.id, crashes.at(-1)!, 10_000);
-    const r1 = await pm.replica(profile.pool.id, 'r1');
-    process.kill(r1.pid!, 'SIGKILL');
-    crashes.push({ replicaId: 'r1', pid: r1.pid!, killedAt: Date.now() });
-  }
-  await awaitRestart(pm, profile.pool.id, crashes.at(-1)!, 10_000);
-  return crashes.map((c) => c.restartedAt! - c.killedAt);
+  const faults = new FaultLedger(new Timeline());
+  await crashRepeatedly(faults, stack.engineTarget('r1'), stack.poolManager, profile.pool.id, 'r1', 3, crashes);
+  await faults.healAll();
+  return restartDelays(stack.poolManager, profile.pool.id, crashes, 10_000);
+}
+
+/** SIGKILLs one replica's engine through a fault ledger (verified gone); returns when it was killed, epoch ms. */
+async function killEngine(stack: StartedStack, replicaId: string): Promise<{ pid: number; killedAt: number }> {
+  const evidence = await new FaultLedger(new Timeline()).apply(createFault('process.kill', stack.engineTarget(replicaId)));
+  return { pid: evidence.observed.pid as number, killedAt: evidence.observed.killed_at as number };
 }
 
 /** SIGKILLs the orchestrator, starts it again, and times start → the first task completed. */
@@ -134,47 +118,6 @@ async function orchestratorRestartToServing(stack: StartedStack): Promise<number
     { withinMs: 10_000, everyMs: 5 },
   );
   return Date.now() - started;
-}
-
-/** Closed-loop load for `ms`: `concurrency` clients each submit and stream tasks; returns completed tokens per second. */
-async function goodput(
-  stack: StartedStack,
-  ms: number,
-  concurrency: number,
-): Promise<{ tokensPerS: number; completed: number; failed: number }> {
-  const client = new OrchestratorClient(stack.orchestratorUrl);
-  const deadline = Date.now() + ms;
-  let tokens = 0;
-  let completed = 0;
-  let failed = 0;
-  let seed = 0;
-  const worker = async (): Promise<void> => {
-    while (Date.now() < deadline) {
-      const t = newTask({ max_tokens: 20, seed: ++seed });
-      const answer = await client.submit(t);
-      if (answer.status !== 202) {
-        failed++;
-        continue;
-      }
-      let n = 0;
-      let ok = false;
-      await client.events(
-        t.task_id,
-        (e) => {
-          if (e.event === 'token') n++;
-          if (e.event === 'end') ok = true;
-        },
-        new AbortController().signal,
-      );
-      if (ok) {
-        completed++;
-        tokens += n;
-      } else failed++;
-    }
-  };
-  const started = Date.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { tokensPerS: Math.round((tokens * 1000) / (Date.now() - started)), completed, failed };
 }
 
 /** Each scenario's measures (`evidence.json` attachments) in a run's messages. */
@@ -226,7 +169,7 @@ async function main(): Promise<void> {
       // Restart-delay accuracy against the configured series 100, 200, 400 ms (±10 % jitter by design).
       const series = await startStack(toxiproxy, `series-${i}`, 1, { 'restart-initial-ms': '100' });
       const delays = await restartSeries(series.stack);
-      [100, 200, 400].forEach((expected, k) => rows[`restart_delay_${k + 1}_ms`].push(delays[k]));
+      [100, 200, 400].forEach((_expected, k) => rows[`restart_delay_${k + 1}_ms`].push(delays[k]));
       rows.restart_delay_max_error_pct.push(
         Math.round(Math.max(...delays.map((d, k) => (100 * Math.abs(d - [100, 200, 400][k])) / [100, 200, 400][k]))),
       );
@@ -236,10 +179,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < Math.min(runs, 3); i++) {
       // The killed replica stays down for the whole measurement: its restart is a minute away.
       const { stack } = await startStack(toxiproxy, `goodput-${i}`, 3, { 'restart-initial-ms': '60000' });
-      const base = await goodput(stack, loadMs, 12);
-      process.kill((await replicas(stack)).find((r) => r.replica_id === 'r1')!.pid!, 'SIGKILL');
+      const base = await goodput(new OrchestratorClient(stack.orchestratorUrl), loadMs, 12);
+      await killEngine(stack, 'r1');
       await poolReaches(new OrchestratorClient(stack.orchestratorUrl), profile.pool.id, 'degraded', 2000);
-      const degraded = await goodput(stack, loadMs, 12);
+      const degraded = await goodput(new OrchestratorClient(stack.orchestratorUrl), loadMs, 12);
       lostOrFailed += base.failed + degraded.failed;
       rows.goodput_3_replicas_tps.push(base.tokensPerS);
       rows.goodput_1_of_3_killed_tps.push(degraded.tokensPerS);

@@ -6,22 +6,11 @@ const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const VERSION = 'v2.12.0';
-const MODULE = `github.com/Shopify/toxiproxy/v2/cmd/server@${VERSION}`;
-const root = path.resolve(__dirname, '..');
-const binDir = path.join(root, '.tools', 'bin');
-const target = path.join(binDir, 'toxiproxy-server');
+const { MODULE, root, binDir, target, HINT } = require('../support/stack/toxiproxy-binary.js');
 
 function onPath(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
 }
-
-/** How to get a server; printed by install and by any scenario that needs one. */
-const HINT =
-  'no toxiproxy-server available. Get one of these:\n' +
-  `  - install Go and run "npm install" (it runs: go install ${MODULE} into .tools/bin),\n` +
-  '  - put toxiproxy-server (Shopify Toxiproxy 2.x) on PATH,\n' +
-  '  - or set TOXIPROXY_URL to a running Toxiproxy server.';
 
 function main() {
   if (process.env.TOXIPROXY_URL) {
@@ -53,5 +42,4 @@ function main() {
   console.log(`[toxiproxy] installed ${path.relative(root, target)}`);
 }
 
-module.exports = { HINT, target, VERSION };
-if (require.main === module) main();
+main();

@@ -1,6 +1,8 @@
 import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
+import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
+import { measureDetection, measureRecovery } from '../support/observe/measures';
 import { answersWithoutCorrelationId, metricsMismatches, taskLogsComplete } from '../support/observe/observability';
 import { poolManagerReachability } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
@@ -21,7 +23,7 @@ Then('the orchestrator exits cleanly within {duration}', async function (this: C
   expect(exited.exitCode, `orchestrator exit: ${exited.describe()}; last lines:\n${exited.logTail.join('\n')}`).to.equal(0);
 });
 
-When('the orchestrator is started again', { timeout: 30_000 }, async function (this: ChaosWorld) {
+When('the orchestrator is started again', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
   await this.requireStack().startComponent('orchestrator');
   this.liveness?.unexcuse();
 });
@@ -40,8 +42,8 @@ Then(
   'the orchestrator reports the pool manager {reachability} within {duration}',
   async function (this: ChaosWorld, reachable: boolean, limitMs: number) {
     await poolManagerReachability(this.client, reachable, limitMs);
-    if (reachable) this.measureRecovery('pool manager reachable');
-    else this.measureDetection('pool manager unreachable');
+    if (reachable) measureRecovery(this.timeline, 'pool manager reachable');
+    else measureDetection(this.timeline, 'pool manager unreachable');
   },
 );
 
@@ -53,7 +55,7 @@ Then(
   'every admitted task has a log line with job, session, engine, pool, replica, token and timing fields',
   async function (this: ChaosWorld) {
     const ids = this.history.admitted().map((r) => r.taskId);
-    await taskLogsComplete(this.requireStack().componentLogFile('orchestrator'), ids, 2000);
+    await taskLogsComplete(this.requireStack().componentLogFile('orchestrator'), ids, PATIENCE.logFlushMs);
   },
 );
 

@@ -1,27 +1,30 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
+import { eventually } from '../support/core/eventually';
+import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { partialFiles, stagedCopyMatches, survivors } from '../support/observe/supervision';
+import { enginePids, partialFiles, stagedCopyMatches, survivors } from '../support/observe/supervision';
 
 Given('the model takes {duration} to stage', function (this: ChaosWorld, ms: number) {
-  this.settings.tunes['stage-bytes-per-sec'] = String(Math.ceil((this.modelSizeBytes * 1000) / ms));
+  this.settings.tunes['stage-bytes-per-sec'] = String(Math.ceil((this.profile.pool.modelSizeBytes * 1000) / ms));
 });
 
 Given('engines take up to {duration} to finish in-flight work when asked to stop', function (this: ChaosWorld, ms: number) {
   this.settings.tunes['engine-shutdown-grace-ms'] = String(ms);
 });
 
-Given('a pool of {int} replica(s) that is still provisioning', { timeout: 30_000 }, async function (this: ChaosWorld, replicas: number) {
-  this.settings.replicas = replicas;
-  await this.startStack();
-  await this.expectEventually(
-    'a model being staged',
-    async () => ({ ok: partialFiles(this.requireStack().modelCacheDir()).length > 0, seen: 'no .partial file yet' }),
-    10_000,
-  );
-});
+Given(
+  'a pool of {int} replica(s) that is still provisioning',
+  { timeout: PATIENCE.longStepMs },
+  async function (this: ChaosWorld, replicas: number) {
+    this.settings.replicas = replicas;
+    const cache = (await this.startStack()).modelCacheDir();
+    const staging = async () => ({ ok: partialFiles(cache).length > 0, seen: 'no .partial file yet' });
+    await eventually('a model being staged', staging, { withinMs: PATIENCE.stagingStartsMs, everyMs: 10 });
+  },
+);
 
-When('the pool manager is started again', { timeout: 30_000 }, async function (this: ChaosWorld) {
+When('the pool manager is started again', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
   await this.requireStack().startComponent('pool-manager');
 });
 
@@ -32,17 +35,18 @@ Then('the pool manager exits cleanly within {duration}', async function (this: C
 
 Then('no engine of the pool is left running', async function (this: ChaosWorld) {
   expect(this.enginePidsBefore, 'engines noted before').to.not.be.empty;
-  expect(await survivors(this.enginePidsBefore, 3000), 'engine pids still alive').to.be.empty;
+  expect(await survivors(this.enginePidsBefore, PATIENCE.enginesGoneMs), 'engine pids still alive').to.be.empty;
 });
 
 Then('the pool manager runs the same engine processes as before it was killed', async function (this: ChaosWorld) {
-  const { value: pids } = await this.expectEventually(
+  const pm = this.requireStack().poolManager;
+  const { value: pids } = await eventually(
     'the pool manager reports an engine for every replica',
     async () => {
-      const now = await this.enginePids();
+      const now = await enginePids(pm, this.poolId);
       return { ok: now.length === this.enginePidsBefore.length, seen: `pids ${now.join(', ') || 'none'}`, value: now };
     },
-    5000,
+    { withinMs: PATIENCE.adoptionMs, everyMs: 10 },
   );
   expect(pids!.sort(), 'engine pids now, against before the kill').to.deep.equal([...this.enginePidsBefore].sort());
 });

@@ -1,43 +1,45 @@
 import { Given, Then } from '@cucumber/cucumber';
 import { expect } from 'chai';
+import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { poolReaches, replicaRestarted } from '../support/observe/waits';
+import { measureDetection, measureRecovery } from '../support/observe/measures';
+import { poolErrors, poolReaches, replicaRestarted } from '../support/observe/waits';
 
 Given('engines are restarted {duration} after a crash', function (this: ChaosWorld, delayMs: number) {
   this.settings.tunes['restart-initial-ms'] = String(delayMs);
 });
 
-Given('a healthy pool of {int} replica(s)', { timeout: 30_000 }, async function (this: ChaosWorld, replicas: number) {
+Given('a healthy pool of {int} replica(s)', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld, replicas: number) {
   await this.startHealthyPool({ replicas });
 });
 
 Given(
   'a healthy pool of {int} replica(s) with {int} slot(s) each',
-  { timeout: 30_000 },
+  { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld, replicas: number, slots: number) {
     await this.startHealthyPool({ replicas, slots });
   },
 );
 
 Then('the pool reports {pool state} within {duration}', async function (this: ChaosWorld, state: string, limitMs: number) {
-  await poolReaches(this.client, this.requireStack().profile.pool.id, state, limitMs);
-  if (state !== 'ready') this.measureDetection(`pool ${state}`);
+  await poolReaches(this.client, this.poolId, state, limitMs);
+  if (state !== 'ready') measureDetection(this.timeline, `pool ${state}`);
 });
 
 Then('the pool is {pool state}', async function (this: ChaosWorld, state: string) {
-  await poolReaches(this.client, this.requireStack().profile.pool.id, state, 0);
+  await poolReaches(this.client, this.poolId, state, 0);
 });
 
 Then('the pool is ready again within {duration}', async function (this: ChaosWorld, limitMs: number) {
-  await poolReaches(this.client, this.requireStack().profile.pool.id, 'ready', limitMs);
-  this.measureRecovery('pool ready');
+  await poolReaches(this.client, this.poolId, 'ready', limitMs);
+  measureRecovery(this.timeline, 'pool ready');
 });
 
 Then(
   'replica {replica} is restarted and ready again within {duration}',
   async function (this: ChaosWorld, replica: string, limitMs: number) {
-    await replicaRestarted(this.client, this.requireStack().profile.pool.id, replica, limitMs);
-    this.measureRecovery(`replica ${replica} ready`);
+    await replicaRestarted(this.client, this.poolId, replica, limitMs);
+    measureRecovery(this.timeline, `replica ${replica} ready`);
   },
 );
 
@@ -46,8 +48,7 @@ Given('stream failover is on', function (this: ChaosWorld) {
 });
 
 Then('the pool says its engines find no GPU', async function (this: ChaosWorld) {
-  const health = (await this.client.poolHealth(this.requireStack().profile.pool.id)).body;
-  const errors = [health.last_error, ...health.replicas.map((r) => r.last_error)];
+  const errors = await poolErrors(this.client, this.poolId);
   expect(errors, `last errors the pool reports: ${JSON.stringify(errors)}`).to.satisfy((e: unknown[]) =>
     e.some((x) => /gpu|CUDA/i.test(String(x))),
   );

@@ -1,8 +1,20 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
+import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { eventsOf, terminalOf, tokensAfterCancel } from '../support/observe/history';
 import { StreamsWellFormed } from '../support/observe/checks';
+import { BOUNDS } from '../support/observe/bounds';
+import {
+  decodeTimes,
+  eventsOf,
+  firstTokenDelays,
+  notCompleted,
+  silentlyTruncated,
+  terminalOf,
+  tokensAfterCancel,
+} from '../support/observe/history';
+import { measureDetection, measureRecovery } from '../support/observe/measures';
+import { cancelTask, knownStatuses, replicasServing, rerunUndisturbed, resubmit, taskEndsAfterFault } from '../support/observe/tasks';
 import { aTaskCompletes, backpressureProblems, taskEnds, tasksRefused, tokensReceived } from '../support/observe/waits';
 
 When('a client submits {int} task(s) of {int} tokens each', async function (this: ChaosWorld, count: number, tokens: number) {
@@ -14,18 +26,18 @@ Given(
   'a client has a task of {int} tokens streaming on replica {replica}',
   async function (this: ChaosWorld, tokens: number, replica: string) {
     this.focus = await this.workload.submit(this.newTask(tokens));
-    await tokensReceived(this.focus, 1, 5000);
+    await tokensReceived(this.focus, 1, PATIENCE.streamingMs);
     expect((await this.client.status(this.focus.taskId)).body.replica_id, 'replica serving the task').to.equal(replica);
   },
 );
 
 Given('the first task is streaming', async function (this: ChaosWorld) {
-  await tokensReceived(this.requireFocus(), 1, 5000);
+  await tokensReceived(this.requireFocus(), 1, PATIENCE.streamingMs);
 });
 
-Then('every task completes', { timeout: 30_000 }, async function (this: ChaosWorld) {
-  const notCompleted = await this.batchSettled(20_000);
-  expect(notCompleted, `tasks that did not complete: ${JSON.stringify(notCompleted)}`).to.be.empty;
+Then('every task completes', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
+  await this.workload.settle(PATIENCE.batchMs);
+  expect(notCompleted(this.batch), 'tasks that did not complete').to.be.empty;
 });
 
 Then('every stream is well formed', function (this: ChaosWorld) {
@@ -34,12 +46,12 @@ Then('every stream is well formed', function (this: ChaosWorld) {
 });
 
 Then('the task fails with a retriable {error code} error', async function (this: ChaosWorld, code: string) {
-  const { error } = await this.focusEndsAfterFault(10_000);
+  const { error } = await taskEndsAfterFault(this.requireFocus(), this.timeline, PATIENCE.taskEndMs);
   expect(error, `the task's end: ${JSON.stringify(terminalOf(this.requireFocus())?.data)}`).to.include({ code, retriable: true });
 });
 
 Then('the streaming task completes', async function (this: ChaosWorld) {
-  expect(await taskEnds(this.requireFocus(), 10_000), `outcome of task ${this.requireFocus().taskId}`).to.equal('completed');
+  expect(await taskEnds(this.requireFocus(), PATIENCE.taskEndMs), `outcome of task ${this.requireFocus().taskId}`).to.equal('completed');
 });
 
 Then('nothing follows the error in its stream', function (this: ChaosWorld) {
@@ -48,42 +60,42 @@ Then('nothing follows the error in its stream', function (this: ChaosWorld) {
 });
 
 Then('no task is served by replica {replica}', async function (this: ChaosWorld, replica: string) {
-  const served = await this.replicasServing(this.history.admitted());
+  const served = await replicasServing(this.client, this.history.admitted());
   expect(
     served.filter((s) => s.replica === replica),
     `tasks and their replicas: ${JSON.stringify(served)}`,
   ).to.be.empty;
 });
 
-Then('a new task completes within {duration}', { timeout: 30_000 }, async function (this: ChaosWorld, limitMs: number) {
-  await aTaskCompletes(this.workload, () => this.newTask(8), limitMs);
-  this.measureRecovery('a new task completed');
+Then('a new task completes within {duration}', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld, limitMs: number) {
+  await aTaskCompletes(this.workload, () => this.newTask(PATIENCE.probeTaskTokens), limitMs);
+  measureRecovery(this.timeline, 'a new task completed');
 });
 
 Then(
   'within {duration} new tasks are refused fast as {error code} with a retry hint',
-  { timeout: 30_000 },
+  { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld, limitMs: number, code: string) {
-    await tasksRefused(this.workload, () => this.newTask(8), code, 1000, limitMs);
-    this.measureDetection(`tasks refused as ${code}`);
+    await tasksRefused(this.workload, () => this.newTask(PATIENCE.probeTaskTokens), code, BOUNDS.fastRefusalMs, limitMs);
+    measureDetection(this.timeline, `tasks refused as ${code}`);
   },
 );
 
 Then('a new task is refused as {error code} with a retry hint', async function (this: ChaosWorld, code: string) {
-  await tasksRefused(this.workload, () => this.newTask(8), code, 1000, 0);
-  this.measureDetection(`task refused as ${code}`);
+  await tasksRefused(this.workload, () => this.newTask(PATIENCE.probeTaskTokens), code, BOUNDS.fastRefusalMs, 0);
+  measureDetection(this.timeline, `task refused as ${code}`);
 });
 
-Then('every task of the client completes after the restart', { timeout: 30_000 }, async function (this: ChaosWorld) {
-  const notCompleted = await this.batchSettled(20_000);
-  expect(notCompleted, `tasks admitted before the shutdown that did not complete: ${JSON.stringify(notCompleted)}`).to.be.empty;
-  this.measureRecovery('queued tasks completed');
+Then('every task of the client completes after the restart', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
+  await this.workload.settle(PATIENCE.batchMs);
+  expect(notCompleted(this.batch), 'tasks admitted before the shutdown that did not complete').to.be.empty;
+  measureRecovery(this.timeline, 'queued tasks completed');
 });
 
 Then(
   'the task fails with a retriable {error code} error within {duration} of the fault',
   async function (this: ChaosWorld, code: string, limitMs: number) {
-    const { afterFaultMs, error } = await this.focusEndsAfterFault(limitMs + 5000);
+    const { afterFaultMs, error } = await taskEndsAfterFault(this.requireFocus(), this.timeline, limitMs + PATIENCE.pastBoundMs);
     expect(error, 'the error event').to.include({ code, retriable: true });
     expect(afterFaultMs, `error arrived ${afterFaultMs} ms after the fault`).to.be.at.most(limitMs);
   },
@@ -91,34 +103,41 @@ Then(
 
 Then(
   'every task either completes with all its tokens or fails with a retriable error',
-  { timeout: 30_000 },
+  { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld) {
-    expect(await this.silentlyTruncated(20_000), 'tasks that ended otherwise').to.be.empty;
+    await this.workload.settle(PATIENCE.batchMs);
+    expect(silentlyTruncated(this.batch), 'tasks that ended otherwise').to.be.empty;
   },
 );
 
 Then("every task's first token arrived at least {duration} after it was submitted", function (this: ChaosWorld, ms: number) {
-  const early = this.firstTokenDelays().filter((d) => d.ms < ms);
-  expect(early, `first-token delays: ${JSON.stringify(this.firstTokenDelays())}`).to.be.empty;
+  const delays = firstTokenDelays(this.batch);
+  expect(
+    delays.filter((d) => d.ms < ms),
+    `first-token delays: ${JSON.stringify(delays)}`,
+  ).to.be.empty;
 });
 
 Then('every task took at least {duration} from its first token to its end', function (this: ChaosWorld, ms: number) {
-  const fast = this.decodeTimes().filter((d) => d.ms < ms);
-  expect(fast, `decode times: ${JSON.stringify(this.decodeTimes())}`).to.be.empty;
+  const times = decodeTimes(this.batch);
+  expect(
+    times.filter((d) => d.ms < ms),
+    `decode times: ${JSON.stringify(times)}`,
+  ).to.be.empty;
 });
 
 Then('the task completes', async function (this: ChaosWorld) {
-  const outcome = await taskEnds(this.requireFocus(), 10_000);
+  const outcome = await taskEnds(this.requireFocus(), PATIENCE.taskEndMs);
   expect(outcome, `task ${this.requireFocus().taskId}: ${JSON.stringify(terminalOf(this.requireFocus())?.data)}`).to.equal('completed');
 });
 
-Then('its stream is identical to an undisturbed run of the same task', { timeout: 30_000 }, async function (this: ChaosWorld) {
-  const { disturbed, undisturbed } = await this.rerunFocus(15_000);
+Then('its stream is identical to an undisturbed run of the same task', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
+  const { disturbed, undisturbed } = await rerunUndisturbed(this.workload, this.timeline, this.requireFocus(), PATIENCE.rerunMs);
   expect(disturbed, 'the disturbed stream, against an undisturbed run').to.equal(undisturbed);
 });
 
 Then('some task is served by replica {replica}', async function (this: ChaosWorld, replica: string) {
-  const served = await this.replicasServing(this.batch);
+  const served = await replicasServing(this.client, this.batch);
   expect(
     served.map((s) => s.replica),
     'replicas that served the last tasks',
@@ -126,36 +145,34 @@ Then('some task is served by replica {replica}', async function (this: ChaosWorl
 });
 
 Then('every admitted task is known to the orchestrator', async function (this: ChaosWorld) {
-  const unknown = (await this.knownStatuses()).filter((s) => s.status !== 200);
+  const unknown = (await knownStatuses(this.client, this.history.admitted())).filter((s) => s.status !== 200);
   expect(unknown, 'admitted tasks the orchestrator does not know').to.be.empty;
 });
 
 Then('resubmitting a task returns the same task', async function (this: ChaosWorld) {
-  const { before, answer, after } = await this.resubmitFocus();
+  const { before, answer, after } = await resubmit(this.client, this.requireFocus());
   expect(answer, 'answer to the same task_id again').to.deep.include({ status: 202, task_id: this.requireFocus().taskId });
-  expect(
-    after.state === before.state || before.state === 'queued' || before.state === 'running',
-    `state ${before.state} → ${after.state}`,
-  ).to.equal(true);
+  const consistent = after.state === before.state || before.state === 'queued' || before.state === 'running';
+  expect(consistent, `state ${before.state} → ${after.state}`).to.equal(true);
 });
 
-Then('the other tasks complete', { timeout: 30_000 }, async function (this: ChaosWorld) {
-  const notCompleted = (await this.batchSettled(20_000)).filter((t) => t.task !== this.requireFocus().taskId);
-  expect(notCompleted, 'tasks that did not complete').to.be.empty;
-  this.measureRecovery('the other tasks completed');
+Then('the other tasks complete', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
+  await this.workload.settle(PATIENCE.batchMs);
+  expect(notCompleted(this.batch.filter((r) => r !== this.focus)), 'tasks that did not complete').to.be.empty;
+  measureRecovery(this.timeline, 'the other tasks completed');
 });
 
 When('the client cancels the task', async function (this: ChaosWorld) {
-  expect((await this.cancelFocus()).status, 'cancel answer').to.equal(204);
+  expect((await cancelTask(this.client, this.timeline, this.requireFocus())).status, 'cancel answer').to.equal(204);
 });
 
 When('the client cancels the second task', async function (this: ChaosWorld) {
   this.focus = this.batch[1];
-  expect((await this.cancelFocus()).status, 'cancel answer').to.equal(204);
+  expect((await cancelTask(this.client, this.timeline, this.focus)).status, 'cancel answer').to.equal(204);
 });
 
 Then('the task ends as canceled with no token after the cancel', async function (this: ChaosWorld) {
-  expect(await taskEnds(this.requireFocus(), 5000), `outcome of task ${this.requireFocus().taskId}`).to.equal('canceled');
+  expect(await taskEnds(this.requireFocus(), PATIENCE.taskEndMs), `outcome of task ${this.requireFocus().taskId}`).to.equal('canceled');
   expect(tokensAfterCancel(this.requireFocus()), 'tokens received beyond what the end event counts').to.deep.equal([]);
 });
 
@@ -172,10 +189,8 @@ Then(
   "{int} of them are refused as {error code} with a retry hint and the queue's policy",
   function (this: ChaosWorld, count: number, code: string) {
     const refused = this.batch.filter((r) => r.admission?.status !== 202);
-    expect(
-      refused.map((r) => backpressureProblems(r, code)),
-      `refusals: ${refused.map((r) => r.admission?.status).join(', ')}`,
-    ).to.deep.equal(refused.map(() => []));
+    const problems = refused.map((r) => backpressureProblems(r, code, BOUNDS.fastRefusalMs));
+    expect(problems, `refusals: ${refused.map((r) => r.admission?.status).join(', ')}`).to.deep.equal(refused.map(() => []));
     expect(refused.length, 'tasks refused').to.equal(count);
   },
 );
@@ -189,11 +204,14 @@ Then('every task is admitted', function (this: ChaosWorld) {
 
 Then('the second task fails with a retriable {error code} error', async function (this: ChaosWorld, code: string) {
   this.focus = this.batch[1];
-  const { error } = await this.focusEndsAfterFault(10_000);
+  const { error } = await taskEndsAfterFault(this.focus, this.timeline, PATIENCE.taskEndMs);
   expect(error, `the second task's end`).to.include({ code, retriable: true });
 });
 
-Then('every admitted task completes', { timeout: 30_000 }, async function (this: ChaosWorld) {
-  const notCompleted = (await this.batchSettled(20_000)).filter((t) => t.outcome !== 'refused');
-  expect(notCompleted, 'admitted tasks that did not complete').to.be.empty;
+Then('every admitted task completes', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
+  await this.workload.settle(PATIENCE.batchMs);
+  expect(
+    notCompleted(this.batch).filter((t) => t.outcome !== 'refused'),
+    'admitted tasks that did not complete',
+  ).to.be.empty;
 });

@@ -1,10 +1,11 @@
 import { After, AfterAll, Before, BeforeAll, ITestCaseHookParameter, setDefaultTimeout, Status } from '@cucumber/cucumber';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../errors';
+import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
 import { NoAdmittedTaskLost, OrchestratorStayedLive, StreamsWellFormed, Verdict } from '../observe/checks';
 import { reapAll } from '../processes/reaper';
 import { tagProblems } from '../report/tag-lint';
+import { PATIENCE } from './patience';
 import { ROOT, runContext, setUpRun, tearDownRun } from './run';
 import type { ChaosWorld } from './world';
 
@@ -48,8 +49,8 @@ After({ timeout: 60_000 }, async function (this: ChaosWorld, { result }: ITestCa
   // 2. Let the client see every admitted task to its end, then judge the history.
   const verdicts: Verdict[] = [];
   if (this.stack && this.history.admitted().length > 0) {
-    await this.workload.settle(8000);
-    await this.workload.resolveUnseen(8000);
+    await this.workload.settle(PATIENCE.afterSettleMs);
+    await this.workload.resolveUnseen(PATIENCE.afterSettleMs);
     verdicts.push(NoAdmittedTaskLost(this.history.all()), StreamsWellFormed(this.history.all()));
   }
   this.workload.stop();
@@ -60,15 +61,13 @@ After({ timeout: 60_000 }, async function (this: ChaosWorld, { result }: ITestCa
   await this.stack?.stop().catch((err) => failures.push(`Stopping the stack failed: ${(err as Error).message}`));
   // 4. Evidence for the report; logs when anything went wrong.
   const evidence = {
-    faults: this.faults
-      .records()
-      .map((r) => ({
-        kind: r.kind,
-        description: r.description,
-        verdict: r.evidence?.verdict,
-        observed: r.evidence?.observed,
-        healError: r.healError,
-      })),
+    faults: this.faults.records().map((r) => ({
+      kind: r.kind,
+      description: r.description,
+      verdict: r.evidence?.verdict,
+      observed: r.evidence?.observed,
+      healError: r.healError,
+    })),
     measures: this.timeline.measures(),
     checks: verdicts,
   };

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { MissingPrerequisite, SuiteError } from '../errors';
-import { ownerTag, reapOrphans, startTimeOf } from '../processes/reaper';
+import { MissingPrerequisite, SuiteError } from '../core/errors';
+import { startTimeOf } from '../core/pids';
+import { ownerTag, reapOrphans } from '../processes/reaper';
 import { loadRequirements, Requirement } from '../report/requirements';
 import { loadProfile, TargetProfile } from '../stack/profile';
 import { ToxiproxyService } from '../stack/toxiproxy';

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { InvalidFaultSpec } from '../errors';
+import { InvalidFaultSpec } from '../core/errors';
 import type { Evidence, Fault } from './fault';
 
 /**

@@ -1,5 +1,5 @@
-import { FaultNotConfirmed, HealFailed } from '../errors';
-import type { Timeline } from '../observe/timeline';
+import { FaultNotConfirmed, HealFailed } from '../core/errors';
+import type { Timeline } from '../core/timeline';
 import type { Evidence, Fault, FaultContext } from './fault';
 
 /** What happened to one fault, for the report. */

@@ -1,5 +1,5 @@
-import { InvalidFaultSpec } from '../errors';
-import type { LinkTarget } from '../stack/stack';
+import { InvalidFaultSpec } from '../core/errors';
+import type { LinkTarget } from './targets';
 import type { Evidence, Fault } from './fault';
 import { probeLink } from './link-probe';
 import { enableIfPresent, setEnabled } from './network-partition';

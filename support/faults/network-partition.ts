@@ -1,6 +1,6 @@
 import type { Proxy } from 'toxiproxy-node-client';
-import { InvalidFaultSpec } from '../errors';
-import type { LinkTarget } from '../stack/stack';
+import { InvalidFaultSpec } from '../core/errors';
+import type { LinkTarget } from './targets';
 import type { Evidence, Fault } from './fault';
 import { probeLink } from './link-probe';
 

@@ -1,5 +1,5 @@
-import { InvalidFaultSpec } from '../errors';
-import type { LinkTarget } from '../stack/stack';
+import { InvalidFaultSpec } from '../core/errors';
+import type { LinkTarget } from './targets';
 import { probeLink } from './link-probe';
 import { LinkObservation, Stream, ToxicFault } from './toxic-fault';
 

@@ -1,4 +1,4 @@
-import type { LinkTarget } from '../stack/stack';
+import type { LinkTarget } from './targets';
 import { probeLink } from './link-probe';
 import { LinkObservation, Stream, ToxicFault } from './toxic-fault';
 

@@ -1,42 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { InvalidFaultSpec } from '../errors';
-import type { ProcessTarget } from '../stack/stack';
-import type { Evidence, Fault, FaultContext } from './fault';
-import { signalTarget } from './process-signal';
+import type { Evidence, FaultContext } from './fault';
+import { SignalFault } from './signal-fault';
+import type { ProcessTarget } from './targets';
 
 /**
  * A hung process: SIGSTOP freezes it (its sockets stay open, nothing answers); heal sends SIGCONT. Jepsen's
  * hammer-time. Proven by the kernel reporting the process stopped (state `T` in /proc/<pid>/stat).
  */
-export class ProcessPauseFault implements Fault {
+export class ProcessPauseFault extends SignalFault {
   readonly kind = 'process.pause' as const;
-  private pid?: number;
 
-  constructor(private readonly target: ProcessTarget) {
-    if (!target) throw new InvalidFaultSpec('a process.pause fault must have a target');
+  constructor(target: ProcessTarget) {
+    super(target, 'SIGSTOP');
   }
 
   describe(): string {
     return `SIGSTOP ${this.target.description} (hung until SIGCONT)`;
   }
 
-  async inject(ctx: FaultContext): Promise<void> {
-    this.pid = await signalTarget(this.target, 'SIGSTOP');
-    ctx.log(`${this.describe()}: pid ${this.pid}`);
-  }
-
-  async verify(ctx: FaultContext): Promise<Evidence> {
-    if (this.pid === undefined) return { verdict: 'inconclusive', observed: { reason: 'never injected' } };
-    let state = processState(this.pid);
+  protected async observe(pid: number, ctx: FaultContext): Promise<Evidence> {
+    let state = processState(pid);
     for (let i = 0; i < 100 && state !== 'T' && state !== 't'; i++) {
       await delay(5, undefined, { signal: ctx.signal });
-      state = processState(this.pid);
+      state = processState(pid);
     }
-    return {
-      verdict: state === 'T' || state === 't' ? 'confirmed' : 'mismatch',
-      observed: { pid: this.pid, signal: 'SIGSTOP', proc_state: state },
-    };
+    return { verdict: state === 'T' || state === 't' ? 'confirmed' : 'mismatch', observed: { proc_state: state } };
   }
 
   /** SIGCONT; a process that is gone meanwhile needs nothing. */

@@ -1,60 +1,38 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { InvalidFaultSpec } from '../errors';
-import { isAlive } from '../processes/reaper';
-import type { ProcessTarget } from '../stack/stack';
-import type { Evidence, Fault, FaultContext } from './fault';
-import { signalTarget } from './process-signal';
+import { isAlive } from '../core/pids';
+import type { Evidence, FaultContext } from './fault';
+import { SignalFault } from './signal-fault';
+import type { ProcessTarget } from './targets';
 
 /**
  * SIGTERM to a process: a request to shut down gracefully. Proven when the process is gone or, if it drains first,
  * when its draining probe stops answering 200.
  */
-export class ProcessTermFault implements Fault {
+export class ProcessTermFault extends SignalFault {
   readonly kind = 'process.term' as const;
-  private pid?: number;
 
   constructor(
-    private readonly target: ProcessTarget,
+    target: ProcessTarget,
     private readonly drainingUrl?: string,
     private readonly verifyWithinMs = 2000,
   ) {
-    if (!target) throw new InvalidFaultSpec('a process.term fault must have a target');
+    super(target, 'SIGTERM');
   }
 
-  describe(): string {
-    return `SIGTERM ${this.target.description}`;
-  }
-
-  async inject(ctx: FaultContext): Promise<void> {
-    this.pid = await signalTarget(this.target, 'SIGTERM');
-    ctx.log(`${this.describe()}: pid ${this.pid}`);
-  }
-
-  async verify(ctx: FaultContext): Promise<Evidence> {
-    const pid = this.pid;
-    if (pid === undefined) return { verdict: 'inconclusive', observed: { reason: 'never injected' } };
+  protected async observe(pid: number, ctx: FaultContext): Promise<Evidence> {
     const started = Date.now();
     let lastStatus: number | string = 'not probed';
     while (Date.now() - started < this.verifyWithinMs) {
-      if (!isAlive(pid)) return { verdict: 'confirmed', observed: { pid, signal: 'SIGTERM', exited_after_ms: Date.now() - started } };
+      if (!isAlive(pid)) return { verdict: 'confirmed', observed: { exited_after_ms: Date.now() - started } };
       if (this.drainingUrl) {
         lastStatus = await status(this.drainingUrl);
         if (lastStatus !== 200)
-          return {
-            verdict: 'confirmed',
-            observed: { pid, signal: 'SIGTERM', draining_after_ms: Date.now() - started, draining_probe: lastStatus },
-          };
+          return { verdict: 'confirmed', observed: { draining_after_ms: Date.now() - started, draining_probe: lastStatus } };
       }
       await delay(5, undefined, { signal: ctx.signal });
     }
-    return {
-      verdict: 'mismatch',
-      observed: { pid, signal: 'SIGTERM', still_serving_after_ms: this.verifyWithinMs, draining_probe: lastStatus },
-    };
+    return { verdict: 'mismatch', observed: { still_serving_after_ms: this.verifyWithinMs, draining_probe: lastStatus } };
   }
-
-  /** Nothing to undo: a stopped process is started again by the scenario, not by healing. */
-  async heal(): Promise<void> {}
 }
 
 async function status(url: string): Promise<number | string> {

@@ -1,25 +1,63 @@
-import type { FaultKind } from './fault';
+import { EngineDriverResetFault } from './engine-driver-reset';
+import type { Fault, FaultKind } from './fault';
+import { GpuUnavailableFault } from './gpu-unavailable';
+import { NetworkCutFault } from './network-cut';
+import { NetworkDownFault } from './network-down';
+import { NetworkLatencyFault } from './network-latency';
+import { NetworkPartitionFault } from './network-partition';
+import { NetworkResetFault } from './network-reset';
+import { NetworkSlowFault } from './network-slow';
+import { NetworkTimeoutFault } from './network-timeout';
+import { ProcessKillFault } from './process-kill';
+import { ProcessPauseFault } from './process-pause';
+import { ProcessTermFault } from './process-term';
+
+/** One kind of fault: what it means (for tags and reports) and how to build one. */
+export interface FaultEntry<A extends unknown[] = never[]> {
+  description: string;
+  create: (...args: A) => Fault;
+}
+
+function entry<A extends unknown[]>(description: string, Ctor: new (...args: A) => Fault): FaultEntry<A> {
+  return { description, create: (...args: A) => new Ctor(...args) };
+}
 
 /**
- * Every fault kind with a one-line meaning: the vocabulary of `@fault:<kind>` tags, read by the tag lint and the
- * traceability report, so tags and code cannot drift apart. `none` marks steady-state (control) scenarios.
+ * The registry of fault kinds (as Toxiproxy registers its toxics by name): kind → meaning and constructor. The kind is
+ * also the `@fault:<kind>` tag of the scenarios that use it; the tag lint and the traceability report read this
+ * table, so tags and code cannot drift apart.
  */
-export const FAULT_KINDS: Record<FaultKind | 'none', string> = {
-  none: 'no fault: steady state, the baseline every chaos scenario starts from',
-  'process.kill': 'SIGKILL a component or an engine (process-kill.ts)',
-  'process.term': 'SIGTERM a component: graceful shutdown (process-term.ts)',
-  'process.pause': 'SIGSTOP a component or an engine: hung until SIGCONT (process-pause.ts)',
-  'engine.driver-reset': 'an engine dies the way a GPU driver reset kills llama.cpp (engine-driver-reset.ts)',
-  'gpu.unavailable': 'every GPU device gone: the device probe finds none (gpu-unavailable.ts)',
-  'network.down': 'a link refuses connections: proxy disabled (network-down.ts)',
-  'network.latency': 'latency ± jitter on links (network-latency.ts)',
-  'network.timeout': 'a black hole: nothing gets through, nothing closes (network-timeout.ts)',
-  'network.reset': 'connections reset by the peer, all or a share of them (network-reset.ts)',
-  'network.slow': 'bandwidth limited: tokens dribble in (network-slow.ts)',
-  'network.cut': 'streams cut after some bytes (network-cut.ts)',
-  'network.partition': 'a named set of links cut at once (network-partition.ts)',
-};
+export const FAULTS = {
+  'process.kill': entry('SIGKILL a component or an engine (process-kill.ts)', ProcessKillFault),
+  'process.term': entry('SIGTERM a component: graceful shutdown (process-term.ts)', ProcessTermFault),
+  'process.pause': entry('SIGSTOP a component or an engine: hung until SIGCONT (process-pause.ts)', ProcessPauseFault),
+  'engine.driver-reset': entry(
+    'an engine dies the way a GPU driver reset kills llama.cpp (engine-driver-reset.ts)',
+    EngineDriverResetFault,
+  ),
+  'gpu.unavailable': entry('every GPU device gone: the device probe finds none (gpu-unavailable.ts)', GpuUnavailableFault),
+  'network.down': entry('a link refuses connections: proxy disabled (network-down.ts)', NetworkDownFault),
+  'network.latency': entry('latency ± jitter on links (network-latency.ts)', NetworkLatencyFault),
+  'network.timeout': entry('a black hole: nothing gets through, nothing closes (network-timeout.ts)', NetworkTimeoutFault),
+  'network.reset': entry('connections reset by the peer, all or a share of them (network-reset.ts)', NetworkResetFault),
+  'network.slow': entry('bandwidth limited: tokens dribble in (network-slow.ts)', NetworkSlowFault),
+  'network.cut': entry('streams cut after some bytes (network-cut.ts)', NetworkCutFault),
+  'network.partition': entry('a named set of links cut at once (network-partition.ts)', NetworkPartitionFault),
+} satisfies Record<FaultKind, FaultEntry<never[]>>;
+
+/** The `@fault:none` kind: steady-state (control) scenarios. */
+export const NO_FAULT = 'no fault: steady state, the baseline every chaos scenario starts from';
+
+/** Builds a fault of `kind` from its constructor's arguments. */
+export function createFault<K extends FaultKind>(kind: K, ...args: Parameters<(typeof FAULTS)[K]['create']>): Fault {
+  return (FAULTS[kind].create as (...a: unknown[]) => Fault)(...args);
+}
+
+/** Every kind a `@fault:` tag may name, with its meaning. */
+export function faultKinds(): Record<string, string> {
+  return { none: NO_FAULT, ...Object.fromEntries(Object.entries(FAULTS).map(([k, e]) => [k, e.description])) };
+}
 
 export function isFaultKind(kind: string): kind is FaultKind | 'none' {
-  return Object.prototype.hasOwnProperty.call(FAULT_KINDS, kind);
+  return kind === 'none' || Object.hasOwn(FAULTS, kind);
 }

@@ -1,6 +1,6 @@
 import type { Proxy } from 'toxiproxy-node-client';
-import { InvalidFaultSpec } from '../errors';
-import type { LinkTarget } from '../stack/stack';
+import { InvalidFaultSpec } from '../core/errors';
+import type { LinkTarget } from './targets';
 import type { Evidence, Fault, FaultContext, FaultKind } from './fault';
 
 /** Which bytes a toxic acts on: `downstream` = replies (tokens), `upstream` = requests. */

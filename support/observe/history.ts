@@ -19,6 +19,8 @@ export interface TaskRecord {
   streams: StreamRead[];
   /** Set by `resolve()` from the status endpoint when the client did not see the end itself. */
   resolved?: TaskStatus;
+  /** Epoch ms when the client's cancel request was answered 204, if it canceled the task. */
+  canceledAt?: number;
 }
 
 export type Outcome = 'completed' | 'failed' | 'canceled' | 'indeterminate';
@@ -127,4 +129,39 @@ export function tokensAfterCancel(r: TaskRecord): number[] {
   return eventsOf(r)
     .filter((e) => e.event === 'token' && Number(e.data.i) >= emitted)
     .map((e) => Number(e.data.i));
+}
+
+/** What a task that did not complete looks like in a report: its id, how it ended, and what the client saw. */
+export interface NotCompleted {
+  task: string;
+  outcome: string;
+  detail?: unknown;
+}
+
+/** The tasks among `records` that did not complete (refused ones included, as `refused`). */
+export function notCompleted(records: TaskRecord[]): NotCompleted[] {
+  return records
+    .filter((r) => outcomeOf(r) !== 'completed')
+    .map((r) => ({
+      task: r.taskId,
+      outcome: isAdmitted(r) ? outcomeOf(r) : 'refused',
+      detail: terminalOf(r)?.data ?? r.admission?.body ?? r.transportError,
+    }));
+}
+
+/** The tasks that neither completed with all their tokens nor failed explicitly (see `endingOf`). */
+export function silentlyTruncated(records: TaskRecord[]): { task: string; ending: string }[] {
+  return records
+    .map((r) => ({ task: r.taskId, ending: endingOf(r) }))
+    .filter((e) => e.ending !== 'complete' && e.ending !== 'explicit-error');
+}
+
+/** Per task, ms from submission to the first token (-1: none). */
+export function firstTokenDelays(records: TaskRecord[]): { task: string; ms: number }[] {
+  return records.map((r) => ({ task: r.taskId, ms: firstTokenDelayMs(r) ?? -1 }));
+}
+
+/** Per task, ms from the first token to the terminal event (-1: not both seen). */
+export function decodeTimes(records: TaskRecord[]): { task: string; ms: number }[] {
+  return records.map((r) => ({ task: r.taskId, ms: decodeMs(r) ?? -1 }));
 }

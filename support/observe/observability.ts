@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { metricSum } from '../orchestrator/metrics';
-import { eventually } from './eventually';
+import { eventually } from '../core/eventually';
 import { eventsOf, TaskRecord } from './history';
 
 /** ORCH-3027: the fields a task's log lines must carry between them. */

@@ -2,8 +2,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { PoolManagerClient } from '../pool-manager/client';
-import { isAlive } from '../processes/reaper';
-import { eventually } from './eventually';
+import { isAlive } from '../core/pids';
+import type { FaultLedger } from '../faults/ledger';
+import { ProcessKillFault } from '../faults/process-kill';
+import type { ProcessTarget } from '../faults/targets';
+import { eventually } from '../core/eventually';
 
 /** One crash the scenario caused, and when the pool manager started a new engine for it. */
 export interface Crash {
@@ -70,4 +73,37 @@ export function stagedCopyMatches(cacheDir: string, source: string): { ok: boole
   const a = createHash('sha256').update(readFileSync(staged)).digest('hex');
   const b = createHash('sha256').update(readFileSync(source)).digest('hex');
   return { ok: a === b, seen: `staged sha256 ${a.slice(0, 12)}…, source ${b.slice(0, 12)}…` };
+}
+
+/**
+ * Kills one replica's engine `times` times through the fault ledger, each time as soon as the pool manager has started
+ * a new one; appends each crash to `crashes`.
+ */
+export async function crashRepeatedly(
+  faults: FaultLedger,
+  engine: ProcessTarget,
+  pm: PoolManagerClient,
+  poolId: string,
+  replicaId: string,
+  times: number,
+  crashes: Crash[],
+): Promise<void> {
+  for (let k = 0; k < times; k++) {
+    const previous = crashes.at(-1);
+    if (previous) await awaitRestart(pm, poolId, previous, 15_000);
+    const fault = new ProcessKillFault(engine);
+    const evidence = await faults.apply(fault);
+    crashes.push({ replicaId, pid: evidence.observed.pid as number, killedAt: fault.killedAt });
+  }
+}
+
+/** Waits for the restart after every crash in `crashes`; returns each crash-to-restart delay, ms. */
+export async function restartDelays(pm: PoolManagerClient, poolId: string, crashes: Crash[], withinMs: number): Promise<number[]> {
+  for (const crash of crashes) await awaitRestart(pm, poolId, crash, withinMs);
+  return crashes.map((c) => c.restartedAt! - c.killedAt);
+}
+
+/** The pids of every engine the pool manager reports for a pool now. */
+export async function enginePids(pm: PoolManagerClient, poolId: string): Promise<number[]> {
+  return (await pm.pool(poolId)).replicas.map((r) => r.pid).filter((p): p is number => p !== undefined);
 }

@@ -1,5 +1,5 @@
 import type { Envelope, OrchestratorClient, PoolHealth, TaskRequest } from '../orchestrator/client';
-import { eventually } from './eventually';
+import { eventually } from '../core/eventually';
 import { eventsOf, outcomeOf, Outcome, terminalOf, TaskRecord } from './history';
 import type { Workload } from './workload';
 
@@ -114,11 +114,11 @@ export function refusalProblems(record: TaskRecord, code: string, fastMs: number
 }
 
 /** What a backpressure refusal must carry (ORCH-2007): 429, the code, Retry-After, X-Backoff-Ms, policy_label, retriable. */
-export function backpressureProblems(record: TaskRecord, code: string): string[] {
+export function backpressureProblems(record: TaskRecord, code: string, fastMs: number): string[] {
   const a = record.admission;
   if (!a) return [`no answer (${record.transportError})`];
   const body = a.body as Partial<Envelope>;
-  const problems = refusalProblems(record, code, 1000);
+  const problems = refusalProblems(record, code, fastMs);
   if (a.status !== 429) problems.push(`HTTP ${a.status}, expected 429`);
   if (!(Number(a.headers['x-backoff-ms']) > 0)) problems.push(`X-Backoff-Ms=${a.headers['x-backoff-ms']}`);
   if (!body.policy_label) problems.push('no policy_label');
@@ -156,4 +156,10 @@ export async function poolManagerReachability(client: OrchestratorClient, reacha
     { withinMs, everyMs: 10 },
   );
   return elapsedMs;
+}
+
+/** Every `last_error` the pool's health reports: the pool's own, then each replica's. */
+export async function poolErrors(client: OrchestratorClient, poolId: string): Promise<(string | undefined)[]> {
+  const health = (await client.poolHealth(poolId)).body;
+  return [health.last_error, ...health.replicas.map((r) => r.last_error)];
 }

@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { OrchestratorClient, TaskRequest } from '../orchestrator/client';
 import type { StreamRead, TaskHistory, TaskRecord } from './history';
 import { outcomeOf, terminalOf } from './history';
-import type { Timeline } from './timeline';
+import type { Timeline } from '../core/timeline';
 
 export interface WorkloadLimits {
   /** Most tasks one scenario may submit (every load loop is bounded). */

@@ -86,7 +86,7 @@ export class OrchestratorClient {
 
   constructor(
     readonly baseUrl: string,
-    private readonly timeoutMs = 5000,
+    timeoutMs = 5000,
   ) {
     this.http = axios.create({
       baseURL: baseUrl,

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { ProcessStartFailed } from '../errors';
+import { ProcessStartFailed } from '../core/errors';
 import { LogBuffer } from './log-buffer';
 import { OWNER_ENV, ownerTag, registerGroup } from './reaper';
 import { RunningProcess } from './running-process';

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { isZombie, startTimeOf } from '../core/pids';
 
 /** The environment variable every process we spawn carries: `<runner pid>:<runner start time>`. */
 export const OWNER_ENV = 'LLORCH_CHAOS_OWNER';
@@ -77,34 +78,5 @@ function signal(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** The kernel's start time of `pid` (clock ticks since boot), '' when there is no such process. */
-export function startTimeOf(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
-  } catch {
-    return '';
-  }
-}
-
-/** True when `pid` exists and is not a zombie. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  return !isZombie(pid);
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z';
-  } catch {
-    return true;
   }
 }

@@ -1,8 +1,9 @@
 import type { ResultPromise } from 'execa';
-import { ProcessStartFailed, WaitTimedOut } from '../errors';
-import { eventually } from '../observe/eventually';
+import { ProcessStartFailed, WaitTimedOut } from '../core/errors';
+import { eventually } from '../core/eventually';
 import type { LogBuffer } from './log-buffer';
-import { isAlive, unregisterGroup } from './reaper';
+import { isAlive } from '../core/pids';
+import { unregisterGroup } from './reaper';
 import type { WaitStrategy } from './wait/wait';
 
 /** A process that has exited: how, and the last lines it wrote. */

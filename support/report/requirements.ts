@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { InvalidConfiguration } from '../errors';
+import { InvalidConfiguration } from '../core/errors';
 
 /** One requirement of the registry. */
 export interface Requirement {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InvalidConfiguration } from '../errors';
+import { InvalidConfiguration } from '../core/errors';
 
 /** One daemon of the target: how to start it and how to tell it is ready. */
 export interface ComponentProfile {

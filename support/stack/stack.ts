@@ -1,16 +1,16 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Proxy } from 'toxiproxy-node-client';
-import { InvalidConfiguration, SuiteError } from '../errors';
+import { InvalidConfiguration, SuiteError } from '../core/errors';
 import { PoolManagerClient } from '../pool-manager/client';
 import { ProcessSpec } from '../processes/process-spec';
 import type { ExitedProcess, RunningProcess } from '../processes/running-process';
 import { Wait } from '../processes/wait/wait';
 import { writeGpuInventory, writeModelFile } from './fixtures';
 import { freePort } from './ports';
-import type { DriverResetMechanism } from '../faults/engine-driver-reset';
+import type { DriverResetMechanism, LinkTarget, ProcessTarget } from '../faults/targets';
 import type { TargetProfile } from './profile';
-import { render, renderEnv } from './template';
+import { Placeholders, render, renderEnv } from './template';
 import type { ToxiproxyService } from './toxiproxy';
 
 /** What a scenario asks of the stack it starts. */
@@ -24,18 +24,6 @@ export interface StackRequest {
   dir: string;
   /** Prefix of this scenario's proxy names on the Toxiproxy server. */
   proxyPrefix: string;
-}
-
-/** A process the faults can signal: a component by role, or the engine of one replica (found through the pool manager). */
-export interface ProcessTarget {
-  readonly description: string;
-  pid(): Promise<number>;
-}
-
-/** A network path through a Toxiproxy proxy, named by the role of what sits behind it. */
-export interface LinkTarget {
-  readonly description: string;
-  readonly proxy: Proxy;
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -69,42 +57,18 @@ export class StartedStack {
     const gpuInventory = path.join(request.dir, 'gpu-inventory.json');
     writeGpuInventory(gpuInventory, profile.pool.gpuDevices);
 
-    const ports = new Map<string, number>();
-    const proxyAddr = new Map<string, string>();
-    const files = new Map<string, string>();
-    const resolve = (name: string): unknown => {
-      const [kind, arg] = splitOnce(name, ':');
-      switch (kind) {
-        case 'port':
-          return need(ports.get(arg), name);
-        case 'proxy':
-          return need(proxyAddr.get(arg), name);
-        case 'file':
-          return need(files.get(arg), name);
-        case 'tune': {
-          const [tune, fallback] = splitOnce(arg, '|');
-          return request.tunes?.[tune] ?? fallback;
-        }
-        case 'dir':
-          return request.dir;
-        case 'root':
-          return ROOT;
-        case 'model':
-          return modelPath;
-        case 'gpu-inventory':
-          return gpuInventory;
-        case 'pool.id':
-          return profile.pool.id;
-        case 'pool.slots':
-          return slots;
-        case 'replicas':
-          return replicaIds.map((r) => render(profile.replica, resolve, r));
-        default:
-          throw new InvalidConfiguration(`Target profile ${profile.file}: unknown placeholder \${${name}}`);
-      }
-    };
+    const values = new Placeholders(profile, {
+      dir: request.dir,
+      root: ROOT,
+      model: modelPath,
+      gpuInventory,
+      slots,
+      replicaIds,
+      tunes: request.tunes ?? {},
+    });
+    const resolve = (name: string): unknown => values.resolve(name);
     // Every ${port:NAME} anywhere in the profile, per replica where it mentions one, gets a free port up front.
-    for (const name of portNames(profile, replicaIds)) ports.set(name, await freePort());
+    await values.allocatePorts(freePort);
 
     const proxies = new Map<string, Proxy>();
     for (const [nameTemplate, upstreamTemplate] of Object.entries(profile.proxies)) {
@@ -113,12 +77,12 @@ export class StartedStack {
         const name = replica ? nameTemplate.replace(/\$\{replica\}/g, replica) : nameTemplate;
         const proxy = await toxiproxy.createProxy(`${request.proxyPrefix}${name}`, String(render(upstreamTemplate, resolve, replica)));
         proxies.set(name, proxy);
-        proxyAddr.set(name, proxy.listen);
+        values.proxies.set(name, proxy.listen);
       }
     }
     for (const [name, content] of Object.entries(profile.files)) {
       const file = path.join(request.dir, `${name}.json`);
-      files.set(name, file);
+      values.files.set(name, file);
       writeFileSync(file, JSON.stringify(render(content, resolve), null, 2));
     }
 
@@ -304,28 +268,6 @@ export class StartedStack {
     await Promise.all([...this.proxies.values()].map((p) => p.remove().catch(() => undefined)));
     this.proxies.clear();
   }
-}
-
-/** Every `${port:NAME}` in the profile; a name mentioning `${replica}` stands for one port per replica. */
-function portNames(profile: TargetProfile, replicaIds: string[]): Set<string> {
-  const names = new Set<string>();
-  for (const m of JSON.stringify(profile).matchAll(/\$\{port:((?:\$\{replica\}|[^{}])+)\}/g)) {
-    const raw = m[1];
-    if (raw.includes('${replica}')) replicaIds.forEach((r) => names.add(raw.replace(/\$\{replica\}/g, r)));
-    else names.add(raw);
-  }
-  return names;
-}
-
-function splitOnce(s: string, sep: string): [string, string] {
-  const i = s.indexOf(sep);
-  return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
-}
-
-function need<T>(value: T | undefined, name: string): T {
-  if (value === undefined)
-    throw new InvalidConfiguration(`Placeholder \${${name}} has no value yet (a proxy or file used before it is created?)`);
-  return value;
 }
 
 function readIfAny(file: string): string {

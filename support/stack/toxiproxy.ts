@@ -2,14 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Proxy, Toxiproxy } from 'toxiproxy-node-client';
-import { MissingPrerequisite } from '../errors';
+import { MissingPrerequisite } from '../core/errors';
 import { ProcessSpec } from '../processes/process-spec';
 import type { RunningProcess } from '../processes/running-process';
 import { Wait } from '../processes/wait/wait';
 import { freePort } from './ports';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const install = require('../../scripts/install-toxiproxy.js') as { HINT: string; target: string };
+const install = require('./toxiproxy-binary.js') as { HINT: string; target: string };
 
 /**
  * The real Shopify Toxiproxy server the network faults act through: the one `TOXIPROXY_URL` names, or one we start

@@ -18,7 +18,7 @@ export function probeGpus(): GpuDevice[] {
     let parsed: unknown;
     try {
       parsed = JSON.parse(readFileSync(inventory, 'utf8'));
-    } catch (err) {
+    } catch {
       // A missing or unreadable inventory is a vanished device, not a crash.
       return [];
     }

@@ -1,33 +1,20 @@
 import type pino from 'pino';
-import { fullJitterDelayMs } from '../common/backoff';
-import { DispatchError, DispatchTimeouts, streamCompletion } from './engine-client';
+import { type AttemptResult, runAttempt } from './attempt';
+import type { DispatchTimeouts } from './engine-client';
 import type { OrchestratorMetrics } from './metrics';
+import { decideAfterFailure, errorEvent, newProgress, type RetryPolicy, type TaskProgress } from './retry-policy';
+
 import type { ReplicaDirectory, ReplicaView } from './replicas';
 import type { TaskRow, TaskStore, TerminalEvent } from './store';
 import type { TaskEvents } from './task-events';
+import { taskLogFields } from './task-log';
 
-export interface DispatchPolicy {
+export interface DispatchPolicy extends RetryPolicy {
   timeouts: DispatchTimeouts;
-  retryMaxAttempts: number;
-  retryBaseMs: number;
-  retryCapMs: number;
   queueTimeoutMs: number;
   retryAfterMs: number;
-  /** How many times a task may fail over mid-stream to another replica (0: never; it fails with WORKER_RESET). */
-  migrationLimit: number;
   /** How long a task failing over may wait for a replica before it fails with WORKER_RESET. */
   migrationWaitMs: number;
-}
-
-/** What the dispatcher remembers about a task between attempts (not durable: a restart starts afresh). */
-interface TaskProgress {
-  tried: Set<string>;
-  /** Dispatches that failed before a new token; a busy replica (503) is capacity, not failure, and is not counted. */
-  failures: number;
-  notBefore: number;
-  migrations: number;
-  /** Set while the task waits to fail over: when it started waiting. */
-  migratingSince?: number;
 }
 
 interface Running {
@@ -91,7 +78,10 @@ export class Dispatcher {
 
   private progressOf(taskId: string): TaskProgress {
     let p = this.progress.get(taskId);
-    if (!p) this.progress.set(taskId, (p = { tried: new Set(), failures: 0, notBefore: 0, migrations: 0 }));
+    if (!p) {
+      p = newProgress();
+      this.progress.set(taskId, p);
+    }
     return p;
   }
 
@@ -161,65 +151,24 @@ export class Dispatcher {
     }
     this.store.markRunning(task.task_id, replica.replica_id, now);
     this.directory.dispatchStarted(replica);
-    const labels = { engine: task.request.engine, engine_version: 'mock', pool_id: task.pool_id, replica_id: replica.replica_id };
-    if (resumeFrom === 0) this.metrics.tasksStarted.inc({ ...labels, priority: task.priority });
+    if (resumeFrom === 0)
+      this.metrics.tasksStarted.inc({
+        engine: task.request.engine,
+        engine_version: 'mock',
+        pool_id: task.pool_id,
+        replica_id: replica.replica_id,
+        priority: task.priority,
+      });
     const entry: Running = { task, replica, controller: new AbortController(), canceled: false, done: Promise.resolve() };
     this.running.set(task.task_id, entry);
-    let frame = 0;
-    let firstTokenAt = 0;
-    let divergence: string | undefined;
-    entry.done = streamCompletion(
-      {
-        url: replica.url,
-        prompt: task.request.prompt ?? '',
-        maxTokens: task.request.max_tokens,
-        seed: task.request.seed ?? seedOf(task.task_id),
-      },
-      this.policy.timeouts,
-      (t) => {
-        if (entry.canceled || divergence) return; // ORCH-3026: nothing after a cancel
-        const i = frame++;
-        if (i < resumeFrom) {
-          // Failover: the client already has this token; a deterministic replica must produce the same one.
-          const stored = this.store.tokensAfter(task.task_id, i - 1)[0];
-          if (stored?.t !== t) {
-            divergence = `replica ${replica.replica_id} produced ${JSON.stringify(t)} at index ${i} where ${JSON.stringify(stored?.t)} was streamed`;
-            entry.controller.abort();
-          }
-          return;
-        }
-        if (i === 0) {
-          firstTokenAt = Date.now();
-          this.metrics.firstToken.observe(
-            { engine: labels.engine, engine_version: 'mock', pool_id: task.pool_id, priority: task.priority },
-            firstTokenAt - task.created_ms,
-          );
-        }
-        firstTokenAt ||= Date.now();
-        this.store.addToken(task.task_id, i, t);
-        this.metrics.tokensOut.inc(labels);
-        this.events.publish(task.task_id, { event: 'token', i, t });
-      },
-      entry.controller.signal,
-    )
-      .then(
-        () => {
-          this.directory.reportSuccess(replica, now);
-          const decodeMs = firstTokenAt ? Date.now() - firstTokenAt : 0;
-          const tokens = this.store.tokenCount(task.task_id);
-          this.metrics.decode.observe(
-            { engine: labels.engine, engine_version: 'mock', pool_id: task.pool_id, priority: task.priority },
-            decodeMs,
-          );
-          this.finishTask(
-            task,
-            'completed',
-            { event: 'end', data: { tokens_out: tokens, decode_time_ms: decodeMs, decode_ms: decodeMs } },
-            replica,
-          );
-        },
-        (err: DispatchError) => this.onAttemptFailed(entry, err, resumeFrom, divergence),
-      )
+    const sinks = { store: this.store, events: this.events, metrics: this.metrics };
+    entry.done = runAttempt(sinks, task, replica, resumeFrom, this.policy.timeouts, entry.controller, () => entry.canceled)
+      .then((result) => {
+        if (!result.ok) return this.onAttemptFailed(entry, result, resumeFrom);
+        this.directory.reportSuccess(replica, now);
+        const end = { tokens_out: this.store.tokenCount(task.task_id), decode_time_ms: result.decodeMs, decode_ms: result.decodeMs };
+        this.finishTask(task, 'completed', { event: 'end', data: end }, replica);
+      })
       .finally(() => {
         this.directory.dispatchEnded(replica);
         this.running.delete(task.task_id);
@@ -227,8 +176,9 @@ export class Dispatcher {
       });
   }
 
-  private onAttemptFailed(entry: Running, err: DispatchError, resumeFrom: number, divergence?: string): void {
+  private onAttemptFailed(entry: Running, result: Extract<AttemptResult, { ok: false }>, resumeFrom: number): void {
     const { task, replica } = entry;
+    const { err, divergence } = result;
     if (entry.canceled) return;
     if (divergence) {
       this.finishTask(task, 'failed', errorEvent('WORKER_RESET', `failover aborted: ${divergence}`, this.policy.retryAfterMs), replica);
@@ -236,64 +186,30 @@ export class Dispatcher {
     }
     if (err.code === 'DECODE_TIMEOUT') this.metrics.timeouts.inc({ pool_id: task.pool_id, kind: err.message.split(' ')[0] });
     if (err.code !== 'REPLICA_BUSY') this.directory.reportFailure(replica, err.message);
-    const progress = this.progressOf(task.task_id);
-    progress.tried.add(replica.replica_id);
     const tokens = this.store.tokenCount(task.task_id);
-    if (tokens === resumeFrom) {
-      // Nothing new reached the client in this attempt: retry elsewhere, invisibly (HTU-1002: capped full jitter).
-      if (err.code !== 'REPLICA_BUSY') progress.failures++;
-      const attempts = progress.failures;
-      if (attempts < this.policy.retryMaxAttempts) {
-        this.metrics.dispatchRetries.inc({ pool_id: task.pool_id, reason: err.code });
-        const backoffMs = fullJitterDelayMs(this.policy.retryBaseMs, this.policy.retryCapMs, Math.max(0, attempts - 1));
-        progress.notBefore = Date.now() + backoffMs;
-        if (tokens > 0) progress.migratingSince ??= Date.now();
-        this.store.requeue(task.task_id);
-        this.log.info(
-          {
-            job_id: task.task_id,
-            pool_id: task.pool_id,
-            replica_id: replica.replica_id,
-            attempt: attempts,
-            backoff_ms: backoffMs,
-            error_kind: err.code,
-            reason: err.message,
-          },
-          'dispatch failed before a new token: retrying',
-        );
-        return;
-      }
-      const code = tokens > 0 ? 'WORKER_RESET' : 'POOL_UNAVAILABLE';
-      this.finishTask(
-        task,
-        'failed',
-        errorEvent(code, `dispatch failed ${attempts} times; last: ${err.message}`, this.policy.retryAfterMs),
-        replica,
-      );
-      return;
-    }
-    if (progress.migrations < this.policy.migrationLimit) {
-      // Failover mid-stream: resume on another replica with the same seed, skipping what the client already has.
-      progress.migrations++;
-      progress.migratingSince = Date.now();
-      progress.notBefore = 0;
+    const decision = decideAfterFailure(this.progressOf(task.task_id), err, replica.replica_id, tokens, resumeFrom, this.policy);
+    const fields = {
+      job_id: task.task_id,
+      pool_id: task.pool_id,
+      replica_id: replica.replica_id,
+      error_kind: err.code,
+      reason: err.message,
+    };
+    if (decision.kind === 'retry') {
+      // Nothing new reached the client in this attempt: retry elsewhere, invisibly.
+      this.metrics.dispatchRetries.inc({ pool_id: task.pool_id, reason: err.code });
       this.store.requeue(task.task_id);
-      this.log.warn(
-        {
-          job_id: task.task_id,
-          pool_id: task.pool_id,
-          replica_id: replica.replica_id,
-          tokens_sent: tokens,
-          migration: progress.migrations,
-          error_kind: err.code,
-          reason: err.message,
-        },
-        'stream broke mid-way: failing over',
+      this.log.info(
+        { ...fields, attempt: decision.attempt, backoff_ms: decision.backoffMs },
+        'dispatch failed before a new token: retrying',
       );
-      return;
+    } else if (decision.kind === 'failover') {
+      // Failover mid-stream: resume on another replica with the same seed, skipping what the client already has.
+      this.store.requeue(task.task_id);
+      this.log.warn({ ...fields, tokens_sent: tokens, migration: decision.migration }, 'stream broke mid-way: failing over');
+    } else {
+      this.finishTask(task, 'failed', errorEvent(decision.code, decision.message, this.policy.retryAfterMs), replica);
     }
-    const code = err.code === 'DECODE_TIMEOUT' ? 'DECODE_TIMEOUT' : 'WORKER_RESET';
-    this.finishTask(task, 'failed', errorEvent(code, `replica ${replica.replica_id}: ${err.message}`, this.policy.retryAfterMs), replica);
   }
 
   /** Cancels a queued or running task; returns false when it was already terminal. No token is published after this returns. */
@@ -368,25 +284,7 @@ export class Dispatcher {
     this.progress.delete(task.task_id);
     if (terminal.event === 'error') this.metrics.taskFailures.inc({ pool_id: task.pool_id, code: String(terminal.data.code) });
     this.events.publish(task.task_id, terminal);
-    const row = this.store.get(task.task_id);
-    // ORCH-3027: the fields every task log line carries.
-    this.log.info(
-      {
-        job_id: task.task_id,
-        session_id: task.session_id,
-        engine: task.request.engine,
-        engine_version: 'mock',
-        pool_id: task.pool_id,
-        replica_id: replica?.replica_id,
-        tokens_in: (task.request.prompt ?? '').split(/\s+/).filter(Boolean).length,
-        tokens_out: row?.tokens_out ?? 0,
-        decode_time_ms: terminal.data.decode_time_ms ?? 0,
-        state,
-        attempts: row?.attempts ?? 0,
-        error_kind: terminal.event === 'error' ? terminal.data.code : undefined,
-      },
-      `task ${state}`,
-    );
+    this.log.info(taskLogFields(task, this.store.get(task.task_id), state, terminal, replica?.replica_id), `task ${state}`);
   }
 
   private updateQueueDepth(): void {
@@ -394,16 +292,4 @@ export class Dispatcher {
     for (const t of this.store.queued())
       this.metrics.queueDepth.inc({ engine: t.request.engine, engine_version: 'mock', pool_id: t.pool_id, priority: t.priority });
   }
-}
-
-/** The terminal SSE `error` of a task: typed code, message, retriable with a retry hint. */
-export function errorEvent(code: string, message: string, retryAfterMs: number): TerminalEvent {
-  return { event: 'error', data: { code, message, retriable: true, retry_after_ms: retryAfterMs } };
-}
-
-/** A task without a seed gets one derived from its id (upstream: `hash(task_id)`), so retries stay deterministic. */
-export function seedOf(taskId: string): number {
-  let h = 0;
-  for (const c of taskId) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0;
-  return Math.abs(h);
 }

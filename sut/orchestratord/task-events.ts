@@ -7,7 +7,10 @@ export class TaskEvents {
 
   subscribe(taskId: string, listener: (e: LiveEvent) => void): () => void {
     let set = this.listeners.get(taskId);
-    if (!set) this.listeners.set(taskId, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.listeners.set(taskId, set);
+    }
     set.add(listener);
     return () => {
       set.delete(listener);

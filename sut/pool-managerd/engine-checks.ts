@@ -37,3 +37,21 @@ export async function healthOk(port: number): Promise<boolean> {
 export function sleepMs(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** SIGTERM to `pid`, then SIGKILL once `graceMs` has passed; resolves once it is gone, true when it had to be killed. */
+export async function terminate(pid: number, graceMs: number): Promise<boolean> {
+  const send = (signal: NodeJS.Signals): void => {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  };
+  send('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleepMs(20);
+  if (!isAlive(pid)) return false;
+  send('SIGKILL');
+  while (isAlive(pid)) await sleepMs(10);
+  return true;
+}

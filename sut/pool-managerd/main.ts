@@ -11,7 +11,7 @@ import { loadPoolsFile } from './config';
 import { PoolMetrics } from './metrics';
 import { Pool } from './pool';
 import { discardPartials } from './provisioner';
-import { policyFromEnv } from './supervisor';
+import { policyFromEnv } from './supervision-policy';
 
 const log = createLogger('pool-managerd');
 

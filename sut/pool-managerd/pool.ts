@@ -6,7 +6,8 @@ import { probeGpus } from '../common/gpu';
 import type { PoolConfig } from './config';
 import type { PoolMetrics } from './metrics';
 import { stageModel } from './provisioner';
-import { ReplicaStatus, ReplicaSupervisor, SupervisionPolicy } from './supervisor';
+import type { SupervisionPolicy } from './supervision-policy';
+import { type ReplicaStatus, ReplicaSupervisor } from './supervisor';
 
 export type PoolState = 'ready' | 'degraded' | 'unready' | 'draining' | 'failed';
 

@@ -2,48 +2,14 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type pino from 'pino';
-import { ExponentialBackoff, exponentialDelayMs } from '../common/backoff';
-import { envInt } from '../common/env';
+import { exponentialDelayMs } from '../common/backoff';
 import type { PoolMetrics } from './metrics';
-import { classifyExit, healthOk, isAlive, sleepMs } from './engine-checks';
+import { classifyExit, healthOk, isAlive, terminate } from './engine-checks';
 import type { PoolConfig, ReplicaConfig } from './config';
+import { type BreakerState, RestartBreaker } from './restart-breaker';
+import type { SupervisionPolicy } from './supervision-policy';
 
 export type ReplicaState = 'starting' | 'ready' | 'unready' | 'failed' | 'stopped';
-
-/** Supervision limits, all from the environment so tests run in scaled time. */
-export interface SupervisionPolicy {
-  backoff: ExponentialBackoff;
-  breakerThreshold: number;
-  breakerCooldownMs: number;
-  /** Restart storms: more than `stormMaxRestarts` restarts within `stormWindowMs` opens the breaker too. */
-  stormWindowMs: number;
-  stormMaxRestarts: number;
-  stableMs: number;
-  healthPollMs: number;
-  healthIntervalMs: number;
-  startupTimeoutMs: number;
-  shutdownGraceMs: number;
-}
-
-export function policyFromEnv(): SupervisionPolicy {
-  return {
-    backoff: {
-      initialMs: envInt('POOL_RESTART_INITIAL_MS', 1000),
-      maxMs: envInt('POOL_RESTART_MAX_MS', 60_000),
-      multiplier: envInt('POOL_RESTART_MULTIPLIER', 2),
-      jitter: envInt('POOL_RESTART_JITTER_PCT', 10) / 100,
-    },
-    breakerThreshold: envInt('POOL_BREAKER_THRESHOLD', 5),
-    breakerCooldownMs: envInt('POOL_BREAKER_COOLDOWN_MS', 30_000),
-    stormWindowMs: envInt('POOL_STORM_WINDOW_MS', 60_000),
-    stormMaxRestarts: envInt('POOL_STORM_MAX_RESTARTS', 10),
-    stableMs: envInt('POOL_STABLE_MS', 10_000),
-    healthPollMs: envInt('POOL_HEALTH_POLL_MS', 50),
-    healthIntervalMs: envInt('POOL_HEALTH_INTERVAL_MS', 250),
-    startupTimeoutMs: envInt('POOL_STARTUP_TIMEOUT_MS', 30_000),
-    shutdownGraceMs: envInt('POOL_SHUTDOWN_GRACE_MS', 5_000),
-  };
-}
 
 /** What the supervisor knows about one replica, as `/pools` reports it. */
 export interface ReplicaStatus {
@@ -71,9 +37,7 @@ export class ReplicaSupervisor {
   private pid?: number;
   private restarts = 0;
   private driverResets = 0;
-  private consecutiveFailures = 0;
-  private breaker: 'closed' | 'open' | 'half-open' = 'closed';
-  private readonly restartTimes: number[] = [];
+  private readonly breaker: RestartBreaker;
   private lastError?: string;
   private readySince = 0;
   private timer?: NodeJS.Timeout;
@@ -89,7 +53,9 @@ export class ReplicaSupervisor {
     private readonly policy: SupervisionPolicy,
     private readonly log: pino.Logger,
     private readonly metrics: PoolMetrics,
-  ) {}
+  ) {
+    this.breaker = new RestartBreaker(policy);
+  }
 
   private get labels(): { pool_id: string; replica_id: string } {
     return { pool_id: this.pool.pool_id, replica_id: this.replica.replica_id };
@@ -111,7 +77,7 @@ export class ReplicaSupervisor {
       pid: this.pid,
       restarts: this.restarts,
       driver_resets: this.driverResets,
-      breaker: this.breaker,
+      breaker: this.breaker.state,
       slots_total: this.pool.slots,
       slots_free: this.state === 'ready' ? this.pool.slots : 0,
       last_error: this.lastError,
@@ -146,7 +112,10 @@ export class ReplicaSupervisor {
   private watchAdopted(pid: number): void {
     const tick = (): void => {
       if (this.stopping || this.pid !== pid) return;
-      if (!isAlive(pid)) return this.onExit(null, null, 'adopted engine vanished');
+      if (!isAlive(pid)) {
+        this.onExit(null, null, 'adopted engine vanished');
+        return;
+      }
       this.timer = setTimeout(tick, this.policy.healthPollMs);
     };
     this.timer = setTimeout(tick, this.policy.healthPollMs);
@@ -196,11 +165,8 @@ export class ReplicaSupervisor {
         this.state = 'ready';
         this.readySince = Date.now();
         this.log.info({ replica_id: this.replica.replica_id, pid, startup_ms: this.readySince - this.spawnedAt }, 'engine ready');
-        if (this.breaker === 'half-open') {
-          // OC-POOL-3011: a successful start closes the breaker.
-          this.setBreaker('closed', 'trial start succeeded');
-          this.consecutiveFailures = 0;
-        }
+        // OC-POOL-3011: a successful trial start closes the breaker.
+        if (this.breaker.onReady()) this.logBreaker('closed', 'trial start succeeded');
         this.timer = setTimeout(() => void this.watchHealth(pid), this.policy.healthIntervalMs);
         return;
       }
@@ -227,7 +193,7 @@ export class ReplicaSupervisor {
       this.state = 'ready';
       this.log.info({ replica_id: this.replica.replica_id, pid }, 'engine health recovered: ready');
     }
-    if (this.state === 'ready' && Date.now() - this.readySince > this.policy.stableMs) this.consecutiveFailures = 0;
+    if (this.state === 'ready' && Date.now() - this.readySince > this.policy.stableMs) this.breaker.onStable();
     this.timer = setTimeout(() => void this.watchHealth(pid), this.policy.healthIntervalMs);
   }
 
@@ -249,7 +215,7 @@ export class ReplicaSupervisor {
       this.driverResets++;
       this.metrics.driverResets.inc(this.labels);
     }
-    this.consecutiveFailures++;
+    const decision = this.breaker.onExit(Date.now());
     this.lastError = cause;
     this.log.warn(
       {
@@ -260,21 +226,17 @@ export class ReplicaSupervisor {
         last_error: cause,
         crash_reason: reason,
         uptime_ms: uptimeMs,
-        failure_count: this.consecutiveFailures,
+        failure_count: this.breaker.consecutiveFailures,
       },
       'engine exited',
     );
-    const now = Date.now();
-    while (this.restartTimes.length && now - this.restartTimes[0] > this.policy.stormWindowMs) this.restartTimes.shift();
-    if (this.breaker === 'half-open' || this.consecutiveFailures >= this.policy.breakerThreshold) {
-      return this.openBreaker(this.breaker === 'half-open' ? 'trial start failed' : `${this.consecutiveFailures} consecutive failures`);
-    }
-    if (this.restartTimes.length >= this.policy.stormMaxRestarts) {
-      this.metrics.restartStorms.inc(this.labels);
-      return this.openBreaker(`restart storm: ${this.restartTimes.length} restarts within ${this.policy.stormWindowMs} ms`);
+    if (decision.kind === 'open') {
+      if (decision.storm) this.metrics.restartStorms.inc(this.labels);
+      this.openBreaker(decision.reason, decision.storm);
+      return;
     }
     this.state = 'unready';
-    const backoffMs = exponentialDelayMs(this.policy.backoff, this.consecutiveFailures);
+    const backoffMs = exponentialDelayMs(this.policy.backoff, decision.failures);
     this.metrics.restartsScheduled.inc({ ...this.labels, crash_reason: reason });
     this.metrics.backoff.observe({ pool_id: this.pool.pool_id }, backoffMs);
     this.log.info({ ...this.labels, backoff_ms: backoffMs, restart_count: this.restarts + 1 }, 'restart scheduled');
@@ -283,27 +245,26 @@ export class ReplicaSupervisor {
 
   private restart(): void {
     this.restarts++;
-    this.restartTimes.push(Date.now());
+    this.breaker.onRestart(Date.now());
     this.spawnEngine();
   }
 
   /** OC-POOL-3011: no restarts while open; after the cool-down one trial start (half-open). */
-  private openBreaker(reason: string): void {
+  private openBreaker(reason: string, storm: boolean): void {
     this.state = 'failed';
-    this.setBreaker('open', reason);
-    this.metrics.breakerOpened.inc({ ...this.labels, reason: reason.startsWith('restart storm') ? 'storm' : 'failures' });
+    this.logBreaker('open', reason);
+    this.metrics.breakerOpened.inc({ ...this.labels, reason: storm ? 'storm' : 'failures' });
     this.timer = setTimeout(() => {
-      this.setBreaker('half-open', `cool-down of ${this.policy.breakerCooldownMs} ms over: one trial start`);
+      this.breaker.halfOpen();
+      this.logBreaker('half-open', `cool-down of ${this.policy.breakerCooldownMs} ms over: one trial start`);
       this.restart();
     }, this.policy.breakerCooldownMs);
   }
 
-  private setBreaker(state: 'closed' | 'open' | 'half-open', reason: string): void {
-    const old = this.breaker;
-    this.breaker = state;
+  private logBreaker(state: BreakerState, reason: string): void {
     this.metrics.breakerState.set(this.labels, state === 'open' ? 1 : state === 'half-open' ? 0.5 : 0);
     this.log[state === 'open' ? 'error' : 'info'](
-      { ...this.labels, old_state: old, new_state: state, failure_count: this.consecutiveFailures, reason },
+      { ...this.labels, new_state: state, failure_count: this.breaker.consecutiveFailures, reason },
       `circuit breaker ${state}`,
     );
   }
@@ -325,22 +286,9 @@ export class ReplicaSupervisor {
       this.state = 'stopped';
       return;
     }
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-    const deadline = Date.now() + this.policy.shutdownGraceMs;
-    while (isAlive(pid) && Date.now() < deadline) await sleepMs(20);
-    if (isAlive(pid)) {
+    const killed = await terminate(pid, this.policy.shutdownGraceMs);
+    if (killed)
       this.log.warn({ replica_id: this.replica.replica_id, pid, grace_ms: this.policy.shutdownGraceMs }, 'engine ignored SIGTERM: SIGKILL');
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-      while (isAlive(pid)) await sleepMs(10);
-    }
     rmSync(this.pidFile, { force: true });
     this.state = 'stopped';
   }

@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'chai';
-import { eventually } from '../../support/observe/eventually';
-import { processesOwnedBy, reapAll, startTimeOf } from '../../support/processes/reaper';
+import { eventually } from '../../support/core/eventually';
+import { startTimeOf } from '../../support/core/pids';
+import { processesOwnedBy, reapAll } from '../../support/processes/reaper';
 import { ToxiproxyService } from '../../support/stack/toxiproxy';
 
 const root = path.resolve(__dirname, '..', '..');

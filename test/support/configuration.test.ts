@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { InvalidConfiguration } from '../../support/errors';
+import { InvalidConfiguration } from '../../support/core/errors';
 import { loadRequirements } from '../../support/report/requirements';
 import { lintTags, readScenarios, tagProblems } from '../../support/report/tag-lint';
 import { loadProfile } from '../../support/stack/profile';

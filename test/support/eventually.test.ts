@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { WaitTimedOut } from '../../support/errors';
-import { eventually } from '../../support/observe/eventually';
+import { WaitTimedOut } from '../../support/core/errors';
+import { eventually } from '../../support/core/eventually';
 
 describe('eventually', () => {
   it('returns as soon as the probe reports ok', async () => {

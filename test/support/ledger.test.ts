@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { FaultNotConfirmed } from '../../support/errors';
+import { FaultNotConfirmed } from '../../support/core/errors';
 import type { Evidence, Fault } from '../../support/faults/fault';
 import { FaultLedger } from '../../support/faults/ledger';
-import { Timeline } from '../../support/observe/timeline';
+import { Timeline } from '../../support/core/timeline';
 
 /** A fault that records what happens to it. */
 function recordingFault(

@@ -3,9 +3,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { expect } from 'chai';
-import { ProcessStartFailed, WaitTimedOut } from '../../support/errors';
+import { ProcessStartFailed, WaitTimedOut } from '../../support/core/errors';
 import { ProcessSpec } from '../../support/processes/process-spec';
-import { isAlive, ownerTag, processesOwnedBy, reapAll } from '../../support/processes/reaper';
+import { isAlive } from '../../support/core/pids';
+import { ownerTag, processesOwnedBy, reapAll } from '../../support/processes/reaper';
 import { Wait } from '../../support/processes/wait/wait';
 
 const fixture = (name: string): string[] => ['node', path.join(__dirname, '..', 'fixtures', name)];

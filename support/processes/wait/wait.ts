@@ -1,10 +1,14 @@
-import type { Observation } from '../../observe/eventually';
-import type { RunningProcess } from '../running-process';
+import type { Observation } from '../../core/eventually';
+
+/** What a wait strategy may look at of the process it waits for: its output so far. */
+export interface Waitable {
+  readonly logs: { all(): string[] };
+}
 
 /** A readiness condition of a process, polled until it holds (testcontainers' WaitStrategy). */
 export interface WaitStrategy {
   readonly description: string;
-  probe(process: RunningProcess): Promise<Observation<unknown>>;
+  probe(process: Waitable): Promise<Observation<unknown>>;
 }
 
 /** An HTTP GET that must answer with the expected status. */
@@ -42,7 +46,7 @@ export class LogLineWait implements WaitStrategy {
     return `log line matching ${this.pattern}`;
   }
 
-  async probe(process: RunningProcess): Promise<Observation<unknown>> {
+  async probe(process: Waitable): Promise<Observation<unknown>> {
     const line = process.logs.all().find((l) => this.pattern.test(l));
     return { ok: line !== undefined, seen: line ?? `${process.logs.all().length} lines, none matching` };
   }
@@ -56,7 +60,7 @@ export class AllWait implements WaitStrategy {
     return this.strategies.map((s) => s.description).join(' and ');
   }
 
-  async probe(process: RunningProcess): Promise<Observation<unknown>> {
+  async probe(process: Waitable): Promise<Observation<unknown>> {
     for (const s of this.strategies) {
       const o = await s.probe(process);
       if (!o.ok) return { ok: false, seen: `${s.description}: ${o.seen}` };

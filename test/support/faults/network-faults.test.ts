@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'chai';
 import type { Proxy } from 'toxiproxy-node-client';
-import { InvalidFaultSpec } from '../../../support/errors';
+import { InvalidFaultSpec } from '../../../support/core/errors';
 import type { Fault } from '../../../support/faults/fault';
 import { probeLink } from '../../../support/faults/link-probe';
 import { NetworkCutFault } from '../../../support/faults/network-cut';
@@ -15,7 +15,7 @@ import { NetworkResetFault } from '../../../support/faults/network-reset';
 import { NetworkSlowFault } from '../../../support/faults/network-slow';
 import { NetworkTimeoutFault } from '../../../support/faults/network-timeout';
 import { reapAll } from '../../../support/processes/reaper';
-import type { LinkTarget } from '../../../support/stack/stack';
+import type { LinkTarget } from '../../../support/faults/targets';
 import { ToxiproxyService } from '../../../support/stack/toxiproxy';
 import { startEchoServer } from '../../fixtures/echo-server';
 

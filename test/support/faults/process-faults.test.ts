@@ -12,7 +12,7 @@ import { ProcessSpec } from '../../../support/processes/process-spec';
 import { reapAll } from '../../../support/processes/reaper';
 import type { RunningProcess } from '../../../support/processes/running-process';
 import { Wait } from '../../../support/processes/wait/wait';
-import type { ProcessTarget } from '../../../support/stack/stack';
+import type { ProcessTarget } from '../../../support/faults/targets';
 
 const ctx: FaultContext = { signal: new AbortController().signal, log: () => undefined };
 const start = (name: string): Promise<RunningProcess> =>

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { WaitTimedOut } from '../errors';
+import { WaitTimedOut } from './errors';
 
 export interface EventuallyOptions {
   /** Limit, ms. */

@@ -1,0 +1,63 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { InvalidFaultSpec } from '../core/errors';
+import { isAlive } from '../core/pids';
+import type { Evidence, Fault, FaultContext, FaultKind } from './fault';
+import type { ProcessTarget } from './targets';
+
+/** The evidence of a fault whose `verify()` ran before any inject. */
+export const NEVER_INJECTED: Evidence = { verdict: 'inconclusive', observed: { reason: 'never injected' } };
+
+/**
+ * The shape every signal fault shares (as `ToxicFault` is for toxics): the target's pid is resolved at inject time,
+ * the signal sent once, and `verify()` is refused until then. A subclass says only how the effect shows.
+ */
+export abstract class SignalFault implements Fault {
+  abstract readonly kind: FaultKind;
+  protected pid?: number;
+  /** Epoch ms when the signal was sent. */
+  protected signalledAt = 0;
+
+  protected constructor(
+    protected readonly target: ProcessTarget,
+    protected readonly signal: NodeJS.Signals,
+  ) {
+    if (!target) throw new InvalidFaultSpec(`a ${signal} fault must have a target`);
+  }
+
+  describe(): string {
+    return `${this.signal} ${this.target.description}`;
+  }
+
+  async inject(ctx: FaultContext): Promise<void> {
+    this.pid = await this.target.pid();
+    this.beforeSignal();
+    process.kill(this.pid, this.signal);
+    this.signalledAt = Date.now();
+    ctx.log(`${this.describe()}: pid ${this.pid}`);
+  }
+
+  async verify(ctx: FaultContext): Promise<Evidence> {
+    if (this.pid === undefined) return NEVER_INJECTED;
+    const evidence = await this.observe(this.pid, ctx);
+    return { ...evidence, observed: { pid: this.pid, signal: this.signal, target: this.target.description, ...evidence.observed } };
+  }
+
+  /** Nothing to undo by default: bringing the process back is the system's job, and what the scenario checks. */
+  async heal(_ctx?: FaultContext): Promise<void> {}
+
+  /** Called just before the signal is sent (to note what the effect will be compared with). */
+  protected beforeSignal(): void {}
+
+  /** How the signal's effect shows on `pid`. */
+  protected abstract observe(pid: number, ctx: FaultContext): Promise<Evidence>;
+}
+
+/** Waits up to `withinMs` for `pid` to be gone; the evidence says how long it took. */
+export async function waitGone(pid: number, withinMs: number, ctx: FaultContext): Promise<Evidence> {
+  const started = Date.now();
+  while (Date.now() - started < withinMs) {
+    if (!isAlive(pid)) return { verdict: 'confirmed', observed: { gone_after_ms: Date.now() - started } };
+    await delay(5, undefined, { signal: ctx.signal });
+  }
+  return { verdict: 'mismatch', observed: { still_alive_after_ms: withinMs } };
+}

@@ -1,0 +1,29 @@
+import type { Proxy } from 'toxiproxy-node-client';
+
+/**
+ * What faults act on, handed to them by the stack (as Toxiproxy hands a `ToxicStub` to its toxics): the types live
+ * next to the faults, so the faults never import the stack.
+ */
+
+/** A process the faults can signal: a component by role, or the engine of one replica (found through the pool manager). */
+export interface ProcessTarget {
+  readonly description: string;
+  /** The pid to signal now, as the target reports it. */
+  pid(): Promise<number>;
+}
+
+/** A network path through a Toxiproxy proxy, named by the role of what sits behind it. */
+export interface LinkTarget {
+  readonly description: string;
+  readonly proxy: Proxy;
+}
+
+/** How a target makes an engine die the way a GPU driver reset kills llama.cpp: from the target profile. */
+export interface DriverResetMechanism {
+  /** The signal that triggers it (the reference engine's fault hook is SIGUSR2). */
+  signal: NodeJS.Signals;
+  /** A pattern the engine's log must show afterwards, e.g. `CUDA error`. */
+  evidence: RegExp;
+  /** The engine's log file. */
+  logFile: string;
+}

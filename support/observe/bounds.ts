@@ -1,0 +1,12 @@
+/**
+ * Time bounds that are promises of the contract (`design/CONTRACT.md`, the llama-orch requirements), as the suite
+ * reads them. Steps that assert a timing use these names or a number written in their Gherkin; every other wait in
+ * the suite is patience (support/cucumber/patience.ts), never a verdict.
+ */
+export const BOUNDS = {
+  /**
+   * "Fails fast" (ORCH-3018, ORCH-3091; CONTRACT: a GPU or pool outage is refused with 503 and a retry hint instead
+   * of a hang): a refusal is answered within 1 s — far below any timeout a task could be waiting on.
+   */
+  fastRefusalMs: 1_000,
+} as const;

@@ -1,0 +1,76 @@
+import { newTask, type OrchestratorClient, type TaskStatus } from '../orchestrator/client';
+import { longestTokenGapMs, type TaskRecord, terminalOf, textOf } from './history';
+import { lastInjectionAt, measureDetection } from './measures';
+import type { Timeline } from '../core/timeline';
+import { taskEnds } from './waits';
+import type { Workload } from './workload';
+
+/** Which replica served each task, as the status endpoint says (the orchestrator's own account). */
+export async function replicasServing(client: OrchestratorClient, records: TaskRecord[]): Promise<{ task: string; replica?: string }[]> {
+  return Promise.all(records.map(async (r) => ({ task: r.taskId, replica: (await client.status(r.taskId)).body.replica_id })));
+}
+
+/** The status answer for every task of `records`. */
+export async function knownStatuses(
+  client: OrchestratorClient,
+  records: TaskRecord[],
+): Promise<{ task: string; status: number; state?: string }[]> {
+  return Promise.all(
+    records.map(async (r) => {
+      const a = await client.status(r.taskId);
+      return { task: r.taskId, status: a.status, state: a.body.state };
+    }),
+  );
+}
+
+/** Sends a task's request again, unchanged; returns the answer and the task's status before and after. */
+export async function resubmit(
+  client: OrchestratorClient,
+  record: TaskRecord,
+): Promise<{ before: TaskStatus; answer: { status: number; task_id?: string }; after: TaskStatus }> {
+  const before = (await client.status(record.taskId)).body;
+  const answer = await client.submit(record.request);
+  const after = (await client.status(record.taskId)).body;
+  return { before, answer: { status: answer.status, task_id: answer.body.task_id }, after };
+}
+
+/** Cancels a task; records in the timeline (and on the record) when the cancel was answered. */
+export async function cancelTask(client: OrchestratorClient, timeline: Timeline, record: TaskRecord): Promise<{ status: number }> {
+  const answer = await client.cancel(record.taskId);
+  if (answer.status === 204) record.canceledAt = Date.now();
+  timeline.record('request', 'task.canceled', { task_id: record.taskId, status: answer.status, elapsed_ms: answer.elapsedMs });
+  return { status: answer.status };
+}
+
+/** Waits for a task's end; returns its error event (if it failed) and how long after the latest fault it arrived. */
+export async function taskEndsAfterFault(
+  record: TaskRecord,
+  timeline: Timeline,
+  withinMs: number,
+): Promise<{ afterFaultMs: number; error?: Record<string, unknown> }> {
+  await taskEnds(record, withinMs);
+  const terminal = terminalOf(record)!;
+  measureDetection(timeline, `task ${terminal.event}`, terminal.at);
+  return {
+    afterFaultMs: terminal.at - (lastInjectionAt(timeline) ?? record.submittedAt),
+    error: terminal.event === 'error' ? terminal.data : undefined,
+  };
+}
+
+/**
+ * Runs a task's request again (new id, same prompt, seed and length) and returns both token texts; records the
+ * longest wait between tokens after the fault as the disturbed stream's time to recover.
+ */
+export async function rerunUndisturbed(
+  workload: Workload,
+  timeline: Timeline,
+  record: TaskRecord,
+  withinMs: number,
+): Promise<{ disturbed: string; undisturbed: string }> {
+  const injectedAt = lastInjectionAt(timeline);
+  if (injectedAt !== undefined)
+    timeline.measure('time_to_recover_ms', longestTokenGapMs(record, injectedAt), { sign: 'longest wait between tokens after the fault' });
+  const clone = await workload.submit({ ...record.request, task_id: newTask().task_id });
+  await taskEnds(clone, withinMs);
+  return { disturbed: textOf(record), undisturbed: textOf(clone) };
+}
