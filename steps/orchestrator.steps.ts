@@ -2,15 +2,16 @@ import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
+import { BOUNDS } from '../support/observe/bounds';
+import { OrchestratorStayedLive } from '../support/observe/checks/liveness';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
 import { answersWithoutCorrelationId, metricsMismatches, taskLogsComplete } from '../support/observe/observability';
 import { poolManagerReachability } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
 
 Then('the orchestrator stays live', function (this: ChaosWorld) {
-  const failed = this.liveness?.samples.filter((s) => !s.ok && !s.excused) ?? [];
-  expect(this.liveness?.samples.length ?? 0, 'liveness samples taken').to.be.greaterThan(0);
-  expect(failed, `orchestrator liveness failures: ${JSON.stringify(failed.slice(0, 3))}`).to.be.empty;
+  const verdict = OrchestratorStayedLive(this.liveness?.samples ?? [], this.history.all(), BOUNDS.answerMs);
+  expect(verdict.valid, verdict.detail).to.equal(true);
 });
 
 Then('the orchestrator reports {health}', async function (this: ChaosWorld, status: string) {
@@ -25,7 +26,7 @@ Then('the orchestrator exits cleanly within {duration}', async function (this: C
 
 When('the orchestrator is started again', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
   await this.requireStack().startComponent('orchestrator');
-  this.liveness?.unexcuse();
+  this.excuses.unexcuse();
 });
 
 Then("the orchestrator's metrics show dispatch retries", async function (this: ChaosWorld) {

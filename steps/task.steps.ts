@@ -2,7 +2,11 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { StreamsWellFormed } from '../support/observe/checks';
+import { allowedCodes } from '../support/observe/checks/allowed-errors';
+import { ErrorsExplicit } from '../support/observe/checks/tasks';
+import { StreamsWellFormed } from '../support/observe/checks/streams';
+import { faultWindows } from '../support/observe/judge';
+import { BackgroundLoad } from '../support/observe/background';
 import { BOUNDS } from '../support/observe/bounds';
 import {
   decodeTimes,
@@ -14,8 +18,19 @@ import {
   tokensAfterCancel,
 } from '../support/observe/history';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
-import { cancelTask, knownStatuses, replicasServing, rerunUndisturbed, resubmit, taskEndsAfterFault } from '../support/observe/tasks';
-import { aTaskCompletes, backpressureProblems, taskEnds, tasksRefused, tokensReceived } from '../support/observe/waits';
+import {
+  cancelTask,
+  knownStatuses,
+  rerunUndisturbed,
+  resubmit,
+  servedByEngineOf,
+  submittedDuringFaults,
+  taskEndsAfterFault,
+} from '../support/observe/tasks';
+import { aTaskCompletes, backpressureProblems, taskEnds, taskStaysCanceled, tasksRefused, tokensReceived } from '../support/observe/waits';
+
+/** Every steady load is bounded: at most 200 tasks and 30 s, whatever the scenario does. */
+const LOAD_BOUNDS = { maxTasks: 200, maxMs: 30_000 };
 
 When('a client submits {int} task(s) of {int} tokens each', async function (this: ChaosWorld, count: number, tokens: number) {
   this.batch = await this.workload.submitMany(count, () => this.newTask(tokens));
@@ -59,11 +74,14 @@ Then('nothing follows the error in its stream', function (this: ChaosWorld) {
   expect(events.indexOf('error'), `events: ${events.join(',')}`).to.equal(events.length - 1);
 });
 
-Then('no task is served by replica {replica}', async function (this: ChaosWorld, replica: string) {
-  const served = await replicasServing(this.client, this.history.admitted());
+Then('none of these tasks is served by replica {replica}', async function (this: ChaosWorld, replica: string) {
+  const stack = this.requireStack();
+  const during = submittedDuringFaults(this.batch, faultWindows(this.timeline));
+  expect(during.length, 'tasks of the batch submitted while the fault was active').to.equal(this.batch.length).and.be.greaterThan(0);
+  const served = servedByEngineOf(during, stack.engineLogFiles(), stack.engineGenerationPattern(), replica);
   expect(
-    served.filter((s) => s.replica === replica),
-    `tasks and their replicas: ${JSON.stringify(served)}`,
+    served.map((r) => r.taskId),
+    `tasks the engine of ${replica} itself says it generated`,
   ).to.be.empty;
 });
 
@@ -137,11 +155,9 @@ Then('its stream is identical to an undisturbed run of the same task', { timeout
 });
 
 Then('some task is served by replica {replica}', async function (this: ChaosWorld, replica: string) {
-  const served = await replicasServing(this.client, this.batch);
-  expect(
-    served.map((s) => s.replica),
-    'replicas that served the last tasks',
-  ).to.include(replica);
+  const stack = this.requireStack();
+  const served = servedByEngineOf(this.batch, stack.engineLogFiles(), stack.engineGenerationPattern(), replica);
+  expect(served.length, `tasks of the last batch that the engine of ${replica} itself says it generated`).to.be.greaterThan(0);
 });
 
 Then('every admitted task is known to the orchestrator', async function (this: ChaosWorld) {
@@ -176,14 +192,35 @@ Then('the task ends as canceled with no token after the cancel', async function 
   expect(tokensAfterCancel(this.requireFocus()), 'tokens received beyond what the end event counts').to.deep.equal([]);
 });
 
-Then('the second task stays canceled without a single token', async function (this: ChaosWorld) {
-  const status = (await this.client.status(this.batch[1].taskId)).body;
-  expect(status, 'status of the canceled queued task').to.deep.include({ state: 'canceled', tokens_out: 0 });
+Then('the second task stays canceled for {duration} without a single token', async function (this: ChaosWorld, ms: number) {
+  await taskStaysCanceled(this.client, this.batch[1], ms);
 });
 
 Given('the queue holds at most {int} tasks, {queue policy} when full', function (this: ChaosWorld, capacity: number, policy: string) {
   Object.assign(this.settings.tunes, { 'queue-capacity': String(capacity), 'queue-policy': policy });
+  this.expectedErrors.add(policy === 'reject' ? 'ADMISSION_REJECT' : 'QUEUE_FULL_DROP_LRU');
 });
+
+Given('a steady load of {int} task(s) per second of {int} tokens each', function (this: ChaosWorld, rate: number, tokens: number) {
+  this.background = new BackgroundLoad(this.workload, (n) => this.newTask(n), {
+    tasksPerSecond: rate,
+    tokensPerTask: tokens,
+    ...LOAD_BOUNDS,
+  });
+  this.background.start();
+});
+
+Then(
+  'at most {int} of them fail, each with a retriable error',
+  { timeout: PATIENCE.longStepMs },
+  async function (this: ChaosWorld, n: number) {
+    await this.workload.settle(PATIENCE.batchMs);
+    const failed = notCompleted(this.batch);
+    expect(failed.length, `tasks that did not complete: ${JSON.stringify(failed)}`).to.be.at.most(n);
+    const verdict = ErrorsExplicit(this.batch, allowedCodes(this.faultKinds, this.expectedErrors));
+    expect(verdict.valid, verdict.detail).to.equal(true);
+  },
+);
 
 Then(
   "{int} of them are refused as {error code} with a retry hint and the queue's policy",

@@ -7,12 +7,13 @@ Feature: Partial network partition
   @fault:network.partition
   Scenario: with 2 of 3 replicas cut off, tasks go to the third; after healing all three serve again
     Given a healthy pool of 3 replicas
+    And a steady load of 5 tasks per second of 10 tokens each
     When replicas r1 and r2 are cut off from the orchestrator
     Then the pool reports degraded within 1 s
     When a client submits 6 tasks of 10 tokens each
     Then every task completes
-    And no task is served by replica r1
-    And no task is served by replica r2
+    And none of these tasks is served by replica r1
+    And none of these tasks is served by replica r2
     When the network heals
     Then the pool is ready again within 2 s
     When a client submits 6 tasks of 10 tokens each
@@ -22,6 +23,7 @@ Feature: Partial network partition
   @fault:network.partition
   Scenario: cut off from the pool manager, the orchestrator keeps serving with the replicas it knows
     Given a healthy pool of 3 replicas
+    And a steady load of 5 tasks per second of 10 tokens each
     When the pool manager is cut off from the orchestrator
     Then the orchestrator reports the pool manager unreachable within 1 s
     When a client submits 6 tasks of 10 tokens each

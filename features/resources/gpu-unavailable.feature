@@ -8,6 +8,7 @@ Feature: GPU unavailable
     Given engines are restarted 100 ms after a first crash, doubling each time
     And the breaker opens after 20 consecutive crashes for 1 s
     And a healthy pool of 2 replicas
+    And a steady load of 5 tasks per second of 10 tokens each
     When the GPU vanishes
     Then the pool reports unready within 3 s
     And the pool says its engines find no GPU

@@ -26,3 +26,6 @@ export class InvalidConfiguration extends SuiteError {}
 
 /** A prerequisite of the run is missing (toxiproxy-server, root, a built stack); the message says how to get it. */
 export class MissingPrerequisite extends SuiteError {}
+
+/** A condition that had to hold for a stretch of time stopped holding. */
+export class ConditionBroken extends SuiteError {}

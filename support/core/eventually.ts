@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { WaitTimedOut } from './errors';
+import { ConditionBroken, WaitTimedOut } from './errors';
 
 export interface EventuallyOptions {
   /** Limit, ms. */
@@ -42,5 +42,26 @@ export async function eventually<T>(
       throw new WaitTimedOut(`${condition}: not reached within ${options.withinMs} ms (last seen: ${seen})`);
     }
     await delay(everyMs, undefined, { signal: options.signal });
+  }
+}
+
+/**
+ * The opposite wait: polls `probe` for `forMs` and throws `WaitTimedOut`-style `ConditionBroken` naming the condition
+ * and what was seen the first time it did not hold. "Stays canceled" is a claim about a stretch of time, not a moment.
+ */
+export async function holds<T>(
+  condition: string,
+  probe: () => Promise<Observation<T>>,
+  options: { forMs: number; everyMs?: number },
+): Promise<number> {
+  const started = Date.now();
+  let samples = 0;
+  for (;;) {
+    const observation = await probe();
+    samples++;
+    if (!observation.ok)
+      throw new ConditionBroken(`${condition}: broken after ${Date.now() - started} ms of ${options.forMs} ms (seen: ${observation.seen})`);
+    if (Date.now() - started >= options.forMs) return samples;
+    await delay(options.everyMs ?? 20);
   }
 }

@@ -2,7 +2,10 @@ import { After, AfterAll, Before, BeforeAll, ITestCaseHookParameter, setDefaultT
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
-import { NoAdmittedTaskLost, OrchestratorStayedLive, StreamsWellFormed, Verdict } from '../observe/checks';
+import { BOUNDS } from '../observe/bounds';
+import { allowedCodes } from '../observe/checks/allowed-errors';
+import type { Verdict } from '../observe/checks/index';
+import { judgeScenario } from '../observe/judge';
 import { reapAll } from '../processes/reaper';
 import { tagProblems } from '../report/tag-lint';
 import { PATIENCE } from './patience';
@@ -36,36 +39,36 @@ Before(async function (this: ChaosWorld, { pickle, gherkinDocument }: ITestCaseH
     this.log(`Skipped: needs root (cgroups, mounts, namespaces); running as uid ${process.getuid?.()}`);
     return 'skipped';
   }
+  this.faultKinds = tags.filter((t) => t.startsWith('@fault:')).map((t) => t.slice('@fault:'.length));
   this.prepare(slug(pickle.name));
   active = this;
   return undefined;
 });
 
-After({ timeout: 60_000 }, async function (this: ChaosWorld, { result }: ITestCaseHookParameter) {
+After({ timeout: 90_000 }, async function (this: ChaosWorld, { result }: ITestCaseHookParameter) {
   const failures: string[] = [];
-  // 1. Heal every fault, newest first, whatever happened.
+  // 1. Heal every fault, newest first, whatever happened; stop the background load (its tasks go on and are judged).
   const healErrors = await this.faults.healAll();
-  failures.push(...healErrors.map((e) => e.message));
-  // 2. Let the client see every admitted task to its end, then judge the history.
-  const verdicts: Verdict[] = [];
-  if (this.stack && this.history.admitted().length > 0) {
-    await this.workload.settle(PATIENCE.afterSettleMs);
-    await this.workload.resolveUnseen(PATIENCE.afterSettleMs);
-    verdicts.push(NoAdmittedTaskLost(this.history.all()), StreamsWellFormed(this.history.all()));
-  }
+  await this.background?.stop();
+  // 2. Judge the history with the strict checker, on what the client saw and the engines logged.
+  const verdicts = this.stack && this.history.all().length > 0 ? await judge(this) : [];
   this.workload.stop();
   this.liveness?.stop();
-  if (this.liveness) verdicts.push(OrchestratorStayedLive(this.liveness.samples));
-  for (const v of verdicts) if (v.valid === false) failures.push(`History check ${v.check} failed: ${v.detail}`);
-  // 3. Stop the stack (and its proxies); a killed run's leftovers are the reaper's.
+  for (const v of verdicts)
+    if (v.valid !== true) failures.push(`History check ${v.check} ${v.valid === false ? 'failed' : 'could not decide'}: ${v.detail}`);
+  // 3. A heal that failed or could not be verified fails the scenario too, reported after the verdicts.
+  failures.push(...healErrors.map((e) => e.message));
+  // 4. Stop the stack (and its proxies); a killed run's leftovers are the reaper's.
   await this.stack?.stop().catch((err) => failures.push(`Stopping the stack failed: ${(err as Error).message}`));
-  // 4. Evidence for the report; logs when anything went wrong.
+  // 5. Evidence for the report; logs when anything went wrong.
   const evidence = {
     faults: this.faults.records().map((r) => ({
       kind: r.kind,
       description: r.description,
       verdict: r.evidence?.verdict,
       observed: r.evidence?.observed,
+      preflight: r.preflight,
+      healed: r.healEvidence,
       healError: r.healError,
     })),
     measures: this.timeline.measures(),
@@ -79,6 +82,27 @@ After({ timeout: 60_000 }, async function (this: ChaosWorld, { result }: ITestCa
   active = undefined;
   if (failures.length > 0) throw new SuiteError(failures.join('\n'));
 });
+
+/** Runs the strict history checker on the scenario's history (support/observe/judge.ts). */
+function judge(world: ChaosWorld): Promise<Verdict[]> {
+  const stack = world.requireStack();
+  const { profile } = stack;
+  const pattern = (p?: string): RegExp | undefined => (p ? new RegExp(p) : undefined);
+  return judgeScenario({
+    history: world.history,
+    workload: world.workload,
+    timeline: world.timeline,
+    client: world.client,
+    samples: world.liveness?.samples ?? [],
+    allowed: allowedCodes(world.faultKinds, world.expectedErrors),
+    generatesMaxTokens: profile.generatesMaxTokens,
+    answerBoundMs: BOUNDS.answerMs,
+    patterns: { engineGeneration: pattern(profile.evidence.engineGeneration), dispatchStarted: pattern(profile.evidence.dispatchStarted) },
+    engineLogs: stack.engineLogFiles(),
+    orchestratorLog: stack.componentLogFile('orchestrator'),
+    patienceMs: PATIENCE.afterSettleMs,
+  });
+}
 
 function slug(name: string): string {
   return name

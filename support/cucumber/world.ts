@@ -4,7 +4,9 @@ import { setWorldConstructor, World } from '@cucumber/cucumber';
 import { SuiteError } from '../core/errors';
 import { FaultLedger } from '../faults/ledger';
 import { type TaskRecord, TaskHistory } from '../observe/history';
-import { LivenessProbe } from '../observe/liveness';
+import { BackgroundLoad } from '../observe/background';
+import { BOUNDS } from '../observe/bounds';
+import { Excuses, LivenessProbe } from '../observe/liveness';
 import type { Crash } from '../observe/supervision';
 import { Timeline } from '../core/timeline';
 import { poolReaches } from '../observe/waits';
@@ -34,7 +36,15 @@ export class ChaosWorld extends World<SuiteParams> {
   readonly timeline = new Timeline();
   readonly faults = new FaultLedger(this.timeline, (line) => this.timeline.record('note', line));
   readonly history = new TaskHistory();
-  readonly workload = new Workload(() => this.client, this.history, this.timeline);
+  /** Windows where the scenario stopped the orchestrator on purpose (liveness and submissions are excused). */
+  readonly excuses = new Excuses();
+  readonly workload = new Workload(() => this.client, this.history, this.timeline, this.excuses);
+  /** Error codes the scenario's operations cause on purpose (beyond what its faults allow). */
+  readonly expectedErrors = new Set<string>();
+  /** The `@fault:` kinds of the scenario, from its tags. */
+  faultKinds: string[] = [];
+  /** A steady load running under the scenario's fault, if a Given step started one. */
+  background?: BackgroundLoad;
   readonly settings: StackSettings = { replicas: 1, tunes: {} };
   stack?: StartedStack;
   liveness?: LivenessProbe;
@@ -73,7 +83,7 @@ export class ChaosWorld extends World<SuiteParams> {
     const request = { replicas, slots, tunes, dir: this.scenarioDir, proxyPrefix: `llorch_${run.runId}_${run.scenarioCount}_` };
     this.stack = await StartedStack.start(run.profile, request, run.toxiproxy);
     this.apiClient = new OrchestratorClient(this.stack.orchestratorUrl);
-    this.liveness = new LivenessProbe(() => this.client, this.timeline.startedAt);
+    this.liveness = new LivenessProbe(() => this.client, run.profile.pool.id, this.excuses, BOUNDS.answerMs);
     this.liveness.start();
     this.timeline.measure('stack_start_ms', Date.now() - started, { replicas });
     return this.stack;

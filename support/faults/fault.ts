@@ -35,3 +35,21 @@ export interface Fault {
   verify(ctx: FaultContext): Promise<Evidence>;
   heal(ctx: FaultContext): Promise<void>;
 }
+
+/** Optional capability: proves, before the fault is injected, that it will act on the path the stack really uses. */
+export interface Preflighted {
+  preflight(ctx: FaultContext): Promise<Evidence>;
+}
+
+/** Optional capability: proves, after heal, that the fault is gone and the system can use the path again. */
+export interface HealVerified {
+  verifyHealed(ctx: FaultContext): Promise<Evidence>;
+}
+
+export function isPreflighted(f: Fault): f is Fault & Preflighted {
+  return typeof (f as Partial<Preflighted>).preflight === 'function';
+}
+
+export function isHealVerified(f: Fault): f is Fault & HealVerified {
+  return typeof (f as Partial<HealVerified>).verifyHealed === 'function';
+}

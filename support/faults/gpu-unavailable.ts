@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { InvalidFaultSpec } from '../core/errors';
-import type { Evidence, Fault } from './fault';
+import type { Evidence, Fault, HealVerified } from './fault';
 
 /**
  * The GPU vanishes: the device inventory the target's GPU probe reads lists no device any more (on machines without
@@ -8,7 +8,7 @@ import type { Evidence, Fault } from './fault';
  * target profile). Engines that probe again, or start, find no CUDA device. Heal restores the inventory as it was.
  * Proven by the inventory listing no device.
  */
-export class GpuUnavailableFault implements Fault {
+export class GpuUnavailableFault implements Fault, HealVerified {
   readonly kind = 'gpu.unavailable' as const;
   private original?: string;
 
@@ -41,6 +41,17 @@ export class GpuUnavailableFault implements Fault {
   async heal(): Promise<void> {
     if (this.original === undefined) return;
     writeFileSync(this.inventoryFile, this.original);
+  }
+
+  /** After the heal the inventory lists as many devices as before the fault. */
+  async verifyHealed(): Promise<Evidence> {
+    if (this.original === undefined) return { verdict: 'confirmed', observed: { reason: 'never injected: nothing to restore' } };
+    const now = listed(this.inventoryFile);
+    const before = listed(undefined, this.original);
+    return {
+      verdict: now === before ? 'confirmed' : 'mismatch',
+      observed: { inventory: this.inventoryFile, devices_listed: now, devices_before: before },
+    };
   }
 }
 

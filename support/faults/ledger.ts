@@ -1,6 +1,6 @@
 import { FaultNotConfirmed, HealFailed } from '../core/errors';
 import type { Timeline } from '../core/timeline';
-import type { Evidence, Fault, FaultContext } from './fault';
+import { type Evidence, type Fault, type FaultContext, isHealVerified, isPreflighted } from './fault';
 
 /** What happened to one fault, for the report. */
 export interface FaultRecord {
@@ -10,6 +10,10 @@ export interface FaultRecord {
   verifiedAt?: number;
   healedAt?: number;
   evidence?: Evidence;
+  /** Proof, before the inject, that the fault acts on the stack's real path (its traffic, its process). */
+  preflight?: Evidence;
+  /** Proof, after the heal, that the fault is gone. */
+  healEvidence?: Evidence;
   healError?: string;
 }
 
@@ -34,6 +38,18 @@ export class FaultLedger {
   async apply(fault: Fault): Promise<Evidence> {
     const record: FaultRecord = { kind: fault.kind, description: fault.describe() };
     this.entries.push({ fault, record, healed: false });
+    if (isPreflighted(fault)) {
+      record.preflight = await fault.preflight(this.context);
+      this.timeline.record('fault', 'fault.preflight', {
+        kind: fault.kind,
+        verdict: record.preflight.verdict,
+        observed: record.preflight.observed,
+      });
+      if (record.preflight.verdict !== 'confirmed')
+        throw new FaultNotConfirmed(
+          `Fault not applied: ${record.description}: expected it to act on the stack's real path but the preflight verdict is ${record.preflight.verdict} (evidence: ${JSON.stringify(record.preflight.observed)})`,
+        );
+    }
     await fault.inject(this.context);
     record.injectedAt = this.timeline.record('fault', 'fault.injected', { kind: fault.kind, description: record.description }).at;
     const evidence = await fault.verify(this.context);
@@ -83,9 +99,17 @@ export class FaultLedger {
 
   private async healEntry(entry: { fault: Fault; record: FaultRecord; healed: boolean }): Promise<void> {
     try {
-      await entry.fault.heal({ signal: new AbortController().signal, log: this.log });
+      const ctx = { signal: new AbortController().signal, log: this.log };
+      await entry.fault.heal(ctx);
       entry.healed = true;
       entry.record.healedAt = this.timeline.record('fault', 'fault.healed', { kind: entry.fault.kind }).at;
+      if (isHealVerified(entry.fault) && entry.record.injectedAt !== undefined) {
+        const proof = await entry.fault.verifyHealed(ctx);
+        entry.record.healEvidence = proof;
+        this.timeline.record('fault', 'fault.heal-verified', { kind: entry.fault.kind, verdict: proof.verdict, observed: proof.observed });
+        if (proof.verdict !== 'confirmed')
+          throw new Error(`the heal could not be verified (${proof.verdict}): ${JSON.stringify(proof.observed)}`);
+      }
     } catch (err) {
       entry.record.healError = (err as Error).message;
       throw new HealFailed(`Heal failed: ${entry.record.description}: ${(err as Error).message}`);

@@ -1,6 +1,8 @@
 import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
-import type { Evidence, Fault } from './fault';
+import type { Evidence, Fault, FaultContext, HealVerified, Preflighted } from './fault';
+import { trafficCrosses } from './link-checks';
+import { TRAFFIC_WITHIN_MS } from './toxic-fault';
 import { probeLink } from './link-probe';
 import { enableIfPresent, setEnabled } from './network-partition';
 
@@ -8,7 +10,7 @@ import { enableIfPresent, setEnabled } from './network-partition';
  * A link that refuses connections: its proxy is disabled, so new connects get ECONNREFUSED and live connections are
  * closed (Toxiproxy `enabled:false`). Proven by a probe connection being refused.
  */
-export class NetworkDownFault implements Fault {
+export class NetworkDownFault implements Fault, Preflighted, HealVerified {
   readonly kind = 'network.down' as const;
 
   constructor(private readonly link: LinkTarget) {
@@ -33,5 +35,14 @@ export class NetworkDownFault implements Fault {
 
   async heal(): Promise<void> {
     await enableIfPresent(this.link.proxy);
+  }
+  /** Before the cut: the stack's own traffic crosses the proxy. */
+  preflight(ctx: FaultContext): Promise<Evidence> {
+    return trafficCrosses([this.link], TRAFFIC_WITHIN_MS, ctx);
+  }
+
+  /** After the heal: the stack's traffic flows through the proxy again. */
+  verifyHealed(ctx: FaultContext): Promise<Evidence> {
+    return trafficCrosses([this.link], TRAFFIC_WITHIN_MS, ctx);
   }
 }

@@ -1,14 +1,16 @@
 import type { Proxy } from 'toxiproxy-node-client';
 import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
-import type { Evidence, Fault } from './fault';
+import type { Evidence, Fault, FaultContext, HealVerified, Preflighted } from './fault';
+import { trafficCrosses } from './link-checks';
+import { TRAFFIC_WITHIN_MS } from './toxic-fault';
 import { probeLink } from './link-probe';
 
 /**
  * A partition: a named set of links cut at once (their proxies disabled: new connections refused, live ones closed),
  * e.g. two replicas, or the pool manager, cut off from the orchestrator. Observed as every link refusing a probe.
  */
-export class NetworkPartitionFault implements Fault {
+export class NetworkPartitionFault implements Fault, Preflighted, HealVerified {
   readonly kind = 'network.partition' as const;
 
   constructor(
@@ -35,6 +37,15 @@ export class NetworkPartitionFault implements Fault {
 
   async heal(): Promise<void> {
     for (const link of this.links) await enableIfPresent(link.proxy);
+  }
+  /** Before the cut: the stack's own traffic crosses the proxy. */
+  preflight(ctx: FaultContext): Promise<Evidence> {
+    return trafficCrosses(this.links, TRAFFIC_WITHIN_MS, ctx);
+  }
+
+  /** After the heal: the stack's traffic flows through the proxy again. */
+  verifyHealed(ctx: FaultContext): Promise<Evidence> {
+    return trafficCrosses(this.links, TRAFFIC_WITHIN_MS, ctx);
   }
 }
 

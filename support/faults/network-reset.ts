@@ -1,11 +1,14 @@
 import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import { probeMany } from './link-probe';
-import { LinkObservation, ToxicFault } from './toxic-fault';
+import { type LinkObservation, type Stream, ToxicFault } from './toxic-fault';
 
 /**
- * Connections reset by the peer (Toxiproxy `reset_peer`, `timeout: 0`): on the first bytes the server sends, the
- * connection is closed with RST, so the client sees ECONNRESET before any reply. Toxiproxy rolls the toxicity once
+ * Connections reset by the peer (Toxiproxy `reset_peer`, `timeout: 0`): on the first bytes in the chosen direction
+ * the connection is closed with RST, so the client sees ECONNRESET. `downstream` (the default) resets on the first
+ * bytes the server sends: a live stream breaks mid-way, and a new request has reached the engine, which may go on
+ * generating into the void. `upstream` resets on the first bytes the client sends: the request never reaches the
+ * engine (a connection dropped as it opens). Toxiproxy rolls the toxicity once
  * per connection (and per direction): with `share` below 1, that share of *connections* is reset, never a share of
  * the requests on one kept-alive connection — the orchestrator opens one connection per dispatch, so it is a share of
  * dispatches. Observed over `probes` fresh connections: all reset at share 1, some but not all below.
@@ -16,15 +19,16 @@ export class NetworkResetFault extends ToxicFault {
   constructor(
     links: LinkTarget | LinkTarget[],
     private readonly share = 1,
+    stream: Stream = 'downstream',
     private readonly probes = share < 1 ? 40 : 3,
   ) {
     if (!Number.isInteger(probes) || probes < 1)
       throw new InvalidFaultSpec(`Expected \`probes\` to be a positive integer, got \`${probes}\``);
-    super([links].flat(), 'reset_peer', 'downstream', share, { timeout: 0 });
+    super([links].flat(), 'reset_peer', stream, share, { timeout: 0 });
   }
 
   describe(): string {
-    return `${this.share < 1 ? `${Math.round(this.share * 100)} % of connections` : 'every connection'} reset on ${this.onLinks()}`;
+    return `${this.share < 1 ? `${Math.round(this.share * 100)} % of connections` : 'every connection'} reset (${this.stream}) on ${this.onLinks()}`;
   }
 
   protected async observe(link: LinkTarget): Promise<LinkObservation> {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Evidence, FaultContext } from './fault';
+import type { Evidence, FaultContext, HealVerified } from './fault';
 import { SignalFault } from './signal-fault';
 import type { ProcessTarget } from './targets';
 
@@ -8,7 +8,7 @@ import type { ProcessTarget } from './targets';
  * A hung process: SIGSTOP freezes it (its sockets stay open, nothing answers); heal sends SIGCONT. Jepsen's
  * hammer-time. Proven by the kernel reporting the process stopped (state `T` in /proc/<pid>/stat).
  */
-export class ProcessPauseFault extends SignalFault {
+export class ProcessPauseFault extends SignalFault implements HealVerified {
   readonly kind = 'process.pause' as const;
 
   constructor(target: ProcessTarget) {
@@ -26,6 +26,20 @@ export class ProcessPauseFault extends SignalFault {
       state = processState(pid);
     }
     return { verdict: state === 'T' || state === 't' ? 'confirmed' : 'mismatch', observed: { proc_state: state } };
+  }
+
+  /** After SIGCONT the kernel no longer reports the process stopped (a process gone meanwhile has nothing to resume). */
+  async verifyHealed(ctx: FaultContext): Promise<Evidence> {
+    if (this.pid === undefined) return { verdict: 'confirmed', observed: { reason: 'never injected: nothing to resume' } };
+    let state = processState(this.pid);
+    for (let i = 0; i < 100 && (state === 'T' || state === 't'); i++) {
+      await delay(5, undefined, { signal: ctx.signal });
+      state = processState(this.pid);
+    }
+    return {
+      verdict: state === 'T' || state === 't' ? 'mismatch' : 'confirmed',
+      observed: { pid: this.pid, proc_state_after_sigcont: state },
+    };
   }
 
   /** SIGCONT; a process that is gone meanwhile needs nothing. */

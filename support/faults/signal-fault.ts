@@ -1,8 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidFaultSpec } from '../core/errors';
 import { isAlive } from '../core/pids';
-import type { Evidence, Fault, FaultContext, FaultKind } from './fault';
+import { listenerPids } from '../core/sockets';
+import type { Evidence, Fault, FaultContext, FaultKind, Preflighted } from './fault';
 import type { ProcessTarget } from './targets';
+
+/** How long a freshly started process may take to listen on its port (a Node daemon binds within ~300 ms). */
+const LISTEN_WITHIN_MS = 3000;
 
 /** The evidence of a fault whose `verify()` ran before any inject. */
 export const NEVER_INJECTED: Evidence = { verdict: 'inconclusive', observed: { reason: 'never injected' } };
@@ -11,7 +15,7 @@ export const NEVER_INJECTED: Evidence = { verdict: 'inconclusive', observed: { r
  * The shape every signal fault shares (as `ToxicFault` is for toxics): the target's pid is resolved at inject time,
  * the signal sent once, and `verify()` is refused until then. A subclass says only how the effect shows.
  */
-export abstract class SignalFault implements Fault {
+export abstract class SignalFault implements Fault, Preflighted {
   abstract readonly kind: FaultKind;
   protected pid?: number;
   /** Epoch ms when the signal was sent. */
@@ -40,6 +44,29 @@ export abstract class SignalFault implements Fault {
     if (this.pid === undefined) return NEVER_INJECTED;
     const evidence = await this.observe(this.pid, ctx);
     return { ...evidence, observed: { pid: this.pid, signal: this.signal, target: this.target.description, ...evidence.observed } };
+  }
+
+  /**
+   * Before the signal: the pid the target reports is the process that owns its listening socket, found from the OS
+   * (a wrapper that launched the real daemon would be the wrong process to signal). A target with no port is taken
+   * at its word, and the evidence says so.
+   */
+  async preflight(ctx: FaultContext): Promise<Evidence> {
+    const reported = await this.target.pid();
+    if (this.target.port === undefined)
+      return { verdict: 'confirmed', observed: { reported_pid: reported, socket_owner: 'no port to check' } };
+    // A process just started may not listen yet: wait (bounded) until something owns the port.
+    let owners = listenerPids(this.target.port);
+    for (
+      const started = Date.now();
+      !owners.includes(reported) && Date.now() - started < LISTEN_WITHIN_MS;
+      owners = listenerPids(this.target.port)
+    )
+      await delay(10, undefined, { signal: ctx.signal });
+    return {
+      verdict: owners.includes(reported) ? 'confirmed' : 'mismatch',
+      observed: { reported_pid: reported, port: this.target.port, listening_socket_owners: owners },
+    };
   }
 
   /** Nothing to undo by default: bringing the process back is the system's job, and what the scenario checks. */

@@ -10,12 +10,16 @@ export interface ProcessTarget {
   readonly description: string;
   /** The pid to signal now, as the target reports it. */
   pid(): Promise<number>;
+  /** The port the process listens on, so the pid can be checked against the socket's owner found from the OS. */
+  readonly port?: number;
 }
 
 /** A network path through a Toxiproxy proxy, named by the role of what sits behind it. */
 export interface LinkTarget {
   readonly description: string;
   readonly proxy: Proxy;
+  /** Bytes the proxy has carried so far, both directions (Toxiproxy's own counters); proves traffic crosses it. */
+  trafficBytes(): Promise<number>;
 }
 
 /** How a target makes an engine die the way a GPU driver reset kills llama.cpp: from the target profile. */

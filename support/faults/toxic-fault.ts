@@ -1,7 +1,8 @@
 import type { Proxy } from 'toxiproxy-node-client';
 import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
-import type { Evidence, Fault, FaultContext, FaultKind } from './fault';
+import type { Evidence, Fault, FaultContext, FaultKind, HealVerified, Preflighted } from './fault';
+import { trafficCrosses } from './link-checks';
 
 /** Which bytes a toxic acts on: `downstream` = replies (tokens), `upstream` = requests. */
 export type Stream = 'downstream' | 'upstream';
@@ -17,7 +18,7 @@ export interface LinkObservation {
  * `chaos_<type>_<stream>`, added to each of a set of links with a toxicity, listed and observed by `verify()`, removed
  * by an idempotent `heal()`. A subclass says only what the toxic is and how its effect shows on a probe.
  */
-export abstract class ToxicFault implements Fault {
+export abstract class ToxicFault implements Fault, Preflighted, HealVerified {
   abstract readonly kind: FaultKind;
 
   protected constructor(
@@ -79,7 +80,26 @@ export abstract class ToxicFault implements Fault {
   async heal(_ctx?: FaultContext): Promise<void> {
     for (const link of this.links) await removeToxic(link.proxy, this.toxicName);
   }
+
+  /** Before the toxic: the stack's own traffic crosses every link's proxy. */
+  preflight(ctx: FaultContext): Promise<Evidence> {
+    return trafficCrosses(this.links, TRAFFIC_WITHIN_MS, ctx);
+  }
+
+  /** After the heal: no link lists the toxic any more, and the stack's traffic flows through every link again. */
+  async verifyHealed(ctx: FaultContext): Promise<Evidence> {
+    const listed = await Promise.all(this.links.map((l) => toxicListed(l.proxy, this.toxicName)));
+    const flowing = await trafficCrosses(this.links, TRAFFIC_WITHIN_MS, ctx);
+    const gone = listed.every((x) => !x);
+    return {
+      verdict: gone && flowing.verdict === 'confirmed' ? 'confirmed' : 'mismatch',
+      observed: { toxic_listed: listed, ...flowing.observed },
+    };
+  }
 }
+
+/** How long the stack's own traffic may take to show on a proxy: a few of its probe and poll intervals. */
+export const TRAFFIC_WITHIN_MS = 2000;
 
 /** True when the proxy lists a toxic of that name. */
 export async function toxicListed(proxy: Proxy, name: string): Promise<boolean> {

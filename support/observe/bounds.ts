@@ -9,4 +9,10 @@ export const BOUNDS = {
    * of a hang): a refusal is answered within 1 s — far below any timeout a task could be waiting on.
    */
   fastRefusalMs: 1_000,
+  /**
+   * "The orchestrator stays live" (ORCH-3051: degrade gracefully, never hang): every real request — a submission, a
+   * pool health query — is answered within 1 s, whatever the fault behind it. A live process that cannot answer its
+   * clients within a second is not serving.
+   */
+  answerMs: 1_000,
 } as const;

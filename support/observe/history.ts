@@ -19,6 +19,10 @@ export interface TaskRecord {
   streams: StreamRead[];
   /** Set by `resolve()` from the status endpoint when the client did not see the end itself. */
   resolved?: TaskStatus;
+  /** Submitted while the scenario had stopped the orchestrator on purpose: slowness or silence is excused. */
+  excused?: boolean;
+  /** Transport errors of earlier sends of the same task_id, before the one answered. */
+  resends?: string[];
   /** Epoch ms when the client's cancel request was answered 204, if it canceled the task. */
   canceledAt?: number;
 }

@@ -1,26 +1,52 @@
 import type { OrchestratorClient } from '../orchestrator/client';
 
-/** One liveness sample; `excused` when the scenario had stopped the orchestrator on purpose at that time. */
+/** One liveness sample: did a real request get an answer within the bound, and the replica states it reported. */
 export interface LivenessSample {
+  /** Epoch ms when the request was sent. */
   at: number;
   ok: boolean;
   seen: string;
   excused: boolean;
+  /** Replica id → state, as the pool's health reported it (absent when there was no answer). */
+  replicas?: Record<string, string>;
 }
 
 /**
- * Samples the orchestrator's liveness every `everyMs` for as long as the scenario runs (bounded by `maxSamples`).
- * `excuse()` opens a window where failures are expected (the scenario stopped the orchestrator), `unexcuse()` closes it.
+ * Windows in which the scenario stopped the orchestrator on purpose: what fails to answer inside one is excused.
+ * Shared by the liveness probe and the workload, so both judge by the same windows.
+ */
+export class Excuses {
+  private open = false;
+
+  get active(): boolean {
+    return this.open;
+  }
+
+  excuse(): void {
+    this.open = true;
+  }
+
+  unexcuse(): void {
+    this.open = false;
+  }
+}
+
+/**
+ * Samples the orchestrator every `everyMs` for as long as the scenario runs (bounded by `maxSamples`) with a real
+ * request — the pool's health, which reads the replica directory — and counts a sample live only when it was
+ * answered within `boundMs` and not with an internal error. The replica states of each answer show when the stack
+ * itself knew a replica down.
  */
 export class LivenessProbe {
   readonly samples: LivenessSample[] = [];
-  private excused = false;
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(
     private readonly client: () => OrchestratorClient,
-    private readonly startedAt: number,
+    private readonly poolId: string,
+    private readonly excuses: Excuses,
+    private readonly boundMs: number,
     private readonly everyMs = 100,
     private readonly maxSamples = 3000,
   ) {}
@@ -28,29 +54,26 @@ export class LivenessProbe {
   start(): void {
     const tick = async (): Promise<void> => {
       if (this.stopped || this.samples.length >= this.maxSamples) return;
-      const excused = this.excused;
+      const excused = this.excuses.active;
+      const at = Date.now();
       let ok = false;
       let seen: string;
+      let replicas: Record<string, string> | undefined;
       try {
-        const answer = await this.client().livez();
-        ok = answer.status === 200;
-        seen = `HTTP ${answer.status}`;
+        const answer = await this.client().poolHealth(this.poolId);
+        // Any answer counts (a 404 before the pool is known, a 503 while it cannot serve): only silence, slowness
+        // or an internal error (a 500 is a bug) does not.
+        ok = answer.status !== 500 && answer.elapsedMs <= this.boundMs;
+        seen = `HTTP ${answer.status} in ${answer.elapsedMs} ms`;
+        if (answer.status === 200) replicas = Object.fromEntries(answer.body.replicas.map((r) => [r.replica_id, r.state]));
       } catch (err) {
         seen = (err as { code?: string }).code ?? (err as Error).message;
       }
       if (this.stopped) return;
-      this.samples.push({ at: Date.now() - this.startedAt, ok, seen, excused: excused || this.excused });
+      this.samples.push({ at, ok, seen, excused: excused || this.excuses.active, replicas });
       this.timer = setTimeout(() => void tick(), this.everyMs);
     };
     void tick();
-  }
-
-  excuse(): void {
-    this.excused = true;
-  }
-
-  unexcuse(): void {
-    this.excused = false;
   }
 
   stop(): void {

@@ -1,4 +1,6 @@
 import { newTask, type OrchestratorClient, type TaskStatus } from '../orchestrator/client';
+import { seedsServedBy } from './checks/engines';
+import { readGenerations } from './evidence';
 import { longestTokenGapMs, type TaskRecord, terminalOf, textOf } from './history';
 import { lastInjectionAt, measureDetection } from './measures';
 import type { Timeline } from '../core/timeline';
@@ -73,4 +75,18 @@ export async function rerunUndisturbed(
   const clone = await workload.submit({ ...record.request, task_id: newTask().task_id });
   await taskEnds(clone, withinMs);
   return { disturbed: textOf(record), undisturbed: textOf(clone) };
+}
+
+/** The tasks submitted while a fault was active (from its injection to its heal, or to now if still active). */
+export function submittedDuringFaults(records: TaskRecord[], windows: { from: number; to: number }[]): TaskRecord[] {
+  return records.filter((r) => windows.some((w) => r.submittedAt >= w.from && r.submittedAt <= w.to));
+}
+
+/**
+ * Which of `records` the engine of `replica` itself says it generated (by the task's seed, from the engines' logs):
+ * where a task ran, according to the engine side rather than the orchestrator's `replica_id`.
+ */
+export function servedByEngineOf(records: TaskRecord[], engineLogs: Map<string, string>, pattern: RegExp, replica: string): TaskRecord[] {
+  const seeds = seedsServedBy(readGenerations(engineLogs, pattern), replica);
+  return records.filter((r) => seeds.has(Number(r.request.seed)));
 }

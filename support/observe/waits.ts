@@ -1,5 +1,6 @@
 import type { Envelope, OrchestratorClient, PoolHealth, TaskRequest } from '../orchestrator/client';
-import { eventually } from '../core/eventually';
+import { ConditionBroken } from '../core/errors';
+import { eventually, holds } from '../core/eventually';
 import { eventsOf, outcomeOf, Outcome, terminalOf, TaskRecord } from './history';
 import type { Workload } from './workload';
 
@@ -74,27 +75,30 @@ export async function taskEnds(record: TaskRecord, withinMs: number): Promise<Ou
 }
 
 /**
- * Recovery probe: submits a fresh task, as a client honouring retry hints would, until one is admitted and completes.
- * Returns the time it took from the first try. Refusals along the way stay in the history.
+ * Recovery probe: submits a fresh task, as a client honouring retry hints would, until one is admitted; that task must
+ * then complete — an admitted task that fails is not hidden by trying again. Refusals along the way stay in the
+ * history (and are judged there). Returns the time from the first try to the completion.
  */
 export async function aTaskCompletes(workload: Workload, make: () => TaskRequest, withinMs: number): Promise<number> {
   const started = Date.now();
-  await eventually(
-    'a new task completes',
+  const { value: record } = await eventually(
+    'a new task is admitted',
     async () => {
-      const record = await workload.submit(make());
-      if (record.admission?.status !== 202)
-        return { ok: false, seen: `refused: ${record.admission?.status ?? record.transportError} ${record.admission?.body?.code ?? ''}` };
-      const remaining = Math.max(100, withinMs - (Date.now() - started));
-      const outcome = await taskEnds(record, remaining);
-      const terminal = terminalOf(record);
+      const r = await workload.submit(make());
       return {
-        ok: outcome === 'completed',
-        seen: `task ${record.taskId} ${outcome}${terminal?.event === 'error' ? ` (${terminal.data.code}: ${terminal.data.message})` : ''}`,
+        ok: r.admission?.status === 202,
+        seen: `refused: ${r.admission?.status ?? r.transportError} ${r.admission?.body?.code ?? ''}`,
+        value: r,
       };
     },
     { withinMs, everyMs: 50 },
   );
+  const outcome = await taskEnds(record!, Math.max(100, withinMs - (Date.now() - started)));
+  const terminal = terminalOf(record!);
+  if (outcome !== 'completed')
+    throw new ConditionBroken(
+      `a new task completes: task ${record!.taskId} was admitted and then ${outcome}${terminal?.event === 'error' ? ` (${terminal.data.code}: ${terminal.data.message})` : ''}`,
+    );
   return Date.now() - started;
 }
 
@@ -162,4 +166,20 @@ export async function poolManagerReachability(client: OrchestratorClient, reacha
 export async function poolErrors(client: OrchestratorClient, poolId: string): Promise<(string | undefined)[]> {
   const health = (await client.poolHealth(poolId)).body;
   return [health.last_error, ...health.replicas.map((r) => r.last_error)];
+}
+
+/** The task stays canceled with no token, both as the client saw it and as the status endpoint says, for `forMs`. */
+export async function taskStaysCanceled(client: OrchestratorClient, record: TaskRecord, forMs: number): Promise<void> {
+  await holds(
+    `task ${record.taskId} stays canceled without a token`,
+    async () => {
+      const tokens = eventsOf(record).filter((e) => e.event === 'token').length;
+      const status = (await client.status(record.taskId)).body;
+      return {
+        ok: tokens === 0 && status.state === 'canceled' && status.tokens_out === 0,
+        seen: `client has ${tokens} tokens; status ${status.state}, tokens_out ${status.tokens_out}`,
+      };
+    },
+    { forMs, everyMs: 50 },
+  );
 }

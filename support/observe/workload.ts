@@ -4,6 +4,7 @@ import type { OrchestratorClient, TaskRequest } from '../orchestrator/client';
 import type { StreamRead, TaskHistory, TaskRecord } from './history';
 import { outcomeOf, terminalOf } from './history';
 import type { Timeline } from '../core/timeline';
+import { Excuses } from './liveness';
 
 export interface WorkloadLimits {
   /** Most tasks one scenario may submit (every load loop is bounded). */
@@ -12,9 +13,13 @@ export interface WorkloadLimits {
   maxReconnects: number;
   /** Delay between reconnects, ms. */
   reconnectDelayMs: number;
+  /** How long a client keeps resending a task that got no answer (same task_id: the contract makes it idempotent), ms. */
+  resendForMs: number;
 }
 
-const DEFAULT_LIMITS: WorkloadLimits = { maxTasks: 500, maxReconnects: 100, reconnectDelayMs: 50 };
+// A stream that breaks is read again for up to 300 × 50 ms = 15 s, as long as a task may be resent: an orchestrator
+// restart in a scenario takes well under that.
+const DEFAULT_LIMITS: WorkloadLimits = { maxTasks: 500, maxReconnects: 300, reconnectDelayMs: 50, resendForMs: 15_000 };
 
 /**
  * The client side of a scenario: submits tasks, follows each admitted task's event stream in the background like a
@@ -30,30 +35,45 @@ export class Workload {
     private readonly client: () => OrchestratorClient,
     private readonly history: TaskHistory,
     private readonly timeline: Timeline,
+    private readonly excuses: Excuses = new Excuses(),
     private readonly limits: WorkloadLimits = DEFAULT_LIMITS,
   ) {
     // One listener per followed stream: up to maxTasks of them on this signal, on purpose.
     setMaxListeners(limits.maxTasks + 10, this.abort.signal);
   }
 
-  /** Submits one task; when admitted, starts following its stream. Never throws on a refusal: it is in the record. */
+  /**
+   * Submits one task; when admitted, starts following its stream. A send that gets no answer (connection refused or
+   * reset: the orchestrator may be down) is sent again with the same task_id, as a careful client would, until one is
+   * answered or `resendForMs` passes. Never throws on a refusal: it is in the record.
+   */
   async submit(request: TaskRequest): Promise<TaskRecord> {
     if (++this.submitted > this.limits.maxTasks) throw new Error(`Workload limit: more than ${this.limits.maxTasks} tasks in one scenario`);
     const record = this.history.add(request);
-    try {
-      record.admission = await this.client().submit(request);
-      this.timeline.record('request', 'task.submitted', {
-        task_id: request.task_id,
-        status: record.admission.status,
-        code: record.admission.body?.code,
-        elapsed_ms: record.admission.elapsedMs,
-      });
-    } catch (err) {
-      record.transportError = (err as { code?: string }).code ?? (err as Error).message;
-      this.timeline.record('request', 'task.submitted', { task_id: request.task_id, transport_error: record.transportError });
-      return record;
+    record.excused = this.excuses.active;
+    const deadline = Date.now() + this.limits.resendForMs;
+    for (;;) {
+      try {
+        record.admission = await this.client().submit(request);
+        record.transportError = undefined;
+        break;
+      } catch (err) {
+        record.transportError = (err as { code?: string }).code ?? (err as Error).message;
+        record.excused ||= this.excuses.active;
+        (record.resends ??= []).push(record.transportError);
+        if (Date.now() >= deadline || this.abort.signal.aborted) break;
+        await delay(this.limits.reconnectDelayMs * 2, undefined, { signal: this.abort.signal }).catch(() => undefined);
+      }
     }
-    if (record.admission.status === 202) this.follow(record);
+    const a = record.admission;
+    this.timeline.record(
+      'request',
+      'task.submitted',
+      a
+        ? { task_id: request.task_id, status: a.status, code: a.body?.code, elapsed_ms: a.elapsedMs, resends: record.resends?.length }
+        : { task_id: request.task_id, transport_error: record.transportError, resends: record.resends?.length },
+    );
+    if (a?.status === 202) this.follow(record);
     return record;
   }
 

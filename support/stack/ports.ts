@@ -8,6 +8,13 @@ import net from 'node:net';
 const handedOut = new Set<number>();
 
 /**
+ * Ports that Node's fetch (and browsers) refuse to connect to, the WHATWG "bad ports" at or above 10000: a daemon
+ * given one listens fine, yet every readiness probe by fetch fails with "fetch failed" (seen once as a start-up
+ * timeout on port 10080).
+ */
+const FETCH_BLOCKED = new Set([10080]);
+
+/**
  * A free TCP port on 127.0.0.1 for a daemon to listen on, chosen *below* the kernel's ephemeral range: ports in that
  * range are also given to outgoing connections and to `listen(0)` (Toxiproxy's proxies), so a port tested free there
  * can be taken by someone else before the daemon binds it. Below the range only another listener can take it.
@@ -18,7 +25,7 @@ export async function freePort(): Promise<number> {
   const high = Math.max(low + 1000, ephemeralLow) - 1;
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low));
-    if (handedOut.has(port)) continue;
+    if (handedOut.has(port) || FETCH_BLOCKED.has(port)) continue;
     if (await canListen(port)) {
       handedOut.add(port);
       return port;

@@ -37,6 +37,10 @@ export interface TargetProfile {
   engineLog?: string;
   /** Where the pool manager stages models. */
   modelCache?: string;
+  /** How the target's logs show what the history checker reads from them (see support/observe/evidence.ts). */
+  evidence: { engineGeneration?: string; dispatchStarted?: string };
+  /** The engines always generate the `max_tokens` asked for (no early stop at end-of-sequence). */
+  generatesMaxTokens: boolean;
   /** How this target can undergo faults that need its cooperation, by fault kind. */
   faults: { 'engine.driver-reset'?: { signal: NodeJS.Signals; evidence: string }; 'gpu.unavailable'?: { inventory: string } };
 }
@@ -78,7 +82,23 @@ export function loadProfile(file: string): TargetProfile {
     engineLog: root.engineLog === undefined ? undefined : v.string(root.engineLog, 'engineLog'),
     modelCache: root.modelCache === undefined ? undefined : v.string(root.modelCache, 'modelCache'),
     faults: {},
+    evidence: {},
+    generatesMaxTokens: root.generatesMaxTokens === undefined ? true : v.boolean(root.generatesMaxTokens, 'generatesMaxTokens'),
   };
+  const evidence = v.object(root.evidence ?? {}, 'evidence');
+  for (const [name, pattern] of Object.entries(evidence)) {
+    if (name !== 'engineGeneration' && name !== 'dispatchStarted')
+      v.fail(`evidence.${name}`, 'names no evidence the checker reads (known: engineGeneration, dispatchStarted)', pattern);
+    const text = v.string(pattern, `evidence.${name}`);
+    try {
+      new RegExp(text);
+    } catch (err) {
+      v.fail(`evidence.${name}`, `must be a regular expression (${(err as Error).message})`, text);
+    }
+    const groups = name === 'engineGeneration' ? ['seed', 'tokens'] : ['replica', 'time'];
+    for (const g of groups) if (!text.includes(`(?<${g}>`)) v.fail(`evidence.${name}`, `must have a named group \`${g}\``, text);
+    profile.evidence[name as 'engineGeneration' | 'dispatchStarted'] = text;
+  }
   const faults = v.object(root.faults ?? {}, 'faults');
   for (const [kind, spec] of Object.entries(faults)) {
     const m = v.object(spec, `faults.${kind}`);
@@ -151,6 +171,11 @@ class Validator {
   string(x: unknown, field: string): string {
     if (typeof x !== 'string' || x === '') this.fail(field, 'must be a non-empty string', x);
     return x as string;
+  }
+
+  boolean(x: unknown, field: string): boolean {
+    if (typeof x !== 'boolean') this.fail(field, 'must be true or false', x);
+    return x as boolean;
   }
 
   positiveInt(x: unknown, field: string): number {

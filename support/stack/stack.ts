@@ -45,6 +45,9 @@ export class StartedStack {
     private readonly specs: Map<string, () => ProcessSpec>,
     private readonly proxies: Map<string, Proxy>,
     private readonly drainingUrls: Map<string, string>,
+    private readonly toxiproxy: ToxiproxyService,
+    /** Component name or `engine-<replica>` → the port it listens on, to check pids against socket owners. */
+    private readonly ports: Map<string, number>,
   ) {}
 
   /** Allocates ports, creates proxies, writes generated files, starts every component and waits for each to be ready. */
@@ -89,9 +92,16 @@ export class StartedStack {
     const baseEnv = renderEnv(profile.env, resolve);
     const specs = new Map<string, () => ProcessSpec>();
     const drainingUrls = new Map<string, string>();
+    const listenPorts = new Map<string, number>();
+    for (const r of replicaIds) {
+      const port = Number((render(profile.replica, resolve, r) as { port?: unknown }).port);
+      if (Number.isInteger(port) && port > 0) listenPorts.set(`engine-${r}`, port);
+    }
     for (const [name, component] of Object.entries(profile.components)) {
       const env = { ...baseEnv, ...renderEnv(component.env, resolve) };
       const ready = String(render(component.ready, resolve));
+      const readyPort = Number(new URL(ready).port);
+      if (readyPort > 0) listenPorts.set(name, readyPort);
       if (component.draining) drainingUrls.set(name, String(render(component.draining, resolve)));
       specs.set(name, () =>
         new ProcessSpec(name, component.command)
@@ -111,6 +121,8 @@ export class StartedStack {
       specs,
       proxies,
       drainingUrls,
+      toxiproxy,
+      listenPorts,
     );
     for (const name of profile.startOrder) await stack.startComponent(name);
     return stack;
@@ -141,7 +153,7 @@ export class StartedStack {
   }
 
   processTarget(role: 'orchestrator' | 'pool-manager'): ProcessTarget {
-    return { description: `the ${role}`, pid: async () => this.component(role).pid };
+    return { description: `the ${role}`, pid: async () => this.component(role).pid, port: this.ports.get(role) };
   }
 
   /** The pool manager's own API, for what only it knows (engine pids, restarts, breakers, its metrics). */
@@ -159,6 +171,7 @@ export class StartedStack {
     this.assertReplica(replicaId);
     return {
       description: `the engine of replica ${replicaId}`,
+      port: this.ports.get(`engine-${replicaId}`),
       pid: async () => {
         const replica = await this.poolManager.replica(this.profile.pool.id, replicaId);
         if (!replica.pid)
@@ -186,7 +199,7 @@ export class StartedStack {
   private link(name: string, description: string): LinkTarget {
     const proxy = this.proxies.get(name);
     if (!proxy) throw new SuiteError(`Target profile ${this.profile.file} puts no proxy named "${name}" in front of ${description}`);
-    return { description, proxy };
+    return { description, proxy, trafficBytes: () => this.toxiproxy.trafficBytes(proxy.name) };
   }
 
   private assertReplica(replicaId: string): void {
@@ -200,6 +213,21 @@ export class StartedStack {
     if (!this.profile.engineLog)
       throw new InvalidConfiguration(`Target profile ${this.profile.file}: field \`engineLog\` is needed to read an engine's log`);
     return this.fill(this.profile.engineLog, replicaId);
+  }
+
+  /** Each replica's engine log file (replica id → file), from the profile's `engineLog`. */
+  engineLogFiles(): Map<string, string> {
+    return new Map(this.replicaIds.map((r) => [r, this.engineLogFile(r)]));
+  }
+
+  /** The profile's pattern for an engine's log line about one generation (support/observe/evidence.ts). */
+  engineGenerationPattern(): RegExp {
+    const p = this.profile.evidence.engineGeneration;
+    if (!p)
+      throw new InvalidConfiguration(
+        `Target profile ${this.profile.file}: field \`evidence.engineGeneration\` is needed to see which engine served a task`,
+      );
+    return new RegExp(p);
   }
 
   /** The folder where the pool manager stages models, from the profile's `modelCache`. */

@@ -37,7 +37,7 @@ export class ToxiproxyService {
     if (!binary) throw new MissingPrerequisite(`Network faults need Toxiproxy: ${install.HINT}`);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const proc = await new ProcessSpec('toxiproxy-server', [binary, '-host', '127.0.0.1', '-port', String(port)])
+    const proc = await new ProcessSpec('toxiproxy-server', [binary, '-host', '127.0.0.1', '-port', String(port), '-proxy-metrics'])
       .withEnv({ LOG_LEVEL: 'warn' })
       .withLogFile(path.join(logDir, 'toxiproxy-server.log'))
       .withWaitStrategy(Wait.forHttp(`${url}/version`).forStatus(200))
@@ -49,6 +49,23 @@ export class ToxiproxyService {
   /** Creates a proxy listening on a free loopback port in front of `upstream` (`host:port`). */
   async createProxy(name: string, upstream: string): Promise<Proxy> {
     return this.client.createProxy({ name, listen: '127.0.0.1:0', upstream, enabled: true });
+  }
+
+  /**
+   * Bytes one proxy has carried so far, both directions, from the server's own counters
+   * (`toxiproxy_proxy_{received,sent}_bytes_total`; a server given by TOXIPROXY_URL must run with `-proxy-metrics`).
+   */
+  async trafficBytes(proxyName: string): Promise<number> {
+    const res = await fetch(`${this.url}/metrics`, { signal: AbortSignal.timeout(2000) });
+    const text = await res.text();
+    if (res.status !== 200)
+      throw new MissingPrerequisite(`Toxiproxy at ${this.url} serves no /metrics (HTTP ${res.status}): start it with -proxy-metrics`);
+    let total = 0;
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('toxiproxy_proxy_') || !line.includes(`proxy="${proxyName}"`)) continue;
+      total += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+    }
+    return total;
   }
 
   /** Deletes every proxy whose name matches (a finished or killed run's leftovers on a shared server). */

@@ -96,6 +96,7 @@ async function main(): Promise<void> {
       },
       done: Promise.resolve(),
     };
+    let decoded = 0;
     generation.done = (async () => {
       requestsProcessing.inc();
       try {
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
           if (aborted) break;
           res.write(formatSse({ data: { content: tokenAt(modelId, prompt, seed, i), stop: false, index: i } }));
           tokensPredicted.inc();
+          decoded++;
         }
         if (!aborted) {
           res.write(
@@ -112,6 +114,8 @@ async function main(): Promise<void> {
           );
         }
       } finally {
+        // What this engine generated for the request, in its own log: the suite's evidence from the engine side.
+        log.info({ seed, n_predict: nPredict, n_decoded: decoded, stop_type: aborted ? 'aborted' : 'limit' }, 'generation ended');
         requestsProcessing.dec();
         active.delete(generation);
         res.end();

@@ -150,6 +150,10 @@ export class Dispatcher {
       progress.migratingSince = undefined;
     }
     this.store.markRunning(task.task_id, replica.replica_id, now);
+    this.log.info(
+      { job_id: task.task_id, pool_id: task.pool_id, replica_id: replica.replica_id, resume_from: resumeFrom },
+      'dispatch started',
+    );
     this.directory.dispatchStarted(replica);
     if (resumeFrom === 0)
       this.metrics.tasksStarted.inc({

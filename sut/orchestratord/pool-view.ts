@@ -107,3 +107,21 @@ export function probe(url: string, timeoutMs: number): Promise<boolean> {
     req.on('error', () => resolve(false));
   });
 }
+
+/**
+ * GET `url` on a fresh connection and resolve its body (200 only; anything else rejects): like `probe`, one connection
+ * per poll, so a per-connection network fault hits the pool-manager poll as it hits probes and dispatches.
+ */
+export function getText(url: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false, timeout: timeoutMs, headers: { connection: 'close' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`pool-managerd answered ${res.statusCode}`))));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
+}

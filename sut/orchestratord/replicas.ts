@@ -1,5 +1,5 @@
 import type pino from 'pino';
-import { type ManagerPool, mergePool, type PoolView, probe, type ReplicaView } from './pool-view';
+import { getText, type ManagerPool, mergePool, type PoolView, probe, type ReplicaView } from './pool-view';
 
 export type { PoolView, ReplicaView } from './pool-view';
 
@@ -167,9 +167,7 @@ export class ReplicaDirectory {
   private async pollManager(): Promise<void> {
     let reported: ManagerPool[];
     try {
-      const res = await fetch(`${this.options.poolManagerUrl}/pools`, { signal: AbortSignal.timeout(this.options.probeTimeoutMs) });
-      if (res.status !== 200) throw new Error(`pool-managerd answered ${res.status}`);
-      reported = (await res.json()) as ManagerPool[];
+      reported = JSON.parse(await getText(`${this.options.poolManagerUrl}/pools`, this.options.probeTimeoutMs)) as ManagerPool[];
     } catch (err) {
       const message = (err as Error).message;
       if (this.managerReachable || this.lastManagerError !== message) {

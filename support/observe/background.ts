@@ -1,0 +1,54 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { TaskRequest } from '../orchestrator/client';
+import type { TaskRecord } from './history';
+import type { Workload } from './workload';
+
+/** How much steady load a scenario runs under: a fixed rate, bounded in count and in time. */
+export interface LoadShape {
+  tasksPerSecond: number;
+  tokensPerTask: number;
+  /** Most tasks the load submits, whatever happens. */
+  maxTasks: number;
+  /** Longest the load runs, ms. */
+  maxMs: number;
+}
+
+/**
+ * A steady background load (Jepsen's generator): from before the fault until after the heal it submits one task
+ * every 1/rate s through the scenario's workload, so its tasks land in the same history and go through the same
+ * checker. It stops at `stop()`, at `maxTasks` or at `maxMs`, whichever comes first; it never waits on a task.
+ */
+export class BackgroundLoad {
+  readonly records: TaskRecord[] = [];
+  private readonly abort = new AbortController();
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly workload: Workload,
+    private readonly make: (tokens: number) => TaskRequest,
+    readonly shape: LoadShape,
+  ) {
+    if (!(shape.tasksPerSecond > 0 && shape.tasksPerSecond <= 50))
+      throw new Error(`A background load needs 0 < tasks per second ≤ 50, got ${shape.tasksPerSecond}`);
+  }
+
+  start(): void {
+    const everyMs = 1000 / this.shape.tasksPerSecond;
+    const until = Date.now() + this.shape.maxMs;
+    this.running = (async () => {
+      let next = Date.now();
+      for (let sent = 0; !this.abort.signal.aborted && sent < this.shape.maxTasks && Date.now() < until; sent++) {
+        // Submissions are not awaited one by one: a slow answer must not lower the rate (an open-loop generator).
+        void this.workload.submit(this.make(this.shape.tokensPerTask)).then((r) => this.records.push(r));
+        next += everyMs;
+        await delay(Math.max(0, next - Date.now()), undefined, { signal: this.abort.signal }).catch(() => undefined);
+      }
+    })();
+  }
+
+  /** Stops submitting (tasks already submitted go on and are judged); resolves once the generator loop has ended. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+  }
+}

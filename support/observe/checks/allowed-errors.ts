@@ -1,0 +1,27 @@
+/**
+ * Which typed errors a task may end with, or be refused with, under each fault kind: the one table a reviewer reads
+ * to know what "fails explicitly" allows. A code outside the scenario's row fails the history check, even when it is
+ * retriable: a hung engine must time out (DECODE_TIMEOUT), not be reported as a crash, and a healthy stack must not
+ * fail at all. Scenarios that cause an error by an operation rather than a fault (a queue that drops its oldest task)
+ * add that code in their own words.
+ */
+export const ALLOWED_ERRORS: Record<string, readonly string[]> = {
+  none: [],
+  'process.kill': ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
+  'process.term': ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
+  'process.pause': ['DECODE_TIMEOUT', 'WORKER_RESET', 'POOL_UNAVAILABLE'],
+  'engine.driver-reset': ['WORKER_RESET', 'POOL_UNAVAILABLE'],
+  'gpu.unavailable': ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
+  'network.down': ['POOL_UNAVAILABLE', 'WORKER_RESET'],
+  'network.latency': ['DECODE_TIMEOUT'],
+  'network.timeout': ['DECODE_TIMEOUT', 'POOL_UNAVAILABLE', 'WORKER_RESET'],
+  'network.reset': ['WORKER_RESET', 'POOL_UNAVAILABLE'],
+  'network.slow': ['DECODE_TIMEOUT'],
+  'network.cut': ['WORKER_RESET', 'DECODE_TIMEOUT'],
+  'network.partition': ['POOL_UNAVAILABLE', 'WORKER_RESET', 'DECODE_TIMEOUT'],
+};
+
+/** The codes allowed in a scenario with these fault kinds and these codes its steps expect. */
+export function allowedCodes(faultKinds: string[], expected: Iterable<string> = []): Set<string> {
+  return new Set([...faultKinds.flatMap((k) => ALLOWED_ERRORS[k] ?? []), ...expected]);
+}

@@ -1,0 +1,53 @@
+import { eventsOf, isAdmitted, type TaskRecord, terminalOf } from '../history';
+import { type Verdict, verdictOf } from './verdict';
+
+/** One generation an engine reports in its own log: which replica, the request's seed, how many tokens it produced. */
+export interface Generation {
+  replica: string;
+  seed: number;
+  tokens: number;
+}
+
+/**
+ * Evidence from the other side: what the engines themselves generated agrees with what clients received. Every
+ * completed task has a generation of its seed with at least the tokens its client received, on a replica where the
+ * orchestrator says it ran (`servedBy`, from the status endpoint).
+ */
+export function EnginesAgree(records: TaskRecord[], generations: Generation[], servedBy: Map<string, string | undefined>): Verdict {
+  const bySeed = new Map<number, Generation[]>();
+  for (const g of generations) bySeed.set(g.seed, [...(bySeed.get(g.seed) ?? []), g]);
+  const problems: string[] = [];
+  let completed = 0;
+  let received = 0;
+  for (const r of records.filter(isAdmitted)) {
+    const tokens = eventsOf(r).filter((e) => e.event === 'token').length;
+    received += tokens;
+    const end = terminalOf(r);
+    if (end?.event !== 'end' || end.data.canceled) continue;
+    completed++;
+    const seen = bySeed.get(Number(r.request.seed)) ?? [];
+    const whole = seen.filter((g) => g.tokens >= tokens);
+    if (whole.length === 0) {
+      problems.push(
+        `${r.taskId}: the client received ${tokens} tokens but no engine logged a generation of seed ${r.request.seed} that long (seen: ${JSON.stringify(seen)})`,
+      );
+      continue;
+    }
+    const replica = servedBy.get(r.taskId);
+    if (replica && !whole.some((g) => g.replica === replica))
+      problems.push(
+        `${r.taskId}: the orchestrator says replica ${replica} served it, the engines say ${whole.map((g) => g.replica).join(', ')}`,
+      );
+  }
+  // No total over all tasks: an engine killed mid-generation never logs what it had streamed.
+  return verdictOf(
+    'EnginesAgree',
+    problems,
+    `${completed} completed tasks found in the engines' own logs (${received} tokens received in all)`,
+  );
+}
+
+/** The seeds of the tasks an engine of `replica` generated, from the engines' logs. */
+export function seedsServedBy(generations: Generation[], replica: string): Set<number> {
+  return new Set(generations.filter((g) => g.replica === replica).map((g) => g.seed));
+}

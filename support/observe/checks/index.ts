@@ -1,0 +1,61 @@
+import type { TaskRecord } from '../history';
+import type { LivenessSample } from '../liveness';
+import type { Rerun } from './determinism';
+import { StreamsMatchUndisturbedRuns } from './determinism';
+import { type DispatchAttempt, NoDispatchToKnownDown } from './dispatch';
+import { EnginesAgree, type Generation } from './engines';
+import { OrchestratorStayedLive } from './liveness';
+import { StreamsWellFormed } from './streams';
+import {
+  AdmittedTasksEnded,
+  CompletedStreamsComplete,
+  ErrorsExplicit,
+  NoTokenAfterCancel,
+  RefusalsExplicit,
+  SubmissionsAnswered,
+} from './tasks';
+import type { Verdict } from './verdict';
+
+export { compose, type Verdict } from './verdict';
+
+/** Everything the history checker judges a scenario on: the client's history first, then the other side's evidence. */
+export interface ScenarioEvidence {
+  records: TaskRecord[];
+  /** Error codes the scenario's faults (and operations) allow. */
+  allowed: ReadonlySet<string>;
+  /** The engines always generate `max_tokens` (no early stop), so a shorter `end` is a truncation. */
+  generatesMaxTokens: boolean;
+  samples: LivenessSample[];
+  answerBoundMs: number;
+  reruns: Rerun[];
+  /** What the engines logged; undefined when the target profile gives no pattern to read it. */
+  generations?: Generation[];
+  servedBy: Map<string, string | undefined>;
+  /** Dispatch attempts the orchestrator logged; undefined when the profile gives no pattern. */
+  attempts?: DispatchAttempt[];
+}
+
+/**
+ * The strict history checker: every verdict for one scenario. Evidence a target profile cannot provide gives an
+ * `unknown` verdict, which fails the scenario like a `false` one: nothing passes for want of looking.
+ */
+export function judgeHistory(e: ScenarioEvidence): Verdict[] {
+  const unread = (check: string, field: string): Verdict => ({
+    check,
+    valid: 'unknown',
+    detail: `the target profile gives no \`evidence.${field}\` pattern to read this from`,
+  });
+  return [
+    SubmissionsAnswered(e.records),
+    AdmittedTasksEnded(e.records),
+    StreamsWellFormed(e.records),
+    CompletedStreamsComplete(e.records, e.generatesMaxTokens),
+    ErrorsExplicit(e.records, e.allowed),
+    RefusalsExplicit(e.records, e.allowed),
+    NoTokenAfterCancel(e.records),
+    StreamsMatchUndisturbedRuns(e.reruns),
+    e.generations ? EnginesAgree(e.records, e.generations, e.servedBy) : unread('EnginesAgree', 'engineGeneration'),
+    e.attempts ? NoDispatchToKnownDown(e.attempts, e.samples) : unread('NoDispatchToKnownDown', 'dispatchStarted'),
+    OrchestratorStayedLive(e.samples, e.records, e.answerBoundMs),
+  ];
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import type { DispatchAttempt } from './checks/dispatch';
+import type { Generation } from './checks/engines';
+
+/**
+ * How a target's logs show what the history checker reads from them, as regular expressions with named groups; from
+ * the target profile's `evidence`, since every target logs in its own words.
+ */
+export interface EvidencePatterns {
+  /** One generation an engine finished or abandoned: groups `seed` and `tokens`. */
+  engineGeneration?: RegExp;
+  /** A dispatch attempt the orchestrator started: groups `replica` and `time` (ISO or epoch ms). */
+  dispatchStarted?: RegExp;
+}
+
+/** Every generation in the engines' logs, per replica (`logs`: replica id → its engine log file). */
+export function readGenerations(logs: Map<string, string>, pattern: RegExp): Generation[] {
+  const out: Generation[] = [];
+  for (const [replica, file] of logs) {
+    for (const line of readLines(file)) {
+      const g = pattern.exec(line)?.groups;
+      if (g?.seed !== undefined && g.tokens !== undefined) out.push({ replica, seed: Number(g.seed), tokens: Number(g.tokens) });
+    }
+  }
+  return out;
+}
+
+/** Every dispatch attempt in the orchestrator's log. */
+export function readDispatchAttempts(file: string, pattern: RegExp): DispatchAttempt[] {
+  const out: DispatchAttempt[] = [];
+  for (const line of readLines(file)) {
+    const g = pattern.exec(line)?.groups;
+    if (!g?.replica || !g.time) continue;
+    const at = /^\d+$/.test(g.time) ? Number(g.time) : Date.parse(g.time);
+    out.push({ replica: g.replica, at, reason: line.slice(0, 200) });
+  }
+  return out;
+}
+
+function readLines(file: string): string[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n');
+  } catch {
+    return [];
+  }
+}

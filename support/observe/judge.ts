@@ -1,0 +1,107 @@
+import type { Timeline } from '../core/timeline';
+import { newTask, type OrchestratorClient } from '../orchestrator/client';
+import type { Rerun } from './checks/determinism';
+import type { Generation } from './checks/engines';
+import { judgeHistory, type Verdict } from './checks/index';
+import { type EvidencePatterns, readDispatchAttempts, readGenerations } from './evidence';
+import { eventsOf, type TaskHistory, type TaskRecord, terminalOf, textOf } from './history';
+import type { LivenessSample } from './liveness';
+import type { Workload } from './workload';
+
+/** What the After hook hands the checker: the scenario's client side, its stack's logs and the scenario's terms. */
+export interface JudgeInput {
+  history: TaskHistory;
+  workload: Workload;
+  timeline: Timeline;
+  client: OrchestratorClient;
+  samples: LivenessSample[];
+  allowed: ReadonlySet<string>;
+  generatesMaxTokens: boolean;
+  answerBoundMs: number;
+  patterns: EvidencePatterns;
+  /** Replica id → its engine's log file. */
+  engineLogs: Map<string, string>;
+  orchestratorLog: string;
+  /** How long to wait for open streams, reruns and log lines, ms. */
+  patienceMs: number;
+}
+
+/** The fault windows of a scenario (epoch ms): from each injection to its heal, or open when never healed. */
+export function faultWindows(timeline: Timeline): { from: number; to: number }[] {
+  const windows: { from: number; to: number }[] = [];
+  const open: { kind: unknown; from: number }[] = [];
+  for (const e of timeline.all()) {
+    if (e.kind !== 'fault') continue;
+    if (e.name === 'fault.injected') open.push({ kind: e.data?.kind, from: timeline.startedAt + e.at });
+    if (e.name === 'fault.healed') {
+      const k = open.findIndex((o) => o.kind === e.data?.kind);
+      if (k >= 0) windows.push({ from: open.splice(k, 1)[0].from, to: timeline.startedAt + e.at });
+    }
+  }
+  return [...windows, ...open.map((o) => ({ from: o.from, to: Number.POSITIVE_INFINITY }))];
+}
+
+/** Completed (not canceled) tasks whose life overlapped a fault window: the ones whose streams a fault could disturb. */
+export function disturbedTasks(records: TaskRecord[], windows: { from: number; to: number }[]): TaskRecord[] {
+  return records.filter((r) => {
+    const end = terminalOf(r);
+    if (end?.event !== 'end' || end.data.canceled) return false;
+    return windows.some((w) => r.submittedAt <= w.to && end.at >= w.from);
+  });
+}
+
+/**
+ * Gathers the evidence and runs the strict history checker: lets open streams end, runs every disturbed task again
+ * undisturbed (concurrently) and compares, asks where the orchestrator says each task ran (diagnosis and the
+ * cross-check against the engines), and reads the engines' and the orchestrator's logs (waiting, bounded, for the
+ * engines to log every completed task).
+ */
+export async function judgeScenario(input: JudgeInput): Promise<Verdict[]> {
+  const { workload, history } = input;
+  await workload.settle(input.patienceMs);
+  await workload.resolveUnseen(Math.min(input.patienceMs, 2000));
+  const disturbed = disturbedTasks(history.all(), faultWindows(input.timeline));
+  const clones = await Promise.all(disturbed.map((r) => workload.submit({ ...r.request, task_id: newTask().task_id })));
+  await workload.settle(input.patienceMs);
+  const reruns: Rerun[] = disturbed.map((r, k) => {
+    const end = terminalOf(clones[k]);
+    const done = end?.event === 'end' && !end.data.canceled;
+    return {
+      taskId: r.taskId,
+      disturbed: textOf(r),
+      undisturbed: done ? textOf(clones[k]) : undefined,
+      rerunOutcome: end ? end.event : `no end (${eventsOf(clones[k]).length} events)`,
+    };
+  });
+  const records = history.all();
+  const completed = records.filter((r) => terminalOf(r)?.event === 'end');
+  const servedBy = new Map(
+    await Promise.all(
+      completed.map(async (r) => [r.taskId, (await input.client.status(r.taskId).catch(() => undefined))?.body.replica_id] as const),
+    ),
+  );
+  const generations = input.patterns.engineGeneration && (await engineGenerations(input, completed));
+  const attempts = input.patterns.dispatchStarted && readDispatchAttempts(input.orchestratorLog, input.patterns.dispatchStarted);
+  return judgeHistory({
+    records,
+    allowed: input.allowed,
+    generatesMaxTokens: input.generatesMaxTokens,
+    samples: input.samples,
+    answerBoundMs: input.answerBoundMs,
+    reruns,
+    generations,
+    servedBy,
+    attempts,
+  });
+}
+
+/** The engines' generations, once every completed task's seed shows in a log (logs are flushed asynchronously). */
+async function engineGenerations(input: JudgeInput, completed: TaskRecord[]): Promise<Generation[]> {
+  const deadline = Date.now() + Math.min(input.patienceMs, 3000);
+  for (;;) {
+    const generations = readGenerations(input.engineLogs, input.patterns.engineGeneration!);
+    const seeds = new Set(generations.map((g) => g.seed));
+    if (completed.every((r) => seeds.has(Number(r.request.seed))) || Date.now() >= deadline) return generations;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
