@@ -1,84 +1,200 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { compose, NoAdmittedTaskLost, OrchestratorStayedLive, StreamsWellFormed } from '../../support/observe/checks';
+import { ALLOWED_ERRORS, allowedCodes } from '../../support/observe/checks/allowed-errors';
+import { StreamsMatchUndisturbedRuns } from '../../support/observe/checks/determinism';
+import { NoDispatchToKnownDown } from '../../support/observe/checks/dispatch';
+import { EnginesAgree } from '../../support/observe/checks/engines';
+import { compose, judgeHistory } from '../../support/observe/checks/index';
+import { OrchestratorStayedLive } from '../../support/observe/checks/liveness';
+import { StreamsWellFormed } from '../../support/observe/checks/streams';
+import {
+  AdmittedTasksEnded,
+  CompletedStreamsComplete,
+  ErrorsExplicit,
+  NoTokenAfterCancel,
+  RefusalsExplicit,
+  SubmissionsAnswered,
+} from '../../support/observe/checks/tasks';
+import { FAULTS } from '../../support/faults/registry';
 import type { TaskRecord } from '../../support/observe/history';
 import { newTask } from '../../support/orchestrator/client';
 import type { ReceivedEvent } from '../../support/orchestrator/sse';
 
-const ev = (event: string, data: Record<string, unknown> = {}, id?: number): ReceivedEvent => ({
-  event,
-  data,
-  id: id === undefined ? undefined : String(id),
-  at: 0,
-});
-const tok = (i: number): ReceivedEvent => ev('token', { t: `w${i}`, i }, i);
+const ev = (event: string, data: Record<string, unknown> = {}, at = 0): ReceivedEvent => ({ event, data, at });
+const tok = (i: number, at = 0): ReceivedEvent => ({ event: 'token', data: { t: `w${i}`, i }, id: String(i), at });
+const toks = (n: number): ReceivedEvent[] => Array.from({ length: n }, (_, i) => tok(i));
+const end = (n: number, extra: Record<string, unknown> = {}): ReceivedEvent => ev('end', { tokens_out: n, ...extra });
+const error = (data: Record<string, unknown>): ReceivedEvent => ev('error', { message: 'boom', retry_after_ms: 1000, ...data });
 
-/** A literal history entry: an admitted task with the given stream reads. */
-function task(id: string, reads: { lastEventId?: number; events: ReceivedEvent[] }[], resolved?: TaskRecord['resolved']): TaskRecord {
+/** A literal history entry: a task of `maxTokens` admitted, with the given stream reads. */
+function task(id: string, maxTokens: number, reads: ReceivedEvent[][], more: Partial<TaskRecord> = {}): TaskRecord {
   return {
     taskId: id,
-    request: newTask({ task_id: id }),
+    request: newTask({ task_id: id, max_tokens: maxTokens, seed: Number(id.replace(/\D/g, '')) || 1 }),
     submittedAt: 0,
     admission: { status: 202, body: { task_id: id }, headers: {}, elapsedMs: 1 },
-    streams: reads.map((r) => ({ openedAt: 0, lastEventId: r.lastEventId, events: r.events })),
-    resolved,
+    streams: reads.map((events, k) => ({ openedAt: 0, lastEventId: k === 0 ? undefined : 0, events })),
+    ...more,
   };
 }
+const whole = (id: string, n: number): TaskRecord => task(id, n, [[ev('started'), ...toks(n), end(n)]]);
+const any = new Set(Object.values(ALLOWED_ERRORS).flat());
 
-describe('history checks', () => {
-  it('a complete stream is well formed and not lost', () => {
-    const h = [task('a', [{ events: [ev('started'), tok(0), tok(1), ev('end', { tokens_out: 2 })] }])];
-    expect(StreamsWellFormed(h).valid).to.equal(true);
-    expect(NoAdmittedTaskLost(h).valid).to.equal(true);
-  });
-
-  it('a gap in token indices is reported', () => {
-    const v = StreamsWellFormed([task('a', [{ events: [ev('started'), tok(0), tok(2), ev('end')] }])]);
-    expect(v).to.deep.include({ valid: false, detail: 'a: token index 2 where 1 was expected' });
-  });
-
-  it('anything after an error is reported (OC-CTRL-2029)', () => {
-    const v = StreamsWellFormed([task('a', [{ events: [ev('started'), tok(0), ev('error', { code: 'WORKER_RESET' }), tok(1)] }])]);
+describe('history checker: each defect makes a check fail, naming the task', () => {
+  it('a silent truncation: an end after 3 of 10 tokens', () => {
+    const v = CompletedStreamsComplete([task('t1', 10, [[ev('started'), ...toks(3), end(3)]])]);
     expect(v.valid).to.equal(false);
-    expect(v.detail).to.contain('a: token after the terminal error');
+    expect(v.detail).to.contain('t1: silently truncated: end after 3 of 10 tokens');
+    expect(CompletedStreamsComplete([whole('t2', 10)]).valid).to.equal(true);
   });
 
-  it('a resumed read continues the indices with no duplicate', () => {
-    const ok = task('a', [{ events: [ev('started'), tok(0), tok(1)] }, { lastEventId: 1, events: [tok(2), ev('end')] }]);
-    const dup = task('b', [{ events: [ev('started'), tok(0), tok(1)] }, { lastEventId: 1, events: [tok(1), tok(2), ev('end')] }]);
-    expect(StreamsWellFormed([ok]).valid).to.equal(true);
-    expect(StreamsWellFormed([dup]).detail).to.contain('b: token index 1 where 2 was expected');
+  it('an end whose tokens_out disagrees with the tokens received', () => {
+    const v = CompletedStreamsComplete([task('t1', 3, [[ev('started'), ...toks(3), end(5)]])]);
+    expect(v.detail).to.contain('t1: end says tokens_out=5, client received 3');
   });
 
-  it('a task with no terminal event and no resolved state is lost', () => {
-    const v = NoAdmittedTaskLost([
-      task('a', [{ events: [ev('started'), tok(0)] }], { task_id: 'a', state: 'running', attempts: 1, tokens_out: 1 }),
-    ]);
+  it('a non-retriable error, and an error code the fault does not allow', () => {
+    const allowed = allowedCodes(['network.timeout']);
+    const v = ErrorsExplicit([task('t1', 5, [[ev('started'), error({ code: 'DECODE_TIMEOUT', retriable: false })]])], allowed);
     expect(v.valid).to.equal(false);
-    expect(v.detail).to.contain('a (last status: running');
+    expect(v.detail).to.contain('t1: retriable=false');
+    const w = ErrorsExplicit(
+      [task('t2', 5, [[ev('started'), error({ code: 'WORKER_RESET', retriable: true })]])],
+      allowedCodes(['network.latency']),
+    );
+    expect(w.detail).to.contain('t2: code WORKER_RESET is not one this scenario');
+    expect(ErrorsExplicit([task('t3', 5, [[ev('started'), error({ code: 'DECODE_TIMEOUT', retriable: true })]])], allowed).valid).to.equal(
+      true,
+    );
   });
 
-  it('a task resolved through the status endpoint is not lost', () => {
-    const v = NoAdmittedTaskLost([
-      task('a', [{ events: [ev('started')] }], { task_id: 'a', state: 'completed', attempts: 1, tokens_out: 3 }),
+  it('an error in a steady-state scenario is never allowed', () => {
+    const v = ErrorsExplicit([task('t1', 5, [[ev('started'), error({ code: 'WORKER_RESET', retriable: true })]])], allowedCodes(['none']));
+    expect(v.valid).to.equal(false);
+  });
+
+  it('an end the client never saw, even if the status endpoint says completed', () => {
+    const resolved = { task_id: 't1', state: 'completed' as const, attempts: 1, tokens_out: 3 };
+    const v = AdmittedTasksEnded([task('t1', 3, [[ev('started'), tok(0)]], { resolved })]);
+    expect(v.valid).to.equal(false);
+    expect(v.detail).to.contain('t1: no terminal event seen').and.contain('status endpoint says completed');
+  });
+
+  it('an admitted task whose stream showed nothing at all', () => {
+    expect(AdmittedTasksEnded([task('t1', 3, [])]).detail).to.contain('t1: no terminal event seen');
+    expect(StreamsWellFormed([task('t1', 3, [[]])]).detail).to.contain('t1: admitted but its stream showed no event');
+  });
+
+  it('a token received after the cancel was acknowledged, whatever tokens_out says', () => {
+    const r = task('t1', 10, [[ev('started', {}, 1), tok(0, 5), tok(1, 30), end(2, { canceled: true })]], { canceledAt: 20 });
+    const v = NoTokenAfterCancel([r]);
+    expect(v.valid).to.equal(false);
+    expect(v.detail).to.contain('t1: 1 token(s) after the cancel was acknowledged, first index 1');
+    const ok = task('t2', 10, [[ev('started', {}, 1), tok(0, 5), ev('end', { tokens_out: 1, canceled: true }, 25)]], { canceledAt: 20 });
+    expect(NoTokenAfterCancel([ok]).valid).to.equal(true);
+  });
+
+  it('a canceled task that then ends as an error', () => {
+    const r = task('t1', 10, [[ev('started', {}, 1), ev('error', { code: 'WORKER_RESET' }, 30)]], { canceledAt: 20 });
+    expect(NoTokenAfterCancel([r]).detail).to.contain('t1: ended as error after its cancel was acknowledged');
+  });
+
+  it('a duplicate token across a reconnect', () => {
+    const dup = task('t1', 3, [
+      [ev('started'), tok(0), tok(1)],
+      [tok(1), tok(2), end(3)],
     ]);
-    expect(v.valid).to.equal(true);
+    expect(StreamsWellFormed([dup]).detail).to.contain('t1: duplicate token index 1');
   });
 
-  it('no data is unknown, never a pass', () => {
-    expect(NoAdmittedTaskLost([]).valid).to.equal('unknown');
-    expect(StreamsWellFormed([]).valid).to.equal('unknown');
-    expect(OrchestratorStayedLive([]).valid).to.equal('unknown');
+  it('anything after the terminal event (OC-CTRL-2029)', () => {
+    const v = StreamsWellFormed([task('t1', 3, [[ev('started'), tok(0), error({ code: 'WORKER_RESET' }), tok(1)]])]);
+    expect(v.detail).to.contain('t1: token after the terminal error');
   });
 
-  it('liveness failures inside an excused window do not count', () => {
+  it('a submission that never got an answer', () => {
+    const r = task('t1', 3, [], { admission: undefined, transportError: 'ECONNREFUSED' });
+    expect(SubmissionsAnswered([r]).detail).to.contain('t1: no answer (ECONNREFUSED)');
+  });
+
+  it('a refusal without a retry hint, or with a code the faults do not allow', () => {
+    const refused = (id: string, body: Record<string, unknown>, headers: Record<string, string>): TaskRecord =>
+      task(id, 3, [], { admission: { status: 503, body, headers, elapsedMs: 1 } });
+    const good = { code: 'POOL_UNAVAILABLE', message: 'no replica', retriable: true, retry_after_ms: 1000 };
+    expect(RefusalsExplicit([refused('t1', good, { 'retry-after': '1' })], allowedCodes(['network.down'])).valid).to.equal(true);
+    expect(RefusalsExplicit([refused('t2', good, {})], allowedCodes(['network.down'])).detail).to.contain(
+      't2 (HTTP 503): Retry-After=undefined',
+    );
+    expect(RefusalsExplicit([refused('t3', good, { 'retry-after': '1' })], allowedCodes(['none'])).detail).to.contain(
+      't3 (HTTP 503): code POOL_UNAVAILABLE',
+    );
+  });
+
+  it('a disturbed stream that differs from an undisturbed run, and a rerun that never finished', () => {
+    expect(StreamsMatchUndisturbedRuns([{ taskId: 't1', disturbed: 'abc', undisturbed: 'abd', rerunOutcome: 'end' }]).detail).to.contain(
+      't1: disturbed stream',
+    );
+    const v = StreamsMatchUndisturbedRuns([{ taskId: 't2', disturbed: 'abc', rerunOutcome: 'error' }]);
+    expect(v.valid).to.equal('unknown');
+    expect(v.detail).to.contain('t2 (error)');
+  });
+
+  it('a completed task no engine logged, or logged on another replica than the orchestrator says', () => {
+    const r = whole('t7', 3);
+    expect(EnginesAgree([r], [], new Map()).detail).to.contain('t7: the client received 3 tokens but no engine logged');
+    const v = EnginesAgree([r], [{ replica: 'r2', seed: 7, tokens: 3 }], new Map([['t7', 'r1']]));
+    expect(v.detail).to.contain('t7: the orchestrator says replica r1 served it, the engines say r2');
+    expect(EnginesAgree([r], [{ replica: 'r1', seed: 7, tokens: 3 }], new Map([['t7', 'r1']])).valid).to.equal(true);
+  });
+
+  it('a dispatch started while the replica was reported down before and after', () => {
+    const samples = [
+      { at: 0, ok: true, seen: '', excused: false, replicas: { r1: 'unreachable' } },
+      { at: 100, ok: true, seen: '', excused: false, replicas: { r1: 'unreachable' } },
+      { at: 200, ok: true, seen: '', excused: false, replicas: { r1: 'ready' } },
+    ];
+    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 50, reason: 'x' }], samples).detail).to.contain('attempt to replica r1');
+    // Down before, ready after: it may have come back in between.
+    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 150, reason: 'x' }], samples).valid).to.equal(true);
+    // An open breaker's trial after its cool-down is by design.
+    const open = samples.map((s) => ({ ...s, replicas: { r1: 'breaker-open' } }));
+    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 50, reason: 'x' }], open).valid).to.equal(true);
+  });
+
+  it('liveness: a slow answer or silence outside an excused window fails; inside it does not', () => {
     const samples = [
       { at: 0, ok: true, seen: 'HTTP 200', excused: false },
       { at: 100, ok: false, seen: 'ECONNREFUSED', excused: true },
       { at: 200, ok: true, seen: 'HTTP 200', excused: false },
     ];
-    expect(OrchestratorStayedLive(samples).valid).to.equal(true);
-    expect(OrchestratorStayedLive([...samples, { at: 300, ok: false, seen: 'ECONNREFUSED', excused: false }]).valid).to.equal(false);
+    expect(OrchestratorStayedLive(samples, [], 1000).valid).to.equal(true);
+    expect(OrchestratorStayedLive([...samples, { at: 300, ok: false, seen: 'ECONNREFUSED', excused: false }], [], 1000).valid).to.equal(
+      false,
+    );
+    const slow = task('t1', 1, [], { admission: { status: 202, body: {}, headers: {}, elapsedMs: 2500 } });
+    expect(OrchestratorStayedLive(samples, [slow], 1000).detail).to.contain('submission of t1 answered after 2500 ms');
+    expect(OrchestratorStayedLive([], [], 1000).valid).to.equal('unknown');
+  });
+
+  it('the whole checker: a clean history passes, evidence the profile cannot give is unknown (a failure)', () => {
+    const e = {
+      records: [whole('t1', 2)],
+      allowed: any,
+      generatesMaxTokens: true,
+      samples: [{ at: 0, ok: true, seen: '', excused: false }],
+      answerBoundMs: 1000,
+      reruns: [],
+      servedBy: new Map(),
+    };
+    const all = judgeHistory({ ...e, generations: [{ replica: 'r1', seed: 1, tokens: 2 }], attempts: [] });
+    expect(compose(all)).to.equal(true);
+    const missing = judgeHistory(e);
+    expect(compose(missing)).to.equal('unknown');
+    expect(missing.find((v) => v.check === 'EnginesAgree')?.detail).to.contain('evidence.engineGeneration');
+  });
+
+  it('every fault kind has a row in the table of allowed errors', () => {
+    expect(Object.keys(FAULTS).filter((k) => !(k in ALLOWED_ERRORS))).to.deep.equal([]);
   });
 
   it('compose: false outranks unknown, unknown outranks true', () => {
@@ -86,23 +202,5 @@ describe('history checks', () => {
     expect(compose([v(true), v('unknown'), v(false)])).to.equal(false);
     expect(compose([v(true), v('unknown')])).to.equal('unknown');
     expect(compose([v(true)])).to.equal(true);
-  });
-});
-
-import { metricSum } from '../../support/orchestrator/metrics';
-
-describe('metric reading', () => {
-  it('sums the samples of one metric, filtered by labels', () => {
-    const text = [
-      '# HELP orchd_dispatch_retries_total Dispatches retried',
-      '# TYPE orchd_dispatch_retries_total counter',
-      'orchd_dispatch_retries_total{pool_id="default",reason="WORKER_RESET"} 3',
-      'orchd_dispatch_retries_total{pool_id="default",reason="DECODE_TIMEOUT"} 2',
-      'orchd_dispatch_retries_total_extra 100',
-      'tasks_enqueued_total{pool_id="default"} 7',
-    ].join('\n');
-    expect(metricSum(text, 'orchd_dispatch_retries_total')).to.equal(5);
-    expect(metricSum(text, 'orchd_dispatch_retries_total', { reason: 'DECODE_TIMEOUT' })).to.equal(2);
-    expect(metricSum(text, 'tasks_started_total')).to.equal(0);
   });
 });

@@ -31,7 +31,7 @@ describe('network faults through the real toxiproxy-server, against a TCP echo s
   const newLink = async (name: string): Promise<LinkTarget> => {
     const proxy = await toxiproxy.createProxy(`llorch_test_${process.pid}_${name}`, echo.address);
     proxies.push(proxy);
-    return { description: `the ${name} link`, proxy };
+    return { description: `the ${name} link`, proxy, trafficBytes: () => toxiproxy.trafficBytes(proxy.name) };
   };
 
   before(async () => {
@@ -58,7 +58,8 @@ describe('network faults through the real toxiproxy-server, against a TCP echo s
     ['network.latency', () => new NetworkLatencyFault(link, { latencyMs: 150, jitterMs: 20 })],
     ['network.timeout', () => new NetworkTimeoutFault(link, 300)],
     ['network.reset (every connection)', () => new NetworkResetFault(link, 1)],
-    ['network.reset (a share of connections)', () => new NetworkResetFault(link, 0.5, 40)],
+    ['network.reset (a share of connections)', () => new NetworkResetFault(link, 0.5, 'downstream', 40)],
+    ['network.reset (a share, as they open)', () => new NetworkResetFault(link, 0.5, 'upstream', 40)],
     ['network.slow', () => new NetworkSlowFault(link, 1)],
     ['network.cut', () => new NetworkCutFault(link, 100)],
     ['network.partition', () => new NetworkPartitionFault('both links', [link, other])],
@@ -81,7 +82,7 @@ describe('network faults through the real toxiproxy-server, against a TCP echo s
   it('every network fault heals after a failed inject (its proxy is gone)', async () => {
     const ghost = await toxiproxy.createProxy(`llorch_test_${process.pid}_ghost`, echo.address);
     await ghost.remove();
-    const ghostLink = { description: 'a removed link', proxy: ghost };
+    const ghostLink = { description: 'a removed link', proxy: ghost, trafficBytes: async () => 0 };
     for (const fault of [
       new NetworkDownFault(ghostLink),
       new NetworkPartitionFault('ghost', [ghostLink]),
@@ -124,5 +125,22 @@ describe('network faults through the real toxiproxy-server, against a TCP echo s
       InvalidFaultSpec,
       'a partition must cut at least one link with a proxy',
     );
+  });
+
+  it('preflight: confirmed only when traffic crosses the proxy; heal verified only when the toxic is gone and traffic flows', async () => {
+    const idle = await newLink('idle');
+    const fault = new NetworkLatencyFault(idle, { latencyMs: 50 });
+    // Nothing uses this link: a fault on it would act on no one's path.
+    expect((await fault.preflight(ctx)).verdict).to.equal('mismatch');
+    const traffic = setInterval(() => void probeLink(idle.proxy.listen, 500), 20);
+    try {
+      expect((await fault.preflight(ctx)).verdict).to.equal('confirmed');
+      await fault.inject(ctx);
+      expect((await fault.verifyHealed(ctx)).verdict, 'toxic still listed').to.equal('mismatch');
+      await fault.heal(ctx);
+      expect((await fault.verifyHealed(ctx)).verdict).to.equal('confirmed');
+    } finally {
+      clearInterval(traffic);
+    }
   });
 });

@@ -155,3 +155,32 @@ describe('gpu.unavailable', () => {
     await fault.heal();
   });
 });
+
+describe('process faults check the pid they signal against the socket owner found from the OS', () => {
+  after(() => {
+    reapAll();
+  });
+
+  it('preflight confirms the listening process and refuses a wrapper that does not own the socket', async () => {
+    const proc = await new ProcessSpec('listener', ['node', path.join(__dirname, '..', '..', 'fixtures', 'listener.js')])
+      .withWaitStrategy(Wait.forLogLine(/running on \d+/))
+      .start();
+    const port = Number(/running on (\d+)/.exec(proc.logs.all().join('\n'))![1]);
+    const right = new ProcessKillFault({ description: 'the listener', pid: async () => proc.pid, port });
+    expect((await right.preflight(ctx)).verdict).to.equal('confirmed');
+    // This test runner is not the owner of the listener's socket: a fault aimed at it must not be applied.
+    const wrong = new ProcessKillFault({ description: 'a wrapper', pid: async () => process.pid, port });
+    const evidence = await wrong.preflight(ctx);
+    expect(evidence.verdict).to.equal('mismatch');
+    expect(evidence.observed).to.deep.include({ reported_pid: process.pid, listening_socket_owners: [proc.pid] });
+  });
+
+  it('a paused process is verified resumed after its heal', async () => {
+    const proc = await start('forever');
+    const fault = new ProcessPauseFault(target(proc));
+    await fault.inject(ctx);
+    await fault.heal();
+    expect((await fault.verifyHealed(ctx)).verdict).to.equal('confirmed');
+    proc.signal('SIGKILL');
+  });
+});
