@@ -60,7 +60,7 @@ export class Workload {
       } catch (err) {
         record.transportError = (err as { code?: string }).code ?? (err as Error).message;
         record.excused ||= this.excuses.active;
-        (record.resends ??= []).push(record.transportError);
+        record.resends = [...(record.resends ?? []), record.transportError];
         if (Date.now() >= deadline || this.abort.signal.aborted) break;
         await delay(this.limits.reconnectDelayMs * 2, undefined, { signal: this.abort.signal }).catch(() => undefined);
       }
