@@ -2,6 +2,7 @@ import { When } from '@cucumber/cucumber';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { createFault } from '../support/faults/registry';
 import { enginePids } from '../support/observe/supervision';
+import { driverResetMechanism, gpuInventoryFile } from '../support/stack/mechanisms';
 
 When('the engine of replica {replica} is killed', async function (this: ChaosWorld, replica: string) {
   await this.faults.apply(createFault('process.kill', this.requireStack().engineTarget(replica)));
@@ -89,11 +90,11 @@ When('the engine of replica {replica} is asked to shut down', async function (th
 
 When('the engine of replica {replica} suffers a GPU driver reset', async function (this: ChaosWorld, replica: string) {
   const stack = this.requireStack();
-  await this.faults.apply(createFault('engine.driver-reset', stack.engineTarget(replica), stack.driverResetMechanism(replica)));
+  await this.faults.apply(createFault('engine.driver-reset', stack.engineTarget(replica), driverResetMechanism(stack, replica)));
 });
 
 When('the GPU vanishes', async function (this: ChaosWorld) {
-  await this.faults.apply(createFault('gpu.unavailable', this.requireStack().gpuInventoryFile()));
+  await this.faults.apply(createFault('gpu.unavailable', gpuInventoryFile(this.requireStack())));
 });
 
 When('the GPU comes back', async function (this: ChaosWorld) {

@@ -27,6 +27,7 @@ import {
   submittedDuringFaults,
   taskEndsAfterFault,
 } from '../support/observe/tasks';
+import { engineGenerationPattern } from '../support/stack/mechanisms';
 import { aTaskCompletes, backpressureProblems, taskEnds, taskStaysCanceled, tasksRefused, tokensReceived } from '../support/observe/waits';
 
 /** Every steady load is bounded: at most 200 tasks and 30 s, whatever the scenario does. */
@@ -78,7 +79,7 @@ Then('none of these tasks is served by replica {replica}', async function (this:
   const stack = this.requireStack();
   const during = submittedDuringFaults(this.batch, faultWindows(this.timeline));
   expect(during.length, 'tasks of the batch submitted while the fault was active').to.equal(this.batch.length).and.be.greaterThan(0);
-  const served = servedByEngineOf(during, stack.engineLogFiles(), stack.engineGenerationPattern(), replica);
+  const served = servedByEngineOf(during, stack.engineLogFiles(), engineGenerationPattern(stack), replica);
   expect(
     served.map((r) => r.taskId),
     `tasks the engine of ${replica} itself says it generated`,
@@ -156,7 +157,7 @@ Then('its stream is identical to an undisturbed run of the same task', { timeout
 
 Then('some task is served by replica {replica}', async function (this: ChaosWorld, replica: string) {
   const stack = this.requireStack();
-  const served = servedByEngineOf(this.batch, stack.engineLogFiles(), stack.engineGenerationPattern(), replica);
+  const served = servedByEngineOf(this.batch, stack.engineLogFiles(), engineGenerationPattern(stack), replica);
   expect(served.length, `tasks of the last batch that the engine of ${replica} itself says it generated`).to.be.greaterThan(0);
 });
 

@@ -8,7 +8,7 @@ import type { ExitedProcess, RunningProcess } from '../processes/running-process
 import { Wait } from '../processes/wait/wait';
 import { writeGpuInventory, writeModelFile } from './fixtures';
 import { freePort } from './ports';
-import type { DriverResetMechanism, LinkTarget, ProcessTarget } from '../faults/targets';
+import type { LinkTarget, ProcessTarget } from '../faults/targets';
 import type { TargetProfile } from './profile';
 import { Placeholders, render, renderEnv } from './template';
 import type { ToxiproxyService } from './toxiproxy';
@@ -220,16 +220,6 @@ export class StartedStack {
     return new Map(this.replicaIds.map((r) => [r, this.engineLogFile(r)]));
   }
 
-  /** The profile's pattern for an engine's log line about one generation (support/observe/evidence.ts). */
-  engineGenerationPattern(): RegExp {
-    const p = this.profile.evidence.engineGeneration;
-    if (!p)
-      throw new InvalidConfiguration(
-        `Target profile ${this.profile.file}: field \`evidence.engineGeneration\` is needed to see which engine served a task`,
-      );
-    return new RegExp(p);
-  }
-
   /** The folder where the pool manager stages models, from the profile's `modelCache`. */
   modelCacheDir(): string {
     if (!this.profile.modelCache)
@@ -242,28 +232,8 @@ export class StartedStack {
     return path.join(this.request.dir, 'model.gguf');
   }
 
-  /** How to make one replica's engine undergo a GPU driver reset, from the profile's `faults`. */
-  driverResetMechanism(replicaId: string): DriverResetMechanism {
-    const m = this.profile.faults['engine.driver-reset'];
-    if (!m)
-      throw new InvalidConfiguration(
-        `Target profile ${this.profile.file} has no mechanism for engine.driver-reset (field \`faults.engine.driver-reset\`)`,
-      );
-    return { signal: m.signal, evidence: new RegExp(m.evidence), logFile: this.engineLogFile(replicaId) };
-  }
-
-  /** The device inventory the target's GPU probe reads, from the profile's `faults.gpu.unavailable`. */
-  gpuInventoryFile(): string {
-    const m = this.profile.faults['gpu.unavailable'];
-    if (!m)
-      throw new InvalidConfiguration(
-        `Target profile ${this.profile.file} has no mechanism for gpu.unavailable (field \`faults.gpu.unavailable\`)`,
-      );
-    return this.fill(m.inventory.replace(/\$\{gpu-inventory\}/g, path.join(this.request.dir, 'gpu-inventory.json')));
-  }
-
   /** Fills the few placeholders that stay meaningful after start-up: `${dir}`, `${pool.id}`, `${replica}`. */
-  private fill(template: string, replicaId?: string): string {
+  fill(template: string, replicaId?: string): string {
     return template
       .replace(/\$\{dir\}/g, this.request.dir)
       .replace(/\$\{pool\.id\}/g, this.profile.pool.id)
