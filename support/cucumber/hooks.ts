@@ -97,7 +97,11 @@ function judge(world: ChaosWorld): Promise<Verdict[]> {
     allowed: allowedCodes(world.faultKinds, world.expectedErrors),
     generatesMaxTokens: profile.generatesMaxTokens,
     answerBoundMs: BOUNDS.answerMs,
-    patterns: { engineGeneration: pattern(profile.evidence.engineGeneration), dispatchStarted: pattern(profile.evidence.dispatchStarted) },
+    patterns: {
+      engineGeneration: pattern(profile.evidence.engineGeneration),
+      dispatchStarted: pattern(profile.evidence.dispatchStarted),
+      replicaAvailability: pattern(profile.evidence.replicaAvailability),
+    },
     engineLogs: stack.engineLogFiles(),
     orchestratorLog: stack.componentLogFile('orchestrator'),
     patienceMs: PATIENCE.afterSettleMs,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { DispatchAttempt } from './checks/dispatch';
+import type { AvailabilityChange, DispatchAttempt } from './checks/dispatch';
 import type { Generation } from './checks/engines';
 
 /**
@@ -11,6 +11,8 @@ export interface EvidencePatterns {
   engineGeneration?: RegExp;
   /** A dispatch attempt the orchestrator started: groups `replica` and `time` (ISO or epoch ms). */
   dispatchStarted?: RegExp;
+  /** A change of a replica's availability in the orchestrator's view: groups `replica`, `time`, `available` (true/false). */
+  replicaAvailability?: RegExp;
 }
 
 /** Every generation in the engines' logs, per replica (`logs`: replica id → its engine log file). */
@@ -33,6 +35,17 @@ export function readDispatchAttempts(file: string, pattern: RegExp): DispatchAtt
     if (!g?.replica || !g.time) continue;
     const at = /^\d+$/.test(g.time) ? Number(g.time) : Date.parse(g.time);
     out.push({ replica: g.replica, at, reason: line.slice(0, 200) });
+  }
+  return out;
+}
+
+/** Every availability change in the orchestrator's log. */
+export function readAvailability(file: string, pattern: RegExp): AvailabilityChange[] {
+  const out: AvailabilityChange[] = [];
+  for (const line of readLines(file)) {
+    const g = pattern.exec(line)?.groups;
+    if (!g?.replica || !g.time || !g.available) continue;
+    out.push({ replica: g.replica, at: /^\d+$/.test(g.time) ? Number(g.time) : Date.parse(g.time), available: g.available === 'true' });
   }
   return out;
 }

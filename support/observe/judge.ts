@@ -3,7 +3,7 @@ import { newTask, type OrchestratorClient } from '../orchestrator/client';
 import type { Rerun } from './checks/determinism';
 import type { Generation } from './checks/engines';
 import { judgeHistory, type Verdict } from './checks/index';
-import { type EvidencePatterns, readDispatchAttempts, readGenerations } from './evidence';
+import { type EvidencePatterns, readAvailability, readDispatchAttempts, readGenerations } from './evidence';
 import { eventsOf, type TaskHistory, type TaskRecord, terminalOf, textOf } from './history';
 import type { LivenessSample } from './liveness';
 import type { Workload } from './workload';
@@ -82,6 +82,7 @@ export async function judgeScenario(input: JudgeInput): Promise<Verdict[]> {
   );
   const generations = input.patterns.engineGeneration && (await engineGenerations(input, completed));
   const attempts = input.patterns.dispatchStarted && readDispatchAttempts(input.orchestratorLog, input.patterns.dispatchStarted);
+  const availability = input.patterns.replicaAvailability && readAvailability(input.orchestratorLog, input.patterns.replicaAvailability);
   return judgeHistory({
     records,
     allowed: input.allowed,
@@ -92,6 +93,7 @@ export async function judgeScenario(input: JudgeInput): Promise<Verdict[]> {
     generations,
     servedBy,
     attempts,
+    availability,
   });
 }
 

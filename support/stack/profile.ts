@@ -38,12 +38,19 @@ export interface TargetProfile {
   /** Where the pool manager stages models. */
   modelCache?: string;
   /** How the target's logs show what the history checker reads from them (see support/observe/evidence.ts). */
-  evidence: { engineGeneration?: string; dispatchStarted?: string };
+  evidence: { engineGeneration?: string; dispatchStarted?: string; replicaAvailability?: string };
   /** The engines always generate the `max_tokens` asked for (no early stop at end-of-sequence). */
   generatesMaxTokens: boolean;
   /** How this target can undergo faults that need its cooperation, by fault kind. */
   faults: { 'engine.driver-reset'?: { signal: NodeJS.Signals; evidence: string }; 'gpu.unavailable'?: { inventory: string } };
 }
+
+/** The named groups each evidence pattern must have (support/observe/evidence.ts). */
+const EVIDENCE_GROUPS: Record<string, string[]> = {
+  engineGeneration: ['seed', 'tokens'],
+  dispatchStarted: ['replica', 'time'],
+  replicaAvailability: ['replica', 'time', 'available'],
+};
 
 /** Reads and validates a target profile; every error names the file and the field. */
 export function loadProfile(file: string): TargetProfile {
@@ -87,17 +94,17 @@ export function loadProfile(file: string): TargetProfile {
   };
   const evidence = v.object(root.evidence ?? {}, 'evidence');
   for (const [name, pattern] of Object.entries(evidence)) {
-    if (name !== 'engineGeneration' && name !== 'dispatchStarted')
-      v.fail(`evidence.${name}`, 'names no evidence the checker reads (known: engineGeneration, dispatchStarted)', pattern);
+    if (!(name in EVIDENCE_GROUPS))
+      v.fail(`evidence.${name}`, `names no evidence the checker reads (known: ${Object.keys(EVIDENCE_GROUPS).join(', ')})`, pattern);
     const text = v.string(pattern, `evidence.${name}`);
     try {
       new RegExp(text);
     } catch (err) {
       v.fail(`evidence.${name}`, `must be a regular expression (${(err as Error).message})`, text);
     }
-    const groups = name === 'engineGeneration' ? ['seed', 'tokens'] : ['replica', 'time'];
+    const groups = EVIDENCE_GROUPS[name];
     for (const g of groups) if (!text.includes(`(?<${g}>`)) v.fail(`evidence.${name}`, `must have a named group \`${g}\``, text);
-    profile.evidence[name as 'engineGeneration' | 'dispatchStarted'] = text;
+    profile.evidence[name as keyof TargetProfile['evidence']] = text;
   }
   const faults = v.object(root.faults ?? {}, 'faults');
   for (const [kind, spec] of Object.entries(faults)) {

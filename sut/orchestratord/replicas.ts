@@ -26,6 +26,8 @@ export class ReplicaDirectory {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private readonly listeners = new Set<() => void>();
+  /** The availability last logged per replica (`pool/replica`). */
+  private readonly availability = new Map<string, boolean>();
 
   constructor(
     private readonly options: DirectoryOptions,
@@ -204,7 +206,21 @@ export class ReplicaDirectory {
     if (changed) this.notify();
   }
 
+  /**
+   * Logs every change of a replica's availability as the orchestrator sees it (pool manager says ready and its own
+   * probes reach it), so its knowledge can be read back against its dispatches. Called before listeners dispatch.
+   */
   private notify(): void {
+    for (const r of [...this.pools.values()].flatMap((p) => p.replicas)) {
+      const key = `${r.pool_id}/${r.replica_id}`;
+      const available = r.managerState === 'ready' && this.isReachable(r);
+      if (this.availability.get(key) === available) continue;
+      this.availability.set(key, available);
+      this.log.info(
+        { pool_id: r.pool_id, replica_id: r.replica_id, available, manager_state: r.managerState, reachable: this.isReachable(r) },
+        'replica availability',
+      );
+    }
     this.listeners.forEach((l) => l());
   }
 }

@@ -147,18 +147,23 @@ describe('history checker: each defect makes a check fail, naming the task', () 
     expect(EnginesAgree([r], [{ replica: 'r1', seed: 7, tokens: 3 }], new Map([['t7', 'r1']])).valid).to.equal(true);
   });
 
-  it('a dispatch started while the replica was reported down before and after', () => {
-    const samples = [
-      { at: 0, ok: true, seen: '', excused: false, replicas: { r1: 'unreachable' } },
-      { at: 100, ok: true, seen: '', excused: false, replicas: { r1: 'unreachable' } },
-      { at: 200, ok: true, seen: '', excused: false, replicas: { r1: 'ready' } },
+  it('a dispatch started after the orchestrator itself marked the replica unavailable', () => {
+    const changes = [
+      { replica: 'r1', at: 0, available: true },
+      { replica: 'r1', at: 100, available: false },
+      { replica: 'r1', at: 200, available: true },
     ];
-    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 50, reason: 'x' }], samples).detail).to.contain('attempt to replica r1');
-    // Down before, ready after: it may have come back in between.
-    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 150, reason: 'x' }], samples).valid).to.equal(true);
-    // An open breaker's trial after its cool-down is by design.
-    const open = samples.map((s) => ({ ...s, replicas: { r1: 'breaker-open' } }));
-    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 50, reason: 'x' }], open).valid).to.equal(true);
+    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 150, reason: 'x' }], changes).detail).to.contain('attempt to replica r1');
+    expect(
+      NoDispatchToKnownDown(
+        [
+          { replica: 'r1', at: 50, reason: 'x' },
+          { replica: 'r1', at: 250, reason: 'x' },
+        ],
+        changes,
+      ).valid,
+    ).to.equal(true);
+    expect(NoDispatchToKnownDown([{ replica: 'r2', at: 150, reason: 'x' }], changes).valid).to.equal(true);
   });
 
   it('liveness: a slow answer or silence outside an excused window fails; inside it does not', () => {
@@ -186,7 +191,7 @@ describe('history checker: each defect makes a check fail, naming the task', () 
       reruns: [],
       servedBy: new Map(),
     };
-    const all = judgeHistory({ ...e, generations: [{ replica: 'r1', seed: 1, tokens: 2 }], attempts: [] });
+    const all = judgeHistory({ ...e, generations: [{ replica: 'r1', seed: 1, tokens: 2 }], attempts: [], availability: [] });
     expect(compose(all)).to.equal(true);
     const missing = judgeHistory(e);
     expect(compose(missing)).to.equal('unknown');

@@ -1,4 +1,3 @@
-import type { LivenessSample } from '../liveness';
 import { type Verdict, verdictOf } from './verdict';
 
 /** A dispatch attempt, from the orchestrator's log: to which replica, when it started (epoch ms). */
@@ -8,25 +7,28 @@ export interface DispatchAttempt {
   reason: string;
 }
 
+/** A change of a replica's availability as the orchestrator itself saw it, from its log. */
+export interface AvailabilityChange {
+  replica: string;
+  at: number;
+  available: boolean;
+}
+
 /**
- * ORCH-3010: no dispatch to a replica the stack already knew to be down. "Knew" is what the stack itself reported to
- * the liveness probe: a replica reported not ready in the sample before an attempt and in the sample after it was
- * down throughout (a replica that came back in between may rightly be tried). Retries elsewhere hide such waste from
- * the client, and Toxiproxy cannot tell a dispatch from a health probe, so the attempts are read from the
- * orchestrator's log of dispatch starts: the only place where an attempt shows.
+ * ORCH-3010: no dispatch to a replica the stack already knew to be down. What it knew is its own account, read from
+ * its log: the last availability change it logged for the replica before the attempt said unavailable (the pool
+ * manager does not report it ready, or its own probes do not reach it). Retries elsewhere hide such waste from the
+ * client, and Toxiproxy cannot tell a dispatch from a health probe, so the orchestrator's log is the only place where
+ * both the attempt and the knowledge show; a stack that dispatched blindly would have to hide it from its own log.
  */
-export function NoDispatchToKnownDown(attempts: DispatchAttempt[], samples: LivenessSample[]): Verdict {
-  const known = samples.filter((s) => s.replicas);
+export function NoDispatchToKnownDown(attempts: DispatchAttempt[], changes: AvailabilityChange[]): Verdict {
   const problems: string[] = [];
   for (const a of attempts) {
-    const before = [...known].reverse().find((s) => s.at < a.at);
-    const after = known.find((s) => s.at > a.at);
-    // A breaker that is open lets one trial through after its cool-down, by design: that is not a known-down replica.
-    const down = (s?: LivenessSample): boolean => !['ready', 'breaker-open', undefined].includes(s?.replicas?.[a.replica]);
-    if (down(before) && down(after))
+    const known = changes.filter((c) => c.replica === a.replica && c.at <= a.at).at(-1);
+    if (known && !known.available)
       problems.push(
-        `attempt to replica ${a.replica} at ${new Date(a.at).toISOString()} while it was reported ${before!.replicas![a.replica]} (${a.reason})`,
+        `attempt to replica ${a.replica} at ${new Date(a.at).toISOString()}, after it was marked unavailable at ${new Date(known.at).toISOString()}`,
       );
   }
-  return verdictOf('NoDispatchToKnownDown', problems, `${attempts.length} dispatch attempts, none to a replica already reported down`);
+  return verdictOf('NoDispatchToKnownDown', problems, `${attempts.length} dispatch attempts, none to a replica already known down`);
 }

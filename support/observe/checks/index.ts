@@ -2,7 +2,7 @@ import type { TaskRecord } from '../history';
 import type { LivenessSample } from '../liveness';
 import type { Rerun } from './determinism';
 import { StreamsMatchUndisturbedRuns } from './determinism';
-import { type DispatchAttempt, NoDispatchToKnownDown } from './dispatch';
+import { type AvailabilityChange, type DispatchAttempt, NoDispatchToKnownDown } from './dispatch';
 import { EnginesAgree, type Generation } from './engines';
 import { OrchestratorStayedLive } from './liveness';
 import { StreamsWellFormed } from './streams';
@@ -31,8 +31,9 @@ export interface ScenarioEvidence {
   /** What the engines logged; undefined when the target profile gives no pattern to read it. */
   generations?: Generation[];
   servedBy: Map<string, string | undefined>;
-  /** Dispatch attempts the orchestrator logged; undefined when the profile gives no pattern. */
+  /** Dispatch attempts and availability changes the orchestrator logged; undefined when the profile gives no pattern. */
   attempts?: DispatchAttempt[];
+  availability?: AvailabilityChange[];
 }
 
 /**
@@ -55,7 +56,9 @@ export function judgeHistory(e: ScenarioEvidence): Verdict[] {
     NoTokenAfterCancel(e.records),
     StreamsMatchUndisturbedRuns(e.reruns),
     e.generations ? EnginesAgree(e.records, e.generations, e.servedBy) : unread('EnginesAgree', 'engineGeneration'),
-    e.attempts ? NoDispatchToKnownDown(e.attempts, e.samples) : unread('NoDispatchToKnownDown', 'dispatchStarted'),
+    e.attempts && e.availability
+      ? NoDispatchToKnownDown(e.attempts, e.availability)
+      : unread('NoDispatchToKnownDown', 'dispatchStarted and evidence.replicaAvailability'),
     OrchestratorStayedLive(e.samples, e.records, e.answerBoundMs),
   ];
 }

@@ -1,0 +1,90 @@
+/**
+ * The mutation check of the suite itself: applies, one at a time, each behaviour-breaking change of
+ * scripts/mutants/catalogue.ts to a copy of the reference stack, builds it, runs the chaos suite against it (a copy of
+ * the reference profile pointing at the mutant's build: a profile change, not a code change) and records whether the
+ * suite caught it and which scenario did. Every mutant must be killed; a survivor is a gap in the suite.
+ * Writes reports/mutants.json and reports/mutants.html; exits 1 when a mutant survives or cannot be built.
+ * Usage: npm run mutants [-- --only id,id --timeout-s 300 --full]. Without --full, a run stops at its first failing
+ * scenario (--fail-fast): enough to know the mutant is killed, and much faster.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { failedScenarios, renderMutantsHtml, type MutantResult } from '../support/report/mutants';
+import { MUTANTS } from './mutants/catalogue';
+
+const root = path.resolve(__dirname, '..');
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, 'timeout-s': { type: 'string', default: '300' }, full: { type: 'boolean', default: false } },
+});
+const only = values.only?.split(',').map((s) => s.trim());
+const chosen = MUTANTS.filter((m) => !only || only.includes(m.id));
+if (only && chosen.length !== only.length) {
+  console.error(
+    `mutants: unknown id(s): ${only.filter((id) => !MUTANTS.some((m) => m.id === id)).join(', ')} (known: ${MUTANTS.map((m) => m.id).join(', ')})`,
+  );
+  process.exit(2);
+}
+
+function runMutant(m: (typeof MUTANTS)[number]): MutantResult {
+  const started = Date.now();
+  const dir = path.join(root, '.mutants', m.id);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  cpSync(path.join(root, 'sut'), path.join(dir, 'sut'), { recursive: true });
+  const file = path.join(dir, m.file);
+  const source = readFileSync(file, 'utf8');
+  const count = source.split(m.find).length - 1;
+  const base = { id: m.id, requirement: m.requirement, breaks: m.breaks, file: m.file };
+  if (count !== 1)
+    return { ...base, status: 'invalid', detail: `the text to change occurs ${count} times in ${m.file}, not once`, scenarios: [], ms: 0 };
+  writeFileSync(file, source.replace(m.find, m.replace));
+  const build = spawnSync('npx', ['tsc', '-p', path.join(dir, 'sut', 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0)
+    return {
+      ...base,
+      status: 'invalid',
+      detail: `does not build: ${build.stdout}${build.stderr}`.slice(0, 500),
+      scenarios: [],
+      ms: Date.now() - started,
+    };
+  const profile = readFileSync(path.join(root, 'profiles', 'reference.json'), 'utf8').replaceAll('dist/sut/', `.mutants/${m.id}/dist/sut/`);
+  const profileFile = path.join(dir, 'profile.json');
+  writeFileSync(profileFile, profile);
+  const reports = path.join('reports', 'mutants', m.id);
+  const args = ['cucumber-js', '-p', 'ci', ...(values.full ? [] : ['--fail-fast'])];
+  const run = spawnSync('npx', args, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CHAOS_PROFILE: profileFile, CHAOS_REPORTS_DIR: reports },
+    timeout: Number(values['timeout-s']) * 1000,
+    killSignal: 'SIGINT',
+  });
+  const scenarios = failedScenarios(path.join(root, reports, 'messages.ndjson'));
+  const killed = run.status !== 0 && scenarios.length > 0;
+  const detail = run.error ? `suite run ended: ${run.error.message}` : killed ? scenarios[0].message : `suite passed (exit ${run.status})`;
+  return { ...base, status: killed ? 'killed' : 'survived', detail, scenarios, ms: Date.now() - started };
+}
+
+const results: MutantResult[] = [];
+for (const m of chosen) {
+  process.stdout.write(`mutant ${m.id} (${m.requirement}: ${m.breaks}) … `);
+  const r = runMutant(m);
+  results.push(r);
+  console.log(`${r.status.toUpperCase()} in ${(r.ms / 1000).toFixed(0)} s${r.scenarios[0] ? ` by "${r.scenarios[0].name}"` : ''}`);
+}
+const killed = results.filter((r) => r.status === 'killed').length;
+const report = {
+  generated: new Date().toISOString(),
+  total: results.length,
+  killed,
+  score: results.length ? killed / results.length : 0,
+  results,
+};
+mkdirSync(path.join(root, 'reports'), { recursive: true });
+writeFileSync(path.join(root, 'reports', 'mutants.json'), JSON.stringify(report, null, 2));
+writeFileSync(path.join(root, 'reports', 'mutants.html'), renderMutantsHtml(report));
+if (existsSync(path.join(root, '.mutants'))) rmSync(path.join(root, '.mutants'), { recursive: true, force: true });
+console.log(`mutants: ${killed} of ${results.length} killed (reports/mutants.html)`);
+process.exit(killed === results.length ? 0 : 1);
