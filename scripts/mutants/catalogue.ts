@@ -41,11 +41,11 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'silent-truncation',
     requirement: 'OC-CTRL-2028',
-    breaks: 'an engine stream that ends without its stop frame counts as a complete task',
+    breaks: 'an engine stream that breaks off counts as the end of the generation: the task completes short',
     file: 'sut/orchestratord/engine-client.ts',
-    find: "res.on('close', () => fail('WORKER_RESET', `engine stream ended after ${tokens} tokens without stop (${Date.now() - started} ms)`));",
+    find: "res.on('error', (err: NodeJS.ErrnoException) => fail('WORKER_RESET', `engine stream broke: ${err.code ?? err.message}`));",
     replace:
-      "res.on('close', () => { if (settled) return; settled = true; clearTimeout(timer); clearTimeout(wallTimer); resolve({ tokens }); });",
+      "res.on('error', () => { if (settled) return; settled = true; clearTimeout(timer); clearTimeout(wallTimer); resolve({ tokens }); });",
   },
   {
     id: 'no-idle-timeout',

@@ -11,7 +11,10 @@ export type FaultKind =
   | 'network.reset'
   | 'network.slow'
   | 'network.cut'
-  | 'network.partition';
+  | 'network.partition'
+  | 'memory.limit'
+  | 'disk.full'
+  | 'cpu.saturate';
 
 /** Proof (or the lack of it) that a fault took effect. */
 export interface Evidence {

@@ -1,6 +1,9 @@
+import { CpuSaturateFault } from './cpu-saturate';
+import { DiskFullFault } from './disk-full';
 import { EngineDriverResetFault } from './engine-driver-reset';
 import type { Fault, FaultKind } from './fault';
 import { GpuUnavailableFault } from './gpu-unavailable';
+import { MemoryLimitFault } from './memory-limit';
 import { NetworkCutFault } from './network-cut';
 import { NetworkDownFault } from './network-down';
 import { NetworkLatencyFault } from './network-latency';
@@ -43,6 +46,9 @@ export const FAULTS = {
   'network.slow': entry('bandwidth limited: tokens dribble in (network-slow.ts)', NetworkSlowFault),
   'network.cut': entry('streams cut after some bytes (network-cut.ts)', NetworkCutFault),
   'network.partition': entry('a named set of links cut at once (network-partition.ts)', NetworkPartitionFault),
+  'memory.limit': entry('a cgroup memory limit around a process: the kernel OOM-kills past it (memory-limit.ts)', MemoryLimitFault),
+  'disk.full': entry('a small tmpfs over a directory the target writes, filled to ENOSPC (disk-full.ts)', DiskFullFault),
+  'cpu.saturate': entry('a cgroup CPU quota starving a process (cpu-saturate.ts)', CpuSaturateFault),
 } satisfies Record<FaultKind, FaultEntry<never[]>>;
 
 /** The `@fault:none` kind: steady-state (control) scenarios. */

@@ -9,6 +9,8 @@ export function writeModelFile(path: string, sizeBytes: number): string {
   const block = createHash('sha512').update('llama-orch-chaos model').digest();
   const buffer = Buffer.alloc(sizeBytes);
   for (let offset = 0; offset < sizeBytes; offset += block.length) block.copy(buffer, offset);
+  // The GGUF magic, as every real model file starts with it: an engine checks it before loading the rest.
+  buffer.write('GGUF', 0, 'latin1');
   writeFileSync(path, buffer);
   return createHash('sha256').update(buffer).digest('hex');
 }

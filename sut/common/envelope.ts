@@ -2,6 +2,7 @@
 
 export type ErrorCode =
   | 'ADMISSION_REJECT'
+  | 'RELOAD_ROLLED_BACK'
   | 'QUEUE_FULL_DROP_LRU'
   | 'INVALID_PARAMS'
   | 'DEADLINE_UNMET'

@@ -32,6 +32,9 @@ const loadDelayMs = envInt('ENGINE_LOAD_MS', 0);
 const cpuWorkPerToken = envInt('ENGINE_CPU_WORK', 20_000);
 const shutdownGraceMs = envInt('ENGINE_SHUTDOWN_GRACE_MS', 5_000);
 const gpuCheckMs = envInt('ENGINE_GPU_CHECK_MS', 1000);
+// Memory a generation holds per token until it ends (a KV cache that grows with the stream), so a memory limit can
+// be crossed mid-inference for real.
+const bytesPerToken = envInt('ENGINE_BYTES_PER_TOKEN', 0);
 const slotsTotal = Number(args.parallel);
 const ctxSize = Number(args['ctx-size']);
 
@@ -77,6 +80,19 @@ async function main(): Promise<void> {
     if (loading || shuttingDown)
       return reply.code(503).send({ error: { code: 503, message: loading ? 'Loading model' : 'Shutting down' } });
     if (active.size >= slotsTotal) return reply.code(503).send({ error: { code: 503, message: 'no slot available' } });
+    // llama.cpp refuses a prompt beyond a slot's context before it takes a slot.
+    const promptTokens = body.prompt.split(/\s+/).filter(Boolean).length;
+    const slotCtx = Math.floor(ctxSize / slotsTotal);
+    if (promptTokens >= slotCtx)
+      return reply.code(400).send({
+        error: {
+          code: 400,
+          message: 'the request exceeds the available context size',
+          type: 'exceed_context_size_error',
+          n_prompt_tokens: promptTokens,
+          n_ctx: slotCtx,
+        },
+      });
     const nPredict = typeof body.n_predict === 'number' && body.n_predict > 0 ? Math.floor(body.n_predict) : 16;
     const seed = typeof body.seed === 'number' ? body.seed : 0;
     const prompt = body.prompt;
@@ -97,6 +113,7 @@ async function main(): Promise<void> {
       done: Promise.resolve(),
     };
     let decoded = 0;
+    const kvCache: Buffer[] = [];
     generation.done = (async () => {
       requestsProcessing.inc();
       try {
@@ -107,6 +124,7 @@ async function main(): Promise<void> {
           res.write(formatSse({ data: { content: tokenAt(modelId, prompt, seed, i), stop: false, index: i } }));
           tokensPredicted.inc();
           decoded++;
+          if (bytesPerToken > 0) kvCache.push(Buffer.alloc(bytesPerToken, i));
         }
         if (!aborted) {
           res.write(
@@ -130,6 +148,13 @@ async function main(): Promise<void> {
 
   // Reading the model into memory is the real load: its size is what a memory limit sees.
   modelBytes = await readFile(String(args.model));
+  if (modelBytes.subarray(0, 4).toString('latin1') !== 'GGUF') {
+    // llama.cpp's own words for a file that is not a model.
+    process.stderr.write(
+      `gguf_init_from_file: invalid magic characters in ${args.model}\nllama_model_load: error loading model: failed to load model\n`,
+    );
+    process.exit(1);
+  }
   modelId = createHash('sha256').update(modelBytes).digest('hex').slice(0, 16);
   if (loadDelayMs > 0) await delay(loadDelayMs);
   loading = false;

@@ -51,6 +51,8 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
         'POOL_UNAVAILABLE',
         ApiError.unavailable('POOL_UNAVAILABLE', `pool ${poolId ?? '(none)'} is not known yet`, deps.retryAfterMs, poolId),
       );
+    if (directory.isDraining(poolId))
+      reject('POOL_UNREADY', ApiError.unavailable('POOL_UNREADY', `pool ${poolId} is draining`, deps.retryAfterMs, poolId));
     if (directory.servingReplicas(poolId).length === 0) {
       reject('POOL_UNAVAILABLE', ApiError.unavailable('POOL_UNAVAILABLE', `no ready replica in pool ${poolId}`, deps.retryAfterMs, poolId));
     }
@@ -199,7 +201,7 @@ function poolHealth(poolId: string, deps: ApiDeps) {
   }));
   const ready = replicas.filter((r) => r.state === 'ready').length;
   let state: string;
-  if (pool.draining || deps.isShuttingDown()) state = 'draining';
+  if (deps.directory.isDraining(poolId) || deps.isShuttingDown()) state = 'draining';
   else if (ready === replicas.length) state = 'ready';
   else if (ready > 0) state = 'degraded';
   else if (pool.managerState === 'failed') state = 'failed';

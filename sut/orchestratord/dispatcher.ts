@@ -188,6 +188,12 @@ export class Dispatcher {
       this.finishTask(task, 'failed', errorEvent('WORKER_RESET', `failover aborted: ${divergence}`, this.policy.retryAfterMs), replica);
       return;
     }
+    if (err.code === 'ENGINE_REJECTED') {
+      // A poison request: every engine would refuse it. It fails fast to its own client, is retried nowhere and
+      // counts against no replica, so it cannot take healthy replicas out of service.
+      this.finishTask(task, 'failed', errorEvent('INVALID_PARAMS', err.message, 0, false), replica);
+      return;
+    }
     if (err.code === 'DECODE_TIMEOUT') this.metrics.timeouts.inc({ pool_id: task.pool_id, kind: err.message.split(' ')[0] });
     if (err.code !== 'REPLICA_BUSY') this.directory.reportFailure(replica, err.message);
     const tokens = this.store.tokenCount(task.task_id);
@@ -259,9 +265,19 @@ export class Dispatcher {
     clearTimeout(this.wakeTimer);
   }
 
+  /** Tasks of a pool running now. */
+  inflightOf(poolId: string): number {
+    return [...this.running.values()].filter((r) => r.task.pool_id === poolId).length;
+  }
+
+  /** ORCH-3505 for one pool: its running tasks may finish until `deadlineMs`, then are cut with a retriable error. */
+  drainPool(poolId: string, deadlineMs: number): Promise<number> {
+    return this.drainRunning(deadlineMs, (r) => r.task.pool_id === poolId, `pool ${poolId} drained`);
+  }
+
   /** Waits up to `graceMs` for running tasks; then aborts what is left, failing it retriable. Returns how many were cut. */
-  async drainRunning(graceMs: number): Promise<number> {
-    const all = Promise.all([...this.running.values()].map((r) => r.done));
+  async drainRunning(graceMs: number, which: (r: Running) => boolean = () => true, why = 'orchestrator shut down'): Promise<number> {
+    const all = Promise.all([...this.running.values()].filter(which).map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       all.then(() => false),
@@ -269,14 +285,14 @@ export class Dispatcher {
     ]);
     clearTimeout(timer);
     if (!timedOut) return 0;
-    const left = [...this.running.values()];
+    const left = [...this.running.values()].filter(which);
     for (const entry of left) {
       entry.canceled = true;
       entry.controller.abort();
       this.finishTask(
         entry.task,
         'failed',
-        errorEvent('WORKER_RESET', `orchestrator shut down; task not finished within ${graceMs} ms grace`, this.policy.retryAfterMs),
+        errorEvent('WORKER_RESET', `${why}; task not finished within ${graceMs} ms grace`, this.policy.retryAfterMs),
         entry.replica,
       );
     }

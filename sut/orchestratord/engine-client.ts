@@ -15,7 +15,7 @@ export interface DispatchTimeouts {
  */
 export class DispatchError extends Error {
   constructor(
-    readonly code: 'WORKER_RESET' | 'DECODE_TIMEOUT' | 'REPLICA_BUSY',
+    readonly code: 'WORKER_RESET' | 'DECODE_TIMEOUT' | 'REPLICA_BUSY' | 'ENGINE_REJECTED',
     message: string,
   ) {
     super(message);
@@ -80,18 +80,28 @@ export function streamCompletion(
     request.on('error', (err: NodeJS.ErrnoException) => fail('WORKER_RESET', `engine connection failed: ${err.code ?? err.message}`));
     request.on('response', (res) => {
       if (res.statusCode !== 200) {
+        if (res.statusCode === 400) {
+          // The engine refuses the request itself (e.g. a prompt beyond its context): no replica will take it.
+          let reason = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (reason += c));
+          res.on('end', () => fail('ENGINE_REJECTED', `engine rejected the request: ${reason.slice(0, 200)}`));
+          return;
+        }
         res.resume();
         return fail(res.statusCode === 503 ? 'REPLICA_BUSY' : 'WORKER_RESET', `engine answered HTTP ${res.statusCode}`);
       }
       const parser = createParser({
         onEvent: (event) => {
           if (settled) return;
-          let frame: { content?: string; stop?: boolean };
+          let frame: { content?: string; stop?: boolean; error?: { message?: string } };
           try {
             frame = JSON.parse(event.data);
           } catch {
             return fail('WORKER_RESET', `malformed engine frame: ${event.data.slice(0, 80)}`);
           }
+          // llama-server reports a failure mid-stream as an error frame, then ends the stream: never a token.
+          if (frame.error) return fail('WORKER_RESET', `engine error mid-stream: ${frame.error.message ?? JSON.stringify(frame.error)}`);
           if (frame.stop) {
             settled = true;
             clearTimeout(timer);

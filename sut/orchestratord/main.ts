@@ -7,6 +7,7 @@ import { envAddr, envInt, envStr } from '../common/env';
 import { createHttpApp } from '../common/http';
 import { createLogger } from '../common/logger';
 import { registerRoutes } from './api';
+import { registerControlRoutes } from './control';
 import { Dispatcher } from './dispatcher';
 import { OrchestratorMetrics } from './metrics';
 import { ReplicaDirectory } from './replicas';
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
 
   let shuttingDown = false;
   const app = createHttpApp({ logger: log, bodyLimitBytes: envInt('ORCHD_BODY_LIMIT_BYTES', 1024 * 1024) });
-  registerRoutes(app, {
+  const deps = {
     log,
     store,
     directory,
@@ -75,11 +76,17 @@ async function main(): Promise<void> {
     metrics,
     isShuttingDown: () => shuttingDown,
     admissionCapacity: capacity,
-    admissionPolicy: policy,
+    admissionPolicy: policy as 'reject' | 'drop-lru',
     retryAfterMs,
     heartbeatMs: envInt('ORCHD_SSE_HEARTBEAT_MS', 5000),
     ctxMax: envInt('ORCHD_CTX_MAX', 32768),
     predictMsPerTask: envInt('ORCHD_PREDICT_MS_PER_TASK', 100),
+  };
+  registerRoutes(app, deps);
+  registerControlRoutes(app, deps, {
+    poolManagerUrl: envStr('POOL_MANAGERD_URL', 'http://127.0.0.1:9200'),
+    reloadTimeoutMs: envInt('ORCHD_RELOAD_TIMEOUT_MS', 60_000),
+    defaultDeadlineMs: envInt('ORCHD_DRAIN_DEADLINE_MS', 30_000),
   });
 
   const { host, port } = envAddr('ORCHD_ADDR', '127.0.0.1:8080');

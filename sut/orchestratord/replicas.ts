@@ -26,6 +26,8 @@ export class ReplicaDirectory {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private readonly listeners = new Set<() => void>();
+  /** Pools the orchestrator drains itself (ORCH-3031), whatever pool-managerd reports. */
+  private readonly drained = new Set<string>();
   /** The availability last logged per replica (`pool/replica`). */
   private readonly availability = new Map<string, boolean>();
 
@@ -84,9 +86,20 @@ export class ReplicaDirectory {
     return 'ready';
   }
 
+  /** Marks a pool drained (nothing dispatched to it, nothing admitted for it) or serving again. */
+  setDrained(poolId: string, drained: boolean): void {
+    if (drained) this.drained.add(poolId);
+    else this.drained.delete(poolId);
+    this.notify();
+  }
+
+  isDraining(poolId: string): boolean {
+    return this.drained.has(poolId) || this.pools.get(poolId)?.draining === true;
+  }
+
   servingReplicas(poolId: string): ReplicaView[] {
     const pool = this.pools.get(poolId);
-    if (!pool || pool.draining) return [];
+    if (!pool || this.isDraining(poolId)) return [];
     return pool.replicas.filter((r) => this.isServing(r));
   }
 
@@ -194,6 +207,8 @@ export class ReplicaDirectory {
         const ok = await probe(`${r.url}/health`, this.options.probeTimeoutMs);
         const before = this.isReachable(r);
         r.probeFailures = ok ? 0 : r.probeFailures + 1;
+        // Logged now, not after the other probes: a dispatch may see this replica before they all end.
+        this.logAvailability(r);
         if (this.isReachable(r) !== before) {
           changed = true;
           this.log.info(
@@ -211,16 +226,19 @@ export class ReplicaDirectory {
    * probes reach it), so its knowledge can be read back against its dispatches. Called before listeners dispatch.
    */
   private notify(): void {
-    for (const r of [...this.pools.values()].flatMap((p) => p.replicas)) {
-      const key = `${r.pool_id}/${r.replica_id}`;
-      const available = r.managerState === 'ready' && this.isReachable(r);
-      if (this.availability.get(key) === available) continue;
-      this.availability.set(key, available);
-      this.log.info(
-        { pool_id: r.pool_id, replica_id: r.replica_id, available, manager_state: r.managerState, reachable: this.isReachable(r) },
-        'replica availability',
-      );
-    }
+    for (const r of [...this.pools.values()].flatMap((p) => p.replicas)) this.logAvailability(r);
     this.listeners.forEach((l) => l());
+  }
+
+  /** Logs the replica's availability if it changed; called at the moment a change is made, before any dispatch sees it. */
+  private logAvailability(r: ReplicaView): void {
+    const key = `${r.pool_id}/${r.replica_id}`;
+    const available = r.managerState === 'ready' && this.isReachable(r);
+    if (this.availability.get(key) === available) return;
+    this.availability.set(key, available);
+    this.log.info(
+      { pool_id: r.pool_id, replica_id: r.replica_id, available, manager_state: r.managerState, reachable: this.isReachable(r) },
+      'replica availability',
+    );
   }
 }

@@ -72,7 +72,7 @@ export function decideAfterFailure(
   return { kind: 'fail', code, message: `replica ${replicaId}: ${err.message}` };
 }
 
-/** The terminal SSE `error` of a task: typed code, message, retriable with a retry hint. */
-export function errorEvent(code: string, message: string, retryAfterMs: number): TerminalEvent {
-  return { event: 'error', data: { code, message, retriable: true, retry_after_ms: retryAfterMs } };
+/** The terminal SSE `error` of a task: typed code, message, retriable (unless the request itself is at fault) with a retry hint. */
+export function errorEvent(code: string, message: string, retryAfterMs: number, retriable = true): TerminalEvent {
+  return { event: 'error', data: { code, message, retriable, retry_after_ms: retryAfterMs } };
 }

@@ -39,6 +39,16 @@ async function main(): Promise<void> {
     poolOr404(req.params.id).draining = true;
     return reply.code(202).send({ accepted: true });
   });
+  app.post<{ Params: { id: string } }>('/pools/:id/reload', async (req, reply) => {
+    const pool = poolOr404(req.params.id);
+    const body = (req.body ?? {}) as { new_model_ref?: unknown; model_sha256?: unknown };
+    if (typeof body.new_model_ref !== 'string' || !body.new_model_ref) throw ApiError.invalid('new_model_ref must be a non-empty string');
+    const sha = typeof body.model_sha256 === 'string' ? body.model_sha256 : undefined;
+    const rolledBack = await pool.reload(body.new_model_ref, sha, policy.startupTimeoutMs);
+    if (rolledBack)
+      return reply.code(409).send({ code: 'RELOAD_ROLLED_BACK', message: rolledBack, pool_id: pool.config.pool_id, retriable: false });
+    return reply.code(200).send({ pool_id: pool.config.pool_id, model_ref: body.new_model_ref });
+  });
 
   const { host, port } = envAddr('POOL_MANAGERD_ADDR', '127.0.0.1:9200');
   await app.listen({ host, port });

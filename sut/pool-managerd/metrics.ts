@@ -16,6 +16,12 @@ export class PoolMetrics {
     labelNames: ['pool_id', 'replica_id'],
     registers: this.r,
   });
+  readonly oomKills = new client.Counter({
+    name: 'engine_oom_total',
+    help: 'Engine exits classified as out of memory, host (kernel OOM kill) or VRAM (ORCH-3039)',
+    labelNames: ['pool_id', 'replica_id', 'kind'],
+    registers: this.r,
+  });
   readonly breakerOpened = new client.Counter({
     name: 'circuit_breaker_open_total',
     help: 'Replica circuit breakers opened',

@@ -29,6 +29,7 @@ export interface PoolStatus {
 export class Pool {
   private readonly supervisors: ReplicaSupervisor[];
   private modelPath = '';
+  private modelRef: string;
   private lastError?: string;
   private preflightAttempts = 0;
   private timer?: NodeJS.Timeout;
@@ -44,6 +45,7 @@ export class Pool {
     metrics: PoolMetrics,
   ) {
     mkdirSync(runDir, { recursive: true });
+    this.modelRef = config.model_ref;
     this.supervisors = config.replicas.map((r) => new ReplicaSupervisor(config, r, () => this.modelPath, runDir, policy, log, metrics));
   }
 
@@ -52,13 +54,8 @@ export class Pool {
     this.stopped = false;
     try {
       this.preflight();
-      this.log.info({ pool_id: this.config.pool_id, model_ref: this.config.model_ref }, 'staging model');
-      const staged = await stageModel(
-        this.config.model_ref,
-        this.cacheDir,
-        this.config.model_sha256,
-        envInt('POOL_STAGE_BYTES_PER_SEC', 0),
-      );
+      this.log.info({ pool_id: this.config.pool_id, model_ref: this.modelRef }, 'staging model');
+      const staged = await stageModel(this.modelRef, this.cacheDir, this.config.model_sha256, envInt('POOL_STAGE_BYTES_PER_SEC', 0));
       this.modelPath = staged.path;
       this.lastError = undefined;
       this.log.info({ pool_id: this.config.pool_id, model: staged.path, bytes: staged.sizeBytes }, 'model staged');
@@ -83,6 +80,52 @@ export class Pool {
       throw new Error(`GPU device(s) ${missing.join(',')} not present (found: [${devices.join(',')}]); no CPU fallback`);
   }
 
+  /**
+   * ORCH-3031: switches the pool to another model, atomically. Stages it (size and, when given, sha256 checked) while
+   * the old engines keep running; then restarts every replica on it and waits until all are ready. A failure at any
+   * point rolls back: the old engines are untouched when staging fails, and restarted on the old model when the new
+   * one does not load. Returns why it rolled back, or undefined when it switched.
+   */
+  async reload(newModelRef: string, sha256: string | undefined, readyWithinMs: number): Promise<string | undefined> {
+    this.draining = true;
+    try {
+      let staged: { path: string };
+      try {
+        staged = await stageModel(newModelRef, this.cacheDir, sha256, 0);
+      } catch (err) {
+        return `staging ${newModelRef} failed: ${(err as Error).message}`;
+      }
+      const old = { path: this.modelPath, ref: this.modelRef };
+      this.log.info({ pool_id: this.config.pool_id, from: old.ref, to: newModelRef }, 'reload: restarting replicas on the new model');
+      const failure = await this.restartOn(staged.path, newModelRef, readyWithinMs);
+      if (!failure) return undefined;
+      this.log.warn({ pool_id: this.config.pool_id, model_ref: newModelRef, reason: failure }, 'reload: new model failed, rolling back');
+      const back = await this.restartOn(old.path, old.ref, readyWithinMs);
+      return back ? `${failure}; the rollback failed too: ${back}` : failure;
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Stops every replica, starts it on `modelPath`, and waits until all are ready; returns why not, if they are not. */
+  private async restartOn(modelPath: string, modelRef: string, readyWithinMs: number): Promise<string | undefined> {
+    await Promise.all(this.supervisors.map((s) => s.stop()));
+    this.modelPath = modelPath;
+    this.modelRef = modelRef;
+    const restartsBefore = this.supervisors.map((s) => s.status().restarts);
+    await Promise.all(this.supervisors.map((s) => s.start()));
+    const deadline = Date.now() + readyWithinMs;
+    for (;;) {
+      const statuses = this.supervisors.map((s) => s.status());
+      if (statuses.every((r) => r.state === 'ready')) return undefined;
+      const crashed = statuses.find((r, k) => r.restarts > restartsBefore[k] || r.state === 'failed');
+      if (crashed) return `replica ${crashed.replica_id} did not load the model: ${crashed.last_error ?? crashed.state}`;
+      if (Date.now() > deadline)
+        return `replicas not ready within ${readyWithinMs} ms: ${statuses.map((r) => `${r.replica_id}=${r.state}`).join(', ')}`;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   status(): PoolStatus {
     const replicas = this.supervisors.map((s) => s.status());
     const ready = replicas.filter((r) => r.state === 'ready').length;
@@ -96,7 +139,7 @@ export class Pool {
     return {
       pool_id: this.config.pool_id,
       state,
-      model_ref: this.config.model_ref,
+      model_ref: this.modelRef,
       engine: this.config.engine,
       draining: this.draining,
       last_error: lastError,

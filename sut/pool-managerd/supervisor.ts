@@ -1,29 +1,17 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, fstatSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type pino from 'pino';
 import { exponentialDelayMs } from '../common/backoff';
 import type { PoolMetrics } from './metrics';
-import { classifyExit, healthOk, isAlive, terminate } from './engine-checks';
+import { classifyExit, healthOk, isAlive, OomWatch, readLogTail, terminate } from './engine-checks';
+import { launchEngine, readPidFile } from './engine-process';
 import type { PoolConfig, ReplicaConfig } from './config';
+import { loadMemory, type ReplicaState, type ReplicaStatus, saveMemory } from './replica-state';
 import { type BreakerState, RestartBreaker } from './restart-breaker';
 import type { SupervisionPolicy } from './supervision-policy';
 
-export type ReplicaState = 'starting' | 'ready' | 'unready' | 'failed' | 'stopped';
-
-/** What the supervisor knows about one replica, as `/pools` reports it. */
-export interface ReplicaStatus {
-  replica_id: string;
-  url: string;
-  state: ReplicaState;
-  pid?: number;
-  restarts: number;
-  driver_resets: number;
-  breaker: 'closed' | 'open' | 'half-open';
-  slots_total: number;
-  slots_free: number;
-  last_error?: string;
-}
+export type { ReplicaState, ReplicaStatus } from './replica-state';
 
 /**
  * Supervises one engine replica: spawns it, writes its pid file, polls `/health` until ready, learns of its exit at
@@ -44,6 +32,8 @@ export class ReplicaSupervisor {
   private stopping = false;
   private spawnedAt = 0;
   private logOffset = 0;
+  private readonly oom = new OomWatch();
+  private openUntil = 0;
 
   constructor(
     private readonly pool: PoolConfig,
@@ -63,6 +53,10 @@ export class ReplicaSupervisor {
 
   get pidFile(): string {
     return path.join(this.runDir, `${this.pool.pool_id}-${this.replica.replica_id}.pid`);
+  }
+
+  get stateFile(): string {
+    return path.join(this.runDir, `${this.pool.pool_id}-${this.replica.replica_id}.state.json`);
   }
 
   get logFile(): string {
@@ -87,18 +81,42 @@ export class ReplicaSupervisor {
   /** Adopts a live engine named by the pid file, or spawns a new one. */
   async start(): Promise<void> {
     this.stopping = false;
+    const openFor = this.restoreMemory();
     const adopted = await this.tryAdopt();
-    if (!adopted) this.spawnEngine();
+    if (adopted) return;
+    if (openFor > 0) this.openBreaker('breaker still open from before the pool manager restarted', false, openFor);
+    else this.spawnEngine();
+  }
+
+  /** Restores what a previous pool-managerd remembered; returns how long a breaker it left open stays open, ms. */
+  private restoreMemory(): number {
+    const m = loadMemory(this.stateFile);
+    if (!m) return 0;
+    this.restarts = m.restarts;
+    this.driverResets = m.driverResets;
+    this.lastError = m.lastError;
+    this.breaker.restore(m.breaker);
+    this.log.info(
+      { ...this.labels, restarts: m.restarts, breaker: m.breaker.state, failure_count: m.breaker.consecutiveFailures },
+      'restored supervision history',
+    );
+    return m.breaker.state === 'open' ? Math.max(0, m.openUntil - Date.now()) : 0;
+  }
+
+  private rememberAll(): void {
+    const memory = {
+      restarts: this.restarts,
+      driverResets: this.driverResets,
+      breaker: this.breaker.snapshot(),
+      openUntil: this.openUntil,
+      lastError: this.lastError,
+    };
+    if (!saveMemory(this.stateFile, memory)) this.log.warn({ ...this.labels, file: this.stateFile }, 'supervision history not saved');
   }
 
   private async tryAdopt(): Promise<boolean> {
-    let pid: number;
-    try {
-      pid = Number(JSON.parse(readFileSync(this.pidFile, 'utf8')).pid);
-    } catch {
-      return false;
-    }
-    if (!isAlive(pid) || !(await healthOk(this.replica.port))) return false;
+    const pid = readPidFile(this.pidFile);
+    if (pid === undefined || !isAlive(pid) || !(await healthOk(this.replica.port))) return false;
     this.pid = pid;
     this.state = 'ready';
     this.readySince = Date.now();
@@ -122,38 +140,20 @@ export class ReplicaSupervisor {
   }
 
   private spawnEngine(): void {
-    const argv = [
-      ...this.pool.engine_command,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(this.replica.port),
-      '--model',
-      this.modelPath(),
-      '--parallel',
-      String(this.pool.slots),
-      '--ctx-size',
-      String(this.pool.ctx),
-    ];
-    const out = openSync(this.logFile, 'a');
+    const launched = launchEngine(this.pool, this.replica, this.modelPath(), this.logFile, this.pidFile);
+    const { child } = launched;
     // Classify a later exit only from what this run of the engine wrote.
-    this.logOffset = fstatSync(out).size;
-    const child = spawn(argv[0], argv.slice(1), {
-      env: { ...process.env, ...this.pool.engine_env },
-      stdio: ['ignore', out, out],
-    });
-    closeSync(out);
+    this.logOffset = launched.logOffset;
     this.child = child;
     this.pid = child.pid;
     this.state = 'starting';
-    this.spawnedAt = Date.now();
+    this.spawnedAt = launched.startedAt;
+    this.oom.note(child.pid);
     child.once('error', (err) => this.onExit(null, null, `spawn failed: ${err.message}`));
     child.once('exit', (code, signal) => this.onExit(code, signal));
-    if (child.pid) writeFileSync(this.pidFile, JSON.stringify({ pid: child.pid, port: this.replica.port, started_ms: this.spawnedAt }));
-    this.log.info(
-      { pool_id: this.pool.pool_id, replica_id: this.replica.replica_id, pid: child.pid, restart_count: this.restarts },
-      'engine spawned',
-    );
+    if (!launched.pidFileWritten)
+      this.log.warn({ ...this.labels, pid: child.pid, file: this.pidFile }, 'pid file not written (disk full?)');
+    this.log.info({ ...this.labels, pid: child.pid, restart_count: this.restarts }, 'engine spawned');
     this.pollUntilReady(child.pid);
   }
 
@@ -167,6 +167,7 @@ export class ReplicaSupervisor {
         this.log.info({ replica_id: this.replica.replica_id, pid, startup_ms: this.readySince - this.spawnedAt }, 'engine ready');
         // OC-POOL-3011: a successful trial start closes the breaker.
         if (this.breaker.onReady()) this.logBreaker('closed', 'trial start succeeded');
+        this.rememberAll();
         this.timer = setTimeout(() => void this.watchHealth(pid), this.policy.healthIntervalMs);
         return;
       }
@@ -185,6 +186,7 @@ export class ReplicaSupervisor {
     if (this.stopping || this.pid !== pid || (this.state !== 'ready' && this.state !== 'unready')) return;
     const ok = await healthOk(this.replica.port);
     if (this.pid !== pid || this.stopping) return;
+    this.oom.note(pid);
     if (!ok && this.state === 'ready') {
       this.state = 'unready';
       this.lastError = 'health check failed';
@@ -208,8 +210,10 @@ export class ReplicaSupervisor {
       this.state = 'stopped';
       return;
     }
-    const cause = note ?? classifyExit(code, signal, this.logTail());
+    const oomKilled = this.oom.killed();
+    const cause = note ?? classifyExit(code, signal, this.logTail(), oomKilled);
     const reason = cause.split(':')[0].split(' ')[0];
+    if (reason.startsWith('oom')) this.metrics.oomKills.inc({ ...this.labels, kind: reason });
     if (reason === 'driver_reset') {
       // ORCH-3053: driver resets are surfaced distinctly, in state, metrics and logs.
       this.driverResets++;
@@ -217,6 +221,7 @@ export class ReplicaSupervisor {
     }
     const decision = this.breaker.onExit(Date.now());
     this.lastError = cause;
+    this.rememberAll();
     this.log.warn(
       {
         ...this.labels,
@@ -246,19 +251,22 @@ export class ReplicaSupervisor {
   private restart(): void {
     this.restarts++;
     this.breaker.onRestart(Date.now());
+    this.rememberAll();
     this.spawnEngine();
   }
 
   /** OC-POOL-3011: no restarts while open; after the cool-down one trial start (half-open). */
-  private openBreaker(reason: string, storm: boolean): void {
+  private openBreaker(reason: string, storm: boolean, forMs = this.policy.breakerCooldownMs): void {
     this.state = 'failed';
+    this.openUntil = Date.now() + forMs;
     this.logBreaker('open', reason);
     this.metrics.breakerOpened.inc({ ...this.labels, reason: storm ? 'storm' : 'failures' });
+    this.rememberAll();
     this.timer = setTimeout(() => {
       this.breaker.halfOpen();
       this.logBreaker('half-open', `cool-down of ${this.policy.breakerCooldownMs} ms over: one trial start`);
       this.restart();
-    }, this.policy.breakerCooldownMs);
+    }, forMs);
   }
 
   private logBreaker(state: BreakerState, reason: string): void {
@@ -270,11 +278,7 @@ export class ReplicaSupervisor {
   }
 
   private logTail(): string {
-    try {
-      return readFileSync(this.logFile).subarray(this.logOffset).toString('utf8').slice(-4096);
-    } catch {
-      return '';
-    }
+    return readLogTail(this.logFile, this.logOffset);
   }
 
   /** SIGTERM, then SIGKILL after the grace period; resolves once the engine is gone. */

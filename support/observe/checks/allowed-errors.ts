@@ -19,6 +19,10 @@ export const ALLOWED_ERRORS: Record<string, readonly string[]> = {
   'network.slow': ['DECODE_TIMEOUT'],
   'network.cut': ['WORKER_RESET', 'DECODE_TIMEOUT'],
   'network.partition': ['POOL_UNAVAILABLE', 'WORKER_RESET', 'DECODE_TIMEOUT'],
+  'memory.limit': ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
+  'disk.full': ['POOL_UNAVAILABLE', 'POOL_UNREADY'],
+  // A starved component is slow, not broken: only a task that really misses its timeout may fail, and says so.
+  'cpu.saturate': ['DECODE_TIMEOUT'],
 };
 
 /** The codes allowed in a scenario with these fault kinds and these codes its steps expect. */

@@ -63,6 +63,9 @@ export function CompletedStreamsComplete(records: TaskRecord[], generatesMaxToke
   return verdictOf('CompletedStreamsComplete', problems, `${completed} completed streams, each whole`);
 }
 
+/** Codes that blame the request itself: they must say `retriable: false` (CONTRACT: 400 INVALID_PARAMS, DEADLINE_UNMET). */
+const CLIENT_FAULTS = new Set(['INVALID_PARAMS', 'DEADLINE_UNMET']);
+
 /** The problems of an error envelope (SSE `error` data or a refusal body): code, message, retriable, retry hint. */
 export function envelopeProblems(e: Partial<Envelope> | undefined, allowed: ReadonlySet<string>): string[] {
   if (!e || typeof e !== 'object') return ['no envelope'];
@@ -71,7 +74,10 @@ export function envelopeProblems(e: Partial<Envelope> | undefined, allowed: Read
   else if (!allowed.has(e.code))
     problems.push(`code ${e.code} is not one this scenario's faults allow (${[...allowed].join(', ') || 'none'})`);
   if (typeof e.message !== 'string' || e.message === '') problems.push('no message');
-  if (e.retriable !== true) problems.push(`retriable=${JSON.stringify(e.retriable)}`);
+  // A request at fault (a poison request) must say it is not worth retrying; every other failure must be retriable.
+  const clientFault = CLIENT_FAULTS.has(String(e.code));
+  if (e.retriable !== !clientFault)
+    problems.push(`retriable=${JSON.stringify(e.retriable)}${clientFault ? ' for a request at fault' : ''}`);
   if (!(Number(e.retry_after_ms) >= 0)) problems.push(`retry_after_ms=${JSON.stringify(e.retry_after_ms)}`);
   return problems;
 }

@@ -1,0 +1,118 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { InvalidFaultSpec } from '../core/errors';
+import type { Evidence, Fault, HealVerified } from './fault';
+
+/** Every tmpfs this suite mounts has this source name prefix, so a dead run's mounts can be found in /proc/mounts. */
+export const MOUNT_PREFIX = 'llorch_';
+
+const FILLER = '.llorch-disk-filler';
+
+/**
+ * A full disk under a directory the target writes to (the model cache, a log folder): a size-limited tmpfs mounted
+ * over it (`mount()`, which a scenario may do before the target starts, so the target's files live on it), then
+ * filled to the last byte by a filler file (`inject()`). Proven by `statfs` reporting no space left and by a write
+ * failing with ENOSPC. Heal deletes the filler and unmounts (lazily, if the target still holds files there): the
+ * directory is back on the roomy disk underneath.
+ */
+export class DiskFullFault implements Fault, HealVerified {
+  readonly kind = 'disk.full' as const;
+  private mounted = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly mountName: string,
+    private readonly capacityBytes: number,
+  ) {
+    if (!dir) throw new InvalidFaultSpec('a disk.full fault must name a directory');
+    if (!mountName.startsWith(MOUNT_PREFIX))
+      throw new InvalidFaultSpec(`a disk.full mount must be named ${MOUNT_PREFIX}…, got ${mountName}`);
+    if (!Number.isInteger(capacityBytes) || capacityBytes < 64 * 1024)
+      throw new InvalidFaultSpec(`Expected \`capacityBytes\` to be at least 64 KiB, got \`${capacityBytes}\``);
+  }
+
+  describe(): string {
+    return `disk full under ${this.dir} (tmpfs of ${Math.round(this.capacityBytes / 1024)} KiB)`;
+  }
+
+  /** Mounts the small disk over the directory (idempotent); what the target writes there from now on lands on it. */
+  mount(): void {
+    if (this.mounted) return;
+    mkdirSync(this.dir, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${this.capacityBytes}`, this.mountName, this.dir]);
+    this.mounted = true;
+  }
+
+  /** Fills the disk: writes a filler file until the kernel says ENOSPC. */
+  async inject(): Promise<void> {
+    this.mount();
+    const fd = openSync(path.join(this.dir, FILLER), 'a');
+    const chunk = Buffer.alloc(64 * 1024, 0);
+    try {
+      for (;;) writeSync(fd, chunk);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+      // The last partial block: fill it byte by byte-ish so not even a small write fits.
+      for (const size of [4096, 512, 1]) {
+        try {
+          for (;;) writeSync(fd, chunk.subarray(0, size));
+        } catch {
+          /* next smaller size */
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  async verify(): Promise<Evidence> {
+    const fs = statfsSync(this.dir);
+    let probe = 'written';
+    try {
+      const fd = openSync(path.join(this.dir, '.llorch-probe'), 'w');
+      try {
+        writeSync(fd, Buffer.alloc(4096, 1));
+      } finally {
+        closeSync(fd);
+      }
+    } catch (err) {
+      probe = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    }
+    rmSync(path.join(this.dir, '.llorch-probe'), { force: true });
+    const observed = { dir: this.dir, mounted_tmpfs: isMountPoint(this.dir), free_bytes: fs.bavail * fs.bsize, write_probe: probe };
+    return { verdict: fs.bavail === 0 && probe === 'ENOSPC' ? 'confirmed' : 'mismatch', observed };
+  }
+
+  async heal(): Promise<void> {
+    if (!isMountPoint(this.dir)) return;
+    rmSync(path.join(this.dir, FILLER), { force: true });
+    execFileSync('umount', ['-l', this.dir]);
+    this.mounted = false;
+  }
+
+  async verifyHealed(): Promise<Evidence> {
+    const still = isMountPoint(this.dir);
+    return { verdict: still ? 'mismatch' : 'confirmed', observed: { dir: this.dir, still_mounted: still } };
+  }
+}
+
+/** True when `dir` is a mount point of one of the suite's tmpfs mounts (from /proc/mounts). */
+export function isMountPoint(dir: string): boolean {
+  return suiteMounts().some((m) => m.dir === path.resolve(dir));
+}
+
+/** The suite's tmpfs mounts (source name, mount point), from /proc/mounts. */
+export function suiteMounts(): { name: string; dir: string }[] {
+  if (!existsSync('/proc/mounts')) return [];
+  return readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter((f) => f[0]?.startsWith(MOUNT_PREFIX) && f[2] === 'tmpfs')
+    .map((f) => ({ name: f[0], dir: f[1].replace(/\\040/g, ' ') }));
+}
+
+/** Unmounts a mount of the suite (a dead run's leftover); lazily, so a busy one goes too. */
+export function unmount(dir: string): void {
+  execFileSync('umount', ['-l', dir]);
+}

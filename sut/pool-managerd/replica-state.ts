@@ -1,0 +1,52 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { BreakerSnapshot } from './restart-breaker';
+
+export type ReplicaState = 'starting' | 'ready' | 'unready' | 'failed' | 'stopped';
+
+/** What the supervisor knows about one replica, as `/pools` reports it. */
+export interface ReplicaStatus {
+  replica_id: string;
+  url: string;
+  state: ReplicaState;
+  pid?: number;
+  restarts: number;
+  driver_resets: number;
+  breaker: 'closed' | 'open' | 'half-open';
+  slots_total: number;
+  slots_free: number;
+  last_error?: string;
+}
+
+/**
+ * What a replica's supervisor must remember across a restart of pool-managerd itself (upstream pool-managerd keeps
+ * restart history too): restart and driver-reset counts, the breaker with its storm window, until when it stays open,
+ * and the last error. Without it, a pool manager killed during a crash loop would let the loop resume at full speed.
+ */
+export interface ReplicaMemory {
+  restarts: number;
+  driverResets: number;
+  breaker: BreakerSnapshot;
+  /** Epoch ms when an open breaker may half-open. */
+  openUntil: number;
+  lastError?: string;
+}
+
+/** Writes the memory next to the pid file; a full disk loses it (logged by the caller), never the supervisor. */
+export function saveMemory(file: string, memory: ReplicaMemory): boolean {
+  try {
+    writeFileSync(file, JSON.stringify(memory));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The memory a previous pool-managerd left, if any and readable. */
+export function loadMemory(file: string): ReplicaMemory | undefined {
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as ReplicaMemory;
+    return typeof m.restarts === 'number' && m.breaker ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
