@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import { eventually } from '../support/core/eventually';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
+import { measureDetection } from '../support/observe/measures';
 import { enginePids, partialFiles, stagedCopyMatches, survivors } from '../support/observe/supervision';
+import { poolSays } from '../support/observe/waits';
 
 Given('the model takes {duration} to stage', function (this: ChaosWorld, ms: number) {
   this.settings.tunes['stage-bytes-per-sec'] = String(Math.ceil((this.profile.pool.modelSizeBytes * 1000) / ms));
@@ -60,4 +62,23 @@ Then('the model cache holds the complete model and no partial file', function (t
   expect(partialFiles(stack.modelCacheDir()), 'partial files in the model cache').to.be.empty;
   const copy = stagedCopyMatches(stack.modelCacheDir(), stack.modelFile);
   expect(copy.ok, copy.seen).to.equal(true);
+});
+
+Then('no partial model file is left in the model cache', function (this: ChaosWorld) {
+  expect(partialFiles(this.requireStack().modelCacheDir()), 'partial files in the model cache').to.be.empty;
+});
+
+Then('within {duration} the pool says it has no space for the model', async function (this: ChaosWorld, limitMs: number) {
+  await poolSays(this.client, this.poolId, /no space left|insufficient disk|ENOSPC/i, limitMs);
+  measureDetection(this.timeline, 'pool says its disk is full');
+});
+
+Then('replica {replica} has been restarted at least {int} times', async function (this: ChaosWorld, replica: string, n: number) {
+  const r = await this.requireStack().poolManager.replica(this.poolId, replica);
+  expect(r.restarts, `restarts of replica ${replica} (state ${r.state}, last error ${r.last_error})`).to.be.at.least(n);
+});
+
+Then('replica {replica} was never restarted', async function (this: ChaosWorld, replica: string) {
+  const r = await this.requireStack().poolManager.replica(this.poolId, replica);
+  expect(r.restarts, `restarts of replica ${replica} (state ${r.state}, last error ${r.last_error})`).to.equal(0);
 });

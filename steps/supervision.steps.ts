@@ -67,3 +67,12 @@ Then('the pool reports a driver reset on replica {replica}, distinct from a cras
   const counted = metricSum(await this.requireStack().poolManager.metrics(), 'driver_resets_total', { replica_id: replica });
   expect(counted, 'driver_resets_total').to.equal(1);
 });
+
+When(
+  'the engine of replica {replica} crashes once more',
+  { timeout: PATIENCE.longStepMs },
+  async function (this: ChaosWorld, replica: string) {
+    const stack = this.requireStack();
+    await crashRepeatedly(this.faults, stack.engineTarget(replica), stack.poolManager, this.poolId, replica, 1, this.crashes);
+  },
+);

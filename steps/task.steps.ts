@@ -20,6 +20,7 @@ import {
 import { measureDetection, measureRecovery } from '../support/observe/measures';
 import {
   cancelTask,
+  poisonTask,
   knownStatuses,
   rerunUndisturbed,
   resubmit,
@@ -27,7 +28,8 @@ import {
   submittedDuringFaults,
   taskEndsAfterFault,
 } from '../support/observe/tasks';
-import { engineGenerationPattern } from '../support/stack/mechanisms';
+import { dispatchPattern, engineGenerationPattern } from '../support/stack/mechanisms';
+import { dispatchesOf } from '../support/observe/replicas';
 import { aTaskCompletes, backpressureProblems, taskEnds, taskStaysCanceled, tasksRefused, tokensReceived } from '../support/observe/waits';
 
 /** Every steady load is bounded: at most 200 tasks and 30 s, whatever the scenario does. */
@@ -252,4 +254,25 @@ Then('every admitted task completes', { timeout: PATIENCE.longStepMs }, async fu
     notCompleted(this.batch).filter((t) => t.outcome !== 'refused'),
     'admitted tasks that did not complete',
   ).to.be.empty;
+});
+
+When('a client submits a task whose prompt is too long for any engine', async function (this: ChaosWorld) {
+  this.expectedErrors.add('INVALID_PARAMS');
+  this.focus = await this.workload.submit(poisonTask(this.newTask(PATIENCE.probeTaskTokens)));
+});
+
+Then('that task fails at once as {error code}, not retriable', async function (this: ChaosWorld, code: string) {
+  const record = this.requireFocus();
+  await taskEnds(record, PATIENCE.taskEndMs);
+  const end = terminalOf(record);
+  expect(end?.data, `the task's end`).to.include({ code, retriable: false });
+  expect(end!.at - record.submittedAt, 'ms from submission to the error').to.be.at.most(BOUNDS.fastRefusalMs);
+});
+
+Then('it was dispatched only once', function (this: ChaosWorld) {
+  const stack = this.requireStack();
+  expect(
+    dispatchesOf(stack.componentLogFile('orchestrator'), dispatchPattern(stack), this.requireFocus().taskId),
+    'dispatches of the task',
+  ).to.equal(1);
 });

@@ -34,3 +34,15 @@ Feature: Restart backoff, restart storms and the circuit breaker
     And the pool manager counts 1 restart storm
     And replica r1 is started again only after the cool-down of 1 s
     And the pool is ready again within 3 s
+
+  @CHAOS-003 @fault:process.kill
+  Scenario: a pool manager killed during an engine crash loop keeps its restart history, so the loop does not resume at full speed
+    Given engines are restarted 50 ms after a first crash, doubling each time
+    And the breaker opens after 3 consecutive crashes for 2 s
+    And a healthy pool of 1 replica
+    When the engine of replica r1 crashes 2 times in a row
+    And the pool manager is killed
+    And the pool manager is started again
+    And the engine of replica r1 crashes once more
+    Then the pool reports failed within 1 s
+    And replica r1 has been restarted at least 2 times

@@ -28,3 +28,13 @@ defineParameterType({
   regexp: /rejecting new ones|dropping the oldest/,
   transformer: (s: string) => (s === 'rejecting new ones' ? 'reject' : 'drop-lru'),
 });
+
+/** `{target disk}`: a directory of the target a disk fault can fill. */
+defineParameterType({ name: 'target disk', regexp: /model cache|engines' log/, transformer: (s: string) => s });
+
+/** `{reload model}`: the model a reload is asked to switch to (support/observe/operations.ts). */
+defineParameterType({
+  name: 'reload model',
+  regexp: /a new model|a missing model|a model whose digest does not match|a corrupt model/,
+  transformer: (s: string) => s,
+});

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { MissingPrerequisite, SuiteError } from '../core/errors';
 import { startTimeOf } from '../core/pids';
 import { ownerTag, reapOrphans } from '../processes/reaper';
+import { suiteCgroups } from '../faults/cgroup';
+import { suiteMounts, unmount } from '../faults/disk-full';
 import { loadRequirements, Requirement } from '../report/requirements';
 import { loadProfile, TargetProfile } from '../stack/profile';
 import { ToxiproxyService } from '../stack/toxiproxy';
@@ -35,6 +37,9 @@ export async function setUpRun(profileFile: string): Promise<RunContext> {
   // The run id is the runner's owner tag (pid and start time): leftovers of a dead run can be told from a live one's.
   const runId = ownerTag.replace(':', 'x');
   const runsDir = path.join(reportsDir(), 'runs');
+  const leftovers = await removeDeadRunResources();
+  if (leftovers.length)
+    console.warn(`[chaos] removed ${leftovers.length} cgroups and mounts left by an earlier, interrupted run: ${leftovers.join(', ')}`);
   removeDeadRunDirs(runsDir);
   const runDir = path.join(runsDir, runId);
   mkdirSync(runDir, { recursive: true });
@@ -63,6 +68,35 @@ function isDeadRun(runId: string | undefined): boolean {
   if (!runId) return false;
   const [pid, start] = runId.split('x');
   return startTimeOf(Number(pid)) !== start;
+}
+
+/** The run id a resource name of the suite carries (`llorch_<pid>x<start>_…`), if any. */
+function runIdOf(name: string): string | undefined {
+  return /^llorch_(\d+x\d+)_/.exec(name)?.[1];
+}
+
+/**
+ * Removes the cgroups and unmounts the tmpfs mounts of runs that are no longer alive (a runner killed with SIGKILL
+ * could not heal); mounts first, so their folders can then be removed. Returns what it removed.
+ */
+export async function removeDeadRunResources(): Promise<string[]> {
+  const removed: string[] = [];
+  for (const m of suiteMounts()) {
+    if (!isDeadRun(runIdOf(m.name))) continue;
+    try {
+      unmount(m.dir);
+      removed.push(`mount ${m.dir}`);
+    } catch {
+      /* already gone */
+    }
+  }
+  for (const controller of ['memory', 'cpu'] as const) {
+    for (const group of suiteCgroups(controller, (n) => isDeadRun(runIdOf(n)))) {
+      await group.remove().catch(() => undefined);
+      removed.push(`cgroup ${group.dir}`);
+    }
+  }
+  return removed;
 }
 
 /** Removes the scenario folders of runs that have ended; a live run's (another runner's) stay. */

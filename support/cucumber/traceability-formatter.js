@@ -7,7 +7,7 @@ const { Formatter } = require('@cucumber/cucumber');
 
 require('ts-node').register({ transpileOnly: true, project: path.join(__dirname, '..', '..', 'tsconfig.json') });
 const { buildTraceability, renderTraceabilityHtml } = require('../report/traceability.ts');
-const { loadRequirements } = require('../report/requirements.ts');
+const { loadCatalogue, loadRequirements } = require('../report/requirements.ts');
 
 class TraceabilityFormatter extends Formatter {
   static documentation = 'Requirement × scenario × status × evidence, as HTML (the output) and JSON (beside it)';
@@ -22,8 +22,8 @@ class TraceabilityFormatter extends Formatter {
   }
 
   write(envelopes, options) {
-    const requirements = loadRequirements(path.join(options.cwd, 'features', 'requirements.yaml'));
-    const report = buildTraceability(envelopes, requirements);
+    const registry = path.join(options.cwd, 'features', 'requirements.yaml');
+    const report = buildTraceability(envelopes, loadRequirements(registry), loadCatalogue(registry));
     const htmlPath = options.stream?.path ? String(options.stream.path) : path.join(options.cwd, 'reports', 'traceability.html');
     fs.mkdirSync(path.dirname(htmlPath), { recursive: true });
     fs.writeFileSync(htmlPath.replace(/\.html$/, '') + '.json', JSON.stringify(report, null, 2));

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setWorldConstructor, World } from '@cucumber/cucumber';
 import { SuiteError } from '../core/errors';
+import type { DiskFullFault } from '../faults/disk-full';
 import { FaultLedger } from '../faults/ledger';
 import { type TaskRecord, TaskHistory } from '../observe/history';
 import { BackgroundLoad } from '../observe/background';
@@ -26,6 +27,8 @@ export interface StackSettings {
   replicas: number;
   slots?: number;
   tunes: Record<string, string>;
+  /** The model's size, bytes (the profile's when absent). */
+  modelSizeBytes?: number;
 }
 
 /**
@@ -43,6 +46,12 @@ export class ChaosWorld extends World<SuiteParams> {
   readonly expectedErrors = new Set<string>();
   /** The `@fault:` kinds of the scenario, from its tags. */
   faultKinds: string[] = [];
+  /** Disks a Given step put under a directory of the target (by purpose), filled later by a When step. */
+  readonly disks = new Map<string, DiskFullFault>();
+  /** The model the pool served before a reload. */
+  previousModel?: string;
+  /** The last answer to a control-plane request (drain, reload). */
+  lastControl?: { status: number; body: Record<string, unknown> };
   /** A steady load running under the scenario's fault, if a Given step started one. */
   background?: BackgroundLoad;
   readonly settings: StackSettings = { replicas: 1, tunes: {} };
@@ -79,8 +88,8 @@ export class ChaosWorld extends World<SuiteParams> {
     if (!run.toxiproxy) throw run.toxiproxyError ?? new SuiteError('Toxiproxy is not available');
     if (this.stack) throw new SuiteError('The stack is already running in this scenario');
     const started = Date.now();
-    const { replicas, slots, tunes } = this.settings;
-    const request = { replicas, slots, tunes, dir: this.scenarioDir, proxyPrefix: `llorch_${run.runId}_${run.scenarioCount}_` };
+    const { replicas, slots, tunes, modelSizeBytes } = this.settings;
+    const request = { replicas, slots, tunes, modelSizeBytes, dir: this.scenarioDir, proxyPrefix: this.resourcePrefix };
     this.stack = await StartedStack.start(run.profile, request, run.toxiproxy);
     this.apiClient = new OrchestratorClient(this.stack.orchestratorUrl);
     this.liveness = new LivenessProbe(() => this.client, run.profile.pool.id, this.excuses, BOUNDS.answerMs);
@@ -107,6 +116,12 @@ export class ChaosWorld extends World<SuiteParams> {
     return this.focus;
   }
 
+  requireDisk(disk: string): DiskFullFault {
+    const fault = this.disks.get(disk);
+    if (!fault) throw new SuiteError(`The ${disk} is not on a disk of its own: a Given step must put it there first`);
+    return fault;
+  }
+
   requireStack(): StartedStack {
     if (!this.stack) throw new SuiteError('No stack is running in this scenario: a Given step must start the pool first');
     return this.stack;
@@ -115,6 +130,12 @@ export class ChaosWorld extends World<SuiteParams> {
   /** The target profile of this run. */
   get profile(): TargetProfile {
     return runContext().profile;
+  }
+
+  /** The prefix of every named resource of this scenario (proxies, cgroups, mounts): run id and scenario number. */
+  get resourcePrefix(): string {
+    const run = runContext();
+    return `llorch_${run.runId}_${run.scenarioCount}_`;
   }
 
   /** The id of the pool under test. */

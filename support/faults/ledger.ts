@@ -35,9 +35,22 @@ export class FaultLedger {
     return { signal: this.abort.signal, log: this.log };
   }
 
+  /**
+   * Registers a fault for healing before it is applied, for a fault whose set-up happens in a Given step (a disk
+   * mounted before the target starts); `apply()` of the same fault later reuses the entry.
+   */
+  register(fault: Fault): void {
+    if (!this.entries.some((e) => e.fault === fault))
+      this.entries.push({ fault, record: { kind: fault.kind, description: fault.describe() }, healed: false });
+  }
+
   async apply(fault: Fault): Promise<Evidence> {
-    const record: FaultRecord = { kind: fault.kind, description: fault.describe() };
-    this.entries.push({ fault, record, healed: false });
+    let entry = this.entries.find((e) => e.fault === fault);
+    if (!entry) {
+      entry = { fault, record: { kind: fault.kind, description: fault.describe() }, healed: false };
+      this.entries.push(entry);
+    }
+    const record = entry.record;
     if (isPreflighted(fault)) {
       record.preflight = await fault.preflight(this.context);
       this.timeline.record('fault', 'fault.preflight', {
@@ -72,6 +85,13 @@ export class FaultLedger {
     const pending = this.entries.filter((e) => !e.healed && (kind === undefined || e.fault.kind === kind));
     if (pending.length === 0) throw new HealFailed(`Nothing to heal${kind ? ` of kind ${kind}` : ''}: no active fault`);
     for (const entry of pending.reverse()) await this.healEntry(entry);
+  }
+
+  /** Heals one fault now (when the scenario says it ends). */
+  async healFault(fault: Fault): Promise<void> {
+    const entry = this.entries.find((e) => e.fault === fault && !e.healed);
+    if (!entry) throw new HealFailed(`Nothing to heal: ${fault.describe()} is not active`);
+    await this.healEntry(entry);
   }
 
   /** Heals every fault not healed yet, newest first; returns the heal errors (never throws). */

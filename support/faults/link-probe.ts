@@ -18,6 +18,8 @@ export interface ProbeOptions {
   padBytes?: number;
   /** Ask an HTTP server to keep the connection open after answering (so its close cannot be mistaken for a fault's). */
   keepAlive?: boolean;
+  /** Pipelined requests before the last one (each kept alive): makes any HTTP server's answer long enough to be cut. */
+  pipelined?: number;
 }
 
 /**
@@ -27,9 +29,11 @@ export interface ProbeOptions {
  * the first and last bytes arrived. Protocol-agnostic enough to observe every toxic on any link.
  */
 export function probeLink(address: string, options: ProbeOptions | number): Promise<LinkProbe> {
-  const { timeoutMs, padBytes = 0, keepAlive = false } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const { timeoutMs, padBytes = 0, keepAlive = false, pipelined = 0 } = typeof options === 'number' ? { timeoutMs: options } : options;
   const [host, port] = address.split(':');
-  const request = `GET /health HTTP/1.1\r\nHost: chaos-probe\r\nX-Pad: ${'x'.repeat(padBytes)}\r\nConnection: ${keepAlive ? 'keep-alive' : 'close'}\r\n\r\n`;
+  const one = (alive: boolean): string =>
+    `GET /health HTTP/1.1\r\nHost: chaos-probe\r\nX-Pad: ${'x'.repeat(padBytes)}\r\nConnection: ${alive ? 'keep-alive' : 'close'}\r\n\r\n`;
+  const request = one(true).repeat(pipelined) + one(keepAlive);
   return new Promise((resolve) => {
     const socket = net.connect({ host, port: Number(port) });
     let connectedAt = 0;
@@ -40,7 +44,7 @@ export function probeLink(address: string, options: ProbeOptions | number): Prom
     const chunks: Buffer[] = [];
     // Closed after some bytes: a complete answer, or a cut one (fewer bytes than the echo or the Content-Length).
     const closedOutcome = (): LinkProbe['outcome'] =>
-      bytes === 0 ? 'closed' : isComplete(Buffer.concat(chunks), Buffer.byteLength(request)) ? 'answered' : 'cut';
+      bytes === 0 ? 'closed' : isComplete(Buffer.concat(chunks), Buffer.byteLength(request), pipelined + 1) ? 'answered' : 'cut';
     const finish = (outcome: LinkProbe['outcome'], error?: string): void => {
       if (done) return;
       done = true;
@@ -71,13 +75,20 @@ export function probeLink(address: string, options: ProbeOptions | number): Prom
 }
 
 /** An HTTP answer is complete when its body has Content-Length bytes; an echo when it has all the bytes sent. */
-function isComplete(received: Buffer, sentBytes: number): boolean {
+function isComplete(received: Buffer, sentBytes: number, responses = 1): boolean {
   const text = received.toString('latin1');
   if (!text.startsWith('HTTP/')) return received.length >= sentBytes;
-  const headerEnd = text.indexOf('\r\n\r\n');
-  if (headerEnd < 0) return false;
-  const length = /\r\ncontent-length:\s*(\d+)/i.exec(text.slice(0, headerEnd));
-  return length ? received.length - headerEnd - 4 >= Number(length[1]) : true;
+  // Walk the pipelined answers: each needs its headers and its whole Content-Length body.
+  let at = 0;
+  for (let k = 0; k < responses; k++) {
+    const headerEnd = text.indexOf('\r\n\r\n', at);
+    if (headerEnd < 0) return false;
+    const length = /\r\ncontent-length:\s*(\d+)/i.exec(text.slice(at, headerEnd));
+    if (!length) return k === responses - 1;
+    at = headerEnd + 4 + Number(length[1]);
+    if (received.length < at) return false;
+  }
+  return true;
 }
 
 /** Probes `count` fresh connections one after another; returns every outcome (for toxics with a toxicity below 1). */

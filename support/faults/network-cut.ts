@@ -25,7 +25,9 @@ export class NetworkCutFault extends ToxicFault {
   }
 
   protected async observe(link: LinkTarget): Promise<LinkObservation> {
-    const probe = await probeLink(link.proxy.listen, { timeoutMs: 2000, padBytes: this.bytes + 200 });
+    // Several pipelined requests, so that the answers of any HTTP server (or an echo) outgrow the limit, however short
+    // one answer is: the probe must then see the connection close after at most `bytes` bytes.
+    const probe = await probeLink(link.proxy.listen, { timeoutMs: 2000, padBytes: 100, pipelined: Math.ceil(this.bytes / 100) + 1 });
     const cut = (probe.outcome === 'cut' || probe.outcome === 'closed') && probe.bytes <= this.bytes;
     return { verdict: cut ? 'confirmed' : 'mismatch', observed: { limit_bytes: this.bytes, probe } };
   }

@@ -1,4 +1,4 @@
-import { newTask, type OrchestratorClient, type TaskStatus } from '../orchestrator/client';
+import { newTask, type OrchestratorClient, type TaskRequest, type TaskStatus } from '../orchestrator/client';
 import { seedsServedBy } from './checks/engines';
 import { readGenerations } from './evidence';
 import { longestTokenGapMs, type TaskRecord, terminalOf, textOf } from './history';
@@ -89,4 +89,12 @@ export function submittedDuringFaults(records: TaskRecord[], windows: { from: nu
 export function servedByEngineOf(records: TaskRecord[], engineLogs: Map<string, string>, pattern: RegExp, replica: string): TaskRecord[] {
   const seeds = seedsServedBy(readGenerations(engineLogs, pattern), replica);
   return records.filter((r) => seeds.has(Number(r.request.seed)));
+}
+
+/**
+ * A poison request: valid for the orchestrator, refused by every engine — a prompt of more words than any engine's
+ * context holds (the reference engine counts words as tokens; 40 000 words is above any context the profiles give).
+ */
+export function poisonTask(base: TaskRequest): TaskRequest {
+  return { ...base, prompt: Array.from({ length: 40_000 }, (_, i) => `w${i % 100}`).join(' ') };
 }

@@ -183,3 +183,15 @@ export async function taskStaysCanceled(client: OrchestratorClient, record: Task
     { forMs, everyMs: 50 },
   );
 }
+
+/** Waits until the pool's health reports a `last_error` (its own or a replica's) matching `pattern`. */
+export async function poolSays(client: OrchestratorClient, poolId: string, pattern: RegExp, withinMs: number): Promise<void> {
+  await eventually(
+    `the pool reports an error matching ${pattern}`,
+    async () => {
+      const errors = await poolErrors(client, poolId);
+      return { ok: errors.some((e) => pattern.test(String(e))), seen: `last errors: ${JSON.stringify(errors)}` };
+    },
+    { withinMs, everyMs: 20 },
+  );
+}

@@ -112,6 +112,19 @@ export class OrchestratorClient {
     return this.call('get', `/v2/pools/${encodeURIComponent(poolId)}/health`);
   }
 
+  /** ORCH-3031: stop admitting to a pool; in-flight tasks may finish until the deadline. */
+  drain(poolId: string, deadlineMs: number): Promise<Answer<Record<string, unknown>>> {
+    return this.call('post', `/v2/pools/${encodeURIComponent(poolId)}/drain`, { deadline_ms: deadlineMs });
+  }
+
+  /** ORCH-3031: switch a pool to another model, atomically (202), or roll back (409). */
+  reload(
+    poolId: string,
+    body: { new_model_ref: string; model_sha256?: string; deadline_ms?: number },
+  ): Promise<Answer<Record<string, unknown>>> {
+    return this.call('post', `/v2/pools/${encodeURIComponent(poolId)}/reload`, body, 60_000);
+  }
+
   health(): Promise<Answer<OrchestratorHealth>> {
     return this.call('get', '/v2/health');
   }
@@ -134,9 +147,9 @@ export class OrchestratorClient {
     return readEventStream(`${this.baseUrl}/v2/tasks/${encodeURIComponent(taskId)}/events`, headers, onEvent, signal);
   }
 
-  private async call<T>(method: 'get' | 'post', url: string, data?: unknown): Promise<Answer<T>> {
+  private async call<T>(method: 'get' | 'post', url: string, data?: unknown, timeoutMs?: number): Promise<Answer<T>> {
     const started = Date.now();
-    const res = await this.http.request<T>({ method, url, data });
+    const res = await this.http.request<T>({ method, url, data, timeout: timeoutMs });
     const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
     return { status: res.status, body: res.data, headers, elapsedMs: Date.now() - started };
   }

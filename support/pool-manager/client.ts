@@ -13,6 +13,7 @@ export interface ManagedReplica {
 export interface ManagedPool {
   pool_id: string;
   state: string;
+  model_ref: string;
   last_error?: string;
   replicas: ManagedReplica[];
 }

@@ -11,6 +11,29 @@ export interface Requirement {
   parent?: string;
   text: string;
   upstream_text?: string;
+  /** Catalogue families the requirement names: it is PARTIAL while one of their cells has no passing scenario. */
+  families?: string[];
+}
+
+/** One cell of the seed's fault catalogue and the feature files whose scenarios prove it. */
+export interface CatalogueCell {
+  family: string;
+  failure: string;
+  features: string[];
+}
+
+/** Reads the `catalogue` of `features/requirements.yaml`; every error names the file and the entry. */
+export function loadCatalogue(file: string): CatalogueCell[] {
+  const list = (parse(readFileSync(file, 'utf8')) as { catalogue?: unknown })?.catalogue;
+  if (!Array.isArray(list)) throw new InvalidConfiguration(`Requirements registry ${file}: field \`catalogue\` must be a list`);
+  return list.map((e, i) => {
+    const c = e as Partial<CatalogueCell>;
+    if (typeof c?.family !== 'string' || typeof c.failure !== 'string' || !Array.isArray(c.features) || c.features.length === 0)
+      throw new InvalidConfiguration(
+        `Requirements registry ${file}: \`catalogue[${i}]\` needs a family, a failure and at least one feature, got \`${JSON.stringify(e)}\``,
+      );
+    return c as CatalogueCell;
+  });
 }
 
 /** Requirement IDs as tags: `ORCH-3051`, `OC-POOL-3011`, `CHAOS-001`. */

@@ -1,12 +1,12 @@
 import type { Envelope } from '@cucumber/messages';
 import { isFaultKind } from '../faults/registry';
-import { REQUIREMENT_ID, Requirement } from './requirements';
+import { type CatalogueCell, REQUIREMENT_ID, type Requirement } from './requirements';
 
 /**
  * Statuses from worst to best, for worst-of roll-ups. A requirement is PASSED only when every scenario that traces to
  * it ran and passed; one left out of the run (filtered by tags) makes it NOT RUN: not proven by this run.
  */
-const ORDER = ['FAILED', 'AMBIGUOUS', 'UNDEFINED', 'PENDING', 'UNKNOWN', 'SKIPPED', 'NOT RUN', 'PASSED'] as const;
+const ORDER = ['FAILED', 'AMBIGUOUS', 'UNDEFINED', 'PENDING', 'UNKNOWN', 'SKIPPED', 'NOT RUN', 'EMPTY', 'PARTIAL', 'PASSED'] as const;
 type Status = (typeof ORDER)[number];
 
 /** What one scenario proved in this run. */
@@ -26,12 +26,21 @@ export interface ScenarioResult {
 export interface RequirementRow extends Requirement {
   status: Status;
   scenarios: ScenarioResult[];
+  /** Why the status is not PASSED, in one line. */
+  reason?: string;
+}
+
+/** One cell of the seed's catalogue in this run: its scenarios and their worst status (EMPTY: no scenario). */
+export interface CatalogueRow extends CatalogueCell {
+  status: Status;
+  scenarios: string[];
 }
 
 export interface TraceabilityReport {
   generatedAt: string;
   run: { success: boolean; scenarios: number; passed: number; failed: number; skipped: number; durationMs: number };
   requirements: RequirementRow[];
+  catalogue: CatalogueRow[];
   uncovered: string[];
   orphanTags: { tag: string; scenarios: string[] }[];
 }
@@ -47,7 +56,7 @@ interface PickleInfo {
  * Builds the requirement × scenario × status × evidence table from a run's Cucumber messages. Evidence comes from the
  * `evidence.json` attachment each scenario's After hook writes (faults, verdicts, time-to-detect, time-to-recover).
  */
-export function buildTraceability(envelopes: Envelope[], requirements: Requirement[]): TraceabilityReport {
+export function buildTraceability(envelopes: Envelope[], requirements: Requirement[], catalogue: CatalogueCell[] = []): TraceabilityReport {
   const scenarioLines = new Map<string, number>();
   const pickles = new Map<string, PickleInfo>();
   const testCaseToPickle = new Map<string, string>();
@@ -149,11 +158,25 @@ export function buildTraceability(envelopes: Envelope[], requirements: Requireme
   );
   for (const r of all) if (r.flaky && r.status !== 'PASSED') r.flaky = false;
   const known = new Set(requirements.map((r) => r.id));
+  const cells = catalogue.map((cell): CatalogueRow => {
+    const scenarios = all.filter((s) => cell.features.some((f) => s.where.startsWith(`${f}:`)));
+    return { ...cell, status: scenarios.length === 0 ? 'EMPTY' : worstOf(scenarios), scenarios: scenarios.map((s) => s.name) };
+  });
   const rows = requirements.map((req): RequirementRow => {
     const scenarios = all.filter((s) => s.tags.includes(`@${req.id}`));
-    const status =
-      scenarios.length === 0 ? 'NOT RUN' : scenarios.reduce<Status>((w, s) => (rank(s.status) < rank(w) ? s.status : w), 'PASSED');
-    return { ...req, status, scenarios };
+    let status: Status = scenarios.length === 0 ? 'NOT RUN' : worstOf(scenarios);
+    let reason =
+      status === 'PASSED'
+        ? undefined
+        : scenarios.length === 0
+          ? 'no scenario traces to it'
+          : `${scenarios.filter((x) => x.status !== 'PASSED').length} of ${scenarios.length} scenarios not passed`;
+    const weak = cells.filter((c) => req.families?.includes(c.family) && c.status !== 'PASSED');
+    if (status === 'PASSED' && weak.length > 0) {
+      status = 'PARTIAL';
+      reason = `catalogue cells not proven: ${weak.map((c) => `${c.family} / ${c.failure} (${c.status})`).join(', ')}`;
+    }
+    return { ...req, status, scenarios, reason };
   });
   const orphans = new Map<string, string[]>();
   for (const s of all) {
@@ -175,9 +198,14 @@ export function buildTraceability(envelopes: Envelope[], requirements: Requireme
       durationMs: runEnd - runStart,
     },
     requirements: rows,
+    catalogue: cells,
     uncovered: rows.filter((r) => r.scenarios.length === 0).map((r) => r.id),
     orphanTags: [...orphans.entries()].map(([tag, scenarios]) => ({ tag, scenarios })),
   };
+}
+
+function worstOf(scenarios: ScenarioResult[]): Status {
+  return scenarios.reduce<Status>((w, s) => (rank(s.status) < rank(w) ? s.status : w), 'PASSED');
 }
 
 function rank(s: Status): number {
@@ -209,7 +237,7 @@ export function renderTraceabilityHtml(report: TraceabilityReport, cucumberHtml 
             })
             .join('')}</ul>`
         : '<i>no scenario</i>';
-      return `<tr id="${esc(r.id)}"><td>${link(`@${r.id}`, r.id)}<br><small>${esc(r.level)}${r.parent ? ` · under ${esc(r.parent)}` : ''}</small></td><td><b>${esc(r.title)}</b><br><small>${esc(r.text)}</small><br><small class="src">${esc(r.source)}</small></td><td>${badge(r.status)}</td><td>${scenarios}</td></tr>`;
+      return `<tr id="${esc(r.id)}"><td>${link(`@${r.id}`, r.id)}<br><small>${esc(r.level)}${r.parent ? ` · under ${esc(r.parent)}` : ''}</small></td><td><b>${esc(r.title)}</b><br><small>${esc(r.text)}</small><br><small class="src">${esc(r.source)}</small></td><td>${badge(r.status)}${r.reason ? `<br><small>${esc(r.reason)}</small>` : ''}</td><td>${scenarios}</td></tr>`;
     })
     .join('\n');
   const covered = report.requirements.length - report.uncovered.length;
@@ -220,15 +248,36 @@ body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-colla
 td,th{border:1px solid #ddd;padding:6px;vertical-align:top;text-align:left}th{background:#f4f4f4}
 ul{margin:0;padding-left:1.2em}small{color:#666}.ev{font-size:12px;color:#334}.err{font-size:12px;color:#a00}
 .st{display:inline-block;padding:0 6px;border-radius:3px;font-size:11px;font-weight:bold;color:#fff;background:#888}
-.st-passed{background:#2a7}.st-failed,.st-ambiguous,.st-undefined{background:#c33}.st-skipped,.st-pending{background:#d90}.st-not-run{background:#999}
+.st-passed{background:#2a7}.st-partial{background:#e80}.st-empty{background:#c33}.st-failed,.st-ambiguous,.st-undefined{background:#c33}.st-skipped,.st-pending{background:#d90}.st-not-run{background:#999}
 </style></head><body>
 <h1>Requirement traceability</h1>
 <p>Run ${report.run.success ? 'passed' : 'failed'}: ${report.run.scenarios} scenarios, ${report.run.passed} passed, ${report.run.failed} failed, ${report.run.skipped} skipped or not run, ${report.run.durationMs} ms. Generated ${esc(report.generatedAt)}.</p>
 <p>${covered} of ${report.requirements.length} requirements covered by at least one scenario.${report.uncovered.length ? ` Uncovered: ${report.uncovered.map((id) => `<a href="#${id}">${id}</a>`).join(', ')}.` : ''}</p>
 ${report.orphanTags.length ? `<p class="err">Tags not in the registry: ${report.orphanTags.map((o) => `${esc(o.tag)} (${o.scenarios.map(esc).join(', ')})`).join('; ')}</p>` : ''}
+${catalogueHtml(report, badge)}
+<h2>Requirements</h2>
 <table><thead><tr><th>ID</th><th>Requirement</th><th>Status</th><th>Scenarios, fault evidence, recovery figures</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></body></html>
 `;
+}
+
+/** The seed's catalogue as a family × failure list, each cell with its worst status and scenario count. */
+function catalogueHtml(report: TraceabilityReport, badge: (s: Status) => string): string {
+  if (report.catalogue.length === 0) return '';
+  const families = [...new Set(report.catalogue.map((c) => c.family))];
+  const rows = families
+    .map((f) => {
+      const cells = report.catalogue
+        .filter((c) => c.family === f)
+        .map(
+          (c) =>
+            `<td title="${esc(c.scenarios.join('\n'))}">${esc(c.failure)}<br>${badge(c.status)} <small>${c.scenarios.length} scenario(s)</small></td>`,
+        )
+        .join('');
+      return `<tr><th>${esc(f)}</th>${cells}</tr>`;
+    })
+    .join('\n');
+  return `<h2>Fault catalogue</h2><table class="matrix">${rows}</table>`;
 }

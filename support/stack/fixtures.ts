@@ -5,12 +5,12 @@ import { writeFileSync } from 'node:fs';
  * Writes a model file of `sizeBytes` deterministic bytes (engines read it whole into memory, so its size is what a
  * memory limit sees). Returns its sha256.
  */
-export function writeModelFile(path: string, sizeBytes: number): string {
-  const block = createHash('sha512').update('llama-orch-chaos model').digest();
+export function writeModelFile(path: string, sizeBytes: number, flavour = 'llama-orch-chaos model', magic = 'GGUF'): string {
+  const block = createHash('sha512').update(flavour).digest();
   const buffer = Buffer.alloc(sizeBytes);
   for (let offset = 0; offset < sizeBytes; offset += block.length) block.copy(buffer, offset);
   // The GGUF magic, as every real model file starts with it: an engine checks it before loading the rest.
-  buffer.write('GGUF', 0, 'latin1');
+  buffer.write(magic, 0, 'latin1');
   writeFileSync(path, buffer);
   return createHash('sha256').update(buffer).digest('hex');
 }

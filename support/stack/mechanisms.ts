@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { InvalidConfiguration } from '../core/errors';
 import type { DriverResetMechanism } from '../faults/targets';
+import type { TargetProfile } from './profile';
 import type { StartedStack } from './stack';
 
 /**
@@ -34,4 +35,26 @@ export function engineGenerationPattern(stack: StartedStack): RegExp {
 
 function missing(stack: StartedStack, kind: string, field: string): InvalidConfiguration {
   return new InvalidConfiguration(`Target profile ${stack.profile.file} has no mechanism for ${kind} (field \`${field}\`)`);
+}
+
+/** The directories of the target a disk fault can fill, by purpose, before or after start-up (from the profile). */
+export type TargetDisk = 'model cache' | "engines' log";
+
+/** Where a target disk lives for a scenario whose folder is `dir`: the profile's `modelCache`, or its engine logs' folder. */
+export function targetDiskDir(profile: TargetProfile, dir: string, disk: TargetDisk): string {
+  const template = disk === 'model cache' ? profile.modelCache : profile.engineLog && path.dirname(profile.engineLog);
+  const field = disk === 'model cache' ? 'modelCache' : 'engineLog';
+  if (!template)
+    throw new InvalidConfiguration(`Target profile ${profile.file}: field \`${field}\` is needed to put the ${disk} on its own disk`);
+  return template.replace(/\$\{dir\}/g, dir).replace(/\$\{pool\.id\}/g, profile.pool.id);
+}
+
+/** The profile's pattern for the orchestrator's log line of a dispatch start (support/observe/evidence.ts). */
+export function dispatchPattern(stack: StartedStack): RegExp {
+  const p = stack.profile.evidence.dispatchStarted;
+  if (!p)
+    throw new InvalidConfiguration(
+      `Target profile ${stack.profile.file}: field \`evidence.dispatchStarted\` is needed to count dispatches`,
+    );
+  return new RegExp(p);
 }

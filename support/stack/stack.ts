@@ -24,6 +24,8 @@ export interface StackRequest {
   dir: string;
   /** Prefix of this scenario's proxy names on the Toxiproxy server. */
   proxyPrefix: string;
+  /** Size of the model file to provision, bytes; the profile's when absent. */
+  modelSizeBytes?: number;
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -56,7 +58,7 @@ export class StartedStack {
     const replicaIds = Array.from({ length: request.replicas }, (_, i) => `r${i + 1}`);
     const slots = request.slots ?? profile.pool.slots;
     const modelPath = path.join(request.dir, 'model.gguf');
-    writeModelFile(modelPath, profile.pool.modelSizeBytes);
+    writeModelFile(modelPath, request.modelSizeBytes ?? profile.pool.modelSizeBytes);
     const gpuInventory = path.join(request.dir, 'gpu-inventory.json');
     writeGpuInventory(gpuInventory, profile.pool.gpuDevices);
 

@@ -30,6 +30,8 @@ const log = createLogger('engine-mock');
 const tokenIntervalMs = envInt('ENGINE_TOKEN_INTERVAL_MS', 20);
 const loadDelayMs = envInt('ENGINE_LOAD_MS', 0);
 const cpuWorkPerToken = envInt('ENGINE_CPU_WORK', 20_000);
+// CPU time each token costs, ms of busy work (on top of ENGINE_CPU_WORK), so a CPU quota slows generation for real.
+const cpuMsPerToken = envInt('ENGINE_CPU_MS_PER_TOKEN', 0);
 const shutdownGraceMs = envInt('ENGINE_SHUTDOWN_GRACE_MS', 5_000);
 const gpuCheckMs = envInt('ENGINE_GPU_CHECK_MS', 1000);
 // Memory a generation holds per token until it ends (a KV cache that grows with the stream), so a memory limit can
@@ -120,6 +122,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < nPredict && !aborted; i++) {
           await delay(tokenIntervalMs);
           burnCpu(cpuWorkPerToken);
+          burnCpuFor(cpuMsPerToken);
           if (aborted) break;
           res.write(formatSse({ data: { content: tokenAt(modelId, prompt, seed, i), stop: false, index: i } }));
           tokensPredicted.inc();
@@ -188,6 +191,13 @@ async function main(): Promise<void> {
       .then(() => app.close())
       .then(() => process.exit(0));
   });
+}
+
+/** Spends `ms` of this process's own CPU time (not wall time): under a quota it takes proportionally longer. */
+function burnCpuFor(ms: number): void {
+  if (ms <= 0) return;
+  const until = process.cpuUsage().user + ms * 1000;
+  while (process.cpuUsage().user < until) burnCpu(1000);
 }
 
 function delay(ms: number): Promise<void> {

@@ -211,8 +211,10 @@ export class ReplicaSupervisor {
       return;
     }
     const oomKilled = this.oom.killed();
-    const cause = note ?? classifyExit(code, signal, this.logTail(), oomKilled);
-    const reason = cause.split(':')[0].split(' ')[0];
+    const exitCause = note ?? classifyExit(code, signal, this.logTail(), oomKilled);
+    // OC-POOL-3002: an engine that dies before it ever became ready failed its preload, and the pool says so.
+    const cause = this.state === 'starting' ? `preload failed: ${exitCause}` : exitCause;
+    const reason = exitCause.split(':')[0].split(' ')[0];
     if (reason.startsWith('oom')) this.metrics.oomKills.inc({ ...this.labels, kind: reason });
     if (reason === 'driver_reset') {
       // ORCH-3053: driver resets are surfaced distinctly, in state, metrics and logs.

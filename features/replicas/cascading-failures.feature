@@ -1,0 +1,33 @@
+@ORCH-3050 @ORCH-3051 @ORCH-3040
+Feature: Cascading failures
+  One failure must not trigger more: a slow replica is taken out of service instead of piling work onto it, a second
+  replica dying leaves the survivor serving, the clients are answered instead of left waiting, dispatches stay within
+  the retry budget (no retry storm), and all recovers. A request that every engine rejects fails on its own and takes
+  no healthy replica with it.
+
+  @ORCH-2007 @fault:network.latency
+  Scenario: one replica slow, then a second killed: the slow one is taken out of service, the survivor serves, and all recovers
+    Given engines are restarted 1 s after a crash
+    And a healthy pool of 3 replicas
+    And a steady load of 10 tasks per second of 10 tokens each
+    When the link to replica r1 has 3 s of latency
+    And the engine of replica r2 is killed
+    And a client submits 6 tasks of 10 tokens each
+    Then every task completes
+    And the orchestrator took replica r1 out of service
+    And replica r3 stayed ready throughout
+    And the dispatches stayed within the retry budget of 3 per task
+    When the network heals
+    Then the pool is ready again within 5 s
+    And a new task completes within 3 s
+
+  @fault:none
+  Scenario: a poison request fails fast to its own client, is not retried on other replicas and takes no replica out of service
+    Given a healthy pool of 3 replicas
+    And a steady load of 5 tasks per second of 10 tokens each
+    When a client submits a task whose prompt is too long for any engine
+    Then that task fails at once as "INVALID_PARAMS", not retriable
+    And it was dispatched only once
+    And replica r1 stayed ready throughout
+    And replica r2 stayed ready throughout
+    And replica r3 stayed ready throughout

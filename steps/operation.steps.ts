@@ -1,0 +1,42 @@
+import { Then, When } from '@cucumber/cucumber';
+import { expect } from 'chai';
+import { PATIENCE } from '../support/cucumber/patience';
+import type { ChaosWorld } from '../support/cucumber/world';
+import { type ReloadModel, reloadRequest, servedModel } from '../support/observe/operations';
+
+When('the pool is drained with a deadline of {duration}', async function (this: ChaosWorld, deadlineMs: number) {
+  // Draining refuses new tasks (POOL_UNREADY) and cuts what outlives the deadline (WORKER_RESET): both on purpose.
+  for (const code of ['POOL_UNREADY', 'WORKER_RESET']) this.expectedErrors.add(code);
+  const answer = await this.client.drain(this.poolId, deadlineMs);
+  this.lastControl = { status: answer.status, body: answer.body };
+  expect(answer.status, `drain answer: ${JSON.stringify(answer.body)}`).to.equal(202);
+});
+
+When('the pool is reloaded with {reload model}', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld, model: ReloadModel) {
+  this.expectedErrors.add('POOL_UNREADY');
+  this.previousModel = await servedModel(this.requireStack().poolManager, this.poolId);
+  const request = reloadRequest(this.scenarioDir, this.settings.modelSizeBytes ?? this.profile.pool.modelSizeBytes, model);
+  const answer = await this.client.reload(this.poolId, { ...request, deadline_ms: PATIENCE.streamingMs });
+  this.lastControl = { status: answer.status, body: { ...answer.body, requested: request.new_model_ref } };
+});
+
+Then('the reload succeeds', function (this: ChaosWorld) {
+  expect(this.lastControl?.status, `reload answer: ${JSON.stringify(this.lastControl?.body)}`).to.equal(202);
+});
+
+Then('the reload is rolled back, saying why', function (this: ChaosWorld) {
+  const body = this.lastControl?.body ?? {};
+  expect(this.lastControl?.status, `reload answer: ${JSON.stringify(body)}`).to.equal(409);
+  expect(body, 'the rollback envelope').to.include({ code: 'RELOAD_ROLLED_BACK' }).and.to.have.property('message').that.is.a('string').and
+    .not.empty;
+});
+
+Then('the pool serves the new model', async function (this: ChaosWorld) {
+  expect(await servedModel(this.requireStack().poolManager, this.poolId), 'model the pool serves').to.equal(
+    this.lastControl?.body.requested,
+  );
+});
+
+Then('the pool still serves the old model', async function (this: ChaosWorld) {
+  expect(await servedModel(this.requireStack().poolManager, this.poolId), 'model the pool serves').to.equal(this.previousModel);
+});

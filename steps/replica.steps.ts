@@ -1,0 +1,57 @@
+import { Then, When } from '@cucumber/cucumber';
+import { expect } from 'chai';
+import { PATIENCE } from '../support/cucumber/patience';
+import type { ChaosWorld } from '../support/cucumber/world';
+import { createFault } from '../support/faults/registry';
+import { notCompleted } from '../support/observe/history';
+import { measureRecovery } from '../support/observe/measures';
+import { dispatchCount, everReported, rollThroughReplicas, samplesNotReady } from '../support/observe/replicas';
+import { dispatchPattern } from '../support/stack/mechanisms';
+
+When(
+  'each replica is killed in turn, the next only once the pool is ready again',
+  { timeout: PATIENCE.longStepMs },
+  async function (this: ChaosWorld) {
+    const recoveries = await rollThroughReplicas(this.faults, this.requireStack(), this.client, PATIENCE.taskEndMs);
+    this.timeline.record('note', 'rolling failures', { recoveries_ms: recoveries });
+    measureRecovery(this.timeline, 'pool ready after the last replica came back');
+  },
+);
+
+When('the link to replica {replica} has {duration} of latency', async function (this: ChaosWorld, replica: string, latencyMs: number) {
+  await this.faults.apply(createFault('network.latency', this.requireStack().engineLink(replica), { latencyMs }));
+});
+
+Then('every task of the steady load completes', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
+  await this.background?.stop();
+  await this.workload.settle(PATIENCE.batchMs);
+  expect(this.background?.records.length ?? 0, 'tasks of the steady load').to.be.greaterThan(0);
+  expect(notCompleted(this.background?.records ?? []), 'tasks of the steady load that did not complete').to.be.empty;
+});
+
+Then('the orchestrator took replica {replica} out of service', function (this: ChaosWorld, replica: string) {
+  const states = ['unreachable', 'breaker-open', 'unready', 'starting', 'failed'];
+  expect(
+    everReported(this.liveness?.samples ?? [], replica, states),
+    `replica ${replica} reported ${states.join('/')} at some point`,
+  ).to.equal(true);
+});
+
+Then('replica {replica} stayed ready throughout', function (this: ChaosWorld, replica: string) {
+  const bad = samplesNotReady(
+    this.liveness?.samples ?? [],
+    replica,
+    this.timeline.startedAt + (this.timeline.last('fault', 'fault.injected')?.at ?? 0),
+  );
+  expect(
+    bad.map((s) => s.replicas?.[replica]),
+    `states of replica ${replica} while the faults were on`,
+  ).to.be.empty;
+});
+
+Then('the dispatches stayed within the retry budget of {int} per task', function (this: ChaosWorld, budget: number) {
+  const stack = this.requireStack();
+  const dispatches = dispatchCount(stack.componentLogFile('orchestrator'), dispatchPattern(stack));
+  const tasks = this.history.admitted().length;
+  expect(dispatches, `dispatches for ${tasks} admitted tasks`).to.be.at.most(budget * tasks);
+});

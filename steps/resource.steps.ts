@@ -1,0 +1,80 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import { expect } from 'chai';
+import type { ChaosWorld } from '../support/cucumber/world';
+import { CpuSaturateFault } from '../support/faults/cpu-saturate';
+import { DiskFullFault } from '../support/faults/disk-full';
+import { MemoryLimitFault } from '../support/faults/memory-limit';
+import { poolErrors } from '../support/observe/waits';
+import { metricSum } from '../support/orchestrator/metrics';
+import { type TargetDisk, targetDiskDir } from '../support/stack/mechanisms';
+
+const MB = 1024 * 1024;
+
+Given('engines hold {int} MB of memory per token they generate', function (this: ChaosWorld, mb: number) {
+  this.settings.tunes['engine-bytes-per-token'] = String(mb * MB);
+});
+
+Given('a model of {int} MB', function (this: ChaosWorld, mb: number) {
+  this.settings.modelSizeBytes = mb * MB;
+});
+
+Given('the {target disk} is on its own disk of {int} MB', function (this: ChaosWorld, disk: TargetDisk, mb: number) {
+  const fault = new DiskFullFault(
+    targetDiskDir(this.profile, this.scenarioDir, disk),
+    `${this.resourcePrefix}${disk.replace(/\W+/g, '-')}`,
+    mb * MB,
+  );
+  this.faults.register(fault);
+  fault.mount();
+  this.disks.set(disk, fault);
+});
+
+When('the {target disk} disk fills up', async function (this: ChaosWorld, disk: TargetDisk) {
+  await this.faults.apply(this.requireDisk(disk));
+});
+
+When('space returns on the {target disk} disk', async function (this: ChaosWorld, disk: TargetDisk) {
+  await this.faults.healFault(this.requireDisk(disk));
+});
+
+When(
+  'the memory of the engine of replica {replica} is limited to {int} MB',
+  async function (this: ChaosWorld, replica: string, mb: number) {
+    const target = this.requireStack().engineTarget(replica);
+    await this.faults.apply(new MemoryLimitFault(target, `${this.resourcePrefix}mem-${replica}`, mb * MB));
+  },
+);
+
+When('the memory of the pool manager and its engines is limited to {int} MB', async function (this: ChaosWorld, mb: number) {
+  const target = this.requireStack().processTarget('pool-manager');
+  await this.faults.apply(new MemoryLimitFault(target, `${this.resourcePrefix}mem-pool-manager`, mb * MB));
+});
+
+When('the engine of replica {replica} is starved to {int} % of a core', async function (this: ChaosWorld, replica: string, pct: number) {
+  const target = this.requireStack().engineTarget(replica);
+  await this.faults.apply(new CpuSaturateFault(target, `${this.resourcePrefix}cpu-${replica}`, pct));
+});
+
+When('the orchestrator is starved to {int} % of a core', async function (this: ChaosWorld, pct: number) {
+  const target = this.requireStack().processTarget('orchestrator');
+  await this.faults.apply(new CpuSaturateFault(target, `${this.resourcePrefix}cpu-orchestrator`, pct));
+});
+
+Then(
+  'the pool reports an out-of-memory kill on replica {replica}, distinct from a crash',
+  async function (this: ChaosWorld, replica: string) {
+    const health = (await this.client.poolHealth(this.poolId)).body.replicas.find((r) => r.replica_id === replica);
+    expect(health?.last_error, `last error of replica ${replica}`).to.match(/^oom_host/);
+    const counted = metricSum(await this.requireStack().poolManager.metrics(), 'engine_oom_total', { replica_id: replica });
+    expect(counted, 'engine_oom_total').to.be.at.least(1);
+  },
+);
+
+Then('the pool says its engine ran out of memory while loading the model', async function (this: ChaosWorld) {
+  const errors = await poolErrors(this.client, this.poolId);
+  expect(errors, 'last errors the pool reports').to.satisfy((e: unknown[]) => e.some((x) => /^preload failed: oom_host/.test(String(x))));
+});
+
+Given('each token costs an engine {int} ms of CPU', function (this: ChaosWorld, ms: number) {
+  this.settings.tunes['engine-cpu-ms-per-token'] = String(ms);
+});
