@@ -2,7 +2,7 @@ import type pino from 'pino';
 import { type AttemptResult, runAttempt } from './attempt';
 import type { DispatchTimeouts } from './engine-client';
 import type { OrchestratorMetrics } from './metrics';
-import { decideAfterFailure, errorEvent, newProgress, type RetryPolicy, type TaskProgress } from './retry-policy';
+import { decideAfterFailure, errorEvent, newProgress, type RetryPolicy, type TaskProgress, waitedTooLong } from './retry-policy';
 
 import type { ReplicaDirectory, ReplicaView } from './replicas';
 import type { TaskRow, TaskStore, TerminalEvent } from './store';
@@ -91,29 +91,10 @@ export class Dispatcher {
     const now = Date.now();
     let nextWake = Infinity;
     for (const task of this.store.queued()) {
-      if (now - task.created_ms > this.policy.queueTimeoutMs) {
-        this.finishTask(
-          task,
-          'failed',
-          errorEvent(
-            'POOL_UNAVAILABLE',
-            `no replica of pool ${task.pool_id} took the task within ${this.policy.queueTimeoutMs} ms`,
-            this.policy.retryAfterMs,
-          ),
-        );
-        continue;
-      }
       const progress = this.progressOf(task.task_id);
-      if (progress.migratingSince !== undefined && now - progress.migratingSince > this.policy.migrationWaitMs) {
-        this.finishTask(
-          task,
-          'failed',
-          errorEvent(
-            'WORKER_RESET',
-            `replica lost mid-stream and no other replica took over within ${this.policy.migrationWaitMs} ms`,
-            this.policy.retryAfterMs,
-          ),
-        );
+      const expired = waitedTooLong(task, progress, now, this.policy);
+      if (expired) {
+        this.finishTask(task, 'failed', expired);
         continue;
       }
       const wait = progress.notBefore - now;

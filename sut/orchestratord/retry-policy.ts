@@ -76,3 +76,28 @@ export function decideAfterFailure(
 export function errorEvent(code: string, message: string, retryAfterMs: number, retriable = true): TerminalEvent {
   return { event: 'error', data: { code, message, retriable, retry_after_ms: retryAfterMs } };
 }
+
+/**
+ * The error a queued task gets when it waited too long: past the queue timeout with no replica taking it
+ * (POOL_UNAVAILABLE), or failing over with no replica taking over in time (WORKER_RESET). Undefined: it may wait on.
+ */
+export function waitedTooLong(
+  task: { created_ms: number; pool_id: string },
+  progress: TaskProgress,
+  now: number,
+  policy: { queueTimeoutMs: number; migrationWaitMs: number; retryAfterMs: number },
+): TerminalEvent | undefined {
+  if (now - task.created_ms > policy.queueTimeoutMs)
+    return errorEvent(
+      'POOL_UNAVAILABLE',
+      `no replica of pool ${task.pool_id} took the task within ${policy.queueTimeoutMs} ms`,
+      policy.retryAfterMs,
+    );
+  if (progress.migratingSince !== undefined && now - progress.migratingSince > policy.migrationWaitMs)
+    return errorEvent(
+      'WORKER_RESET',
+      `replica lost mid-stream and no other replica took over within ${policy.migrationWaitMs} ms`,
+      policy.retryAfterMs,
+    );
+  return undefined;
+}

@@ -12,7 +12,6 @@ import { type BreakerState, RestartBreaker } from './restart-breaker';
 import type { SupervisionPolicy } from './supervision-policy';
 
 export type { ReplicaState, ReplicaStatus } from './replica-state';
-
 /**
  * Supervises one engine replica: spawns it, writes its pid file, polls `/health` until ready, learns of its exit at
  * once from the child's exit event, classifies the cause and restarts it with exponential backoff and jitter
