@@ -8,7 +8,8 @@ import { enginePids, partialFiles, stagedCopyMatches, survivors } from '../suppo
 import { poolSays } from '../support/observe/waits';
 
 Given('the model takes {duration} to stage', function (this: ChaosWorld, ms: number) {
-  this.settings.tunes['stage-bytes-per-sec'] = String(Math.ceil((this.profile.pool.modelSizeBytes * 1000) / ms));
+  const size = this.settings.modelSizeBytes ?? this.profile.pool.modelSizeBytes;
+  this.settings.tunes['stage-bytes-per-sec'] = String(Math.ceil((size * 1000) / ms));
 });
 
 Given('engines take up to {duration} to finish in-flight work when asked to stop', function (this: ChaosWorld, ms: number) {
@@ -73,7 +74,7 @@ Then('within {duration} the pool says it has no space for the model', async func
   measureDetection(this.timeline, 'pool says its disk is full');
 });
 
-Then('replica {replica} has been restarted at least {int} times', async function (this: ChaosWorld, replica: string, n: number) {
+Then('replica {replica} has been restarted at least {int} time(s)', async function (this: ChaosWorld, replica: string, n: number) {
   const r = await this.requireStack().poolManager.replica(this.poolId, replica);
   expect(r.restarts, `restarts of replica ${replica} (state ${r.state}, last error ${r.last_error})`).to.be.at.least(n);
 });

@@ -38,11 +38,9 @@ Then('the orchestrator took replica {replica} out of service', function (this: C
 });
 
 Then('replica {replica} stayed ready throughout', function (this: ChaosWorld, replica: string) {
-  const bad = samplesNotReady(
-    this.liveness?.samples ?? [],
-    replica,
-    this.timeline.startedAt + (this.timeline.last('fault', 'fault.injected')?.at ?? 0),
-  );
+  // From the first fault on, or, in a scenario without one, from when the pool was first ready.
+  const since = this.timeline.last('fault', 'fault.injected') ?? this.timeline.last('measure', 'pool_ready_after_start_ms');
+  const bad = samplesNotReady(this.liveness?.samples ?? [], replica, this.timeline.startedAt + (since?.at ?? 0));
   expect(
     bad.map((s) => s.replicas?.[replica]),
     `states of replica ${replica} while the faults were on`,

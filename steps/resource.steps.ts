@@ -4,7 +4,9 @@ import type { ChaosWorld } from '../support/cucumber/world';
 import { CpuSaturateFault } from '../support/faults/cpu-saturate';
 import { DiskFullFault } from '../support/faults/disk-full';
 import { MemoryLimitFault } from '../support/faults/memory-limit';
-import { poolErrors } from '../support/observe/waits';
+import { PATIENCE } from '../support/cucumber/patience';
+import { engineLoading } from '../support/observe/supervision';
+import { poolSays, replicaSays } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
 import { type TargetDisk, targetDiskDir } from '../support/stack/mechanisms';
 
@@ -63,18 +65,30 @@ When('the orchestrator is starved to {int} % of a core', async function (this: C
 Then(
   'the pool reports an out-of-memory kill on replica {replica}, distinct from a crash',
   async function (this: ChaosWorld, replica: string) {
-    const health = (await this.client.poolHealth(this.poolId)).body.replicas.find((r) => r.replica_id === replica);
-    expect(health?.last_error, `last error of replica ${replica}`).to.match(/^oom_host/);
+    await replicaSays(this.client, this.poolId, replica, /^oom_host/, PATIENCE.streamingMs);
     const counted = metricSum(await this.requireStack().poolManager.metrics(), 'engine_oom_total', { replica_id: replica });
     expect(counted, 'engine_oom_total').to.be.at.least(1);
   },
 );
 
 Then('the pool says its engine ran out of memory while loading the model', async function (this: ChaosWorld) {
-  const errors = await poolErrors(this.client, this.poolId);
-  expect(errors, 'last errors the pool reports').to.satisfy((e: unknown[]) => e.some((x) => /^preload failed: oom_host/.test(String(x))));
+  await poolSays(this.client, this.poolId, /^preload failed: oom_host/, PATIENCE.streamingMs);
 });
 
 Given('each token costs an engine {int} ms of CPU', function (this: ChaosWorld, ms: number) {
   this.settings.tunes['engine-cpu-ms-per-token'] = String(ms);
 });
+
+Given('engines take {duration} to load a model', function (this: ChaosWorld, ms: number) {
+  this.settings.tunes['engine-load-ms'] = String(ms);
+});
+
+Given(
+  'a pool of {int} replica(s) whose engine is still loading',
+  { timeout: PATIENCE.longStepMs },
+  async function (this: ChaosWorld, replicas: number) {
+    this.settings.replicas = replicas;
+    const stack = await this.startStack();
+    await engineLoading(stack.poolManager, this.poolId, 'r1', PATIENCE.stagingStartsMs);
+  },
+);

@@ -220,7 +220,10 @@ Then(
     await this.workload.settle(PATIENCE.batchMs);
     const failed = notCompleted(this.batch);
     expect(failed.length, `tasks that did not complete: ${JSON.stringify(failed)}`).to.be.at.most(n);
-    const verdict = ErrorsExplicit(this.batch, allowedCodes(this.faultKinds, this.expectedErrors));
+    const verdict = ErrorsExplicit(
+      this.batch,
+      allowedCodes([...this.faultKinds, ...this.faults.records().map((r) => r.kind)], this.expectedErrors),
+    );
     expect(verdict.valid, verdict.detail).to.equal(true);
   },
 );

@@ -7,8 +7,8 @@ Feature: Drain and reload under load
   @fault:none
   Scenario: a drained pool refuses new tasks with a retry hint and ends a task that outlives the deadline explicitly
     Given a healthy pool of 2 replicas
-    And a steady load of 5 tasks per second of 10 tokens each
     And a client has a task of 500 tokens streaming on replica r1
+    And a steady load of 5 tasks per second of 10 tokens each
     When the pool is drained with a deadline of 1 s
     Then the pool reports draining within 1 s
     And a new task is refused as "POOL_UNREADY" with a retry hint

@@ -45,4 +45,4 @@ Feature: Restart backoff, restart storms and the circuit breaker
     And the pool manager is started again
     And the engine of replica r1 crashes once more
     Then the pool reports failed within 1 s
-    And replica r1 has been restarted at least 2 times
+    And replica r1 has been restarted at least 1 time

@@ -5,15 +5,16 @@ Feature: Cascading failures
   the retry budget (no retry storm), and all recovers. A request that every engine rejects fails on its own and takes
   no healthy replica with it.
 
-  @ORCH-2007 @fault:network.latency
-  Scenario: one replica slow, then a second killed: the slow one is taken out of service, the survivor serves, and all recovers
+  @ORCH-2007 @ORCH-3005 @fault:network.timeout
+  Scenario: one replica stalled, then a second killed: the stalled one is taken out of service, the survivor serves, and all recovers
     Given engines are restarted 1 s after a crash
+    And the queue holds at most 8 tasks, rejecting new ones when full
     And a healthy pool of 3 replicas
     And a steady load of 10 tasks per second of 10 tokens each
-    When the link to replica r1 has 3 s of latency
+    When the link to replica r1 stalls
     And the engine of replica r2 is killed
     And a client submits 6 tasks of 10 tokens each
-    Then every task completes
+    Then every admitted task completes
     And the orchestrator took replica r1 out of service
     And replica r3 stayed ready throughout
     And the dispatches stayed within the retry budget of 3 per task

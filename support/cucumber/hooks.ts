@@ -60,6 +60,7 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result }: ITestCa
   failures.push(...healErrors.map((e) => e.message));
   // 4. Stop the stack (and its proxies); a killed run's leftovers are the reaper's.
   await this.stack?.stop().catch((err) => failures.push(`Stopping the stack failed: ${(err as Error).message}`));
+  failures.push(...(await this.faults.disposeAll()).map((e) => e.message));
   // 5. Evidence for the report; logs when anything went wrong.
   const evidence = {
     faults: this.faults.records().map((r) => ({
@@ -94,7 +95,8 @@ function judge(world: ChaosWorld): Promise<Verdict[]> {
     timeline: world.timeline,
     client: world.client,
     samples: world.liveness?.samples ?? [],
-    allowed: allowedCodes(world.faultKinds, world.expectedErrors),
+    // The scenario's fault tag, and every fault it actually applied (a scenario may kill an engine under a full disk).
+    allowed: allowedCodes([...world.faultKinds, ...world.faults.records().map((r) => r.kind)], world.expectedErrors),
     generatesMaxTokens: profile.generatesMaxTokens,
     answerBoundMs: BOUNDS.answerMs,
     patterns: {
@@ -103,6 +105,7 @@ function judge(world: ChaosWorld): Promise<Verdict[]> {
       replicaAvailability: pattern(profile.evidence.replicaAvailability),
     },
     engineLogs: stack.engineLogFiles(),
+    engineLogGaps: world.engineLogGaps(),
     orchestratorLog: stack.componentLogFile('orchestrator'),
     patienceMs: PATIENCE.afterSettleMs,
   });
@@ -128,7 +131,9 @@ function installSignalHandlers(): void {
       const world = active;
       world?.faults.interrupt();
       world?.workload.stop();
-      const heal = Promise.all([world?.faults.healAll(), world?.stack?.stop()]).catch(() => undefined);
+      const heal = Promise.all([world?.faults.healAll(), world?.stack?.stop()])
+        .then(() => world?.faults.disposeAll())
+        .catch(() => undefined);
       const bounded = Promise.race([heal, new Promise((r) => setTimeout(r, 3000))]);
       void bounded
         .then(() => tearDownRun())

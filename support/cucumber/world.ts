@@ -116,6 +116,18 @@ export class ChaosWorld extends World<SuiteParams> {
     return this.focus;
   }
 
+  /**
+   * Windows (epoch ms) in which the engines could not write their logs (their log disk was full): what an engine
+   * generated then is missing from its log, so the engine-side evidence cannot judge tasks that ended in them.
+   */
+  engineLogGaps(): { from: number; to: number }[] {
+    const disk = this.disks.get("engines' log");
+    const record = disk && this.faults.recordOf(disk);
+    if (record?.injectedAt === undefined) return [];
+    const to = record.healedAt === undefined ? Number.POSITIVE_INFINITY : this.timeline.startedAt + record.healedAt;
+    return [{ from: this.timeline.startedAt + record.injectedAt, to }];
+  }
+
   requireDisk(disk: string): DiskFullFault {
     const fault = this.disks.get(disk);
     if (!fault) throw new SuiteError(`The ${disk} is not on a disk of its own: a Given step must put it there first`);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidFaultSpec } from '../core/errors';
-import type { Evidence, Fault, HealVerified } from './fault';
+import type { Disposable, Evidence, Fault, HealVerified } from './fault';
 
 /** Every tmpfs this suite mounts has this source name prefix, so a dead run's mounts can be found in /proc/mounts. */
 export const MOUNT_PREFIX = 'llorch_';
@@ -13,10 +13,10 @@ const FILLER = '.llorch-disk-filler';
  * A full disk under a directory the target writes to (the model cache, a log folder): a size-limited tmpfs mounted
  * over it (`mount()`, which a scenario may do before the target starts, so the target's files live on it), then
  * filled to the last byte by a filler file (`inject()`). Proven by `statfs` reporting no space left and by a write
- * failing with ENOSPC. Heal deletes the filler and unmounts (lazily, if the target still holds files there): the
- * directory is back on the roomy disk underneath.
+ * failing with ENOSPC. Heal deletes the filler: space returns on the same disk, and what the target writes from then on
+ * is kept; `dispose()`, after the scenario is judged, unmounts.
  */
-export class DiskFullFault implements Fault, HealVerified {
+export class DiskFullFault implements Fault, HealVerified, Disposable {
   readonly kind = 'disk.full' as const;
   private mounted = false;
 
@@ -68,32 +68,50 @@ export class DiskFullFault implements Fault, HealVerified {
 
   async verify(): Promise<Evidence> {
     const fs = statfsSync(this.dir);
-    let probe = 'written';
-    try {
-      const fd = openSync(path.join(this.dir, '.llorch-probe'), 'w');
-      try {
-        writeSync(fd, Buffer.alloc(4096, 1));
-      } finally {
-        closeSync(fd);
-      }
-    } catch (err) {
-      probe = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    }
-    rmSync(path.join(this.dir, '.llorch-probe'), { force: true });
+    const probe = writeProbe(this.dir);
     const observed = { dir: this.dir, mounted_tmpfs: isMountPoint(this.dir), free_bytes: fs.bavail * fs.bsize, write_probe: probe };
     return { verdict: fs.bavail === 0 && probe === 'ENOSPC' ? 'confirmed' : 'mismatch', observed };
   }
 
+  /** Space returns: the filler goes (the small disk stays mounted until `dispose()`, so nothing the target wrote is lost). */
   async heal(): Promise<void> {
-    if (!isMountPoint(this.dir)) return;
     rmSync(path.join(this.dir, FILLER), { force: true });
+  }
+
+  /** After the heal the disk has room again: a write succeeds. */
+  async verifyHealed(): Promise<Evidence> {
+    if (!isMountPoint(this.dir)) return { verdict: 'confirmed', observed: { dir: this.dir, mounted: false } };
+    const probe = writeProbe(this.dir);
+    const fs = statfsSync(this.dir);
+    return {
+      verdict: probe === 'written' ? 'confirmed' : 'mismatch',
+      observed: { dir: this.dir, free_bytes: fs.bavail * fs.bsize, write_probe: probe },
+    };
+  }
+
+  /** Unmounts the small disk (lazily, if the target still holds files there); idempotent. */
+  async dispose(): Promise<void> {
+    if (!isMountPoint(this.dir)) return;
     execFileSync('umount', ['-l', this.dir]);
     this.mounted = false;
   }
+}
 
-  async verifyHealed(): Promise<Evidence> {
-    const still = isMountPoint(this.dir);
-    return { verdict: still ? 'mismatch' : 'confirmed', observed: { dir: this.dir, still_mounted: still } };
+/** Writes and removes 4 KiB in `dir`: 'written', or the error code. */
+function writeProbe(dir: string): string {
+  const file = path.join(dir, '.llorch-probe');
+  try {
+    const fd = openSync(file, 'w');
+    try {
+      writeSync(fd, Buffer.alloc(4096, 1));
+    } finally {
+      closeSync(fd);
+    }
+    return 'written';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  } finally {
+    rmSync(file, { force: true });
   }
 }
 

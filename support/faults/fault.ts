@@ -56,3 +56,12 @@ export function isPreflighted(f: Fault): f is Fault & Preflighted {
 export function isHealVerified(f: Fault): f is Fault & HealVerified {
   return typeof (f as Partial<HealVerified>).verifyHealed === 'function';
 }
+
+/** Optional capability: what must outlive the heal until the scenario is judged (a mount holding the target's logs). */
+export interface Disposable {
+  dispose(): Promise<void>;
+}
+
+export function isDisposable(f: Fault): f is Fault & Disposable {
+  return typeof (f as Partial<Disposable>).dispose === 'function';
+}

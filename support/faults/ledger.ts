@@ -1,6 +1,6 @@
 import { FaultNotConfirmed, HealFailed } from '../core/errors';
 import type { Timeline } from '../core/timeline';
-import { type Evidence, type Fault, type FaultContext, isHealVerified, isPreflighted } from './fault';
+import { type Evidence, type Fault, type FaultContext, isDisposable, isHealVerified, isPreflighted } from './fault';
 
 /** What happened to one fault, for the report. */
 export interface FaultRecord {
@@ -108,9 +108,28 @@ export class FaultLedger {
     return errors;
   }
 
+  /** Disposes what faults kept after their heal (mounts), newest first; returns the errors (never throws). Idempotent. */
+  async disposeAll(): Promise<HealFailed[]> {
+    const errors: HealFailed[] = [];
+    for (const entry of [...this.entries].reverse()) {
+      if (!isDisposable(entry.fault)) continue;
+      try {
+        await entry.fault.dispose();
+      } catch (err) {
+        errors.push(new HealFailed(`Clean-up failed: ${entry.record.description}: ${(err as Error).message}`));
+      }
+    }
+    return errors;
+  }
+
   /** Interrupts any wait of an inject or verify (runner interrupted). */
   interrupt(): void {
     this.abort.abort();
+  }
+
+  /** The record of one fault applied (or registered) here. */
+  recordOf(fault: Fault): FaultRecord | undefined {
+    return this.entries.find((e) => e.fault === fault)?.record;
   }
 
   records(): FaultRecord[] {

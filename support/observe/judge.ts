@@ -6,6 +6,7 @@ import { judgeHistory, type Verdict } from './checks/index';
 import { type EvidencePatterns, readAvailability, readDispatchAttempts, readGenerations } from './evidence';
 import { eventsOf, type TaskHistory, type TaskRecord, terminalOf, textOf } from './history';
 import type { LivenessSample } from './liveness';
+import { taskEnds } from './waits';
 import type { Workload } from './workload';
 
 /** What the After hook hands the checker: the scenario's client side, its stack's logs and the scenario's terms. */
@@ -21,6 +22,8 @@ export interface JudgeInput {
   patterns: EvidencePatterns;
   /** Replica id → its engine's log file. */
   engineLogs: Map<string, string>;
+  /** Windows (epoch ms) in which the engines could not write their logs. */
+  engineLogGaps: { from: number; to: number }[];
   orchestratorLog: string;
   /** How long to wait for open streams, reruns and log lines, ms. */
   patienceMs: number;
@@ -61,8 +64,7 @@ export async function judgeScenario(input: JudgeInput): Promise<Verdict[]> {
   await workload.settle(input.patienceMs);
   await workload.resolveUnseen(Math.min(input.patienceMs, 2000));
   const disturbed = disturbedTasks(history.all(), faultWindows(input.timeline));
-  const clones = await Promise.all(disturbed.map((r) => workload.submit({ ...r.request, task_id: newTask().task_id })));
-  await workload.settle(input.patienceMs);
+  const clones = await rerunAll(workload, disturbed, Date.now() + 2 * input.patienceMs);
   const reruns: Rerun[] = disturbed.map((r, k) => {
     const end = terminalOf(clones[k]);
     const done = end?.event === 'end' && !end.data.canceled;
@@ -92,6 +94,7 @@ export async function judgeScenario(input: JudgeInput): Promise<Verdict[]> {
     reruns,
     generations,
     servedBy,
+    engineLogGaps: input.engineLogGaps,
     attempts,
     availability,
   });
@@ -106,4 +109,31 @@ async function engineGenerations(input: JudgeInput, completed: TaskRecord[]): Pr
     if (completed.every((r) => seeds.has(Number(r.request.seed))) || Date.now() >= deadline) return generations;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** How many reruns run at once: few enough not to fill a small queue, enough to finish within the patience. */
+const RERUN_CONCURRENCY = 4;
+
+/**
+ * Runs each task's request again (new id), a few at a time, as a careful client: a refusal with a retry hint is
+ * retried after the hint, until `deadline` (epoch ms). Returns the reruns' records in the order of `tasks`.
+ */
+async function rerunAll(workload: Workload, tasks: TaskRecord[], deadline: number): Promise<TaskRecord[]> {
+  const out: TaskRecord[] = [];
+  for (let k = 0; k < tasks.length; k += RERUN_CONCURRENCY) {
+    const batch = tasks.slice(k, k + RERUN_CONCURRENCY).map(async (r) => {
+      for (;;) {
+        const clone = await workload.submit({ ...r.request, task_id: newTask().task_id });
+        const refused = clone.admission && clone.admission.status !== 202;
+        if (!refused || Date.now() >= deadline) {
+          if (!refused) await taskEnds(clone, Math.max(0, deadline - Date.now())).catch(() => undefined);
+          return clone;
+        }
+        const hintMs = Number(clone.admission?.body?.retry_after_ms) || 200;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(hintMs, Math.max(0, deadline - Date.now()))));
+      }
+    });
+    out.push(...(await Promise.all(batch)));
+  }
+  return out;
 }

@@ -107,3 +107,15 @@ export async function restartDelays(pm: PoolManagerClient, poolId: string, crash
 export async function enginePids(pm: PoolManagerClient, poolId: string): Promise<number[]> {
   return (await pm.pool(poolId)).replicas.map((r) => r.pid).filter((p): p is number => p !== undefined);
 }
+
+/** Waits until the pool manager reports an engine for the replica that is started but not ready yet (loading). */
+export async function engineLoading(pm: PoolManagerClient, poolId: string, replicaId: string, withinMs: number): Promise<void> {
+  await eventually(
+    `the engine of replica ${replicaId} started and loading`,
+    async () => {
+      const r = await pm.replica(poolId, replicaId);
+      return { ok: r.state === 'starting' && r.pid !== undefined, seen: `state=${r.state}, pid=${r.pid}` };
+    },
+    { withinMs, everyMs: 10 },
+  );
+}

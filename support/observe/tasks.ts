@@ -93,8 +93,9 @@ export function servedByEngineOf(records: TaskRecord[], engineLogs: Map<string, 
 
 /**
  * A poison request: valid for the orchestrator, refused by every engine — a prompt of more words than any engine's
- * context holds (the reference engine counts words as tokens; 40 000 words is above any context the profiles give).
+ * context holds for one slot (the reference engine counts words as tokens; 5 000 words is above any slot's context the
+ * profiles give, and below the orchestrator's 64 KiB limit on a prompt).
  */
 export function poisonTask(base: TaskRequest): TaskRequest {
-  return { ...base, prompt: Array.from({ length: 40_000 }, (_, i) => `w${i % 100}`).join(' ') };
+  return { ...base, prompt: Array.from({ length: 5_000 }, (_, i) => `w${i % 100}`).join(' ') };
 }

@@ -195,3 +195,21 @@ export async function poolSays(client: OrchestratorClient, poolId: string, patte
     { withinMs, everyMs: 20 },
   );
 }
+
+/** Waits until the pool's health reports `last_error` matching `pattern` for one replica (the orchestrator polls its pool manager). */
+export async function replicaSays(
+  client: OrchestratorClient,
+  poolId: string,
+  replicaId: string,
+  pattern: RegExp,
+  withinMs: number,
+): Promise<void> {
+  await eventually(
+    `replica ${replicaId} reports an error matching ${pattern}`,
+    async () => {
+      const r = (await client.poolHealth(poolId)).body.replicas.find((x) => x.replica_id === replicaId);
+      return { ok: pattern.test(String(r?.last_error)), seen: `replica ${replicaId}: ${JSON.stringify(r)}` };
+    },
+    { withinMs, everyMs: 20 },
+  );
+}

@@ -150,6 +150,8 @@ async function main(): Promise<void> {
   log.info({ port, model: args.model, slots: slotsTotal, devices: devices.length }, 'listening, loading model');
 
   // Reading the model into memory is the real load: its size is what a memory limit sees.
+  // Slow storage: the load starts after ENGINE_LOAD_MS (a big model on a slow disk), while /health says loading.
+  if (loadDelayMs > 0) await delay(loadDelayMs);
   modelBytes = await readFile(String(args.model));
   if (modelBytes.subarray(0, 4).toString('latin1') !== 'GGUF') {
     // llama.cpp's own words for a file that is not a model.
@@ -159,7 +161,6 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   modelId = createHash('sha256').update(modelBytes).digest('hex').slice(0, 16);
-  if (loadDelayMs > 0) await delay(loadDelayMs);
   loading = false;
   log.info({ model_id: modelId, bytes: modelBytes.length }, 'model loaded, ready');
 

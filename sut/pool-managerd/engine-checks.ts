@@ -87,23 +87,37 @@ export function memoryCgroupOf(pid: number): string | undefined {
 }
 
 /**
- * Tells whether the kernel's OOM killer killed an engine: `note(pid)` (at spawn and at every health check) records
- * where its memory is accounted and the OOM-kill counts there and on the host; `killed()`, at its exit, says whether
- * either count rose since. The window is one health interval, so another process's OOM kill is rarely mistaken.
+ * Tells whether the kernel's OOM killer killed an engine, from the OOM-kill counts of the memory cgroup it was last
+ * seen in and of the host, against their values when it was first seen there (another process's OOM kill on the
+ * host in that window could be mistaken for it; its own group's count cannot).
  */
 export class OomWatch {
   private cgroup?: string;
   private cgroupKills = 0;
   private hostKills = 0;
 
-  note(pid: number | undefined): void {
-    this.cgroup = pid === undefined ? undefined : memoryCgroupOf(pid);
-    this.cgroupKills = this.cgroup ? oomKills(this.cgroup) : 0;
+  /** At spawn: a fresh watch, with the host's count as the baseline. */
+  spawned(pid: number | undefined): void {
+    this.cgroup = undefined;
     this.hostKills = oomKills();
+    this.note(pid);
   }
 
+  /**
+   * While the engine lives: notes the memory cgroup it is in now. The baseline is taken only when it is first seen in
+   * a group, never refreshed after, so an OOM kill counted just before its exit event arrives is not missed.
+   */
+  note(pid: number | undefined): void {
+    const cgroup = pid === undefined ? undefined : memoryCgroupOf(pid);
+    if (cgroup === undefined || cgroup === this.cgroup) return;
+    this.cgroup = cgroup;
+    this.cgroupKills = oomKills(cgroup);
+  }
+
+  /** At exit: did the kernel's OOM killer kill it (its group's count rose, or else the host's)? */
   killed(): boolean {
-    return (this.cgroup !== undefined && oomKills(this.cgroup) > this.cgroupKills) || oomKills() > this.hostKills;
+    if (this.cgroup !== undefined && oomKills(this.cgroup) > this.cgroupKills) return true;
+    return oomKills() > this.hostKills;
   }
 }
 

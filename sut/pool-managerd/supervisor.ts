@@ -147,7 +147,7 @@ export class ReplicaSupervisor {
     this.pid = child.pid;
     this.state = 'starting';
     this.spawnedAt = launched.startedAt;
-    this.oom.note(child.pid);
+    this.oom.spawned(child.pid);
     child.once('error', (err) => this.onExit(null, null, `spawn failed: ${err.message}`));
     child.once('exit', (code, signal) => this.onExit(code, signal));
     if (!launched.pidFileWritten)

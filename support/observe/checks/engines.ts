@@ -13,17 +13,28 @@ export interface Generation {
  * completed task has a generation of its seed with at least the tokens its client received, on a replica where the
  * orchestrator says it ran (`servedBy`, from the status endpoint).
  */
-export function EnginesAgree(records: TaskRecord[], generations: Generation[], servedBy: Map<string, string | undefined>): Verdict {
+export function EnginesAgree(
+  records: TaskRecord[],
+  generations: Generation[],
+  servedBy: Map<string, string | undefined>,
+  logGaps: { from: number; to: number }[] = [],
+): Verdict {
   const bySeed = new Map<number, Generation[]>();
   for (const g of generations) bySeed.set(g.seed, [...(bySeed.get(g.seed) ?? []), g]);
   const problems: string[] = [];
   let completed = 0;
   let received = 0;
+  let unlogged = 0;
   for (const r of records.filter(isAdmitted)) {
     const tokens = eventsOf(r).filter((e) => e.event === 'token').length;
     received += tokens;
     const end = terminalOf(r);
     if (end?.event !== 'end' || end.data.canceled) continue;
+    // A task that ended while the engines could not write their log leaves no line: it cannot be judged here.
+    if (logGaps.some((g) => end.at >= g.from && end.at <= g.to)) {
+      unlogged++;
+      continue;
+    }
     completed++;
     const seen = bySeed.get(Number(r.request.seed)) ?? [];
     const whole = seen.filter((g) => g.tokens >= tokens);
@@ -43,7 +54,7 @@ export function EnginesAgree(records: TaskRecord[], generations: Generation[], s
   return verdictOf(
     'EnginesAgree',
     problems,
-    `${completed} completed tasks found in the engines' own logs (${received} tokens received in all)`,
+    `${completed} completed tasks found in the engines' own logs (${received} tokens received in all)${unlogged ? `; ${unlogged} ended while the engines could not log, not judged here` : ''}`,
   );
 }
 

