@@ -46,7 +46,17 @@ export function streamCompletion(
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const started = Date.now();
-    const body = JSON.stringify({ prompt: req.prompt, n_predict: req.maxTokens, seed: req.seed, stream: true });
+    // llama-server's own fields: exactly n_predict tokens (no early stop at end-of-sequence, so a task's length is what
+    // it asked for), greedy sampling and no prompt cache, so two replicas produce the same stream (failover needs it).
+    const body = JSON.stringify({
+      prompt: req.prompt,
+      n_predict: req.maxTokens,
+      seed: req.seed,
+      stream: true,
+      ignore_eos: true,
+      temperature: 0,
+      cache_prompt: false,
+    });
     const target = new URL('/completion', req.url);
     const request = http.request({
       host: target.hostname,
