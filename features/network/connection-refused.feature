@@ -3,7 +3,7 @@ Feature: Connection refused
   An engine that is not listening, as seen from the orchestrator: tasks go to the replicas it can reach; when it can
   reach none, it says so at once with a retry hint instead of queueing work it cannot run.
 
-  @fault:network.down
+  @needs:engine-seed-log @fault:network.down
   Scenario: tasks go to the other replicas when one replica refuses connections
     Given a healthy pool of 3 replicas
     And a steady load of 5 tasks per second of 10 tokens each

@@ -4,7 +4,7 @@ Feature: Partial network partition
   and uses the cut-off replicas again once the partition heals. Cut off from the pool manager, it keeps serving with
   the replicas it knows.
 
-  @fault:network.partition
+  @needs:engine-seed-log @fault:network.partition
   Scenario: with 2 of 3 replicas cut off, tasks go to the third; after healing all three serve again
     Given a healthy pool of 3 replicas
     And a steady load of 5 tasks per second of 10 tokens each

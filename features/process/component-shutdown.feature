@@ -3,7 +3,7 @@ Feature: Graceful shutdown of the pool manager and of an engine
   SIGTERM means "stop cleanly": an engine finishes what it is generating; a pool manager stops its engines and,
   when one does not stop within the grace period, kills it, so nothing is left behind.
 
-  @fault:process.term
+  @needs:engine-knobs @fault:process.term
   Scenario: a pool manager asked to stop stops its engines, killing one that outlives the grace period, and leaves no orphan
     Given engines take up to 10 s to finish in-flight work when asked to stop
     And a healthy pool of 2 replicas
@@ -14,7 +14,7 @@ Feature: Graceful shutdown of the pool manager and of an engine
     And the task fails with a retriable "WORKER_RESET" error
     And the orchestrator stays live
 
-  @fault:process.term
+  @needs:engine-drain-on-term @fault:process.term
   Scenario: an engine asked to stop finishes its in-flight task, then is restarted
     Given a healthy pool of 1 replica
     And a client has a task of 50 tokens streaming on replica r1

@@ -3,7 +3,7 @@ Feature: GPU driver reset
   A driver reset kills an engine with a CUDA error. It must be told apart from an ordinary crash, counted as such,
   and the engine restarted with backoff while the pool serves on the other replicas.
 
-  @fault:engine.driver-reset
+  @needs:driver-reset @fault:engine.driver-reset
   Scenario: a driver reset under one engine is surfaced distinctly, and the engine is restarted
     Given a healthy pool of 2 replicas
     When the engine of replica r1 suffers a GPU driver reset

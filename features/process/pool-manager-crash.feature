@@ -3,7 +3,7 @@ Feature: Pool-manager crash during provisioning
   A pool manager killed outright must not leave a half-written model behind, must not stop the engines that already
   serve, and must not start them twice when it comes back.
 
-  @OC-POOL-3001 @ORCH-3002 @fault:process.kill
+  @OC-POOL-3001 @ORCH-3002 @needs:staging-throttle @fault:process.kill
   Scenario: a pool manager killed while staging the model leaves only a partial file, which the next start discards and redoes
     Given the model takes 1 s to stage
     And a pool of 1 replica that is still provisioning

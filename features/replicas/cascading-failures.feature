@@ -22,7 +22,7 @@ Feature: Cascading failures
     Then the pool is ready again within 5 s
     And a new task completes within 3 s
 
-  @fault:none
+  @needs:engine-rejects-long-prompts @fault:none
   Scenario: a poison request fails fast to its own client, is not retried on other replicas and takes no replica out of service
     Given a healthy pool of 3 replicas
     And a steady load of 5 tasks per second of 10 tokens each

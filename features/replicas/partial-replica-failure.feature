@@ -7,7 +7,7 @@ Feature: Some replicas fail
     And a healthy pool of 3 replicas
     And a steady load of 5 tasks per second of 10 tokens each
 
-  @fault:process.kill
+  @needs:engine-seed-log @fault:process.kill
   Scenario: with 1 of 3 replicas killed new tasks still complete, and the pool is degraded until the replica is back
     When the engine of replica r1 is killed
     Then the pool reports degraded within 1 s

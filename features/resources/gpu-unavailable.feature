@@ -3,7 +3,7 @@ Feature: GPU unavailable
   llama-orch is GPU only: with no GPU there is no CPU fallback. When the devices vanish, the engines go down, the
   pool says why, and new tasks are refused at once with a retry hint; when the GPU is back, the pool serves again.
 
-  @fault:gpu.unavailable
+  @needs:gpu-inventory @fault:gpu.unavailable
   Scenario: with the GPU gone the engines fail, the pool says why and new tasks are refused fast; with it back the pool serves again
     Given engines are restarted 100 ms after a first crash, doubling each time
     And the breaker opens after 20 consecutive crashes for 1 s

@@ -4,7 +4,7 @@ Feature: Out of memory
   told apart from a crash and from a driver reset), restart it with backoff, and the tasks it carried fail
   explicitly. A model that cannot fit at all must fail its preload fast, with the cause, and never loop.
 
-  @privileged @fault:memory.limit
+  @privileged @needs:engine-knobs @fault:memory.limit
   Scenario: an engine OOM-killed mid-inference is reported as out of memory and restarted with backoff
     Given engines hold 1 MB of memory per token they generate
     And a healthy pool of 2 replicas
@@ -16,7 +16,7 @@ Feature: Out of memory
     And replica r1 is restarted and ready again within 5 s
     And a new task completes within 3 s
 
-  @ORCH-3003 @OC-POOL-3002 @OC-POOL-3003 @privileged @fault:memory.limit
+  @ORCH-3003 @OC-POOL-3002 @OC-POOL-3003 @privileged @needs:engine-knobs @needs:fixture-model @fault:memory.limit
   Scenario: an engine that runs out of memory while loading the model fails its preload fast with the cause, and is retried with backoff
     Given a model of 96 MB
     And engines take 1 s to load a model

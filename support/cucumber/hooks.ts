@@ -8,6 +8,7 @@ import type { Verdict } from '../observe/checks/index';
 import { judgeScenario } from '../observe/judge';
 import { reapAll } from '../processes/reaper';
 import { tagProblems } from '../report/tag-lint';
+import { CAPABILITIES, missingCapabilities } from '../stack/capabilities';
 import { PATIENCE } from './patience';
 import { ROOT, runContext, setUpRun, tearDownRun } from './run';
 import type { ChaosWorld } from './world';
@@ -37,6 +38,13 @@ Before(async function (this: ChaosWorld, { pickle, gherkinDocument }: ITestCaseH
   if (problems.length) throw new InvalidConfiguration(`Scenario "${pickle.name}" at ${where} has bad tags: ${problems.join('; ')}`);
   if (tags.includes('@privileged') && process.getuid?.() !== 0) {
     this.log(`Skipped: needs root (cgroups, mounts, namespaces); running as uid ${process.getuid?.()}`);
+    return 'skipped';
+  }
+  const missing = missingCapabilities(tags, runContext().profile.capabilities);
+  if (missing.length) {
+    this.log(
+      `Skipped: target profile ${runContext().profile.name} does not offer ${missing.map((m) => `${m} (${CAPABILITIES[m]})`).join('; ')}`,
+    );
     return 'skipped';
   }
   this.faultKinds = tags.filter((t) => t.startsWith('@fault:')).map((t) => t.slice('@fault:'.length));

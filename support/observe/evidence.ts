@@ -7,7 +7,7 @@ import type { Generation } from './checks/engines';
  * the target profile's `evidence`, since every target logs in its own words.
  */
 export interface EvidencePatterns {
-  /** One generation an engine finished or abandoned: groups `seed` and `tokens`. */
+  /** One generation an engine finished or abandoned: group `tokens`, and `seed` when the engine logs it. */
   engineGeneration?: RegExp;
   /** A dispatch attempt the orchestrator started: groups `replica` and `time` (ISO or epoch ms). */
   dispatchStarted?: RegExp;
@@ -21,7 +21,7 @@ export function readGenerations(logs: Map<string, string>, pattern: RegExp): Gen
   for (const [replica, file] of logs) {
     for (const line of readLines(file)) {
       const g = pattern.exec(line)?.groups;
-      if (g?.seed !== undefined && g.tokens !== undefined) out.push({ replica, seed: Number(g.seed), tokens: Number(g.tokens) });
+      if (g?.tokens !== undefined) out.push({ replica, seed: g.seed === undefined ? undefined : Number(g.seed), tokens: Number(g.tokens) });
     }
   }
   return out;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
 import { IdGenerator } from '@cucumber/messages';
 import { isFaultKind } from '../faults/registry';
+import { isCapability } from '../stack/capabilities';
 import { REQUIREMENT_ID, Requirement } from './requirements';
 
 /** A scenario (pickle) with its inherited tags and where it is written. */
@@ -72,9 +73,13 @@ export function tagProblems(tags: string[], known: ReadonlySet<string>): string[
   for (const t of faults)
     if (!isFaultKind(t.slice('@fault:'.length))) problems.push(`tag ${t} names an unknown fault kind (see support/faults/registry.ts)`);
   if (faults.length !== 1) problems.push(`a scenario must carry exactly one @fault:<kind> tag, found ${faults.length}`);
+  for (const t of tags.filter((x) => x.startsWith('@needs:')))
+    if (!isCapability(t.slice('@needs:'.length))) problems.push(`tag ${t} names an unknown capability (see support/stack/capabilities.ts)`);
   for (const t of tags) {
-    if (!REQUIREMENT_ID.test(t.slice(1)) && !t.startsWith('@fault:') && !MARKER_TAGS.has(t)) {
-      problems.push(`tag ${t} is unknown (requirement IDs, @fault:<kind> and ${[...MARKER_TAGS].join(' ')} are allowed)`);
+    if (!REQUIREMENT_ID.test(t.slice(1)) && !t.startsWith('@fault:') && !t.startsWith('@needs:') && !MARKER_TAGS.has(t)) {
+      problems.push(
+        `tag ${t} is unknown (requirement IDs, @fault:<kind>, @needs:<capability> and ${[...MARKER_TAGS].join(' ')} are allowed)`,
+      );
     }
   }
   return problems;

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { InvalidConfiguration } from '../core/errors';
+import { isCapability } from './capabilities';
 
 /** One daemon of the target: how to start it and how to tell it is ready. */
 export interface ComponentProfile {
@@ -23,7 +25,8 @@ export interface TargetProfile {
   file: string;
   name: string;
   description: string;
-  pool: { id: string; slots: number; modelSizeBytes: number; gpuDevices: number };
+  /** `modelFile`: a real model to serve (the suite then writes no fixture model); `modelSizeBytes`: the fixture's size. */
+  pool: { id: string; slots: number; modelSizeBytes: number; gpuDevices: number; modelFile?: string };
   startupTimeoutMs: number;
   env: Record<string, string>;
   components: Record<string, ComponentProfile>;
@@ -39,6 +42,8 @@ export interface TargetProfile {
   modelCache?: string;
   /** How the target's logs show what the history checker reads from them (see support/observe/evidence.ts). */
   evidence: { engineGeneration?: string; dispatchStarted?: string; replicaAvailability?: string };
+  /** What the target can do beyond the contract (support/stack/capabilities.ts): scenarios needing more are skipped. */
+  capabilities: string[];
   /** The engines always generate the `max_tokens` asked for (no early stop at end-of-sequence). */
   generatesMaxTokens: boolean;
   /** How this target can undergo faults that need its cooperation, by fault kind. */
@@ -47,7 +52,7 @@ export interface TargetProfile {
 
 /** The named groups each evidence pattern must have (support/observe/evidence.ts). */
 const EVIDENCE_GROUPS: Record<string, string[]> = {
-  engineGeneration: ['seed', 'tokens'],
+  engineGeneration: ['tokens'],
   dispatchStarted: ['replica', 'time'],
   replicaAvailability: ['replica', 'time', 'available'],
 };
@@ -61,7 +66,7 @@ export function loadProfile(file: string): TargetProfile {
     throw new InvalidConfiguration(`Target profile ${file}: cannot be read as JSON: ${(err as Error).message}`);
   }
   const v = new Validator(file);
-  const root = v.object(raw, '(root)');
+  const root = v.object(expandStatic(raw), '(root)');
   const pool = v.object(root.pool, 'pool');
   const components = v.object(root.components, 'components');
   const profile: TargetProfile = {
@@ -73,6 +78,7 @@ export function loadProfile(file: string): TargetProfile {
       slots: v.positiveInt(pool.slots, 'pool.slots'),
       modelSizeBytes: v.positiveInt(pool.modelSizeBytes, 'pool.modelSizeBytes'),
       gpuDevices: v.nonNegativeInt(pool.gpuDevices, 'pool.gpuDevices'),
+      modelFile: pool.modelFile === undefined ? undefined : v.string(pool.modelFile, 'pool.modelFile'),
     },
     startupTimeoutMs: v.positiveInt(root.startupTimeoutMs ?? 15000, 'startupTimeoutMs'),
     env: v.stringMap(root.env ?? {}, 'env'),
@@ -90,8 +96,11 @@ export function loadProfile(file: string): TargetProfile {
     modelCache: root.modelCache === undefined ? undefined : v.string(root.modelCache, 'modelCache'),
     faults: {},
     evidence: {},
+    capabilities: v.stringArray(root.capabilities ?? [], 'capabilities'),
     generatesMaxTokens: root.generatesMaxTokens === undefined ? true : v.boolean(root.generatesMaxTokens, 'generatesMaxTokens'),
   };
+  for (const [i, c] of profile.capabilities.entries())
+    if (!isCapability(c)) v.fail(`capabilities[${i}]`, `must name a capability of support/stack/capabilities.ts`, c);
   const evidence = v.object(root.evidence ?? {}, 'evidence');
   for (const [name, pattern] of Object.entries(evidence)) {
     if (!(name in EVIDENCE_GROUPS))
@@ -148,6 +157,23 @@ export function loadProfile(file: string): TargetProfile {
 
 const KNOWN =
   /^(port:[\w.${}-]+|proxy:[\w.${}-]+|file:[\w-]+|tune:[\w-]+\|[^}]*|dir|root|model|gpu-inventory|pool\.id|pool\.slots|replica|replicas)$/;
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * Expands the placeholders that are the same for every scenario, once, at load: `${root}` (the repository) and
+ * `${env:NAME|default}` (an environment variable, or the default), so a profile can name a binary or a model that a
+ * user may put elsewhere (LLAMA_SERVER, LLORCH_MODEL).
+ */
+function expandStatic(value: unknown): unknown {
+  if (typeof value === 'string')
+    return value
+      .replace(/\$\{root\}/g, ROOT)
+      .replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\|([^}]*)\}/g, (_, name: string, fallback: string) => process.env[name] || fallback);
+  if (Array.isArray(value)) return value.map(expandStatic);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, expandStatic(x)]));
+  return value;
+}
 
 /** Fails on a placeholder the renderer does not know, naming the field where it sits. */
 function checkPlaceholders(value: unknown, at: string, v: Validator): void {

@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Proxy } from 'toxiproxy-node-client';
-import { InvalidConfiguration, SuiteError } from '../core/errors';
+import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
 import { PoolManagerClient } from '../pool-manager/client';
 import { ProcessSpec } from '../processes/process-spec';
 import type { ExitedProcess, RunningProcess } from '../processes/running-process';
@@ -57,8 +57,12 @@ export class StartedStack {
     mkdirSync(request.dir, { recursive: true });
     const replicaIds = Array.from({ length: request.replicas }, (_, i) => `r${i + 1}`);
     const slots = request.slots ?? profile.pool.slots;
-    const modelPath = path.join(request.dir, 'model.gguf');
-    writeModelFile(modelPath, request.modelSizeBytes ?? profile.pool.modelSizeBytes);
+    const modelPath = profile.pool.modelFile ?? path.join(request.dir, 'model.gguf');
+    if (profile.pool.modelFile && !existsSync(modelPath))
+      throw new MissingPrerequisite(
+        `Target profile ${profile.file}: model ${modelPath} (field \`pool.modelFile\`) does not exist; run \`npm run install:llamacpp\` or set LLORCH_MODEL`,
+      );
+    if (!profile.pool.modelFile) writeModelFile(modelPath, request.modelSizeBytes ?? profile.pool.modelSizeBytes);
     const gpuInventory = path.join(request.dir, 'gpu-inventory.json');
     writeGpuInventory(gpuInventory, profile.pool.gpuDevices);
 
@@ -231,7 +235,7 @@ export class StartedStack {
 
   /** The model file the pool is provisioned from. */
   get modelFile(): string {
-    return path.join(this.request.dir, 'model.gguf');
+    return this.profile.pool.modelFile ?? path.join(this.request.dir, 'model.gguf');
   }
 
   /** Fills the few placeholders that stay meaningful after start-up: `${dir}`, `${pool.id}`, `${replica}`. */

@@ -1,10 +1,10 @@
 import { eventsOf, isAdmitted, type TaskRecord, terminalOf } from '../history';
 import { type Verdict, verdictOf } from './verdict';
 
-/** One generation an engine reports in its own log: which replica, the request's seed, how many tokens it produced. */
+/** One generation an engine reports in its own log: which replica, the request's seed (when it logs it), how many tokens. */
 export interface Generation {
   replica: string;
-  seed: number;
+  seed?: number;
   tokens: number;
 }
 
@@ -19,8 +19,9 @@ export function EnginesAgree(
   servedBy: Map<string, string | undefined>,
   logGaps: { from: number; to: number }[] = [],
 ): Verdict {
+  if (generations.some((g) => g.seed === undefined)) return EnginesAgreeInTotal(records, generations, servedBy, logGaps);
   const bySeed = new Map<number, Generation[]>();
-  for (const g of generations) bySeed.set(g.seed, [...(bySeed.get(g.seed) ?? []), g]);
+  for (const g of generations) bySeed.set(g.seed!, [...(bySeed.get(g.seed!) ?? []), g]);
   const problems: string[] = [];
   let completed = 0;
   let received = 0;
@@ -59,6 +60,42 @@ export function EnginesAgree(
 }
 
 /** The seeds of the tasks an engine of `replica` generated, from the engines' logs. */
-export function seedsServedBy(generations: Generation[], replica: string): Set<number> {
+export function seedsServedBy(generations: Generation[], replica: string): Set<number | undefined> {
   return new Set(generations.filter((g) => g.replica === replica).map((g) => g.seed));
+}
+
+/**
+ * The same evidence, for engines whose logs do not name a request's seed (llama-server logs only how many tokens
+ * each generation decoded): per replica, the engine must have logged at least as many decoded tokens as the clients
+ * received from the completed tasks the orchestrator says that replica served. Weaker than the per-task form — it
+ * cannot catch a task attributed to the wrong one of two generations — and said so in its detail.
+ */
+export function EnginesAgreeInTotal(
+  records: TaskRecord[],
+  generations: Generation[],
+  servedBy: Map<string, string | undefined>,
+  logGaps: { from: number; to: number }[] = [],
+): Verdict {
+  const received = new Map<string, number>();
+  let unattributed = 0;
+  for (const r of records.filter(isAdmitted)) {
+    const end = terminalOf(r);
+    if (end?.event !== 'end' || end.data.canceled || logGaps.some((g) => end.at >= g.from && end.at <= g.to)) continue;
+    const replica = servedBy.get(r.taskId);
+    const tokens = eventsOf(r).filter((e) => e.event === 'token').length;
+    if (!replica) unattributed++;
+    else received.set(replica, (received.get(replica) ?? 0) + tokens);
+  }
+  const problems: string[] = [];
+  for (const [replica, got] of received) {
+    const logged = generations.filter((g) => g.replica === replica).reduce((n, g) => n + g.tokens, 0);
+    if (logged < got)
+      problems.push(`replica ${replica}: clients received ${got} tokens of completed tasks, its engine logged only ${logged} decoded`);
+  }
+  if (unattributed) problems.push(`${unattributed} completed tasks with no replica in their status`);
+  return verdictOf(
+    'EnginesAgree',
+    problems,
+    `per replica, the engines logged at least the tokens clients received (totals only: the engine logs no seed)`,
+  );
 }

@@ -1,0 +1,27 @@
+/**
+ * What a target can do beyond the contract, that some scenarios need: each is a `@needs:<name>` tag of those
+ * scenarios and an entry of the target profile's `capabilities`. A scenario whose needs the profile does not offer is
+ * skipped with the reason, never run to fail for the wrong reason, never passed.
+ */
+export const CAPABILITIES: Record<string, string> = {
+  'driver-reset': 'an engine can be made to die the way a GPU driver reset kills llama.cpp (faults.engine.driver-reset)',
+  'gpu-inventory': 'the GPU probe reads a device inventory the suite can empty (faults.gpu.unavailable)',
+  'staging-throttle': 'model staging can be slowed to a given duration (tune stage-bytes-per-sec)',
+  'engine-knobs': "the engine's memory and CPU per token and its load time can be set (tunes engine-*)",
+  'engine-seed-log': "each engine logs every generation with the request's seed (per-task engine evidence)",
+  'engine-drain-on-term': 'an engine asked to stop (SIGTERM) finishes its in-flight work first',
+  'engine-rejects-long-prompts': 'an engine refuses a prompt beyond its context with a 400 before taking a slot',
+  'fixture-model': 'the model is a file the suite writes (its size and content can be chosen)',
+};
+
+export function isCapability(name: string): boolean {
+  return Object.hasOwn(CAPABILITIES, name);
+}
+
+/** The needs of a scenario (its `@needs:` tags) that a profile does not offer. */
+export function missingCapabilities(tags: string[], offered: readonly string[]): string[] {
+  return tags
+    .filter((t) => t.startsWith('@needs:'))
+    .map((t) => t.slice('@needs:'.length))
+    .filter((n) => !offered.includes(n));
+}
