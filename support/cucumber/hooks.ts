@@ -6,7 +6,8 @@ import { BOUNDS } from '../observe/bounds';
 import { allowedCodes } from '../observe/checks/allowed-errors';
 import type { Verdict } from '../observe/checks/index';
 import { judgeScenario } from '../observe/judge';
-import { reapAll } from '../processes/reaper';
+import { ownerTag, reapAll } from '../processes/reaper';
+import { cleanLeaks, findLeaks } from '../observe/leaks';
 import { tagProblems } from '../report/tag-lint';
 import { CAPABILITIES, missingCapabilities } from '../stack/capabilities';
 import { PATIENCE } from './patience';
@@ -27,9 +28,27 @@ BeforeAll({ timeout: 30_000 }, async function () {
 });
 
 AfterAll({ timeout: 15_000 }, async function () {
+  const run = runContext();
+  const failures = await leakCheck('the run', `llorch_${run.runId}_`);
   await tearDownRun();
   reapAll();
+  if (failures.length) throw new SuiteError(failures.join('\n'));
 });
+
+/**
+ * After a scenario (or the run): what of it is left — processes with this runner's owner tag other than its Toxiproxy
+ * server, proxies, cgroups, mounts named with `prefix` — is reported, then removed; the report fails the scenario.
+ */
+async function leakCheck(who: string, prefix: string): Promise<string[]> {
+  const toxiproxy = runContext().toxiproxy;
+  const keep = toxiproxy?.pid === undefined ? [] : [toxiproxy.pid];
+  const leaks = await findLeaks(prefix, ownerTag, keep, () => toxiproxy?.proxyNames() ?? Promise.resolve([]));
+  if (leaks.length === 0) return [];
+  const stuck = await cleanLeaks(leaks, (name) => toxiproxy?.removeProxy(name) ?? Promise.resolve());
+  return [
+    `Leak: ${who} left ${leaks.map((l) => `${l.kind} ${l.what}`).join('; ')} (removed now${stuck.length ? `; could not remove: ${stuck.join('; ')}` : ''})`,
+  ];
+}
 
 Before(async function (this: ChaosWorld, { pickle, gherkinDocument }: ITestCaseHookParameter) {
   const tags = pickle.tags.map((t) => t.name);
@@ -53,7 +72,8 @@ Before(async function (this: ChaosWorld, { pickle, gherkinDocument }: ITestCaseH
   return undefined;
 });
 
-After({ timeout: 90_000 }, async function (this: ChaosWorld, { result }: ITestCaseHookParameter) {
+After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }: ITestCaseHookParameter) {
+  const pickleName = pickle.name;
   const failures: string[] = [];
   // 1. Heal every fault, newest first, whatever happened; stop the background load (its tasks go on and are judged).
   const healErrors = await this.faults.healAll();
@@ -69,7 +89,9 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result }: ITestCa
   // 4. Stop the stack (and its proxies); a killed run's leftovers are the reaper's.
   await this.stack?.stop().catch((err) => failures.push(`Stopping the stack failed: ${(err as Error).message}`));
   failures.push(...(await this.faults.disposeAll()).map((e) => e.message));
-  // 5. Evidence for the report; logs when anything went wrong.
+  // 5. Nothing of the scenario may be left: report what leaked, clean it, and fail.
+  failures.push(...(await leakCheck(`the scenario "${pickleName}"`, this.resourcePrefix)));
+  // 6. Evidence for the report; logs when anything went wrong.
   const evidence = {
     faults: this.faults.records().map((r) => ({
       kind: r.kind,

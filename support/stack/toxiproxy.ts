@@ -68,6 +68,22 @@ export class ToxiproxyService {
     return total;
   }
 
+  /** The pid of the server this service started (undefined for a server given by TOXIPROXY_URL). */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  /** The names of every proxy on the server. */
+  async proxyNames(): Promise<string[]> {
+    return Object.keys(await this.client.getAll());
+  }
+
+  /** Deletes one proxy; one already gone is fine. */
+  async removeProxy(name: string): Promise<void> {
+    const all = await this.client.getAll();
+    await all[name]?.remove();
+  }
+
   /** Deletes every proxy whose name matches (a finished or killed run's leftovers on a shared server). */
   async removeProxiesOf(match: (name: string) => boolean): Promise<string[]> {
     const all = await this.client.getAll();

@@ -1,0 +1,39 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { expect } from 'chai';
+import { cleanLeaks, findLeaks } from '../../support/observe/leaks';
+import { ProcessSpec } from '../../support/processes/process-spec';
+import { ownerTag, reapAll } from '../../support/processes/reaper';
+import { Wait } from '../../support/processes/wait/wait';
+import { ToxiproxyService } from '../../support/stack/toxiproxy';
+
+describe('leak check', () => {
+  after(() => {
+    reapAll();
+  });
+
+  it('finds a process left with the owner tag and a proxy left with the prefix, names them, and removes them', async () => {
+    const toxiproxy = await ToxiproxyService.start(mkdtempSync(path.join(os.tmpdir(), 'chaos-leak-')));
+    try {
+      const prefix = `llorch_leaktest_${process.pid}_`;
+      await toxiproxy.createProxy(`${prefix}forgotten`, '127.0.0.1:9');
+      const proc = await new ProcessSpec('forever', ['node', path.join(__dirname, '..', 'fixtures', 'forever.js')])
+        .withWaitStrategy(Wait.forLogLine(/running/))
+        .start();
+      const keep = toxiproxy.pid === undefined ? [] : [toxiproxy.pid];
+      const leaks = await findLeaks(prefix, ownerTag, keep, () => toxiproxy.proxyNames());
+      expect(leaks.map((l) => l.kind).sort()).to.deep.equal(['process', 'proxy']);
+      expect(leaks.find((l) => l.kind === 'process')?.what)
+        .to.contain(String(proc.pid))
+        .and.contain('forever.js');
+      expect(leaks.find((l) => l.kind === 'proxy')?.what).to.equal(`${prefix}forgotten`);
+      expect(await cleanLeaks(leaks, (name) => toxiproxy.removeProxy(name))).to.deep.equal([]);
+      await proc.exited;
+      expect(await findLeaks(prefix, ownerTag, keep, () => toxiproxy.proxyNames())).to.deep.equal([]);
+    } finally {
+      await toxiproxy.stop();
+    }
+  });
+});
