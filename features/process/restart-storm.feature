@@ -1,4 +1,4 @@
-@ORCH-3051 @ORCH-3038 @ORCH-3053 @OC-POOL-3011
+@serial @ORCH-3051 @ORCH-3038 @ORCH-3053 @OC-POOL-3011
 Feature: Restart backoff, restart storms and the circuit breaker
   An engine that keeps crashing is restarted ever more slowly; past a limit the breaker opens and the pool says so
   at once instead of accepting work it cannot run; after the cool-down, a good start closes the breaker.

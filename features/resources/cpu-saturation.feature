@@ -1,4 +1,4 @@
-@ORCH-3050 @ORCH-3051 @OC-CORE-1022
+@serial @ORCH-3050 @ORCH-3051 @OC-CORE-1022
 Feature: CPU saturation
   A component starved of CPU is slow, not broken: tokens come later, but health checks and timeouts must tolerate
   it — no restart storm caused by slow answers, no task failed falsely — and a task that really misses its timeout

@@ -1,4 +1,4 @@
-@ORCH-3050 @ORCH-3051 @ORCH-3039
+@serial @ORCH-3050 @ORCH-3051 @ORCH-3039
 Feature: Out of memory
   An engine that runs out of memory is killed by the kernel. The pool manager must say so (an out-of-memory kill,
   told apart from a crash and from a driver reset), restart it with backoff, and the tasks it carried fail

@@ -1,4 +1,13 @@
-import { After, AfterAll, Before, BeforeAll, ITestCaseHookParameter, setDefaultTimeout, Status } from '@cucumber/cucumber';
+import {
+  After,
+  AfterAll,
+  Before,
+  BeforeAll,
+  ITestCaseHookParameter,
+  setDefaultTimeout,
+  setParallelCanAssign,
+  Status,
+} from '@cucumber/cucumber';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
@@ -15,6 +24,16 @@ import { ROOT, runContext, setUpRun, tearDownRun } from './run';
 import type { ChaosWorld } from './world';
 
 setDefaultTimeout(20_000);
+
+/**
+ * With parallel workers, a scenario tagged `@serial` (its timing is the verdict, or it starves the machine) runs with
+ * no other scenario beside it, and no other scenario starts while it runs.
+ */
+setParallelCanAssign((pickle, inProgress) => {
+  const serial = (p: { tags: readonly { name: string }[] }): boolean => p.tags.some((t) => t.name === '@serial');
+  if (inProgress.some(serial)) return false;
+  return !serial(pickle) || inProgress.length === 0;
+});
 
 /** The scenario running now, for the signal handlers only (a runner interrupted mid-scenario still heals it). */
 let active: ChaosWorld | undefined;

@@ -14,6 +14,9 @@ const handedOut = new Set<number>();
  */
 const FETCH_BLOCKED = new Set([10080]);
 
+/** How many port stripes the range is cut into, one per parallel worker (at most 8 workers share a machine). */
+const STRIPES = 8;
+
 /**
  * A free TCP port on 127.0.0.1 for a daemon to listen on, chosen *below* the kernel's ephemeral range: ports in that
  * range are also given to outgoing connections and to `listen(0)` (Toxiproxy's proxies), so a port tested free there
@@ -24,7 +27,11 @@ export async function freePort(): Promise<number> {
   const low = 10_000;
   const high = Math.max(low + 1000, ephemeralLow) - 1;
   for (let attempt = 0; attempt < 100; attempt++) {
-    const port = low + Math.floor(Math.random() * (high - low));
+    // Parallel Cucumber workers are separate processes with separate `handedOut` sets: each takes only the ports of
+    // its own stripe (port ≡ worker id mod 8), so two workers can never race for one port.
+    const stripe = Number(process.env.CUCUMBER_WORKER_ID ?? 0) % STRIPES;
+    const base = low + Math.floor(Math.random() * ((high - low) / STRIPES)) * STRIPES;
+    const port = base + stripe;
     if (handedOut.has(port) || FETCH_BLOCKED.has(port)) continue;
     if (await canListen(port)) {
       handedOut.add(port);
