@@ -18,6 +18,7 @@ import { judgeScenario } from '../observe/judge';
 import { ownerTag, reapAll } from '../processes/reaper';
 import { cleanLeaks, findLeaks } from '../observe/leaks';
 import { tagProblems } from '../report/tag-lint';
+import { renderTimelineSvg } from '../report/timeline-svg';
 import { CAPABILITIES, missingCapabilities } from '../stack/capabilities';
 import { PATIENCE } from './patience';
 import { ROOT, runContext, setUpRun, tearDownRun } from './run';
@@ -126,6 +127,8 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
   };
   this.attach(JSON.stringify(evidence, null, 2), { mediaType: 'application/json', fileName: 'evidence.json' });
   this.attach(JSON.stringify(this.timeline.all(), null, 2), { mediaType: 'application/json', fileName: 'timeline.json' });
+  const poolSamples = (this.liveness?.samples ?? []).map((x) => ({ at: x.at - this.timeline.startedAt, replicas: x.replicas }));
+  this.attach(renderTimelineSvg(this.timeline.all(), poolSamples), { mediaType: 'image/svg+xml', fileName: 'timeline.svg' });
   if (result?.status !== Status.PASSED || failures.length > 0) {
     for (const log of this.stack?.logs() ?? []) if (log.text) this.attach(log.text, { mediaType: 'text/plain', fileName: log.name });
   }

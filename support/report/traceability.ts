@@ -21,6 +21,8 @@ export interface ScenarioResult {
   faults: { kind: string; description: string; verdict?: string }[];
   measures: Record<string, number>;
   message?: string;
+  /** The scenario's timeline picture (SVG), from its `timeline.svg` attachment. */
+  timelineSvg?: string;
 }
 
 export interface RequirementRow extends Requirement {
@@ -122,6 +124,10 @@ export function buildTraceability(envelopes: Envelope[], requirements: Requireme
           /* unreadable evidence stays empty */
         }
       }
+    }
+    if (e.attachment?.fileName === 'timeline.svg' && e.attachment.testCaseStartedId) {
+      const r = resultOf(e.attachment.testCaseStartedId);
+      if (r) r.timelineSvg = e.attachment.body;
     }
     if (e.testCaseFinished) {
       const s = started.get(e.testCaseFinished.testCaseStartedId);
@@ -233,7 +239,7 @@ export function renderTraceabilityHtml(report: TraceabilityReport, cucumberHtml 
               const measures = Object.entries(s.measures)
                 .map(([k, v]) => `${esc(k)} = ${v} ms`)
                 .join(', ');
-              return `<li>${badge(s.status)} ${link(s.name, s.name)} <small>${esc(s.where)} · ${s.durationMs} ms${s.attempts > 1 ? ` · ${s.attempts} attempts` : ''}${s.flaky ? ' · <b>flaky</b>' : ''}</small>${faults ? `<div class="ev">${faults}</div>` : ''}${measures ? `<div class="ev">${measures}</div>` : ''}${s.message ? `<div class="err">${esc(s.message)}</div>` : ''}</li>`;
+              return `<li>${badge(s.status)} ${link(s.name, s.name)} <small>${esc(s.where)} · ${s.durationMs} ms${s.attempts > 1 ? ` · ${s.attempts} attempts` : ''}${s.flaky ? ' · <b>flaky</b>' : ''}</small>${faults ? `<div class="ev">${faults}</div>` : ''}${measures ? `<div class="ev">${measures}</div>` : ''}${s.message ? `<div class="err">${esc(s.message)}</div>` : ''}${s.timelineSvg ? `<details class="tl"><summary>timeline</summary>${s.timelineSvg}</details>` : ''}</li>`;
             })
             .join('')}</ul>`
         : '<i>no scenario</i>';
