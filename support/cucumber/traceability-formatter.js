@@ -8,6 +8,7 @@ const { Formatter } = require('@cucumber/cucumber');
 require('ts-node').register({ transpileOnly: true, project: path.join(__dirname, '..', '..', 'tsconfig.json') });
 const { buildTraceability, renderTraceabilityHtml } = require('../report/traceability.ts');
 const { loadCatalogue, loadRequirements } = require('../report/requirements.ts');
+const { appendHistory, renderFrontPage, runMetadata } = require('../report/front-page.ts');
 
 class TraceabilityFormatter extends Formatter {
   static documentation = 'Requirement × scenario × status × evidence, as HTML (the output) and JSON (beside it)';
@@ -28,6 +29,13 @@ class TraceabilityFormatter extends Formatter {
     fs.mkdirSync(path.dirname(htmlPath), { recursive: true });
     fs.writeFileSync(htmlPath.replace(/\.html$/, '') + '.json', JSON.stringify(report, null, 2));
     this.log(renderTraceabilityHtml(report));
+    // The front page beside it, and the run appended to the history (a dry run proves nothing: not recorded).
+    if (report.run.scenarios > 0 && report.run.skipped < report.run.scenarios) {
+      const dir = path.dirname(htmlPath);
+      const meta = runMetadata(options.cwd, report);
+      const history = appendHistory(path.join(dir, 'history.jsonl'), report, meta);
+      fs.writeFileSync(path.join(dir, 'index.html'), renderFrontPage(report, meta, history, dir));
+    }
   }
 }
 

@@ -1,0 +1,150 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { TraceabilityReport } from './traceability';
+
+/** What a reviewer needs to know about the run before its results. */
+export interface RunMetadata {
+  commit: string;
+  profile: string;
+  node: string;
+  toxiproxy: string;
+  startedAt: string;
+  wallMs: number;
+}
+
+/** One run in `history.jsonl`: when, on what, and each scenario's status, attempts and duration. */
+export interface HistoryEntry {
+  at: string;
+  commit: string;
+  profile: string;
+  success: boolean;
+  scenarios: { name: string; status: string; attempts: number; durationMs: number }[];
+}
+
+/** How many runs `history.jsonl` keeps (older ones are dropped). */
+export const HISTORY_CAP = 50;
+
+export function runMetadata(cwd: string, report: TraceabilityReport): RunMetadata {
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
+  } catch {
+    /* not a checkout */
+  }
+  return {
+    commit,
+    profile: process.env.CHAOS_PROFILE || 'profiles/reference.json',
+    node: process.version,
+    toxiproxy: 'v2.12.0 (Shopify, built by go install)',
+    startedAt: new Date(Date.parse(report.generatedAt) - report.run.durationMs).toISOString(),
+    wallMs: report.run.durationMs,
+  };
+}
+
+/** Appends this run to `history.jsonl` (keeping the last HISTORY_CAP runs) and returns the history, oldest first. */
+export function appendHistory(file: string, report: TraceabilityReport, meta: RunMetadata): HistoryEntry[] {
+  const previous = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as HistoryEntry)
+    : [];
+  const unique = new Map<string, { name: string; status: string; attempts: number; durationMs: number }>();
+  for (const r of report.requirements.flatMap((x) => x.scenarios))
+    unique.set(r.where, { name: r.name, status: r.status, attempts: r.attempts, durationMs: r.durationMs });
+  const entry: HistoryEntry = {
+    at: report.generatedAt,
+    commit: meta.commit,
+    profile: meta.profile,
+    success: report.run.success,
+    scenarios: [...unique.values()],
+  };
+  const kept = [...previous, entry].slice(-HISTORY_CAP);
+  writeFileSync(file, `${kept.map((e) => JSON.stringify(e)).join('\n')}\n`);
+  return kept;
+}
+
+/** Per scenario over the history of one profile: pass rate, durations, and flags (passed only on retry, duration jumped). */
+export function historyRows(
+  history: HistoryEntry[],
+  profile: string,
+): { name: string; passRate: string; durations: number[]; flags: string[] }[] {
+  const runs = history.filter((h) => h.profile === profile);
+  const names = [...new Set(runs.flatMap((r) => r.scenarios.map((s) => s.name)))];
+  return names.map((name) => {
+    const seen = runs.map((r) => r.scenarios.find((s) => s.name === name)).filter((s) => s !== undefined);
+    const passed = seen.filter((s) => s.status === 'PASSED').length;
+    const durations = seen.map((s) => s.durationMs);
+    const last = seen.at(-1);
+    const flags: string[] = [];
+    if (last?.status === 'PASSED' && last.attempts > 1) flags.push('passed only on retry');
+    const before = durations.slice(0, -1).sort((a, b) => a - b);
+    const median = before.length ? before[Math.floor(before.length / 2)] : undefined;
+    if (median && last && last.durationMs > 2 * median + 500)
+      flags.push(`duration jumped: ${last.durationMs} ms against a median of ${median} ms`);
+    return { name, passRate: `${passed}/${seen.length}`, durations: durations.slice(-10), flags };
+  });
+}
+
+const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** The front page (`index.html`): verdict, metadata, catalogue, requirements, mutation score and history, one screen each. */
+export function renderFrontPage(report: TraceabilityReport, meta: RunMetadata, history: HistoryEntry[], reportsDir: string): string {
+  const badge = (s: string): string => `<span class="st st-${s.replace(' ', '-').toLowerCase()}">${esc(s)}</span>`;
+  const families = [...new Set(report.catalogue.map((c) => c.family))];
+  const matrix = families
+    .map(
+      (f) =>
+        `<tr><th>${esc(f)}</th>${report.catalogue
+          .filter((c) => c.family === f)
+          .map(
+            (c) =>
+              `<td class="cell" title="${esc(c.scenarios.join('\n'))}">${esc(c.failure)}<br>${badge(c.status)} <small>${c.scenarios.length}</small></td>`,
+          )
+          .join('')}</tr>`,
+    )
+    .join('\n');
+  const reqs = report.requirements
+    .map(
+      (r) =>
+        `<tr><td><a href="cucumber.html?query=${encodeURIComponent(`@${r.id}`)}">${esc(r.id)}</a></td><td>${esc(r.level)}</td><td>${esc(r.title)}</td><td>${badge(r.status)}</td><td><small>${esc(r.reason ?? '')}</small></td></tr>`,
+    )
+    .join('\n');
+  const mutantsFile = path.join(reportsDir, 'mutants.json');
+  let mutants = '<p>No mutation check in this folder yet (<code>npm run mutants</code>).</p>';
+  if (existsSync(mutantsFile)) {
+    const m = JSON.parse(readFileSync(mutantsFile, 'utf8')) as {
+      killed: number;
+      total: number;
+      generated: string;
+      results: { id: string; status: string; requirement: string }[];
+    };
+    const survivors = m.results.filter((x) => x.status !== 'killed');
+    mutants = `<p><a href="mutants.html">${m.killed} of ${m.total} mutants killed</a> (${esc(m.generated)})${survivors.length ? `; not killed: ${survivors.map((x) => `${esc(x.id)} (${esc(x.requirement)}, ${esc(x.status)})`).join(', ')}` : ''}.</p>`;
+  }
+  const rows = historyRows(history, meta.profile)
+    .map(
+      (h) =>
+        `<tr><td>${esc(h.name)}</td><td>${h.passRate}</td><td><small>${h.durations.join(' · ')}</small></td><td class="err">${esc(h.flags.join('; '))}</td></tr>`,
+    )
+    .join('\n');
+  const verdict = report.run.success ? 'PASSED' : 'FAILED';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>llama-orch chaos — run ${esc(meta.commit)}</title><style>
+body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+small{color:#666}.err{color:#a00;font-size:12px}.cell{min-width:9em}.verdict{font-size:28px;font-weight:bold}
+.st{display:inline-block;padding:0 6px;border-radius:3px;font-size:11px;font-weight:bold;color:#fff;background:#888}
+.st-passed{background:#2a7}.st-failed,.st-empty{background:#c33}.st-partial,.st-skipped{background:#e80}.st-not-run{background:#999}
+</style></head><body>
+<p class="verdict">Run ${badge(verdict)} ${report.run.passed} passed, ${report.run.failed} failed, ${report.run.skipped} skipped of ${report.run.scenarios}</p>
+<table id="meta"><tr><th>commit</th><td>${esc(meta.commit)}</td><th>profile</th><td>${esc(meta.profile)}</td></tr>
+<tr><th>node</th><td>${esc(meta.node)}</td><th>toxiproxy</th><td>${esc(meta.toxiproxy)}</td></tr>
+<tr><th>started</th><td>${esc(meta.startedAt)}</td><th>wall time</th><td>${meta.wallMs} ms</td></tr></table>
+<p><a href="traceability.html">traceability (scenarios, evidence, timelines)</a> · <a href="cucumber.html">Cucumber report</a></p>
+<h2>Fault catalogue</h2><table id="catalogue">${matrix}</table>
+<h2>Requirements</h2><table id="requirements"><tr><th>ID</th><th>level</th><th>title</th><th>status</th><th>why not passed</th></tr>${reqs}</table>
+<h2>Mutation check</h2>${mutants}
+<h2>History (${esc(meta.profile)}, last ${HISTORY_CAP} runs kept)</h2><table id="history"><tr><th>scenario</th><th>passed</th><th>durations, ms (oldest first)</th><th>flags</th></tr>${rows}</table>
+</body></html>
+`;
+}
