@@ -25,7 +25,8 @@ class TraceabilityFormatter extends Formatter {
   write(envelopes, options) {
     const registry = path.join(options.cwd, 'features', 'requirements.yaml');
     const report = buildTraceability(envelopes, loadRequirements(registry), loadCatalogue(registry));
-    const htmlPath = options.stream?.path ? String(options.stream.path) : path.join(options.cwd, 'reports', 'traceability.html');
+    // Cucumber 12 does not tell a formatter its output path: the folder is the one cucumber.js gives every report.
+    const htmlPath = path.resolve(options.cwd, process.env.CHAOS_REPORTS_DIR || 'reports', 'traceability.html');
     fs.mkdirSync(path.dirname(htmlPath), { recursive: true });
     fs.writeFileSync(htmlPath.replace(/\.html$/, '') + '.json', JSON.stringify(report, null, 2));
     this.log(renderTraceabilityHtml(report));
