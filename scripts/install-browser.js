@@ -13,13 +13,18 @@ if (CANDIDATES.some((p) => fs.existsSync(p))) {
 const root = process.getuid && process.getuid() === 0;
 const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).status === 0;
 if (!root || !apt) {
-  console.log(`[browser] chromium missing and not installable here (${root ? 'no apt-get' : 'not root'}): the report's browser test will be skipped`);
+  console.log(
+    `[browser] chromium missing and not installable here (${root ? 'no apt-get' : 'not root'}): the report's browser test will be skipped`,
+  );
   process.exit(0);
 }
 try {
   console.log('[browser] apt-get install chromium (Debian package)');
   execFileSync('apt-get', ['update'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 } catch (err) {
   console.log(`[browser] could not install chromium (${err.message}): the report's browser test will be skipped`);
 }
