@@ -1,124 +1,39 @@
 /**
  * Benchmarks the budgets of ARCHITECTURE.md, as medians of several runs, each beside a baseline measured in the same
- * process (the cost of starting a bare Node process), so figures compare across machines:
- *   - stack start-to-ready (orchestrator, pool manager, 3 engines, proxies);
- *   - engine crash detection by the pool manager (SIGKILL → its "engine exited" log line);
- *   - restart-to-ready of the killed replica (with the profile's test backoff);
- *   - goodput with 1 of 3 replicas killed, against the 3-replica baseline;
- *   - the chaos suite's wall time (`cucumber-js -p ci`, run as a child).
- * Usage: npm run bench -- [--runs 5] [--suite-runs 3] [--load-ms 3000]. Writes reports/bench.json.
+ * process (the cost of starting a bare Node process, and each goodput beside the same stack's undisturbed goodput):
+ *   - stack start-to-ready (orchestrator, pool manager, 3 engines, proxies); engine crash detection; restart-to-ready;
+ *     orchestrator SIGKILL → serving; restart delays against the configured backoff;
+ *   - goodput with 1 of 3 replicas killed, under rolling failures, and with one engine starved of CPU (root);
+ *   - one stream's tokens per second on a replica;
+ *   - the chaos suite's wall time, serial and with parallel workers, and per scenario time-to-detect/recover.
+ * Usage: npm run bench -- [--profile profiles/reference.json] [--runs 5] [--suite-runs 3] [--workers 2] [--load-ms 3000]
+ * Writes reports/bench.json (reports/bench-<profile>.json for another profile).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { eventually } from '../support/core/eventually';
-import { newTask, OrchestratorClient } from '../support/orchestrator/client';
 import { reapAll } from '../support/processes/reaper';
 import { loadProfile } from '../support/stack/profile';
-import { StartedStack } from '../support/stack/stack';
 import { ToxiproxyService } from '../support/stack/toxiproxy';
-import { poolReaches, replicaRestarted } from '../support/observe/waits';
-import { goodput } from '../support/observe/goodput';
-import { Crash, crashRepeatedly, restartDelays } from '../support/observe/supervision';
-import { FaultLedger } from '../support/faults/ledger';
-import { createFault } from '../support/faults/registry';
-import { Timeline } from '../support/core/timeline';
+import * as m from './bench/stack-measures';
 
 process.once('exit', () => reapAll());
 const root = path.resolve(__dirname, '..');
 const { values } = parseArgs({
   options: {
+    profile: { type: 'string', default: 'profiles/reference.json' },
     runs: { type: 'string', default: '5' },
     'suite-runs': { type: 'string', default: '3' },
+    workers: { type: 'string', default: '2' },
     'load-ms': { type: 'string', default: '3000' },
   },
 });
 const runs = Number(values.runs);
-const profile = loadProfile(path.join(root, 'profiles', 'reference.json'));
+const profile = loadProfile(path.resolve(root, values.profile!));
 const benchDir = path.join(root, 'reports', 'bench');
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : Math.round((s[s.length / 2 - 1] + s[s.length / 2]) / 2);
-};
-
-/** Baseline: wall time of starting and ending a bare Node process, ms. */
-function nodeBaselineMs(): number {
-  const started = process.hrtime.bigint();
-  execFileSync('node', ['-e', '0']);
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
-
-async function startStack(
-  toxiproxy: ToxiproxyService,
-  run: string,
-  replicas: number,
-  tunes: Record<string, string> = {},
-): Promise<{ stack: StartedStack; readyMs: number }> {
-  const started = Date.now();
-  const stack = await StartedStack.start(
-    profile,
-    { replicas, tunes, dir: path.join(benchDir, run), proxyPrefix: `llorch_bench_${process.pid}_${run}_` },
-    toxiproxy,
-  );
-  await poolReaches(new OrchestratorClient(stack.orchestratorUrl), profile.pool.id, 'ready', 15_000);
-  return { stack, readyMs: Date.now() - started };
-}
-
-/** Kills r1's engine; returns detection (from the pool manager's log) and restart-to-ready times, ms. */
-async function crashAndRestart(stack: StartedStack): Promise<{ detectMs: number; readyMs: number }> {
-  const { pid, killedAt } = await killEngine(stack, 'r1');
-  await replicaRestarted(new OrchestratorClient(stack.orchestratorUrl), profile.pool.id, 'r1', 10_000);
-  const readyMs = Date.now() - killedAt;
-  const exitLine = readFileSync(path.join(stack.request.dir, 'pool-manager.log'), 'utf8')
-    .split('\n')
-    .filter((l) => l.includes('"engine exited"') && l.includes(`"pid":${pid}`))[0];
-  const detectMs = Date.parse(JSON.parse(exitLine).time) - killedAt;
-  return { detectMs, readyMs };
-}
-
-/** Kills r1's engine 3 times through the fault ledger, each as soon as its successor exists; returns observed restart delays, ms. */
-async function restartSeries(stack: StartedStack): Promise<number[]> {
-  const crashes: Crash[] = [];
-  const faults = new FaultLedger(new Timeline());
-  await crashRepeatedly(faults, stack.engineTarget('r1'), stack.poolManager, profile.pool.id, 'r1', 3, crashes);
-  await faults.healAll();
-  return restartDelays(stack.poolManager, profile.pool.id, crashes, 10_000);
-}
-
-/** SIGKILLs one replica's engine through a fault ledger (verified gone); returns when it was killed, epoch ms. */
-async function killEngine(stack: StartedStack, replicaId: string): Promise<{ pid: number; killedAt: number }> {
-  const evidence = await new FaultLedger(new Timeline()).apply(createFault('process.kill', stack.engineTarget(replicaId)));
-  return { pid: evidence.observed.pid as number, killedAt: evidence.observed.killed_at as number };
-}
-
-/** SIGKILLs the orchestrator, starts it again, and times start → the first task completed. */
-async function orchestratorRestartToServing(stack: StartedStack): Promise<number> {
-  stack.component('orchestrator').signal('SIGKILL');
-  await stack.component('orchestrator').exited;
-  const started = Date.now();
-  await stack.startComponent('orchestrator');
-  const client = new OrchestratorClient(stack.orchestratorUrl);
-  await eventually(
-    'a task completes after the restart',
-    async () => {
-      const t = newTask({ max_tokens: 2 });
-      if ((await client.submit(t)).status !== 202) return { ok: false, seen: 'refused' };
-      let done = false;
-      await client.events(
-        t.task_id,
-        (e) => {
-          if (e.event === 'end') done = true;
-        },
-        new AbortController().signal,
-      );
-      return { ok: done, seen: 'no end' };
-    },
-    { withinMs: 10_000, everyMs: 5 },
-  );
-  return Date.now() - started;
-}
+const loadMs = Number(values['load-ms']);
 
 /** Each scenario's measures (`evidence.json` attachments) in a run's messages. */
 function scenarioMeasures(file: string): [string, Record<string, number>][] {
@@ -138,124 +53,126 @@ function scenarioMeasures(file: string): [string, Record<string, number>][] {
   return out;
 }
 
+/** Runs the whole suite `count` times with `workers` (1: serial); returns wall times and per-scenario measures. */
+function suiteRuns(count: number, workers: number): { walls: number[]; measures: [string, Record<string, number>][] } {
+  const walls: number[] = [];
+  const measures: [string, Record<string, number>][] = [];
+  for (let i = 0; i < count; i++) {
+    const dir = path.join('reports', 'bench', `suite-${workers}w-${i}`);
+    const started = Date.now();
+    const args = ['cucumber-js', '-p', 'ci', ...(workers > 1 ? ['--parallel', String(workers)] : [])];
+    const r = spawnSync('npx', args, {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CHAOS_PROFILE: values.profile, CHAOS_REPORTS_DIR: dir },
+    });
+    if (r.status !== 0) throw new Error(`suite run ${i} (${workers} workers) failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
+    walls.push(Date.now() - started);
+    measures.push(...scenarioMeasures(path.join(root, dir, 'messages.ndjson')));
+  }
+  return { walls, measures };
+}
+
 async function main(): Promise<void> {
   mkdirSync(benchDir, { recursive: true });
   const toxiproxy = await ToxiproxyService.start(benchDir);
-  const rows: Record<string, number[]> = {
-    baseline_node_start_ms: [],
-    stack_ready_ms: [],
-    crash_detect_ms: [],
-    restart_to_ready_ms: [],
-    orchestrator_restart_to_serving_ms: [],
-    restart_delay_1_ms: [],
-    restart_delay_2_ms: [],
-    restart_delay_3_ms: [],
-    restart_delay_max_error_pct: [],
-    goodput_3_replicas_tps: [],
-    goodput_1_of_3_killed_tps: [],
-    goodput_ratio_x1000: [],
+  const rows: Record<string, number[]> = {};
+  const push = (k: string, v: number): void => {
+    rows[k] ??= [];
+    rows[k].push(v);
   };
-  let lostOrFailed = 0;
+  let failedTasks = 0;
   try {
     for (let i = 0; i < runs; i++) {
-      rows.baseline_node_start_ms.push(Math.round(nodeBaselineMs()));
-      const { stack, readyMs } = await startStack(toxiproxy, `start-${i}`, 3);
-      rows.stack_ready_ms.push(readyMs);
-      const crash = await crashAndRestart(stack);
-      rows.crash_detect_ms.push(crash.detectMs);
-      rows.restart_to_ready_ms.push(crash.readyMs);
-      rows.orchestrator_restart_to_serving_ms.push(await orchestratorRestartToServing(stack));
+      push('baseline_node_start_ms', Math.round(m.nodeBaselineMs()));
+      const { stack, readyMs } = await m.startStack(profile, benchDir, toxiproxy, `start-${i}`, 3);
+      push('stack_ready_ms', readyMs);
+      push('one_stream_tokens_per_s', await m.tokensPerSecondOneStream(stack));
+      const crash = await m.crashAndRestart(stack);
+      push('crash_detect_ms', crash.detectMs);
+      push('restart_to_ready_ms', crash.readyMs);
+      push('orchestrator_restart_to_serving_ms', await m.orchestratorRestartToServing(stack));
       await stack.stop();
-      // Restart-delay accuracy against the configured series 100, 200, 400 ms (±10 % jitter by design).
-      const series = await startStack(toxiproxy, `series-${i}`, 1, { 'restart-initial-ms': '100' });
-      const delays = await restartSeries(series.stack);
-      [100, 200, 400].forEach((_expected, k) => rows[`restart_delay_${k + 1}_ms`].push(delays[k]));
-      rows.restart_delay_max_error_pct.push(
-        Math.round(Math.max(...delays.map((d, k) => (100 * Math.abs(d - [100, 200, 400][k])) / [100, 200, 400][k]))),
-      );
+      const series = await m.startStack(profile, benchDir, toxiproxy, `series-${i}`, 1, { 'restart-initial-ms': '100' });
+      const delays = await m.restartSeries(series.stack);
+      delays.forEach((d, k) => push(`restart_delay_${k + 1}_ms`, d));
       await series.stack.stop();
     }
-    const loadMs = Number(values['load-ms']);
     for (let i = 0; i < Math.min(runs, 3); i++) {
       // The killed replica stays down for the whole measurement: its restart is a minute away.
-      const { stack } = await startStack(toxiproxy, `goodput-${i}`, 3, { 'restart-initial-ms': '60000' });
-      const base = await goodput(new OrchestratorClient(stack.orchestratorUrl), loadMs, 12);
-      await killEngine(stack, 'r1');
-      await poolReaches(new OrchestratorClient(stack.orchestratorUrl), profile.pool.id, 'degraded', 2000);
-      const degraded = await goodput(new OrchestratorClient(stack.orchestratorUrl), loadMs, 12);
-      lostOrFailed += base.failed + degraded.failed;
-      rows.goodput_3_replicas_tps.push(base.tokensPerS);
-      rows.goodput_1_of_3_killed_tps.push(degraded.tokensPerS);
-      rows.goodput_ratio_x1000.push(Math.round((1000 * degraded.tokensPerS) / base.tokensPerS));
-      await stack.stop();
+      const one = await m.startStack(profile, benchDir, toxiproxy, `goodput-${i}`, 3, { 'restart-initial-ms': '60000' });
+      const g = await m.goodputOneKilled(one.stack, loadMs);
+      failedTasks += g.base.failed + g.degraded.failed;
+      push('goodput_3_replicas_tps', g.base.tokensPerS);
+      push('goodput_1_of_3_killed_tps', g.degraded.tokensPerS);
+      push('goodput_1_of_3_killed_ratio_x1000', Math.round((1000 * g.degraded.tokensPerS) / g.base.tokensPerS));
+      await one.stack.stop();
+      const rolling = await m.startStack(profile, benchDir, toxiproxy, `rolling-${i}`, 3, {
+        'restart-initial-ms': '200',
+        'migration-limit': '1',
+      });
+      const r = await m.goodputRolling(rolling.stack, loadMs);
+      failedTasks += r.failed;
+      push('goodput_rolling_ratio_x1000', Math.round((1000 * r.rolling) / r.base));
+      await rolling.stack.stop();
+      if (process.getuid?.() === 0) {
+        const cpu = await m.startStack(profile, benchDir, toxiproxy, `cpu-${i}`, 3, { 'engine-cpu-ms-per-token': '2' });
+        const c = await m.goodputCpuStarved(cpu.stack, loadMs, `llorch_bench${process.pid}x0_${i}_cpu`);
+        failedTasks += c.failed;
+        push('goodput_cpu_starved_ratio_x1000', Math.round((1000 * c.starved) / c.base));
+        await cpu.stack.stop();
+      }
     }
   } finally {
     await toxiproxy.stop();
   }
-  const suiteRuns = Number(values['suite-runs']);
-  const suite: number[] = [];
+  const serial = suiteRuns(Number(values['suite-runs']), 1);
+  const workers = Number(values.workers);
+  const parallel = workers > 1 ? suiteRuns(Number(values['suite-runs']), workers) : { walls: [], measures: [] };
   const recovery = new Map<string, { detect: number[]; recover: number[] }>();
-  for (let i = 0; i < suiteRuns; i++) {
-    const started = Date.now();
-    const r = spawnSync('npx', ['cucumber-js', '-p', 'ci'], { cwd: root, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`suite run ${i} failed:\n${r.stdout}\n${r.stderr}`);
-    suite.push(Date.now() - started);
-    for (const [scenario, m] of scenarioMeasures(path.join(root, 'reports', 'messages.ndjson'))) {
-      const entry = recovery.get(scenario) ?? { detect: [], recover: [] };
-      if (m.time_to_detect_ms !== undefined) entry.detect.push(m.time_to_detect_ms);
-      if (m.time_to_recover_ms !== undefined) entry.recover.push(m.time_to_recover_ms);
-      recovery.set(scenario, entry);
-    }
+  for (const [scenario, x] of serial.measures) {
+    const e = recovery.get(scenario) ?? { detect: [], recover: [] };
+    if (x.time_to_detect_ms !== undefined) e.detect.push(x.time_to_detect_ms);
+    if (x.time_to_recover_ms !== undefined) e.recover.push(x.time_to_recover_ms);
+    recovery.set(scenario, e);
   }
-  const baseline = median(rows.baseline_node_start_ms);
+  const medians = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, m.median(v)]));
   const report = {
-    machine: { cores: require('node:os').cpus().length, node: process.version },
+    profile: values.profile,
+    machine: { cores: os.cpus().length, node: process.version },
     runs,
-    medians: Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, median(v)])),
-    ratios_to_node_start: {
-      stack_ready: +(median(rows.stack_ready_ms) / baseline).toFixed(1),
-      restart_to_ready: +(median(rows.restart_to_ready_ms) / baseline).toFixed(1),
+    medians,
+    ratios_to_node_start: { stack_ready: +(medians.stack_ready_ms / medians.baseline_node_start_ms).toFixed(1) },
+    suite_wall_ms: {
+      serial: serial.walls,
+      serial_median: m.median(serial.walls),
+      parallel_workers: workers,
+      parallel: parallel.walls,
+      parallel_median: parallel.walls.length ? m.median(parallel.walls) : null,
     },
-    suite_wall_ms: { runs: suite, median: suite.length ? median(suite) : undefined },
     recovery_by_scenario: Object.fromEntries(
       [...recovery].map(([k, v]) => [
         k,
-        { time_to_detect_ms: v.detect.length ? median(v.detect) : null, time_to_recover_ms: v.recover.length ? median(v.recover) : null },
+        {
+          time_to_detect_ms: v.detect.length ? m.median(v.detect) : null,
+          time_to_recover_ms: v.recover.length ? m.median(v.recover) : null,
+        },
       ]),
     ),
-    goodput_failed_or_refused_tasks: lostOrFailed,
+    goodput_failed_or_refused_tasks: failedTasks,
     samples: rows,
-    budgets: { stack_ready_ms: 1500, crash_detect_ms: 100, restart_to_ready_ms: 1000, suite_wall_ms: 90_000, goodput_ratio: 0.6 },
+    budgets: { stack_ready_ms: 500, crash_detect_ms: 100, restart_to_ready_ms: 1000, suite_wall_ms: 60_000, goodput_ratio: 0.6 },
   };
-  writeFileSync(path.join(root, 'reports', 'bench.json'), JSON.stringify(report, null, 2));
-  const m = report.medians;
-  console.log(`bench (${runs} runs, medians; baseline bare node start ${baseline} ms)`);
-  console.log(
-    `  stack start-to-ready (3 replicas, proxies)  ${m.stack_ready_ms} ms   (budget 1500; ${report.ratios_to_node_start.stack_ready}× node start)`,
-  );
-  console.log(`  engine crash detection                      ${m.crash_detect_ms} ms   (budget 100)`);
-  console.log(
-    `  killed replica back to ready                ${m.restart_to_ready_ms} ms   (budget 1000; ${report.ratios_to_node_start.restart_to_ready}× node start)`,
-  );
-  console.log(`  orchestrator SIGKILL → restart → serving    ${m.orchestrator_restart_to_serving_ms} ms`);
-  console.log(
-    `  restart delays (configured 100/200/400 ms)  ${m.restart_delay_1_ms} / ${m.restart_delay_2_ms} / ${m.restart_delay_3_ms} ms   (max error ${m.restart_delay_max_error_pct} %, jitter ±10 % by design)`,
-  );
-  console.log(`  goodput, 3 replicas                         ${m.goodput_3_replicas_tps} tokens/s`);
-  console.log(
-    `  goodput, 1 of 3 killed                      ${m.goodput_1_of_3_killed_tps} tokens/s   (ratio ${(m.goodput_ratio_x1000 / 1000).toFixed(3)}, budget ≥ 0.6; failed or refused tasks: ${lostOrFailed})`,
-  );
-  if (suite.length)
+  const name = path.basename(values.profile!, '.json');
+  writeFileSync(path.join(root, 'reports', name === 'reference' ? 'bench.json' : `bench-${name}.json`), JSON.stringify(report, null, 2));
+  console.log(`bench on ${values.profile} (${runs} runs, medians; baseline bare node start ${medians.baseline_node_start_ms} ms)`);
+  for (const [k, v] of Object.entries(medians)) console.log(`  ${k.padEnd(40)} ${v}`);
+  console.log(`  suite wall time, serial                   ${report.suite_wall_ms.serial_median} ms (runs ${serial.walls.join(', ')})`);
+  if (parallel.walls.length)
     console.log(
-      `  chaos suite wall time                       ${report.suite_wall_ms.median} ms   (budget 90000; runs: ${suite.join(', ')})`,
+      `  suite wall time, ${workers} workers              ${report.suite_wall_ms.parallel_median} ms (runs ${parallel.walls.join(', ')})`,
     );
-  if (recovery.size) {
-    console.log(`  per scenario, medians over ${suiteRuns} suite runs (time to detect / time to recover, ms):`);
-    for (const [scenario, v] of Object.entries(report.recovery_by_scenario))
-      console.log(
-        `    ${String(v.time_to_detect_ms ?? '-').padStart(6)} / ${String(v.time_to_recover_ms ?? '-').padStart(6)}  ${scenario}`,
-      );
-  }
+  console.log(`  goodput tasks failed or refused: ${failedTasks}`);
 }
 
 main().catch((err) => {
