@@ -30,11 +30,11 @@ export function readGenerations(logs: Map<string, string>, pattern: RegExp): Gen
 /** Every dispatch attempt in the orchestrator's log. */
 export function readDispatchAttempts(file: string, pattern: RegExp): DispatchAttempt[] {
   const out: DispatchAttempt[] = [];
-  for (const line of readLines(file)) {
+  for (const [seq, line] of readLines(file).entries()) {
     const g = pattern.exec(line)?.groups;
     if (!g?.replica || !g.time) continue;
     const at = /^\d+$/.test(g.time) ? Number(g.time) : Date.parse(g.time);
-    out.push({ replica: g.replica, at, reason: line.slice(0, 200) });
+    out.push({ replica: g.replica, at, reason: line.slice(0, 200), seq });
   }
   return out;
 }
@@ -42,10 +42,15 @@ export function readDispatchAttempts(file: string, pattern: RegExp): DispatchAtt
 /** Every availability change in the orchestrator's log. */
 export function readAvailability(file: string, pattern: RegExp): AvailabilityChange[] {
   const out: AvailabilityChange[] = [];
-  for (const line of readLines(file)) {
+  for (const [seq, line] of readLines(file).entries()) {
     const g = pattern.exec(line)?.groups;
     if (!g?.replica || !g.time || !g.available) continue;
-    out.push({ replica: g.replica, at: /^\d+$/.test(g.time) ? Number(g.time) : Date.parse(g.time), available: g.available === 'true' });
+    out.push({
+      replica: g.replica,
+      at: /^\d+$/.test(g.time) ? Number(g.time) : Date.parse(g.time),
+      available: g.available === 'true',
+      seq,
+    });
   }
   return out;
 }

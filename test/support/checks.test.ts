@@ -164,6 +164,10 @@ describe('history checker: each defect makes a check fail, naming the task', () 
       ).valid,
     ).to.equal(true);
     expect(NoDispatchToKnownDown([{ replica: 'r2', at: 150, reason: 'x' }], changes).valid).to.equal(true);
+    // In the same millisecond, the log's order decides: a dispatch logged before the change was not to a known-down replica.
+    const sameMs = [{ replica: 'r1', at: 100, available: false, seq: 7 }];
+    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 100, reason: 'x', seq: 6 }], sameMs).valid).to.equal(true);
+    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 100, reason: 'x', seq: 8 }], sameMs).valid).to.equal(false);
   });
 
   it('liveness: a slow answer or silence outside an excused window fails; inside it does not', () => {

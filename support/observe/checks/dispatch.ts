@@ -5,6 +5,8 @@ export interface DispatchAttempt {
   replica: string;
   at: number;
   reason: string;
+  /** Position in the log: lines of one process are in the order it acted (two lines may share a millisecond). */
+  seq?: number;
 }
 
 /** A change of a replica's availability as the orchestrator itself saw it, from its log. */
@@ -12,6 +14,8 @@ export interface AvailabilityChange {
   replica: string;
   at: number;
   available: boolean;
+  /** Position in the log (see DispatchAttempt.seq). */
+  seq?: number;
 }
 
 /**
@@ -24,7 +28,8 @@ export interface AvailabilityChange {
 export function NoDispatchToKnownDown(attempts: DispatchAttempt[], changes: AvailabilityChange[]): Verdict {
   const problems: string[] = [];
   for (const a of attempts) {
-    const known = changes.filter((c) => c.replica === a.replica && c.at <= a.at).at(-1);
+    const before = (c: AvailabilityChange): boolean => (c.seq !== undefined && a.seq !== undefined ? c.seq < a.seq : c.at <= a.at);
+    const known = changes.filter((c) => c.replica === a.replica && before(c)).at(-1);
     if (known && !known.available)
       problems.push(
         `attempt to replica ${a.replica} at ${new Date(a.at).toISOString()}, after it was marked unavailable at ${new Date(known.at).toISOString()}`,
