@@ -74,6 +74,13 @@ for (const m of chosen) {
   results.push(r);
   console.log(`${r.status.toUpperCase()} in ${(r.ms / 1000).toFixed(0)} s${r.scenarios[0] ? ` by "${r.scenarios[0].name}"` : ''}`);
 }
+// With --only, the other mutants keep their results from the last full check (if any): the report stays whole.
+const reportFile = path.join(root, 'reports', 'mutants.json');
+if (only && existsSync(reportFile)) {
+  const previous = (JSON.parse(readFileSync(reportFile, 'utf8')) as { results: MutantResult[] }).results;
+  for (const p of previous) if (!results.some((r) => r.id === p.id) && MUTANTS.some((x) => x.id === p.id)) results.push(p);
+  results.sort((a, b) => MUTANTS.findIndex((x) => x.id === a.id) - MUTANTS.findIndex((x) => x.id === b.id));
+}
 const killed = results.filter((r) => r.status === 'killed').length;
 const report = {
   generated: new Date().toISOString(),
@@ -83,7 +90,7 @@ const report = {
   results,
 };
 mkdirSync(path.join(root, 'reports'), { recursive: true });
-writeFileSync(path.join(root, 'reports', 'mutants.json'), JSON.stringify(report, null, 2));
+writeFileSync(reportFile, JSON.stringify(report, null, 2));
 writeFileSync(path.join(root, 'reports', 'mutants.html'), renderMutantsHtml(report));
 if (existsSync(path.join(root, '.mutants'))) rmSync(path.join(root, '.mutants'), { recursive: true, force: true });
 console.log(`mutants: ${killed} of ${results.length} killed (reports/mutants.html)`);
