@@ -4,7 +4,14 @@ import { eventually } from '../support/core/eventually';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { measureDetection } from '../support/observe/measures';
-import { enginePids, partialFiles, stagedCopyMatches, survivors } from '../support/observe/supervision';
+import {
+  enginePids,
+  partialFiles,
+  partialIdentities,
+  partialsReplaced,
+  stagedCopyMatches,
+  survivors,
+} from '../support/observe/supervision';
 import { poolSays } from '../support/observe/waits';
 
 Given('the model takes {duration} to stage', function (this: ChaosWorld, ms: number) {
@@ -55,7 +62,13 @@ Then('the pool manager runs the same engine processes as before it was killed', 
 });
 
 Then('a partial model file is left in the model cache', function (this: ChaosWorld) {
-  expect(partialFiles(this.requireStack().modelCacheDir()), 'partial files in the model cache').to.not.be.empty;
+  const left = partialIdentities(this.requireStack().modelCacheDir());
+  expect(left, 'partial files in the model cache').to.not.be.empty;
+  this.leftPartials = left;
+});
+
+Then('the partial file the crash left is discarded, not written on', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
+  await partialsReplaced(this.requireStack().modelCacheDir(), this.leftPartials, this.requireStack().modelFile, PATIENCE.stagingStartsMs);
 });
 
 Then('the model cache holds the complete model and no partial file', function (this: ChaosWorld) {

@@ -11,7 +11,8 @@ Feature: Pool-manager crash during provisioning
     When the pool manager is killed
     Then a partial model file is left in the model cache
     When the pool manager is started again
-    Then the pool is ready again within 6 s
+    Then the partial file the crash left is discarded, not written on
+    And the pool is ready again within 6 s
     And the model cache holds the complete model and no partial file
     And a new task completes within 3 s
 

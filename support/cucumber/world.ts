@@ -8,7 +8,7 @@ import { type TaskRecord, TaskHistory } from '../observe/history';
 import { BackgroundLoad } from '../observe/background';
 import { BOUNDS } from '../observe/bounds';
 import { Excuses, LivenessProbe } from '../observe/liveness';
-import type { Crash } from '../observe/supervision';
+import type { Crash, PartialIdentity } from '../observe/supervision';
 import { Timeline } from '../core/timeline';
 import { poolReaches } from '../observe/waits';
 import { Workload } from '../observe/workload';
@@ -63,6 +63,8 @@ export class ChaosWorld extends World<SuiteParams> {
   batch: TaskRecord[] = [];
   /** Engine crashes this scenario caused, in order. */
   readonly crashes: Crash[] = [];
+  /** The partial model files a crash left (name and file identity), to tell discarded from reused. */
+  leftPartials: PartialIdentity[] = [];
   /** Engine pids noted before a pool-manager fault, to compare after. */
   enginePidsBefore: number[] = [];
   scenarioDir = '';

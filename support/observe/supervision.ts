@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { PoolManagerClient } from '../pool-manager/client';
@@ -6,6 +6,7 @@ import { isAlive } from '../core/pids';
 import type { FaultLedger } from '../faults/ledger';
 import { ProcessKillFault } from '../faults/process-kill';
 import type { ProcessTarget } from '../faults/targets';
+import { ConditionBroken } from '../core/errors';
 import { eventually } from '../core/eventually';
 
 /** One crash the scenario caused, and when the pool manager started a new engine for it. */
@@ -118,4 +119,38 @@ export async function engineLoading(pm: PoolManagerClient, poolId: string, repli
     },
     { withinMs, everyMs: 10 },
   );
+}
+
+/** A partial file's name and identity (inode and birth time): a file deleted and written anew has a new identity. */
+export interface PartialIdentity {
+  name: string;
+  identity: string;
+}
+
+/** The `.partial` files of a model cache with their identities. */
+export function partialIdentities(cacheDir: string): PartialIdentity[] {
+  return partialFiles(cacheDir).map((name) => {
+    const st = statSync(path.join(cacheDir, name), { bigint: true });
+    return { name, identity: `${st.ino}/${st.birthtimeNs}` };
+  });
+}
+
+/**
+ * Watches the model cache while staging is redone until the complete model is there: fails as soon as a partial file
+ * the crash left is seen still there with its old identity (written on instead of discarded: a half-written file of
+ * another model would stay forever).
+ */
+export async function partialsReplaced(cacheDir: string, left: PartialIdentity[], model: string, withinMs: number): Promise<void> {
+  if (left.length === 0) throw new Error('No partial file was noted before the restart');
+  const reused = new Set<string>();
+  await eventually(
+    'staging redone (the complete model in the cache)',
+    async () => {
+      const now = partialIdentities(cacheDir);
+      for (const p of now) if (left.some((l) => l.name === p.name && l.identity === p.identity)) reused.add(p.name);
+      return { ok: stagedCopyMatches(cacheDir, model).ok, seen: `partials now: ${now.map((p) => p.name).join(', ') || 'none'}` };
+    },
+    { withinMs, everyMs: 10 },
+  );
+  if (reused.size) throw new ConditionBroken(`partial file(s) left by the crash were written on, not discarded: ${[...reused].join(', ')}`);
 }
