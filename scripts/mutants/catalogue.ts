@@ -84,7 +84,7 @@ export const MUTANTS: Mutant[] = [
     requirement: 'OC-CTRL-2028',
     breaks: 'mid-stream errors say retriable:false',
     file: 'sut/orchestratord/retry-policy.ts',
-    find: "return { event: 'error', data: { code, message, retriable: true, retry_after_ms: retryAfterMs } };",
+    find: "return { event: 'error', data: { code, message, retriable, retry_after_ms: retryAfterMs } };",
     replace: "return { event: 'error', data: { code, message, retriable: false, retry_after_ms: retryAfterMs } };",
   },
   {
