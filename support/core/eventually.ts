@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConditionBroken, WaitTimedOut } from './errors';
+import { WaitProgress } from './progress';
 
 export interface EventuallyOptions {
   /** Limit, ms. */
@@ -28,20 +29,26 @@ export async function eventually<T>(
 ): Promise<{ value?: T; elapsedMs: number }> {
   const started = Date.now();
   const everyMs = options.everyMs ?? 20;
+  const progress = new WaitProgress(condition, options.withinMs);
   let seen = 'nothing observed yet';
-  for (;;) {
-    options.signal?.throwIfAborted();
-    try {
-      const observation = await probe();
-      seen = observation.seen;
-      if (observation.ok) return { value: observation.value, elapsedMs: Date.now() - started };
-    } catch (err) {
-      seen = `probe failed: ${(err as Error).message}`;
+  try {
+    for (;;) {
+      progress.tick();
+      options.signal?.throwIfAborted();
+      try {
+        const observation = await probe();
+        seen = observation.seen;
+        if (observation.ok) return { value: observation.value, elapsedMs: Date.now() - started };
+      } catch (err) {
+        seen = `probe failed: ${(err as Error).message}`;
+      }
+      if (Date.now() - started >= options.withinMs) {
+        throw new WaitTimedOut(`${condition}: not reached within ${options.withinMs} ms (last seen: ${seen})`);
+      }
+      await delay(everyMs, undefined, { signal: options.signal });
     }
-    if (Date.now() - started >= options.withinMs) {
-      throw new WaitTimedOut(`${condition}: not reached within ${options.withinMs} ms (last seen: ${seen})`);
-    }
-    await delay(everyMs, undefined, { signal: options.signal });
+  } finally {
+    progress.done();
   }
 }
 
