@@ -91,7 +91,11 @@ describe('requirements registry and tag lint', () => {
     expect(tagProblems(['@fault:cosmic.rays'], known)).to.include('a scenario must carry at least one requirement tag (e.g. @ORCH-3051)');
     expect(tagProblems(['@ORCH-3051'], known)).to.include('a scenario must carry exactly one @fault:<kind> tag, found 0');
     expect(tagProblems(['@ORCH-3051', '@fault:none', '@wip'], known)).to.include(
-      'tag @wip is unknown (requirement IDs, @fault:<kind> and @privileged @serial @smoke @slow are allowed)',
+      'tag @wip is unknown (requirement IDs, @fault:<kind>, @needs:<capability> and @privileged @serial @smoke @slow are allowed)',
     );
+    expect(tagProblems(['@ORCH-3051', '@fault:none', '@needs:telepathy'], known)).to.include(
+      'tag @needs:telepathy names an unknown capability (see support/stack/capabilities.ts)',
+    );
+    expect(tagProblems(['@ORCH-3051', '@fault:none', '@needs:driver-reset'], known)).to.deep.equal([]);
   });
 });
