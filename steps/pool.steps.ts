@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
-import { poolErrors, poolReaches, replicaRestarted } from '../support/observe/waits';
+import { poolReaches, poolSays, replicaRestarted } from '../support/observe/waits';
 
 Given('engines are restarted {duration} after a crash', function (this: ChaosWorld, delayMs: number) {
   this.settings.tunes['restart-initial-ms'] = String(delayMs);
@@ -47,9 +47,7 @@ Given('stream failover is on', function (this: ChaosWorld) {
   this.settings.tunes['migration-limit'] = '1';
 });
 
-Then('the pool says its engines find no GPU', async function (this: ChaosWorld) {
-  const errors = await poolErrors(this.client, this.poolId);
-  expect(errors, `last errors the pool reports: ${JSON.stringify(errors)}`).to.satisfy((e: unknown[]) =>
-    e.some((x) => /gpu|CUDA/i.test(String(x))),
-  );
+Then('the pool says its engines find no GPU when they start', async function (this: ChaosWorld) {
+  // ORCH-1102, no CPU fallback: an engine started while the GPU is gone refuses to start, and the pool says why.
+  await poolSays(this.client, this.poolId, /no_gpu|no CUDA-capable device/, PATIENCE.streamingMs);
 });

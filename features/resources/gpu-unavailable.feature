@@ -11,7 +11,7 @@ Feature: GPU unavailable
     And a steady load of 5 tasks per second of 10 tokens each
     When the GPU vanishes
     Then the pool reports unready within 3 s
-    And the pool says its engines find no GPU
+    And the pool says its engines find no GPU when they start
     And within 1 s new tasks are refused fast as "POOL_UNAVAILABLE" with a retry hint
     And the orchestrator stays live
     When the GPU comes back
