@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { reapAll } from '../support/processes/reaper';
+import { ownerTag, reapAll } from '../support/processes/reaper';
 import { loadProfile } from '../support/stack/profile';
 import { ToxiproxyService } from '../support/stack/toxiproxy';
 import * as m from './bench/stack-measures';
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       await rolling.stack.stop();
       if (process.getuid?.() === 0) {
         const cpu = await m.startStack(profile, benchDir, toxiproxy, `cpu-${i}`, 3, { 'engine-cpu-ms-per-token': '2' });
-        const c = await m.goodputCpuStarved(cpu.stack, loadMs, `llorch_bench${process.pid}x0_${i}_cpu`);
+        const c = await m.goodputCpuStarved(cpu.stack, loadMs, `llorch_${ownerTag.replace(':', 'x')}_bench${i}_cpu`);
         failedTasks += c.failed;
         push('goodput_cpu_starved_ratio_x1000', Math.round((1000 * c.starved) / c.base));
         await cpu.stack.stop();
