@@ -10,7 +10,7 @@
  * Writes reports/bench.json (reports/bench-<profile>.json for another profile).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -74,6 +74,7 @@ function suiteRuns(count: number, workers: number): { walls: number[]; measures:
 }
 
 async function main(): Promise<void> {
+  rmSync(benchDir, { recursive: true, force: true });
   mkdirSync(benchDir, { recursive: true });
   const toxiproxy = await ToxiproxyService.start(benchDir);
   const rows: Record<string, number[]> = {};

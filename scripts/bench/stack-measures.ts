@@ -52,10 +52,14 @@ export async function crashAndRestart(stack: StartedStack): Promise<{ detectMs: 
   const { pid, killedAt } = await killEngine(stack, 'r1');
   await replicaRestarted(new OrchestratorClient(stack.orchestratorUrl), stack.profile.pool.id, 'r1', 30_000);
   const readyMs = Date.now() - killedAt;
+  // The pool manager's own record of noticing: its first "engine exited" line for r1 after the kill.
   const exitLine = readFileSync(path.join(stack.request.dir, 'pool-manager.log'), 'utf8')
     .split('\n')
-    .filter((l) => l.includes('"engine exited"') && l.includes(`"pid":${pid}`))[0];
-  const detectMs = Date.parse(JSON.parse(exitLine).time) - killedAt;
+    .filter((l) => l.includes('"engine exited"') && l.includes('"replica_id":"r1"'))
+    .map((l) => JSON.parse(l) as { time: string; pid: number })
+    .find((l) => Date.parse(l.time) >= killedAt - 5);
+  if (!exitLine) throw new Error(`the pool manager logged no exit of r1's engine (pid ${pid}) after the kill`);
+  const detectMs = Date.parse(exitLine.time) - killedAt;
   return { detectMs, readyMs };
 }
 
