@@ -21,6 +21,7 @@ export interface LoadShape {
 export class BackgroundLoad {
   readonly records: TaskRecord[] = [];
   private readonly abort = new AbortController();
+  private readonly pending = new Set<Promise<void>>();
   private running?: Promise<void>;
 
   constructor(
@@ -39,16 +40,26 @@ export class BackgroundLoad {
       let next = Date.now();
       for (let sent = 0; !this.abort.signal.aborted && sent < this.shape.maxTasks && Date.now() < until; sent++) {
         // Submissions are not awaited one by one: a slow answer must not lower the rate (an open-loop generator).
-        void this.workload.submit(this.make(this.shape.tokensPerTask)).then((r) => this.records.push(r));
+        const p: Promise<void> = this.workload
+          .submit(this.make(this.shape.tokensPerTask))
+          .then((r) => {
+            this.records.push(r);
+          })
+          .finally(() => this.pending.delete(p));
+        this.pending.add(p);
         next += everyMs;
         await delay(Math.max(0, next - Date.now()), undefined, { signal: this.abort.signal }).catch(() => undefined);
       }
     })();
   }
 
-  /** Stops submitting (tasks already submitted go on and are judged); resolves once the generator loop has ended. */
+  /**
+   * Stops submitting (tasks already submitted go on and are judged); resolves once the generator loop has ended and
+   * every submission in flight has its answer (so a follower exists for each admitted task before anyone settles).
+   */
   async stop(): Promise<void> {
     this.abort.abort();
     await this.running;
+    await Promise.allSettled([...this.pending]);
   }
 }
