@@ -60,7 +60,7 @@ function suiteRuns(count: number, workers: number): { walls: number[]; measures:
   for (let i = 0; i < count; i++) {
     const dir = path.join('reports', 'bench', `suite-${workers}w-${i}`);
     const started = Date.now();
-    const args = ['cucumber-js', '-p', 'ci', ...(workers > 1 ? ['--parallel', String(workers)] : [])];
+    const args = ['cucumber-js', '-p', 'ci'];
     const r = spawnSync('npx', args, {
       cwd: root,
       encoding: 'utf8',

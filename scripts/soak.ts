@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '..');
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '20' },
-    parallel: { type: 'string', default: '0' },
+    parallel: { type: 'string', default: '2' },
     profile: { type: 'string', default: 'profiles/reference.json' },
     'timeout-s': { type: 'string', default: '600' },
     'max-minutes': { type: 'string', default: '120' },
@@ -62,12 +62,17 @@ const runs = Number(values.runs);
 let done = 0;
 for (let i = 0; i < runs && Date.now() < deadline; i++) {
   const dir = path.join('reports', 'soak', `run-${i + 1}`);
-  const args = ['cucumber-js', '-p', 'ci', ...(Number(values.parallel) > 1 ? ['--parallel', values.parallel!] : [])];
+  const args = ['cucumber-js', '-p', 'ci'];
   const started = Date.now();
   const run = spawnSync('npx', args, {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, CHAOS_PROFILE: values.profile, CHAOS_REPORTS_DIR: dir },
+    env: {
+      ...process.env,
+      CHAOS_WORKERS: String(Math.max(1, Number(values.parallel))),
+      CHAOS_PROFILE: values.profile,
+      CHAOS_REPORTS_DIR: dir,
+    },
     timeout: Number(values['timeout-s']) * 1000,
     killSignal: 'SIGINT',
   });
