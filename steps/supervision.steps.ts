@@ -5,6 +5,7 @@ import type { ChaosWorld } from '../support/cucumber/world';
 import { measureRecovery } from '../support/observe/measures';
 import { awaitRestart, crashRepeatedly, delaysOutside, restartDelays } from '../support/observe/supervision';
 import { metricSum } from '../support/orchestrator/metrics';
+import { replicaSays } from '../support/observe/waits';
 
 /** Restart delays are judged against the configured series with its ±10 % jitter (POOL_RESTART_JITTER_PCT) plus this
  * slack for observing the restart and spawning the process (measured overshoot up to ~26 ms on the first restart). */
@@ -61,9 +62,10 @@ Then('the pool manager counts {int} restart storm(s)', async function (this: Cha
 });
 
 Then('the pool reports a driver reset on replica {replica}, distinct from a crash', async function (this: ChaosWorld, replica: string) {
+  // The orchestrator learns it from its pool manager at its next poll: wait for the report, then judge it.
+  await replicaSays(this.client, this.poolId, replica, /^driver_reset/, PATIENCE.streamingMs);
   const health = (await this.client.poolHealth(this.poolId)).body.replicas.find((r) => r.replica_id === replica);
   expect(health, `replica ${replica} in the pool's health`).to.deep.include({ driver_resets: 1 });
-  expect(health?.last_error, 'last error of the replica').to.match(/^driver_reset/);
   const counted = metricSum(await this.requireStack().poolManager.metrics(), 'driver_resets_total', { replica_id: replica });
   expect(counted, 'driver_resets_total').to.equal(1);
 });

@@ -19,7 +19,7 @@ Feature: CPU saturation
   Scenario: an orchestrator starved of CPU still answers and serves, and takes no replica out of service for it
     Given a healthy pool of 2 replicas
     And a steady load of 5 tasks per second of 10 tokens each
-    When the orchestrator is starved to 5 % of a core
+    When the orchestrator is starved to 10 % of a core
     And a client submits 4 tasks of 20 tokens each
     Then every task completes
     And the orchestrator stays live
