@@ -72,6 +72,10 @@ export function registerControlRoutes(app: FastifyInstance, deps: ApiDeps, optio
         retriable: false,
       });
     } finally {
+      // Serve again only once the orchestrator itself sees a replica back (its view is a poll behind the pool
+      // manager's): undrained before that, new tasks would be refused as unavailable for a moment.
+      const until = Date.now() + options.reloadTimeoutMs;
+      while (directory.availableReplicas(poolId).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       directory.setDrained(poolId, false);
       dispatcher.pump();
     }

@@ -93,6 +93,11 @@ export class ReplicaDirectory {
     this.notify();
   }
 
+  /** Replicas the pool manager reports ready and the orchestrator reaches, whether or not the pool is drained. */
+  availableReplicas(poolId: string): ReplicaView[] {
+    return (this.pools.get(poolId)?.replicas ?? []).filter((r) => r.managerState === 'ready' && this.isReachable(r));
+  }
+
   isDraining(poolId: string): boolean {
     return this.drained.has(poolId) || this.pools.get(poolId)?.draining === true;
   }
