@@ -94,3 +94,28 @@ export function suiteCgroups(controller: Controller, match: (name: string) => bo
     .filter((n) => n.startsWith(CGROUP_PREFIX) && match(n))
     .map((n) => new Cgroup(controller, n));
 }
+
+/**
+ * Waits up to `withinMs` for a counter of a stat-like file of the group (`memory.oom_control` oom_kill,
+ * `cpu.stat` nr_throttled) to rise above zero: the kernel's own proof that a limit bit. Returns the last value read.
+ */
+export async function counterRises(
+  group: Cgroup,
+  file: string,
+  key: string,
+  withinMs: number,
+  signal: AbortSignal,
+): Promise<{ value: number; waitedMs: number }> {
+  const started = Date.now();
+  let value = group.stat(file, key);
+  while (!(value > 0) && Date.now() - started < withinMs) {
+    await delay(20, undefined, { signal });
+    value = group.stat(file, key);
+  }
+  return { value, waitedMs: Date.now() - started };
+}
+
+/** The heal proof every cgroup fault shares: its group is gone. */
+export function groupRemoved(group: Cgroup): { verdict: 'confirmed' | 'mismatch'; observed: Record<string, unknown> } {
+  return { verdict: group.exists ? 'mismatch' : 'confirmed', observed: { cgroup: group.dir, removed: !group.exists } };
+}

@@ -1,6 +1,5 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidFaultSpec } from '../core/errors';
-import { Cgroup } from './cgroup';
+import { Cgroup, counterRises, groupRemoved } from './cgroup';
 import type { Evidence, Fault, FaultContext, HealVerified } from './fault';
 import type { ProcessTarget } from './targets';
 
@@ -44,12 +43,7 @@ export class CpuSaturateFault implements Fault, HealVerified {
 
   async verify(ctx: FaultContext): Promise<Evidence> {
     if (this.pid === undefined) return { verdict: 'inconclusive', observed: { reason: 'never injected' } };
-    const started = Date.now();
-    let throttled = this.group.stat('cpu.stat', 'nr_throttled');
-    while (!(throttled > 0) && Date.now() - started < this.withinMs) {
-      await delay(20, undefined, { signal: ctx.signal });
-      throttled = this.group.stat('cpu.stat', 'nr_throttled');
-    }
+    const { value: throttled, waitedMs } = await counterRises(this.group, 'cpu.stat', 'nr_throttled', this.withinMs, ctx.signal);
     const observed = {
       cgroup: this.group.dir,
       pid: this.pid,
@@ -58,7 +52,7 @@ export class CpuSaturateFault implements Fault, HealVerified {
       nr_periods: this.group.stat('cpu.stat', 'nr_periods'),
       nr_throttled: throttled,
       throttled_time_ns: this.group.stat('cpu.stat', 'throttled_time'),
-      waited_ms: Date.now() - started,
+      waited_ms: waitedMs,
     };
     return { verdict: throttled > 0 ? 'confirmed' : 'mismatch', observed };
   }
@@ -68,6 +62,6 @@ export class CpuSaturateFault implements Fault, HealVerified {
   }
 
   async verifyHealed(): Promise<Evidence> {
-    return { verdict: this.group.exists ? 'mismatch' : 'confirmed', observed: { cgroup: this.group.dir, removed: !this.group.exists } };
+    return groupRemoved(this.group);
   }
 }

@@ -1,6 +1,5 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidFaultSpec } from '../core/errors';
-import { Cgroup } from './cgroup';
+import { Cgroup, counterRises, groupRemoved } from './cgroup';
 import type { Evidence, Fault, FaultContext, HealVerified } from './fault';
 import type { ProcessTarget } from './targets';
 
@@ -48,12 +47,7 @@ export class MemoryLimitFault implements Fault, HealVerified {
 
   async verify(ctx: FaultContext): Promise<Evidence> {
     if (this.pid === undefined) return { verdict: 'inconclusive', observed: { reason: 'never injected' } };
-    const started = Date.now();
-    let kills = this.group.stat('memory.oom_control', 'oom_kill');
-    while (!(kills > 0) && Date.now() - started < this.oomWithinMs) {
-      await delay(20, undefined, { signal: ctx.signal });
-      kills = this.group.stat('memory.oom_control', 'oom_kill');
-    }
+    const { value: kills, waitedMs } = await counterRises(this.group, 'memory.oom_control', 'oom_kill', this.oomWithinMs, ctx.signal);
     const observed = {
       cgroup: this.group.dir,
       pid: this.pid,
@@ -61,7 +55,7 @@ export class MemoryLimitFault implements Fault, HealVerified {
       max_usage_bytes: Number(this.group.read('memory.max_usage_in_bytes')),
       failcnt: Number(this.group.read('memory.failcnt')),
       oom_kill: kills,
-      waited_ms: Date.now() - started,
+      waited_ms: waitedMs,
     };
     return { verdict: kills > 0 ? 'confirmed' : 'mismatch', observed };
   }
@@ -71,6 +65,6 @@ export class MemoryLimitFault implements Fault, HealVerified {
   }
 
   async verifyHealed(): Promise<Evidence> {
-    return { verdict: this.group.exists ? 'mismatch' : 'confirmed', observed: { cgroup: this.group.dir, removed: !this.group.exists } };
+    return groupRemoved(this.group);
   }
 }
