@@ -82,12 +82,15 @@ async function main(): Promise<void> {
     rows[k] ??= [];
     rows[k].push(v);
   };
+  /** Where the start-up time goes, by phase (support/stack/stack.ts marks them), samples per phase. */
+  const startup: Record<string, number[]> = {};
   let failedTasks = 0;
   try {
     for (let i = 0; i < runs; i++) {
       push('baseline_node_start_ms', Math.round(m.nodeBaselineMs()));
-      const { stack, readyMs } = await m.startStack(profile, benchDir, toxiproxy, `start-${i}`, 3);
+      const { stack, readyMs, phases } = await m.startStack(profile, benchDir, toxiproxy, `start-${i}`, 3);
       push('stack_ready_ms', readyMs);
+      for (const [phase, ms] of Object.entries(phases)) startup[phase] = [...(startup[phase] ?? []), ms];
       push('one_stream_tokens_per_s', await m.tokensPerSecondOneStream(stack));
       const crash = await m.crashAndRestart(stack);
       push('crash_detect_ms', crash.detectMs);
@@ -143,6 +146,7 @@ async function main(): Promise<void> {
     machine: { cores: os.cpus().length, node: process.version },
     runs,
     medians,
+    stack_start_breakdown_ms: Object.fromEntries(Object.entries(startup).map(([k, v]) => [k, m.median(v)])),
     ratios_to_node_start: { stack_ready: +(medians.stack_ready_ms / medians.baseline_node_start_ms).toFixed(1) },
     suite_wall_ms: {
       serial: serial.walls,
@@ -168,6 +172,8 @@ async function main(): Promise<void> {
   writeFileSync(path.join(root, 'reports', name === 'reference' ? 'bench.json' : `bench-${name}.json`), JSON.stringify(report, null, 2));
   console.log(`bench on ${values.profile} (${runs} runs, medians; baseline bare node start ${medians.baseline_node_start_ms} ms)`);
   for (const [k, v] of Object.entries(medians)) console.log(`  ${k.padEnd(40)} ${v}`);
+  console.log('  stack start-up, where the time goes (medians, ms):');
+  for (const [k, v] of Object.entries(report.stack_start_breakdown_ms)) console.log(`    ${k.padEnd(38)} ${v}`);
   console.log(`  suite wall time, serial                   ${report.suite_wall_ms.serial_median} ms (runs ${serial.walls.join(', ')})`);
   if (parallel.walls.length)
     console.log(

@@ -40,7 +40,7 @@ function runMutant(m: (typeof MUTANTS)[number]): MutantResult {
   if (count !== 1)
     return { ...base, status: 'invalid', detail: `the text to change occurs ${count} times in ${m.file}, not once`, scenarios: [], ms: 0 };
   writeFileSync(file, source.replace(m.find, m.replace));
-  const build = spawnSync('npx', ['tsc', '-p', path.join(dir, 'sut', 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
+  const build = buildMutant(dir);
   if (build.status !== 0)
     return {
       ...base,
@@ -65,6 +65,14 @@ function runMutant(m: (typeof MUTANTS)[number]): MutantResult {
   const killed = run.status !== 0 && scenarios.length > 0;
   const detail = run.error ? `suite run ended: ${run.error.message}` : killed ? scenarios[0].message : `suite passed (exit ${run.status})`;
   return { ...base, status: killed ? 'killed' : 'survived', detail, scenarios, ms: Date.now() - started };
+}
+
+/** Type-checks the mutated stack (a mutant that does not compile is invalid, not killed), then bundles it as npm install does. */
+function buildMutant(dir: string): { status: number | null; stdout: string; stderr: string } {
+  const check = spawnSync('npx', ['tsc', '--noEmit', '-p', path.join(dir, 'sut', 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
+  if (check.status !== 0) return check;
+  const args = [path.join(root, 'scripts', 'build-sut.js'), path.join(dir, 'sut'), path.join(dir, 'dist', 'sut')];
+  return spawnSync('node', args, { cwd: root, encoding: 'utf8' });
 }
 
 const results: MutantResult[] = [];

@@ -1,5 +1,4 @@
 import { Given, Then } from '@cucumber/cucumber';
-import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { measureDetection, measureRecovery } from '../support/observe/measures';

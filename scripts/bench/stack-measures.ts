@@ -36,15 +36,18 @@ export async function startStack(
   run: string,
   replicas: number,
   tunes: Record<string, string> = {},
-): Promise<{ stack: StartedStack; readyMs: number }> {
+): Promise<{ stack: StartedStack; readyMs: number; phases: Record<string, number> }> {
   const started = Date.now();
   const stack = await StartedStack.start(
     profile,
     { replicas, tunes, dir: path.join(benchDir, run), proxyPrefix: `llorch_bench_${process.pid}_${run}_` },
     toxiproxy,
   );
+  const componentsUp = Date.now();
   await poolReaches(new OrchestratorClient(stack.orchestratorUrl), stack.profile.pool.id, 'ready', profile.startupTimeoutMs);
-  return { stack, readyMs: Date.now() - started };
+  const phases = Object.fromEntries(stack.startup.map((p) => [p.phase, p.ms]));
+  phases['engines ready, seen by the orchestrator'] = Date.now() - componentsUp;
+  return { stack, readyMs: Date.now() - started, phases };
 }
 
 /** Kills r1's engine; returns detection (from the pool manager's log) and restart-to-ready times, ms. */

@@ -30,7 +30,11 @@ export interface TargetProfile {
   startupTimeoutMs: number;
   env: Record<string, string>;
   components: Record<string, ComponentProfile>;
-  startOrder: string[];
+  /**
+   * Start-up in stages: each stage's components are spawned together and all must be ready before the next stage
+   * starts (a plain name is a stage of one). Stopping goes in the reverse order, one component at a time.
+   */
+  startOrder: string[][];
   api: { orchestrator: string; poolManager: string };
   proxies: Record<string, string>;
   replica: Record<string, unknown>;
@@ -83,7 +87,7 @@ export function loadProfile(file: string): TargetProfile {
     startupTimeoutMs: v.positiveInt(root.startupTimeoutMs ?? 15000, 'startupTimeoutMs'),
     env: v.stringMap(root.env ?? {}, 'env'),
     components: {},
-    startOrder: v.stringArray(root.startOrder, 'startOrder'),
+    startOrder: [],
     api: {
       orchestrator: v.string(v.object(root.api, 'api').orchestrator, 'api.orchestrator'),
       poolManager: v.string(v.object(root.api, 'api').poolManager, 'api.poolManager'),
@@ -144,9 +148,15 @@ export function loadProfile(file: string): TargetProfile {
       stopGraceMs: v.positiveInt(comp.stopGraceMs ?? 3000, `${at}.stopGraceMs`),
     };
   }
-  for (const [i, name] of profile.startOrder.entries()) {
-    if (!profile.components[name])
-      v.fail(`startOrder[${i}]`, `must name a component (one of: ${Object.keys(profile.components).join(', ')})`, name);
+  if (!Array.isArray(root.startOrder) || root.startOrder.length === 0)
+    v.fail('startOrder', 'must be a non-empty array of component names or arrays of them (a stage started together)', root.startOrder);
+  for (const [i, stage] of (root.startOrder as unknown[]).entries()) {
+    const names = typeof stage === 'string' ? [stage] : v.stringArray(stage, `startOrder[${i}]`);
+    if (names.length === 0) v.fail(`startOrder[${i}]`, 'must name at least one component', stage);
+    for (const name of names)
+      if (!profile.components[name])
+        v.fail(`startOrder[${i}]`, `must name a component (one of: ${Object.keys(profile.components).join(', ')})`, name);
+    profile.startOrder.push(names);
   }
   for (const role of ['orchestrator', 'pool-manager']) {
     if (!profile.components[role]) v.fail(`components.${role}`, 'is required', undefined);

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import type { Proxy } from 'toxiproxy-node-client';
 import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
+import { PhaseClock } from '../core/phase-clock';
 import { PoolManagerClient } from '../pool-manager/client';
 import { ProcessSpec } from '../processes/process-spec';
 import type { ExitedProcess, RunningProcess } from '../processes/running-process';
@@ -37,6 +38,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 export class StartedStack {
   private readonly running = new Map<string, RunningProcess>();
   private readonly exits: ExitedProcess[] = [];
+  /** Where start-up time went: each phase in order with its duration, ms (the bench reports it). */
+  readonly startup: { phase: string; ms: number }[] = [];
 
   private constructor(
     readonly profile: TargetProfile,
@@ -54,6 +57,7 @@ export class StartedStack {
 
   /** Allocates ports, creates proxies, writes generated files, starts every component and waits for each to be ready. */
   static async start(profile: TargetProfile, request: StackRequest, toxiproxy: ToxiproxyService): Promise<StartedStack> {
+    const phases = new PhaseClock();
     mkdirSync(request.dir, { recursive: true });
     const replicaIds = Array.from({ length: request.replicas }, (_, i) => `r${i + 1}`);
     const slots = request.slots ?? profile.pool.slots;
@@ -78,6 +82,7 @@ export class StartedStack {
     const resolve = (name: string): unknown => values.resolve(name);
     // Every ${port:NAME} anywhere in the profile, per replica where it mentions one, gets a free port up front.
     await values.allocatePorts(freePort);
+    phases.mark('files and ports');
 
     const proxies = new Map<string, Proxy>();
     for (const [nameTemplate, upstreamTemplate] of Object.entries(profile.proxies)) {
@@ -89,6 +94,7 @@ export class StartedStack {
         values.proxies.set(name, proxy.listen);
       }
     }
+    phases.mark('proxies');
     for (const [name, content] of Object.entries(profile.files)) {
       const file = path.join(request.dir, `${name}.json`);
       values.files.set(name, file);
@@ -130,7 +136,18 @@ export class StartedStack {
       toxiproxy,
       listenPorts,
     );
-    for (const name of profile.startOrder) await stack.startComponent(name);
+    try {
+      for (const stage of profile.startOrder) {
+        const started = await Promise.allSettled(stage.map((name) => stack.startComponent(name)));
+        const failed = started.find((s) => s.status === 'rejected');
+        if (failed) throw failed.reason;
+        phases.mark(stage.join(' + '));
+      }
+    } catch (err) {
+      await stack.stop(); // what did start must not outlive a failed start
+      throw err;
+    }
+    stack.startup.push(...phases.phases);
     return stack;
   }
 
@@ -265,7 +282,7 @@ export class StartedStack {
 
   /** Stops every component (reverse start order, graceful then forced) and removes the proxies. Idempotent. */
   async stop(): Promise<void> {
-    for (const name of [...this.profile.startOrder].reverse()) {
+    for (const name of this.profile.startOrder.flat().reverse()) {
       const proc = this.running.get(name);
       if (proc) await proc.stop(this.profile.components[name].stopGraceMs);
     }

@@ -20,7 +20,19 @@ const write = (name: string, text: string): string => {
 describe('target profiles', () => {
   it('the reference profile is valid', () => {
     const profile = loadProfile(path.join(root, 'profiles', 'reference.json'));
-    expect(profile.startOrder).to.deep.equal(['pool-manager', 'orchestrator']);
+    expect(profile.startOrder).to.deep.equal([['pool-manager', 'orchestrator']]);
+  });
+
+  it('start-up stages: a plain name is a stage of one; an unknown component is named with its stage', () => {
+    const good = JSON.parse(JSON.stringify(require(path.join(root, 'profiles', 'reference.json'))));
+    good.startOrder = ['pool-manager', ['orchestrator']];
+    expect(loadProfile(write('staged.json', JSON.stringify(good))).startOrder).to.deep.equal([['pool-manager'], ['orchestrator']]);
+    good.startOrder = [['pool-manager', 'orchestrater']];
+    const file = write('bad-stage.json', JSON.stringify(good));
+    expect(() => loadProfile(file)).to.throw(
+      InvalidConfiguration,
+      `Target profile ${file}: field \`startOrder[0]\` must name a component (one of: pool-manager, orchestrator), got \`"orchestrater"\``,
+    );
   });
 
   it('a malformed profile names the file and the field', () => {
