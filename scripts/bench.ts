@@ -10,11 +10,12 @@
  * Writes reports/bench.json (reports/bench-<profile>.json for another profile).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ownerTag, reapAll } from '../support/processes/reaper';
+import { readScenarioRuns } from '../support/report/run-messages';
 import { loadProfile } from '../support/stack/profile';
 import { ToxiproxyService } from '../support/stack/toxiproxy';
 import * as m from './bench/stack-measures';
@@ -35,24 +36,6 @@ const profile = loadProfile(path.resolve(root, values.profile!));
 const benchDir = path.join(root, 'reports', 'bench');
 const loadMs = Number(values['load-ms']);
 
-/** Each scenario's measures (`evidence.json` attachments) in a run's messages. */
-function scenarioMeasures(file: string): [string, Record<string, number>][] {
-  const names = new Map<string, string>();
-  const testCases = new Map<string, string>();
-  const started = new Map<string, string>();
-  const out: [string, Record<string, number>][] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line) continue;
-    const e = JSON.parse(line);
-    if (e.pickle) names.set(e.pickle.id, e.pickle.name);
-    if (e.testCase) testCases.set(e.testCase.id, e.testCase.pickleId);
-    if (e.testCaseStarted) started.set(e.testCaseStarted.id, testCases.get(e.testCaseStarted.testCaseId)!);
-    if (e.attachment?.fileName === 'evidence.json')
-      out.push([names.get(started.get(e.attachment.testCaseStartedId)!)!, JSON.parse(e.attachment.body).measures]);
-  }
-  return out;
-}
-
 /** Runs the whole suite `count` times with `workers` (1: serial); returns wall times and per-scenario measures. */
 function suiteRuns(count: number, workers: number): { walls: number[]; measures: [string, Record<string, number>][] } {
   const walls: number[] = [];
@@ -68,7 +51,8 @@ function suiteRuns(count: number, workers: number): { walls: number[]; measures:
     });
     if (r.status !== 0) throw new Error(`suite run ${i} (${workers} workers) failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
     walls.push(Date.now() - started);
-    measures.push(...scenarioMeasures(path.join(root, dir, 'messages.ndjson')));
+    for (const run of readScenarioRuns(path.join(root, dir, 'messages.ndjson')))
+      if (run.evidence?.measures) measures.push([run.name, run.evidence.measures]);
   }
   return { walls, measures };
 }

@@ -1,12 +1,21 @@
 /**
  * The suite under repetition: runs the whole chaos suite `--runs` times (each bounded by `--timeout-s`, all by
- * `--max-minutes`), then writes reports/soak.json and prints, per scenario, its pass rate, median and worst duration
- * and every failure's message. Exits 1 on any failure. Usage: npm run soak -- --runs 20 [--parallel 2] [--profile p].
+ * `--max-minutes`), then writes reports/<report>.json and prints, per scenario, its pass rate, median and worst
+ * duration and every failure's message, and the waits that came closest to their limits. Exits 1 on any failure.
+ *
+ * With `--stress N`, N busy loops (one per core to saturate the machine) compete with the suite for the CPU during
+ * every run; each loop ends by itself at the soak's time bound and is killed when the soak ends. A scenario that fails
+ * only then, or a wait that uses most of its limit, is a flake waiting to happen on a busy machine.
+ *
+ *   npm run soak -- --runs 20 [--parallel 2] [--profile p]          reports/soak.json
+ *   npm run stress                                                   = soak --runs 3 --stress 2 --report stress
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { share } from '../support/core/wait-journal';
+import { failed, readScenarioRuns, type WaitUse } from '../support/report/run-messages';
 
 const root = path.resolve(__dirname, '..');
 const { values } = parseArgs({
@@ -16,55 +25,33 @@ const { values } = parseArgs({
     profile: { type: 'string', default: 'profiles/reference.json' },
     'timeout-s': { type: 'string', default: '600' },
     'max-minutes': { type: 'string', default: '120' },
+    stress: { type: 'string', default: '0' },
+    report: { type: 'string', default: 'soak' },
   },
 });
 const deadline = Date.now() + Number(values['max-minutes']) * 60_000;
 const results = new Map<string, { durations: number[]; failures: string[]; runs: number }>();
+/** Per scenario and wait condition, the use closest to its limit over all runs. */
+const waits = new Map<string, WaitUse & { scenario: string; run: number }>();
 const walls: number[] = [];
 
-/** Each scenario's status, duration and first failure in one run's messages. */
-function scenariosOf(file: string): { name: string; status: string; ms: number; message?: string }[] {
-  const names = new Map<string, string>();
-  const testCases = new Map<string, string>();
-  const started = new Map<string, { pickle: string; at: number }>();
-  const out = new Map<string, { name: string; status: string; ms: number; message?: string }>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line) continue;
-    const e = JSON.parse(line);
-    const ms = (t: { seconds: number; nanos: number }): number => t.seconds * 1000 + t.nanos / 1e6;
-    if (e.pickle) names.set(e.pickle.id, e.pickle.name);
-    if (e.testCase) testCases.set(e.testCase.id, e.testCase.pickleId);
-    if (e.testCaseStarted) {
-      const pickle = testCases.get(e.testCaseStarted.testCaseId)!;
-      started.set(e.testCaseStarted.id, { pickle, at: ms(e.testCaseStarted.timestamp) });
-      out.set(pickle, { name: names.get(pickle)!, status: 'PASSED', ms: 0 });
-    }
-    const r = e.testStepFinished?.testStepResult;
-    if (r && r.status !== 'PASSED' && r.status !== 'SKIPPED') {
-      const o = out.get(started.get(e.testStepFinished.testCaseStartedId)!.pickle)!;
-      if (o.status === 'PASSED')
-        Object.assign(o, {
-          status: r.status,
-          message: String(r.message ?? '')
-            .split('\n')[0]
-            .slice(0, 300),
-        });
-    }
-    if (e.testCaseFinished) {
-      const s = started.get(e.testCaseFinished.testCaseStartedId)!;
-      out.get(s.pickle)!.ms = Math.round(ms(e.testCaseFinished.timestamp) - s.at);
-    }
-  }
-  return [...out.values()];
+/** N busy loops, each ending by itself at the soak's deadline. */
+function startStressors(n: number): ChildProcess[] {
+  const loop = `const end = ${deadline}; while (Date.now() < end) {}`;
+  return Array.from({ length: n }, () => spawn(process.execPath, ['-e', loop], { stdio: 'ignore' }));
 }
+const stressors = startStressors(Number(values.stress));
+process.once('exit', () => {
+  for (const s of stressors) s.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 const runs = Number(values.runs);
 let done = 0;
 for (let i = 0; i < runs && Date.now() < deadline; i++) {
-  const dir = path.join('reports', 'soak', `run-${i + 1}`);
-  const args = ['cucumber-js', '-p', 'ci'];
+  const dir = path.join('reports', values.report!, `run-${i + 1}`);
   const started = Date.now();
-  const run = spawnSync('npx', args, {
+  const run = spawnSync('npx', ['cucumber-js', '-p', 'ci'], {
     cwd: root,
     encoding: 'utf8',
     env: {
@@ -73,29 +60,31 @@ for (let i = 0; i < runs && Date.now() < deadline; i++) {
       CHAOS_PROFILE: values.profile,
       CHAOS_REPORTS_DIR: dir,
     },
-    timeout: Number(values['timeout-s']) * 1000,
+    timeout: Math.min(Number(values['timeout-s']) * 1000, Math.max(1000, deadline - Date.now())),
     killSignal: 'SIGINT',
   });
   walls.push(Date.now() - started);
   done++;
-  let scenarios: ReturnType<typeof scenariosOf> = [];
-  try {
-    scenarios = scenariosOf(path.join(root, dir, 'messages.ndjson'));
-  } catch {
-    /* the run produced no messages: counted below */
-  }
+  const scenarios = readScenarioRuns(path.join(root, dir, 'messages.ndjson'));
   for (const s of scenarios) {
     const r = results.get(s.name) ?? { durations: [], failures: [], runs: 0 };
     r.runs++;
     r.durations.push(s.ms);
-    if (s.status !== 'PASSED' && s.status !== 'SKIPPED') r.failures.push(`run ${i + 1}: ${s.message ?? s.status}`);
+    if (failed(s)) r.failures.push(`run ${i + 1}: ${s.message ?? s.status}`);
     results.set(s.name, r);
+    for (const w of s.evidence?.waits ?? []) {
+      const key = `${s.name}\n${w.condition}`;
+      const prev = waits.get(key);
+      if (!prev || share(w) > share(prev)) waits.set(key, { ...w, scenario: s.name, run: i + 1 });
+    }
   }
-  const failed = scenarios.filter((s) => s.status !== 'PASSED' && s.status !== 'SKIPPED').length;
+  const failedCount = scenarios.filter(failed).length;
   console.log(
-    `soak run ${i + 1}/${runs}: exit ${run.status}, ${scenarios.length} scenarios, ${failed} failed, ${Math.round(walls.at(-1)! / 1000)} s`,
+    `${values.report} run ${i + 1}/${runs}: exit ${run.status}, ${scenarios.length} scenarios, ${failedCount} failed, ${Math.round(walls.at(-1)! / 1000)} s`,
   );
 }
+for (const s of stressors) s.kill('SIGKILL');
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const table = [...results].map(([name, r]) => ({
   name,
@@ -105,21 +94,38 @@ const table = [...results].map(([name, r]) => ({
   failures: r.failures,
 }));
 const failures = table.reduce((n, t) => n + t.failures.length, 0);
+// The waits that came closest to their limits: half of the limit or more, worst first.
+const tight = [...waits.values()].filter((w) => share(w) >= 0.5).sort((a, b) => share(b) - share(a));
 mkdirSync(path.join(root, 'reports'), { recursive: true });
 writeFileSync(
-  path.join(root, 'reports', 'soak.json'),
+  path.join(root, 'reports', `${values.report}.json`),
   JSON.stringify(
-    { runs: done, profile: values.profile, parallel: Number(values.parallel), wallMs: walls, failures, scenarios: table },
+    {
+      runs: done,
+      profile: values.profile,
+      parallel: Number(values.parallel),
+      stressors: stressors.length,
+      wallMs: walls,
+      failures,
+      scenarios: table,
+      tightWaits: tight,
+    },
     null,
     2,
   ),
 );
+const load = stressors.length ? ` with ${stressors.length} busy loops competing for the CPU` : '';
 console.log(
-  `soak: ${done} runs, ${failures} scenario failures; wall times ${walls.map((w) => Math.round(w / 1000)).join(', ')} s (median ${Math.round(median(walls) / 1000)} s)`,
+  `${values.report}: ${done} runs${load}, ${failures} scenario failures; wall times ${walls.map((w) => Math.round(w / 1000)).join(', ')} s (median ${Math.round(median(walls) / 1000)} s)`,
 );
 for (const t of table)
   console.log(
     `  ${t.passRate.padStart(5)}  median ${String(t.medianMs).padStart(6)} ms  worst ${String(t.worstMs).padStart(6)} ms  ${t.name}`,
   );
 for (const t of table.filter((x) => x.failures.length)) for (const f of t.failures) console.log(`  FAILED ${t.name}: ${f}`);
+console.log(tight.length ? 'waits that used half their limit or more (worst run):' : 'no wait used half its limit or more');
+for (const w of tight)
+  console.log(
+    `  ${String(Math.round(share(w) * 100)).padStart(3)} %  ${w.met ? `${w.usedMs} of ${w.limitMs} ms` : `not met in ${w.limitMs} ms`}  ${w.condition}  (${w.scenario}, run ${w.run})`,
+  );
 process.exit(failures === 0 && done === runs ? 0 : 1);

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConditionBroken, WaitTimedOut } from './errors';
 import { WaitProgress } from './progress';
+import { recordWait } from './wait-journal';
 
 export interface EventuallyOptions {
   /** Limit, ms. */
@@ -38,11 +39,15 @@ export async function eventually<T>(
       try {
         const observation = await probe();
         seen = observation.seen;
-        if (observation.ok) return { value: observation.value, elapsedMs: Date.now() - started };
+        if (observation.ok) {
+          recordWait(condition, Date.now() - started, options.withinMs, true);
+          return { value: observation.value, elapsedMs: Date.now() - started };
+        }
       } catch (err) {
         seen = `probe failed: ${(err as Error).message}`;
       }
       if (Date.now() - started >= options.withinMs) {
+        recordWait(condition, Date.now() - started, options.withinMs, false);
         throw new WaitTimedOut(`${condition}: not reached within ${options.withinMs} ms (last seen: ${seen})`);
       }
       await delay(everyMs, undefined, { signal: options.signal });

@@ -11,6 +11,7 @@ import {
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
+import { takeWaits } from '../core/wait-journal';
 import { BOUNDS } from '../observe/bounds';
 import { allowedCodes } from '../observe/checks/allowed-errors';
 import type { Verdict } from '../observe/checks/index';
@@ -87,6 +88,7 @@ Before(async function (this: ChaosWorld, { pickle, gherkinDocument }: ITestCaseH
     return 'skipped';
   }
   this.faultKinds = tags.filter((t) => t.startsWith('@fault:')).map((t) => t.slice('@fault:'.length));
+  takeWaits(); // from here on, the journal's waits are this scenario's
   this.prepare(slug(pickle.name));
   active = this;
   return undefined;
@@ -124,6 +126,8 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
     })),
     measures: this.timeline.measures(),
     checks: verdicts,
+    // Each wait that used a tenth of its limit or more, at its worst: what `npm run stress` reads.
+    waits: takeWaits(0.1),
   };
   this.attach(JSON.stringify(evidence, null, 2), { mediaType: 'application/json', fileName: 'evidence.json' });
   this.attach(JSON.stringify(this.timeline.all(), null, 2), { mediaType: 'application/json', fileName: 'timeline.json' });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { failed, readScenarioRuns } from './run-messages';
 
 /** One mutant's outcome, for reports/mutants.json. */
 export interface MutantResult {
@@ -23,30 +23,9 @@ export interface MutantsReport {
 
 /** The scenarios that failed in a run, with the first line of their first failure, from its messages. */
 export function failedScenarios(messagesFile: string): { name: string; message: string }[] {
-  if (!existsSync(messagesFile)) return [];
-  const names = new Map<string, string>();
-  const testCases = new Map<string, string>();
-  const started = new Map<string, string>();
-  const failed = new Map<string, string>();
-  for (const line of readFileSync(messagesFile, 'utf8').split('\n')) {
-    if (!line) continue;
-    const e = JSON.parse(line);
-    if (e.pickle) names.set(e.pickle.id, e.pickle.name);
-    if (e.testCase) testCases.set(e.testCase.id, e.testCase.pickleId);
-    if (e.testCaseStarted) started.set(e.testCaseStarted.id, testCases.get(e.testCaseStarted.testCaseId)!);
-    const r = e.testStepFinished?.testStepResult;
-    if (r && r.status === 'FAILED') {
-      const pickle = started.get(e.testStepFinished.testCaseStartedId)!;
-      if (!failed.has(pickle))
-        failed.set(
-          pickle,
-          String(r.message ?? r.exception?.message ?? '')
-            .split('\n')[0]
-            .slice(0, 300),
-        );
-    }
-  }
-  return [...failed].map(([pickle, message]) => ({ name: names.get(pickle) ?? pickle, message }));
+  return readScenarioRuns(messagesFile)
+    .filter(failed)
+    .map((r) => ({ name: r.name, message: r.message ?? r.status }));
 }
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);

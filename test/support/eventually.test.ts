@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import { WaitTimedOut } from '../../support/core/errors';
 import { eventually } from '../../support/core/eventually';
+import { share, takeWaits } from '../../support/core/wait-journal';
 
 describe('eventually', () => {
   it('returns as soon as the probe reports ok', async () => {
@@ -30,5 +31,32 @@ describe('eventually', () => {
       { withinMs: 10, everyMs: 1 },
     ).catch((e) => e);
     expect(err.message).to.contain('last seen: probe failed: ECONNREFUSED');
+  });
+});
+
+describe('the wait journal (what npm run stress reads)', () => {
+  it('keeps, per condition shape, the wait that used most of its limit; a wait not met used all of it', async () => {
+    takeWaits();
+    await eventually('task 0b3c1e2a-1111-4222-8333-444455556666 ends', async () => ({ ok: true, seen: 'ended' }), { withinMs: 1000 });
+    let calls = 0;
+    await eventually('task 9f3c1e2a-1111-4222-8333-444455556666 ends', async () => ({ ok: ++calls === 3, seen: '' }), {
+      withinMs: 1000,
+      everyMs: 15,
+    });
+    await eventually('replica r2 ready', async () => ({ ok: false, seen: 'starting' }), { withinMs: 20, everyMs: 5 }).catch(
+      () => undefined,
+    );
+    const waits = takeWaits();
+    expect(waits.map((w) => w.condition)).to.deep.equal(['replica r<n> ready', 'task <id> ends']);
+    expect(waits[0]).to.include({ met: false, limitMs: 20 });
+    expect(share(waits[0])).to.equal(1);
+    expect(waits[1].usedMs).to.be.at.least(30); // the slower of the two task waits
+    expect(takeWaits()).to.deep.equal([]); // taken means gone
+  });
+
+  it('leaves out waits below the share asked for', async () => {
+    takeWaits();
+    await eventually('quick', async () => ({ ok: true, seen: '' }), { withinMs: 10_000 });
+    expect(takeWaits(0.1)).to.deep.equal([]);
   });
 });

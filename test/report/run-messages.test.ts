@@ -1,0 +1,46 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { expect } from 'chai';
+import { failed, readScenarioRuns } from '../../support/report/run-messages';
+
+const at = (s: number) => ({ seconds: s, nanos: 0 });
+const messages = [
+  { pickle: { id: 'p1', name: 'passes' } },
+  { pickle: { id: 'p2', name: 'fails in After' } },
+  { pickle: { id: 'p3', name: 'skipped' } },
+  { testCase: { id: 'c1', pickleId: 'p1' } },
+  { testCase: { id: 'c2', pickleId: 'p2' } },
+  { testCase: { id: 'c3', pickleId: 'p3' } },
+  { testCaseStarted: { id: 's1', testCaseId: 'c1', timestamp: at(10) } },
+  { testStepFinished: { testCaseStartedId: 's1', testStepResult: { status: 'PASSED' } } },
+  { attachment: { testCaseStartedId: 's1', fileName: 'evidence.json', body: JSON.stringify({ measures: { time_to_recover_ms: 42 } }) } },
+  { testCaseFinished: { testCaseStartedId: 's1', timestamp: at(12) } },
+  { testCaseStarted: { id: 's2', testCaseId: 'c2', timestamp: at(12) } },
+  { testStepFinished: { testCaseStartedId: 's2', testStepResult: { status: 'SKIPPED' } } },
+  { testStepFinished: { testCaseStartedId: 's2', testStepResult: { status: 'FAILED', message: 'Leaked: process 42\nstack' } } },
+  { testCaseFinished: { testCaseStartedId: 's2', timestamp: at(13) } },
+  { testCaseStarted: { id: 's3', testCaseId: 'c3', timestamp: at(13) } },
+  { testStepFinished: { testCaseStartedId: 's3', testStepResult: { status: 'SKIPPED' } } },
+  { testCaseFinished: { testCaseStartedId: 's3', timestamp: at(13) } },
+];
+
+describe('reading a run back from its messages', () => {
+  it('gives each scenario its status, duration, first failure line and evidence; a failed After beats a skip', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'chaos-messages-')), 'messages.ndjson');
+    writeFileSync(file, `${messages.map((m) => JSON.stringify(m)).join('\n')}\n`);
+    const runs = readScenarioRuns(file);
+    expect(runs.map((r) => [r.name, r.status, r.ms, r.message])).to.deep.equal([
+      ['passes', 'PASSED', 2000, undefined],
+      ['fails in After', 'FAILED', 1000, 'Leaked: process 42'],
+      ['skipped', 'SKIPPED', 0, undefined],
+    ]);
+    expect(runs[0].evidence?.measures).to.deep.equal({ time_to_recover_ms: 42 });
+    expect(runs.filter(failed).map((r) => r.name)).to.deep.equal(['fails in After']);
+  });
+
+  it('a run that wrote nothing has no scenarios', () => {
+    expect(readScenarioRuns('/nonexistent/messages.ndjson')).to.deep.equal([]);
+  });
+});
