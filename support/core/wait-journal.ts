@@ -21,8 +21,9 @@ export function conditionShape(condition: string): string {
     .slice(0, 160);
 }
 
+/** Records one wait; a limit of 0 is a check of the moment, not a wait, and is not recorded. */
 export function recordWait(condition: string, usedMs: number, limitMs: number, met: boolean): void {
-  if (entries.length < 10_000) entries.push({ condition: conditionShape(condition), usedMs, limitMs, met });
+  if (limitMs > 0 && entries.length < 10_000) entries.push({ condition: conditionShape(condition), usedMs, limitMs, met });
 }
 
 /**
