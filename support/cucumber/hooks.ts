@@ -17,7 +17,7 @@ import { allowedCodes } from '../observe/checks/allowed-errors';
 import type { Verdict } from '../observe/checks/index';
 import { judgeScenario } from '../observe/judge';
 import { ownerTag, reapAll } from '../processes/reaper';
-import { cleanLeaks, findLeaks } from '../observe/leaks';
+import { cleanLeaks, findLeaks, findToxicLeaks, type Leak, NO_PROXY_SERVER } from '../observe/leaks';
 import { tagProblems } from '../report/tag-lint';
 import { renderTimelineSvg } from '../report/timeline-svg';
 import { CAPABILITIES, missingCapabilities } from '../stack/capabilities';
@@ -63,9 +63,13 @@ AfterAll({ timeout: 15_000 }, async function () {
 async function leakCheck(who: string, prefix: string): Promise<string[]> {
   const toxiproxy = runContext().toxiproxy;
   const keep = toxiproxy?.pid === undefined ? [] : [toxiproxy.pid];
-  const leaks = await findLeaks(prefix, ownerTag, keep, () => toxiproxy?.proxyNames() ?? Promise.resolve([]));
+  return reportLeaks(who, await findLeaks(prefix, ownerTag, keep, toxiproxy ?? NO_PROXY_SERVER));
+}
+
+/** Names what leaked and who left it, removes it, and returns the failure (none when nothing leaked). */
+async function reportLeaks(who: string, leaks: Leak[]): Promise<string[]> {
   if (leaks.length === 0) return [];
-  const stuck = await cleanLeaks(leaks, (name) => toxiproxy?.removeProxy(name) ?? Promise.resolve());
+  const stuck = await cleanLeaks(leaks, runContext().toxiproxy ?? NO_PROXY_SERVER);
   return [
     `Leak: ${who} left ${leaks.map((l) => `${l.kind} ${l.what}`).join('; ')} (removed now${stuck.length ? `; could not remove: ${stuck.join('; ')}` : ''})`,
   ];
@@ -108,12 +112,19 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
     if (v.valid !== true) failures.push(`History check ${v.check} ${v.valid === false ? 'failed' : 'could not decide'}: ${v.detail}`);
   // 3. A heal that failed or could not be verified fails the scenario too, reported after the verdicts.
   failures.push(...healErrors.map((e) => e.message));
-  // 4. Stop the stack (and its proxies); a killed run's leftovers are the reaper's.
+  // 4. A toxic still on the scenario's proxies outlived its heal: a leak (seen now, as stopping removes the proxies).
+  failures.push(
+    ...(await reportLeaks(
+      `the scenario "${pickleName}"`,
+      await findToxicLeaks(this.resourcePrefix, runContext().toxiproxy ?? NO_PROXY_SERVER),
+    )),
+  );
+  // 5. Stop the stack (and its proxies); a killed run's leftovers are the reaper's.
   await this.stack?.stop().catch((err) => failures.push(`Stopping the stack failed: ${(err as Error).message}`));
   failures.push(...(await this.faults.disposeAll()).map((e) => e.message));
-  // 5. Nothing of the scenario may be left: report what leaked, clean it, and fail.
+  // 6. Nothing of the scenario may be left: report what leaked, clean it, and fail.
   failures.push(...(await leakCheck(`the scenario "${pickleName}"`, this.resourcePrefix)));
-  // 6. Evidence for the report; logs when anything went wrong.
+  // 7. Evidence for the report; logs when anything went wrong.
   const evidence = {
     faults: this.faults.records().map((r) => ({
       kind: r.kind,

@@ -78,6 +78,23 @@ export class ToxiproxyService {
     return Object.keys(await this.client.getAll());
   }
 
+  /** Every toxic on every proxy of the server, from its own listing. */
+  async toxics(): Promise<{ proxy: string; toxic: string }[]> {
+    const res = await fetch(`${this.url}/proxies`, { signal: AbortSignal.timeout(2000) });
+    const all = (await res.json()) as Record<string, { toxics?: { name: string }[] }>;
+    return Object.entries(all).flatMap(([proxy, p]) => (p.toxics ?? []).map((t) => ({ proxy, toxic: t.name })));
+  }
+
+  /** Deletes one toxic from one proxy; one already gone is fine. */
+  async removeToxic(proxy: string, toxic: string): Promise<void> {
+    const res = await fetch(`${this.url}/proxies/${encodeURIComponent(proxy)}/toxics/${encodeURIComponent(toxic)}`, {
+      method: 'DELETE',
+      signal: AbortSignal.timeout(2000),
+    });
+    if (res.status !== 204 && res.status !== 404)
+      throw new Error(`Toxiproxy answered HTTP ${res.status} to deleting toxic ${toxic} on ${proxy}`);
+  }
+
   /** Deletes one proxy; one already gone is fine. */
   async removeProxy(name: string): Promise<void> {
     const all = await this.client.getAll();
