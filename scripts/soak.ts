@@ -82,6 +82,11 @@ for (let i = 0; i < runs && Date.now() < deadline; i++) {
   console.log(
     `${values.report} run ${i + 1}/${runs}: exit ${run.status}, ${scenarios.length} scenarios, ${failedCount} failed, ${Math.round(walls.at(-1)! / 1000)} s`,
   );
+  // An interrupted run (Ctrl-C reaches the suite too) ends the soak: spawnSync holds the signal handlers until here.
+  if (run.status === 130 || run.signal === 'SIGINT' || run.signal === 'SIGTERM') {
+    console.log(`${values.report}: interrupted during run ${i + 1}; stopping`);
+    break;
+  }
 }
 for (const s of stressors) s.kill('SIGKILL');
 

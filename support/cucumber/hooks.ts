@@ -8,7 +8,7 @@ import {
   setParallelCanAssign,
   Status,
 } from '@cucumber/cucumber';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
 import { takeWaits } from '../core/wait-journal';
@@ -148,6 +148,11 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
     for (const log of this.stack?.logs() ?? []) if (log.text) this.attach(log.text, { mediaType: 'text/plain', fileName: log.name });
   }
   active = undefined;
+  // A passed scenario's folder (fixture model, staged copy, logs) goes: its evidence is in the report. A failed one's
+  // stays for a closer look, until the next run in the same reports folder.
+  if (failures.length > 0) failures.push(`Its files: ${this.scenarioDir}`);
+  else if (result?.status === Status.FAILED) this.log(`Its files: ${this.scenarioDir}`);
+  else if (this.scenarioDir) rmSync(this.scenarioDir, { recursive: true, force: true });
   if (failures.length > 0) throw new SuiteError(failures.join('\n'));
 });
 
