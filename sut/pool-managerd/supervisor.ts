@@ -148,8 +148,11 @@ export class ReplicaSupervisor {
     this.state = 'starting';
     this.spawnedAt = launched.startedAt;
     this.oom.spawned(child.pid);
-    child.once('error', (err) => this.onExit(null, null, `spawn failed: ${err.message}`));
-    child.once('exit', (code, signal) => this.onExit(code, signal));
+    // Only the current engine's end counts: a stopped engine's exit event may arrive after its successor was spawned
+    // (a reload stops and starts at once), and must not be taken for the successor's (found by the soak).
+    const current = (): boolean => this.child === child;
+    child.once('error', (err) => current() && this.onExit(null, null, `spawn failed: ${err.message}`));
+    child.once('exit', (code, signal) => current() && this.onExit(code, signal));
     if (!launched.pidFileWritten)
       this.log.warn({ ...this.labels, pid: child.pid, file: this.pidFile }, 'pid file not written (disk full?)');
     this.log.info({ ...this.labels, pid: child.pid, restart_count: this.restarts }, 'engine spawned');
@@ -294,6 +297,9 @@ export class ReplicaSupervisor {
     const killed = await terminate(pid, this.policy.shutdownGraceMs);
     if (killed)
       this.log.warn({ replica_id: this.replica.replica_id, pid, grace_ms: this.policy.shutdownGraceMs }, 'engine ignored SIGTERM: SIGKILL');
+    // The process is gone; its exit event may still be on its way and is no longer ours to handle.
+    this.child = undefined;
+    this.pid = undefined;
     rmSync(this.pidFile, { force: true });
     this.state = 'stopped';
   }
