@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { BreakerSnapshot } from './restart-breaker';
 
 export type ReplicaState = 'starting' | 'ready' | 'unready' | 'failed' | 'stopped';
@@ -49,4 +50,10 @@ export function loadMemory(file: string): ReplicaMemory | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Where one replica's engine keeps its pid, its supervision memory and its log, in the pool manager's run folder. */
+export function replicaFiles(runDir: string, poolId: string, replicaId: string): { pidFile: string; stateFile: string; logFile: string } {
+  const base = path.join(runDir, `${poolId}-${replicaId}`);
+  return { pidFile: `${base}.pid`, stateFile: `${base}.state.json`, logFile: `${base}.log` };
 }

@@ -1,13 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import path from 'node:path';
 import type pino from 'pino';
 import { exponentialDelayMs } from '../common/backoff';
 import type { PoolMetrics } from './metrics';
 import { classifyExit, healthOk, isAlive, OomWatch, readLogTail, terminate } from './engine-checks';
 import { launchEngine, readPidFile } from './engine-process';
 import type { PoolConfig, ReplicaConfig } from './config';
-import { loadMemory, type ReplicaState, type ReplicaStatus, saveMemory } from './replica-state';
+import { loadMemory, replicaFiles, type ReplicaState, type ReplicaStatus, saveMemory } from './replica-state';
 import { type BreakerState, RestartBreaker } from './restart-breaker';
 import type { SupervisionPolicy } from './supervision-policy';
 
@@ -33,6 +32,9 @@ export class ReplicaSupervisor {
   private logOffset = 0;
   private readonly oom = new OomWatch();
   private openUntil = 0;
+  private readonly pidFile: string;
+  private readonly stateFile: string;
+  private readonly logFile: string;
 
   constructor(
     private readonly pool: PoolConfig,
@@ -44,22 +46,11 @@ export class ReplicaSupervisor {
     private readonly metrics: PoolMetrics,
   ) {
     this.breaker = new RestartBreaker(policy);
+    ({ pidFile: this.pidFile, stateFile: this.stateFile, logFile: this.logFile } = replicaFiles(runDir, pool.pool_id, replica.replica_id));
   }
 
   private get labels(): { pool_id: string; replica_id: string } {
     return { pool_id: this.pool.pool_id, replica_id: this.replica.replica_id };
-  }
-
-  get pidFile(): string {
-    return path.join(this.runDir, `${this.pool.pool_id}-${this.replica.replica_id}.pid`);
-  }
-
-  get stateFile(): string {
-    return path.join(this.runDir, `${this.pool.pool_id}-${this.replica.replica_id}.state.json`);
-  }
-
-  get logFile(): string {
-    return path.join(this.runDir, `${this.pool.pool_id}-${this.replica.replica_id}.log`);
   }
 
   status(): ReplicaStatus {
