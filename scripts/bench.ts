@@ -62,19 +62,20 @@ async function main(): Promise<void> {
   mkdirSync(benchDir, { recursive: true });
   const toxiproxy = await ToxiproxyService.start(benchDir);
   const rows: Record<string, number[]> = {};
-  const push = (k: string, v: number): void => {
-    rows[k] ??= [];
-    rows[k].push(v);
-  };
   /** Where the start-up time goes, by phase (support/stack/stack.ts marks them), samples per phase. */
   const startup: Record<string, number[]> = {};
+  const add = (table: Record<string, number[]>, k: string, v: number): void => {
+    table[k] ??= [];
+    table[k].push(v);
+  };
+  const push = (k: string, v: number): void => add(rows, k, v);
   let failedTasks = 0;
   try {
     for (let i = 0; i < runs; i++) {
       push('baseline_node_start_ms', Math.round(m.nodeBaselineMs()));
       const { stack, readyMs, phases } = await m.startStack(profile, benchDir, toxiproxy, `start-${i}`, 3);
       push('stack_ready_ms', readyMs);
-      for (const [phase, ms] of Object.entries(phases)) startup[phase] = [...(startup[phase] ?? []), ms];
+      for (const [phase, ms] of Object.entries(phases)) add(startup, phase, ms);
       push('one_stream_tokens_per_s', await m.tokensPerSecondOneStream(stack));
       const crash = await m.crashAndRestart(stack);
       push('crash_detect_ms', crash.detectMs);

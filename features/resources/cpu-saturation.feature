@@ -19,6 +19,10 @@ Feature: CPU saturation
   Scenario: an orchestrator starved of CPU still answers and serves, and takes no replica out of service for it
     Given a healthy pool of 2 replicas
     And a steady load of 5 tasks per second of 10 tokens each
+    # Under this load the orchestrator wants about 8 % of a core on average (measured unthrottled), with bursts
+    # above. At 10 % it is held back in nearly every busy 20 ms period, yet can keep up: the promise is about a
+    # starved orchestrator. Below its average need (5 % was tried) the backlog grows without end, and no program
+    # answers within the liveness bound of 1 s then: that is an overloaded orchestrator, a different promise.
     When the orchestrator is starved to 10 % of a core
     And a client submits 4 tasks of 20 tokens each
     Then every task completes

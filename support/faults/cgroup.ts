@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { WaitTimedOut } from '../core/errors';
+import { eventually, type Observation } from '../core/eventually';
 
 /** Where the cgroup v1 controllers are mounted on the project machines (linux-faults.md). */
 export const CGROUP_ROOT = '/sys/fs/cgroup';
@@ -107,12 +109,15 @@ export async function counterRises(
   signal: AbortSignal,
 ): Promise<{ value: number; waitedMs: number }> {
   const started = Date.now();
-  let value = group.stat(file, key);
-  while (!(value > 0) && Date.now() - started < withinMs) {
-    await delay(20, undefined, { signal });
-    value = group.stat(file, key);
-  }
-  return { value, waitedMs: Date.now() - started };
+  const above = async (): Promise<Observation<number>> => {
+    const value = group.stat(file, key);
+    return { ok: value > 0, seen: `${key} ${value}`, value };
+  };
+  // Not rising is an answer (the verdict says mismatch), not an error of the wait.
+  await eventually(`${key} of ${group.name} above 0`, above, { withinMs, everyMs: 20, signal }).catch((err) => {
+    if (!(err instanceof WaitTimedOut)) throw err;
+  });
+  return { value: group.stat(file, key), waitedMs: Date.now() - started };
 }
 
 /** The heal proof every cgroup fault shares: its group is gone. */

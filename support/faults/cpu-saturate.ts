@@ -13,7 +13,7 @@ const PERIOD_US = 20_000;
 const MIN_QUOTA_US = 1_000;
 
 /**
- * CPU starvation of a process: a cgroup v1 cpu group with a CFS quota of `sharePct` % of one core per 100 ms period,
+ * CPU starvation of a process: a cgroup v1 cpu group with a CFS quota of `sharePct` % of one core per period (20 ms),
  * the target's pid moved in (its children follow). The process runs, slowly, whenever it wants more than its share.
  * Proven by the kernel's own throttling counters (`cpu.stat` nr_throttled rising, waited for up to `withinMs`): a
  * process that never asks for more than its share was not starved, and the verdict says so. Heal moves it back to

@@ -78,7 +78,7 @@ export class ToxiproxyService {
     return Object.keys(await this.client.getAll());
   }
 
-  /** Every toxic on every proxy of the server, from its own listing. */
+  /** Every toxic on every proxy of the server, from its own listing (the client's Proxy drops the toxics it lists). */
   async toxics(): Promise<{ proxy: string; toxic: string }[]> {
     const res = await fetch(`${this.url}/proxies`, { signal: AbortSignal.timeout(2000) });
     const all = (await res.json()) as Record<string, { toxics?: { name: string }[] }>;
@@ -87,12 +87,8 @@ export class ToxiproxyService {
 
   /** Deletes one toxic from one proxy; one already gone is fine. */
   async removeToxic(proxy: string, toxic: string): Promise<void> {
-    const res = await fetch(`${this.url}/proxies/${encodeURIComponent(proxy)}/toxics/${encodeURIComponent(toxic)}`, {
-      method: 'DELETE',
-      signal: AbortSignal.timeout(2000),
-    });
-    if (res.status !== 204 && res.status !== 404)
-      throw new Error(`Toxiproxy answered HTTP ${res.status} to deleting toxic ${toxic} on ${proxy}`);
+    const found = await (await this.client.getAll())[proxy]?.getToxic(toxic).catch(() => undefined);
+    await found?.remove();
   }
 
   /** Deletes one proxy; one already gone is fine. */
