@@ -21,7 +21,8 @@ const scenarios = readScenarios(path.join(root, 'features'));
 const rows = scenarios.map((s) => {
   const cells = profiles.map((p) => {
     const missing = missingCapabilities(s.tags, p.capabilities);
-    if (missing.length) return `skipped: lacks ${missing.join(', ')}`;
+    if (missing.length && missing.every((m) => p.notApplicable[m] !== undefined)) return `not applicable: no ${missing.join(', ')}`;
+    if (missing.length) return `skipped: lacks ${missing.filter((m) => p.notApplicable[m] === undefined).join(', ')}`;
     return s.tags.includes('@privileged') ? 'runs (as root)' : 'runs';
   });
   // The feature file without the line: the table must not go stale when a scenario above gains a step.

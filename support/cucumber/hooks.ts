@@ -19,6 +19,7 @@ import { judgeScenario } from '../observe/judge';
 import { ownerTag, reapAll } from '../processes/reaper';
 import { cleanLeaks, findLeaks, findToxicLeaks, type Leak, NO_PROXY_SERVER } from '../observe/leaks';
 import { tagProblems } from '../report/tag-lint';
+import { SKIP_ATTACHMENT, type SkipRecord } from '../report/traceability';
 import { renderTimelineSvg } from '../report/timeline-svg';
 import { CAPABILITIES, missingCapabilities } from '../stack/capabilities';
 import { PATIENCE } from './patience';
@@ -80,15 +81,10 @@ Before(async function (this: ChaosWorld, { pickle, gherkinDocument }: ITestCaseH
   const problems = tagProblems(tags, new Set(runContext().requirements.map((r) => r.id)));
   const where = `${pickle.uri}:${gherkinDocument.feature?.children.find((c) => c.scenario?.id === pickle.astNodeIds[0])?.scenario?.location.line ?? '?'}`;
   if (problems.length) throw new InvalidConfiguration(`Scenario "${pickle.name}" at ${where} has bad tags: ${problems.join('; ')}`);
-  if (tags.includes('@privileged') && process.getuid?.() !== 0) {
-    this.log(`Skipped: needs root (cgroups, mounts, namespaces); running as uid ${process.getuid?.()}`);
-    return 'skipped';
-  }
-  const missing = missingCapabilities(tags, runContext().profile.capabilities);
-  if (missing.length) {
-    this.log(
-      `Skipped: target profile ${runContext().profile.name} does not offer ${missing.map((m) => `${m} (${CAPABILITIES[m]})`).join('; ')}`,
-    );
+  const skip = skipReason(tags);
+  if (skip) {
+    this.log(`${skip.applicable ? 'Skipped' : 'Not applicable'}: ${skip.reason}`);
+    this.attach(JSON.stringify(skip), { mediaType: 'application/json', fileName: SKIP_ATTACHMENT });
     return 'skipped';
   }
   this.faultKinds = tags.filter((t) => t.startsWith('@fault:')).map((t) => t.slice('@fault:'.length));
@@ -181,6 +177,28 @@ function judge(world: ChaosWorld): Promise<Verdict[]> {
     orchestratorLog: stack.componentLogFile('orchestrator'),
     patienceMs: PATIENCE.afterSettleMs,
   });
+}
+
+/**
+ * Why a scenario does not run here, or undefined when it does: it needs root, or a capability the target profile lacks.
+ * `applicable: false` when every capability it lacks is one the profile declares not applicable, with the reason.
+ */
+function skipReason(tags: string[]): SkipRecord | undefined {
+  if (tags.includes('@privileged') && process.getuid?.() !== 0)
+    return { applicable: true, reason: `needs root (cgroups, mounts, namespaces); running as uid ${process.getuid?.()}` };
+  const { profile } = runContext();
+  const missing = missingCapabilities(tags, profile.capabilities);
+  if (missing.length === 0) return undefined;
+  if (missing.every((m) => profile.notApplicable[m] !== undefined))
+    return {
+      applicable: false,
+      reason: `target profile ${profile.name}: ${missing.map((m) => `${m} cannot exist here: ${profile.notApplicable[m]}`).join('; ')}`,
+    };
+  const lacking = missing.filter((m) => profile.notApplicable[m] === undefined);
+  return {
+    applicable: true,
+    reason: `target profile ${profile.name} does not offer ${lacking.map((m) => `${m} (${CAPABILITIES[m]})`).join('; ')}`,
+  };
 }
 
 function slug(name: string): string {

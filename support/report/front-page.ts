@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { TraceabilityReport } from './traceability';
+import { mustCounts, type TraceabilityReport } from './traceability';
 
 /** What a reviewer needs to know about the run before its results. */
 export interface RunMetadata {
@@ -91,7 +91,8 @@ const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', 
 
 /** The front page (`index.html`): verdict, metadata, catalogue, requirements, mutation score and history, one screen each. */
 export function renderFrontPage(report: TraceabilityReport, meta: RunMetadata, history: HistoryEntry[], reportsDir: string): string {
-  const badge = (s: string): string => `<span class="st st-${s.replace(' ', '-').toLowerCase()}">${esc(s)}</span>`;
+  const badge = (s: string): string => `<span class="st st-${s.replaceAll(' ', '-').toLowerCase()}">${esc(s)}</span>`;
+  const n = mustCounts(report);
   const families = [...new Set(report.catalogue.map((c) => c.family))];
   const matrix = families
     .map(
@@ -134,15 +135,17 @@ export function renderFrontPage(report: TraceabilityReport, meta: RunMetadata, h
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 small{color:#666}.err{color:#a00;font-size:12px}.cell{min-width:9em}.verdict{font-size:28px;font-weight:bold}
 .st{display:inline-block;padding:0 6px;border-radius:3px;font-size:11px;font-weight:bold;color:#fff;background:#888}
-.st-passed{background:#2a7}.st-failed,.st-empty{background:#c33}.st-partial,.st-skipped{background:#e80}.st-not-run{background:#999}
+.st-passed{background:#2a7}.st-failed,.st-empty{background:#c33}.st-partial,.st-skipped{background:#e80}.st-not-run{background:#999}.st-unproven{background:#c33}.st-not-applicable{background:#57a}
 </style></head><body>
-<p class="verdict">Run ${badge(verdict)} ${report.run.passed} passed, ${report.run.failed} failed, ${report.run.skipped} skipped of ${report.run.scenarios}</p>
+<p class="verdict">Run ${badge(verdict)} ${report.run.passed} passed, ${report.run.failed} failed, ${report.run.skipped} skipped, ${report.run.notApplicable ?? 0} not applicable of ${report.run.scenarios}</p>
 <table id="meta"><tr><th>commit</th><td>${esc(meta.commit)}</td><th>profile</th><td>${esc(meta.profile)}</td></tr>
 <tr><th>node</th><td>${esc(meta.node)}</td><th>toxiproxy</th><td>${esc(meta.toxiproxy)}</td></tr>
 <tr><th>started</th><td>${esc(meta.startedAt)}</td><th>wall time</th><td>${meta.wallMs} ms</td></tr></table>
 <p><a href="traceability.html">traceability (scenarios, evidence, timelines)</a> · <a href="cucumber.html">Cucumber report</a></p>
 <h2>Fault catalogue</h2><table id="catalogue">${matrix}</table>
-<h2>Requirements</h2><table id="requirements"><tr><th>ID</th><th>level</th><th>title</th><th>status</th><th>why not passed</th></tr>${reqs}</table>
+<h2>Requirements</h2>
+<p id="must-counts">MUST requirements on ${esc(meta.profile)}: <b>${n.PASSED} proven</b>, ${n.PARTIAL} partial, ${n.UNPROVEN} unproven, ${n['NOT APPLICABLE']} not applicable, ${n.BROKEN} failing. Only a scenario that ran and passed proves anything; skipped or filtered-out scenarios leave a requirement UNPROVEN.</p>
+<table id="requirements"><tr><th>ID</th><th>level</th><th>title</th><th>status</th><th>why not passed</th></tr>${reqs}</table>
 <h2>Mutation check</h2>${mutants}
 <h2>History (${esc(meta.profile)}, last ${HISTORY_CAP} runs kept)</h2><table id="history"><tr><th>scenario</th><th>passed</th><th>durations, ms (oldest first)</th><th>flags</th></tr>${rows}</table>
 </body></html>

@@ -48,6 +48,12 @@ export interface TargetProfile {
   evidence: { engineGeneration?: string; dispatchStarted?: string; replicaAvailability?: string };
   /** What the target can do beyond the contract (support/stack/capabilities.ts): scenarios needing more are skipped. */
   capabilities: string[];
+  /**
+   * Capabilities the target lacks for a physical reason (a CPU build has no GPU to lose), each with that reason: a
+   * scenario that needs one is NOT APPLICABLE on this target, a status of its own in the report (neither skipped nor
+   * passed). A capability missing without a reason here leaves its scenarios SKIPPED, and what they prove UNPROVEN.
+   */
+  notApplicable: Record<string, string>;
   /** The engines always generate the `max_tokens` asked for (no early stop at end-of-sequence). */
   generatesMaxTokens: boolean;
   /** How this target can undergo faults that need its cooperation, by fault kind. */
@@ -101,10 +107,16 @@ export function loadProfile(file: string): TargetProfile {
     faults: {},
     evidence: {},
     capabilities: v.stringArray(root.capabilities ?? [], 'capabilities'),
+    notApplicable: v.stringMap(root.notApplicable ?? {}, 'notApplicable'),
     generatesMaxTokens: root.generatesMaxTokens === undefined ? true : v.boolean(root.generatesMaxTokens, 'generatesMaxTokens'),
   };
   for (const [i, c] of profile.capabilities.entries())
     if (!isCapability(c)) v.fail(`capabilities[${i}]`, `must name a capability of support/stack/capabilities.ts`, c);
+  for (const [c, reason] of Object.entries(profile.notApplicable)) {
+    if (!isCapability(c)) v.fail(`notApplicable.${c}`, 'must name a capability of support/stack/capabilities.ts', c);
+    if (profile.capabilities.includes(c)) v.fail(`notApplicable.${c}`, 'names a capability the profile also offers', c);
+    if (!reason.trim()) v.fail(`notApplicable.${c}`, 'must give the physical reason the capability cannot exist here', reason);
+  }
   const evidence = v.object(root.evidence ?? {}, 'evidence');
   for (const [name, pattern] of Object.entries(evidence)) {
     if (!(name in EVIDENCE_GROUPS))

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import type { Envelope } from '@cucumber/messages';
 import type { Requirement } from '../../support/report/requirements';
-import { buildTraceability, renderTraceabilityHtml } from '../../support/report/traceability';
+import { buildTraceability, gateCauses, mustCounts, renderTraceabilityHtml } from '../../support/report/traceability';
 
 const ts = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
 const req = (id: string): Requirement => ({ id, title: id, level: 'MUST', source: 'test', text: `${id} text` });
@@ -62,6 +62,34 @@ function run(): Envelope[] {
   ] as unknown as Envelope[];
 }
 
+/** A run of scenarios, one per feature file `features/<id>.feature`, each with one step of the given status. */
+function skippedRun(list: { id: string; tags: string[]; status: string; skip?: { applicable: boolean; reason: string } }[]): Envelope[] {
+  const out: unknown[] = [{ testRunStarted: { timestamp: ts(0) } }];
+  for (const x of list) {
+    const tags = x.tags.map((name) => ({ name, astNodeId: 't' }));
+    out.push({ pickle: { id: x.id, uri: `features/${x.id}.feature`, name: x.id, language: 'en', astNodeIds: [], steps: [], tags } });
+    out.push({ testCase: { id: `c${x.id}`, pickleId: x.id, testSteps: [] } });
+  }
+  for (const x of list) {
+    out.push({ testCaseStarted: { id: `r${x.id}`, testCaseId: `c${x.id}`, attempt: 0, timestamp: ts(1) } });
+    if (x.skip)
+      out.push({
+        attachment: { testCaseStartedId: `r${x.id}`, fileName: 'skip.json', mediaType: 'application/json', body: JSON.stringify(x.skip) },
+      });
+    out.push({
+      testStepFinished: {
+        testCaseStartedId: `r${x.id}`,
+        testStepId: 's',
+        testStepResult: { status: x.status, duration: ts(0) },
+        timestamp: ts(2),
+      },
+    });
+    out.push({ testCaseFinished: { testCaseStartedId: `r${x.id}`, timestamp: ts(3), willBeRetried: false } });
+  }
+  out.push({ testRunFinished: { success: true, timestamp: ts(4) } });
+  return out as Envelope[];
+}
+
 describe('traceability report', () => {
   it('rolls scenario statuses up to requirements, worst first, with evidence and uncovered IDs', () => {
     const report = buildTraceability(run(), [req('ORCH-3051'), req('ORCH-3010'), req('ORCH-3026')]);
@@ -75,7 +103,7 @@ describe('traceability report', () => {
     expect(report.run).to.include({ scenarios: 2, passed: 1, failed: 1, durationMs: 1700 });
   });
 
-  it('a requirement with a scenario left out of the run is NOT RUN, not PASSED', () => {
+  it('a requirement whose only scenario was left out of the run is UNPROVEN, and the gate names it', () => {
     const envelopes = run();
     envelopes.splice(3, 0, {
       pickle: {
@@ -93,9 +121,57 @@ describe('traceability report', () => {
     } as unknown as Envelope);
     const report = buildTraceability(envelopes, [req('ORCH-3010'), req('ORCH-3026')]);
     const byId = Object.fromEntries(report.requirements.map((r) => [r.id, r]));
-    expect(byId['ORCH-3026'].status).to.equal('NOT RUN');
+    expect(byId['ORCH-3026'].status).to.equal('UNPROVEN');
     expect(byId['ORCH-3010'].status, 'a failed scenario still outranks a missing one').to.equal('FAILED');
     expect(report.uncovered).to.deep.equal([]);
+    expect(gateCauses(report).join('\n')).to.match(/MUST requirement ORCH-3026 .* is UNPROVEN/);
+  });
+
+  it('skipped scenarios prove nothing: all skipped is UNPROVEN, some skipped is PARTIAL, and a dry run fails the gate', () => {
+    const envelopes = skippedRun([
+      { id: 'a', tags: ['@ORCH-3026'], status: 'SKIPPED', skip: { applicable: true, reason: 'lacks engine-knobs' } },
+      { id: 'b', tags: ['@ORCH-3010'], status: 'PASSED' },
+      { id: 'c', tags: ['@ORCH-3010'], status: 'SKIPPED', skip: { applicable: true, reason: 'needs root' } },
+    ]);
+    const report = buildTraceability(
+      envelopes,
+      [req('ORCH-3026'), req('ORCH-3010')],
+      [{ family: 'operations', failure: 'cancel under chaos', features: ['features/a.feature'] }],
+    );
+    const byId = Object.fromEntries(report.requirements.map((r) => [r.id, r]));
+    expect(byId['ORCH-3026'].status).to.equal('UNPROVEN');
+    expect(byId['ORCH-3026'].reason).to.contain('lacks engine-knobs');
+    expect(byId['ORCH-3010'].status).to.equal('PARTIAL');
+    expect(report.catalogue[0].status).to.equal('UNPROVEN');
+    const causes = gateCauses(report).join('\n');
+    expect(causes).to.contain('ORCH-3026').and.contain('catalogue cell operations / cancel under chaos is UNPROVEN');
+    expect(causes).not.to.contain('ORCH-3010');
+    const dry = buildTraceability(skippedRun([{ id: 'b', tags: ['@ORCH-3010'], status: 'SKIPPED' }]), [req('ORCH-3010')]);
+    expect(gateCauses(dry).join('\n')).to.contain('ORCH-3010').and.contain('no scenario ran and passed');
+  });
+
+  it('a scenario needing what the profile declares physically absent is NOT APPLICABLE, and passes the gate with the reason', () => {
+    const envelopes = skippedRun([
+      {
+        id: 'a',
+        tags: ['@ORCH-1102'],
+        status: 'SKIPPED',
+        skip: { applicable: false, reason: 'gpu-inventory cannot exist here: CPU build' },
+      },
+      { id: 'b', tags: ['@ORCH-3010'], status: 'PASSED' },
+    ]);
+    const report = buildTraceability(
+      envelopes,
+      [req('ORCH-1102'), req('ORCH-3010')],
+      [{ family: 'resources', failure: 'GPU unavailable', features: ['features/a.feature'] }],
+    );
+    const gpu = report.requirements.find((r) => r.id === 'ORCH-1102')!;
+    expect(gpu.status).to.equal('NOT APPLICABLE');
+    expect(gpu.reason).to.contain('CPU build');
+    expect(report.catalogue[0].status).to.equal('NOT APPLICABLE');
+    expect(gateCauses(report)).to.deep.equal([]);
+    expect(mustCounts(report)).to.deep.include({ PASSED: 1, 'NOT APPLICABLE': 1, UNPROVEN: 0 });
+    expect(report.run.notApplicable).to.equal(1);
   });
 
   it('lists tags that are not in the registry', () => {
