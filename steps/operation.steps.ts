@@ -15,7 +15,7 @@ When('the pool is drained with a deadline of {duration}', async function (this: 
 When('the pool is reloaded with {reload model}', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld, model: ReloadModel) {
   this.expectedErrors.add('POOL_UNREADY');
   this.previousModel = await servedModel(this.requireStack().poolManager, this.poolId);
-  const request = reloadRequest(this.scenarioDir, this.settings.modelSizeBytes ?? this.profile.pool.modelSizeBytes, model);
+  const request = reloadRequest(this.scenarioDir, this.modelSizeBytes(), model);
   const answer = await this.client.reload(this.poolId, { ...request, deadline_ms: PATIENCE.streamingMs });
   this.lastControl = { status: answer.status, body: { ...answer.body, requested: request.new_model_ref } };
 });

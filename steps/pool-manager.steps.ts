@@ -15,8 +15,7 @@ import {
 import { poolSays } from '../support/observe/waits';
 
 Given('the model takes {duration} to stage', function (this: ChaosWorld, ms: number) {
-  const size = this.settings.modelSizeBytes ?? this.profile.pool.modelSizeBytes;
-  this.settings.tunes['stage-bytes-per-sec'] = String(Math.ceil((size * 1000) / ms));
+  this.settings.tunes['stage-bytes-per-sec'] = String(Math.ceil((this.modelSizeBytes() * 1000) / ms));
 });
 
 Given('engines take up to {duration} to finish in-flight work when asked to stop', function (this: ChaosWorld, ms: number) {

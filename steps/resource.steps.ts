@@ -16,8 +16,8 @@ Given('engines hold {int} MB of memory per token they generate', function (this:
   this.settings.tunes['engine-bytes-per-token'] = String(mb * MB);
 });
 
-Given('a model of {int} MB', function (this: ChaosWorld, mb: number) {
-  this.settings.modelSizeBytes = mb * MB;
+Given('a model of at least {int} MB', function (this: ChaosWorld, mb: number) {
+  this.useModelOfAtLeast(mb * MB);
 });
 
 Given('the {target disk} is on its own disk of {int} MB', function (this: ChaosWorld, disk: TargetDisk, mb: number) {
@@ -79,15 +79,12 @@ Given('each token costs an engine {int} ms of CPU', function (this: ChaosWorld, 
   this.settings.tunes['engine-cpu-ms-per-token'] = String(ms);
 });
 
-Given('engines take {duration} to load a model', function (this: ChaosWorld, ms: number) {
-  this.settings.tunes['engine-load-ms'] = String(ms);
-});
-
 Given(
   'a pool of {int} replica(s) whose engine is still loading',
   { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld, replicas: number) {
     this.settings.replicas = replicas;
+    this.holdEngineLoading();
     const stack = await this.startStack();
     await engineLoading(stack.poolManager, this.poolId, 'r1', PATIENCE.stagingStartsMs);
   },

@@ -28,7 +28,7 @@ import {
   submittedDuringFaults,
   taskEndsAfterFault,
 } from '../support/observe/tasks';
-import { dispatchPattern, engineGenerationPattern } from '../support/stack/mechanisms';
+import { dispatchPattern, engineTaskPattern } from '../support/stack/mechanisms';
 import { dispatchesOf } from '../support/observe/replicas';
 import { aTaskCompletes, backpressureProblems, taskEnds, taskStaysCanceled, tasksRefused, tokensReceived } from '../support/observe/waits';
 
@@ -81,7 +81,7 @@ Then('none of these tasks is served by replica {replica}', async function (this:
   const stack = this.requireStack();
   const during = submittedDuringFaults(this.batch, faultWindows(this.timeline));
   expect(during.length, 'tasks of the batch submitted while the fault was active').to.equal(this.batch.length).and.be.greaterThan(0);
-  const served = servedByEngineOf(during, stack.engineLogFiles(), engineGenerationPattern(stack), replica);
+  const served = servedByEngineOf(during, stack.engineLogFiles(), engineTaskPattern(stack), replica);
   expect(
     served.map((r) => r.taskId),
     `tasks the engine of ${replica} itself says it generated`,
@@ -159,7 +159,7 @@ Then('its stream is identical to an undisturbed run of the same task', { timeout
 
 Then('some task is served by replica {replica}', async function (this: ChaosWorld, replica: string) {
   const stack = this.requireStack();
-  const served = servedByEngineOf(this.batch, stack.engineLogFiles(), engineGenerationPattern(stack), replica);
+  const served = servedByEngineOf(this.batch, stack.engineLogFiles(), engineTaskPattern(stack), replica);
   expect(served.length, `tasks of the last batch that the engine of ${replica} itself says it generated`).to.be.greaterThan(0);
 });
 

@@ -11,7 +11,7 @@ Feature: Disk full
     When the model cache disk fills up
     Then within 2 s the pool says it has no space for the model
     And no partial model file is left in the model cache
-    And a new task is refused as "POOL_UNAVAILABLE" with a retry hint
+    And a new task is refused as "POOL_UNREADY" with a retry hint
     When space returns on the model cache disk
     Then the pool is ready again within 5 s
     And the model cache holds the complete model and no partial file

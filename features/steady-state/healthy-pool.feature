@@ -1,4 +1,4 @@
-@ORCH-3050 @ORCH-3010 @CHAOS-002
+@ORCH-3050 @CHAOS-002
 Feature: Steady state of a healthy pool
   Every chaos scenario starts from this baseline: a healthy pool serves tasks and every stream is well formed.
   If the baseline fails, no fault scenario can mean anything.

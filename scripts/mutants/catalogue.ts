@@ -15,6 +15,14 @@ export interface Mutant {
 
 export const MUTANTS: Mutant[] = [
   {
+    id: 'missing-model-unavailable',
+    requirement: 'ORCH-3091',
+    breaks: 'a pool whose model cannot be put in place is refused as unavailable, not as unready with its advisory',
+    file: 'sut/orchestratord/api.ts',
+    find: 'if (directory.awaitsModel(poolId) && directory.servingReplicas(poolId).length === 0)',
+    replace: 'if (false)',
+  },
+  {
     id: 'no-engine-restart',
     requirement: 'ORCH-3038',
     breaks: 'a crashed engine is never restarted',

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setWorldConstructor, World } from '@cucumber/cucumber';
 import { SuiteError } from '../core/errors';
@@ -15,6 +15,7 @@ import { Workload } from '../observe/workload';
 import { newTask, OrchestratorClient, type TaskRequest } from '../orchestrator/client';
 import type { TargetProfile } from '../stack/profile';
 import { StartedStack } from '../stack/stack';
+import { PATIENCE } from './patience';
 import { runContext } from './run';
 
 export interface SuiteParams {
@@ -106,6 +107,38 @@ export class ChaosWorld extends World<SuiteParams> {
     const stack = await this.startStack();
     const readyMs = await poolReaches(this.client, stack.profile.pool.id, 'ready', stack.profile.startupTimeoutMs);
     this.timeline.measure('pool_ready_after_start_ms', readyMs);
+  }
+
+  /** The size of the model the pool serves, bytes: the scenario's fixture, or the profile's real model file. */
+  modelSizeBytes(): number {
+    if (this.settings.modelSizeBytes !== undefined) return this.settings.modelSizeBytes;
+    const { modelFile, modelSizeBytes } = this.profile.pool;
+    return modelFile ? statSync(modelFile).size : modelSizeBytes;
+  }
+
+  /**
+   * Makes the model at least `bytes`: a fixture of that size, or the profile's real model file, which must be that big
+   * (a scenario about a model too big for a memory limit cannot run on a smaller one).
+   */
+  useModelOfAtLeast(bytes: number): void {
+    if (!this.profile.pool.modelFile) {
+      this.settings.modelSizeBytes = bytes;
+      return;
+    }
+    const size = this.modelSizeBytes();
+    if (size < bytes)
+      throw new SuiteError(
+        `The model ${this.profile.pool.modelFile} has ${size} bytes: expected at least ${bytes} (target profile ${this.profile.file})`,
+      );
+  }
+
+  /**
+   * Keeps a starting engine loading long enough to be seen loading: the reference engine reads its model in a blink,
+   * so where the profile offers engine knobs it waits {@link PATIENCE.engineLoadMs} first (the time a big model takes
+   * on slow storage); a real engine is simply loading (llama-server: about 370 ms for SmolLM2 without mmap, measured).
+   */
+  holdEngineLoading(): void {
+    if (this.profile.capabilities.includes('engine-knobs')) this.settings.tunes['engine-load-ms'] ??= String(PATIENCE.engineLoadMs);
   }
 
   /** A fresh task of `tokens` tokens, each with its own seed. */

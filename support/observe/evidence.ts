@@ -9,6 +9,8 @@ import type { Generation } from './checks/engines';
 export interface EvidencePatterns {
   /** One generation an engine finished or abandoned: group `tokens`, and `seed` when the engine logs it. */
   engineGeneration?: RegExp;
+  /** A task an engine took (started generating), by the request's seed: group `seed`. */
+  engineTask?: RegExp;
   /** A dispatch attempt the orchestrator started: groups `replica` and `time` (ISO or epoch ms). */
   dispatchStarted?: RegExp;
   /** A change of a replica's availability in the orchestrator's view: groups `replica`, `time`, `available` (true/false). */
@@ -24,6 +26,17 @@ export function readGenerations(logs: Map<string, string>, pattern: RegExp): Gen
       if (g?.tokens !== undefined) out.push({ replica, seed: g.seed === undefined ? undefined : Number(g.seed), tokens: Number(g.tokens) });
     }
   }
+  return out;
+}
+
+/** Every task the engines' logs say they took, per replica, by seed (`pattern` has a `seed` group). */
+export function readEngineTasks(logs: Map<string, string>, pattern: RegExp): { replica: string; seed: number }[] {
+  const out: { replica: string; seed: number }[] = [];
+  for (const [replica, file] of logs)
+    for (const line of readLines(file)) {
+      const seed = pattern.exec(line)?.groups?.seed;
+      if (seed !== undefined) out.push({ replica, seed: Number(seed) });
+    }
   return out;
 }
 

@@ -1,6 +1,5 @@
 import { newTask, type OrchestratorClient, type TaskRequest, type TaskStatus } from '../orchestrator/client';
-import { seedsServedBy } from './checks/engines';
-import { readGenerations } from './evidence';
+import { readEngineTasks } from './evidence';
 import { longestTokenGapMs, type TaskRecord, terminalOf, textOf } from './history';
 import { lastInjectionAt, measureDetection } from './measures';
 import type { Timeline } from '../core/timeline';
@@ -87,7 +86,11 @@ export function submittedDuringFaults(records: TaskRecord[], windows: { from: nu
  * where a task ran, according to the engine side rather than the orchestrator's `replica_id`.
  */
 export function servedByEngineOf(records: TaskRecord[], engineLogs: Map<string, string>, pattern: RegExp, replica: string): TaskRecord[] {
-  const seeds = seedsServedBy(readGenerations(engineLogs, pattern), replica);
+  const seeds = new Set(
+    readEngineTasks(engineLogs, pattern)
+      .filter((t) => t.replica === replica)
+      .map((t) => t.seed),
+  );
   return records.filter((r) => seeds.has(Number(r.request.seed)));
 }
 

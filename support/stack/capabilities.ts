@@ -8,7 +8,7 @@ export const CAPABILITIES: Record<string, string> = {
   'gpu-inventory': 'the GPU probe reads a device inventory the suite can empty (faults.gpu.unavailable)',
   'staging-throttle': 'model staging can be slowed to a given duration (tune stage-bytes-per-sec)',
   'engine-knobs': "the engine's memory and CPU per token and its load time can be set (tunes engine-*)",
-  'engine-seed-log': "each engine logs every generation with the request's seed (per-task engine evidence)",
+  'engine-seed-log': "each engine logs every task it takes with the request's seed (evidence.engineTask: per-task engine evidence)",
   'engine-drain-on-term': 'an engine asked to stop (SIGTERM) finishes its in-flight work first',
   'engine-rejects-long-prompts': 'an engine refuses a prompt beyond its context with a 400 before taking a slot',
   'fixture-model': 'the model is a file the suite writes (its size and content can be chosen)',

@@ -23,12 +23,16 @@ export function gpuInventoryFile(stack: StartedStack): string {
   return stack.fill(m.inventory.replace(/\$\{gpu-inventory\}/g, path.join(stack.request.dir, 'gpu-inventory.json')));
 }
 
-/** The profile's pattern for an engine's log line about one generation (support/observe/evidence.ts). */
-export function engineGenerationPattern(stack: StartedStack): RegExp {
-  const p = stack.profile.evidence.engineGeneration;
+/**
+ * The profile's pattern for an engine's log line naming a task it took, by the request's seed: `evidence.engineTask`,
+ * or else `evidence.engineGeneration` when that carries the seed (support/observe/evidence.ts).
+ */
+export function engineTaskPattern(stack: StartedStack): RegExp {
+  const { engineTask, engineGeneration } = stack.profile.evidence;
+  const p = engineTask ?? (engineGeneration?.includes('(?<seed>') ? engineGeneration : undefined);
   if (!p)
     throw new InvalidConfiguration(
-      `Target profile ${stack.profile.file}: field \`evidence.engineGeneration\` is needed to see which engine served a task`,
+      `Target profile ${stack.profile.file}: field \`evidence.engineTask\` (or a \`seed\` group in \`evidence.engineGeneration\`) is needed to see which engine served a task`,
     );
   return new RegExp(p);
 }

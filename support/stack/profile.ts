@@ -45,7 +45,7 @@ export interface TargetProfile {
   /** Where the pool manager stages models. */
   modelCache?: string;
   /** How the target's logs show what the history checker reads from them (see support/observe/evidence.ts). */
-  evidence: { engineGeneration?: string; dispatchStarted?: string; replicaAvailability?: string };
+  evidence: { engineGeneration?: string; engineTask?: string; dispatchStarted?: string; replicaAvailability?: string };
   /** What the target can do beyond the contract (support/stack/capabilities.ts): scenarios needing more are skipped. */
   capabilities: string[];
   /**
@@ -63,6 +63,7 @@ export interface TargetProfile {
 /** The named groups each evidence pattern must have (support/observe/evidence.ts). */
 const EVIDENCE_GROUPS: Record<string, string[]> = {
   engineGeneration: ['tokens'],
+  engineTask: ['seed'],
   dispatchStarted: ['replica', 'time'],
   replicaAvailability: ['replica', 'time', 'available'],
 };

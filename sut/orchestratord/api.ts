@@ -53,6 +53,19 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
       );
     if (directory.isDraining(poolId))
       reject('POOL_UNREADY', ApiError.unavailable('POOL_UNREADY', `pool ${poolId} is draining`, deps.retryAfterMs, poolId));
+    // ORCH-3091: a pool whose model is not in place (staging, or staging failing: no space, missing artifact) is
+    // unready, an advisory with a retry hint; a staged pool with no ready replica (crashed, GPU gone, breaker open) is
+    // unavailable.
+    if (directory.awaitsModel(poolId) && directory.servingReplicas(poolId).length === 0)
+      reject(
+        'POOL_UNREADY',
+        ApiError.unavailable(
+          'POOL_UNREADY',
+          `pool ${poolId} has no model in place yet: ${directory.pool(poolId)?.last_error ?? 'staging'}`,
+          deps.retryAfterMs,
+          poolId,
+        ),
+      );
     if (directory.servingReplicas(poolId).length === 0) {
       reject('POOL_UNAVAILABLE', ApiError.unavailable('POOL_UNAVAILABLE', `no ready replica in pool ${poolId}`, deps.retryAfterMs, poolId));
     }

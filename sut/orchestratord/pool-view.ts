@@ -28,6 +28,8 @@ export interface PoolView {
   engine: string;
   managerState: string;
   draining: boolean;
+  /** The pool manager has the pool's model in place (absent in its report: assumed so). */
+  modelStaged: boolean;
   last_error?: string;
   replicas: ReplicaView[];
 }
@@ -38,6 +40,7 @@ export interface ManagerPool {
   state: string;
   engine?: string;
   draining?: boolean;
+  model_staged?: boolean;
   last_error?: string;
   replicas: {
     replica_id: string;
@@ -90,6 +93,7 @@ export function mergePool(previous: PoolView | undefined, p: ManagerPool): PoolV
     engine: p.engine ?? 'llamacpp',
     managerState: p.state,
     draining: p.draining ?? false,
+    modelStaged: p.model_staged ?? true,
     last_error: p.last_error,
     replicas,
   };

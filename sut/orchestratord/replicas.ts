@@ -98,6 +98,11 @@ export class ReplicaDirectory {
     return (this.pools.get(poolId)?.replicas ?? []).filter((r) => r.managerState === 'ready' && this.isReachable(r));
   }
 
+  /** The pool's model is not in place yet (staging, or staging failing): the pool is unready, not merely down. */
+  awaitsModel(poolId: string): boolean {
+    return this.pools.get(poolId)?.modelStaged === false;
+  }
+
   isDraining(poolId: string): boolean {
     return this.drained.has(poolId) || this.pools.get(poolId)?.draining === true;
   }

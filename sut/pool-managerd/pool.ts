@@ -17,6 +17,8 @@ export interface PoolStatus {
   model_ref: string;
   engine: string;
   draining: boolean;
+  /** The pool's model is staged in the cache (false while staging, or while staging keeps failing: ORCH-3091). */
+  model_staged: boolean;
   last_error?: string;
   replicas: ReplicaStatus[];
 }
@@ -142,6 +144,7 @@ export class Pool {
       model_ref: this.modelRef,
       engine: this.config.engine,
       draining: this.draining,
+      model_staged: this.modelPath !== '',
       last_error: lastError,
       replicas,
     };

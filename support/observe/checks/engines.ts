@@ -59,11 +59,6 @@ export function EnginesAgree(
   );
 }
 
-/** The seeds of the tasks an engine of `replica` generated, from the engines' logs. */
-export function seedsServedBy(generations: Generation[], replica: string): Set<number | undefined> {
-  return new Set(generations.filter((g) => g.replica === replica).map((g) => g.seed));
-}
-
 /**
  * The same evidence, for engines whose logs do not name a request's seed (llama-server logs only how many tokens
  * each generation decoded): per replica, the engine must have logged at least as many decoded tokens as the clients
