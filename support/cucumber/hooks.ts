@@ -18,7 +18,7 @@ import type { Verdict } from '../observe/checks/index';
 import { judgeScenario } from '../observe/judge';
 import { ownerTag, reapAll } from '../processes/reaper';
 import { cleanLeaks, findLeaks, findToxicLeaks, type Leak, NO_PROXY_SERVER } from '../observe/leaks';
-import { tagProblems } from '../report/tag-lint';
+import { faultTagMismatch, tagProblems } from '../report/tag-lint';
 import { SKIP_ATTACHMENT, type SkipRecord } from '../report/traceability';
 import { renderTimelineSvg } from '../report/timeline-svg';
 import { CAPABILITIES, missingCapabilities } from '../stack/capabilities';
@@ -106,7 +106,14 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
   this.liveness?.stop();
   for (const v of verdicts)
     if (v.valid !== true) failures.push(`History check ${v.check} ${v.valid === false ? 'failed' : 'could not decide'}: ${v.detail}`);
-  // 3. A heal that failed or could not be verified fails the scenario too, reported after the verdicts.
+  // 3. The @fault: tags say what the scenario does to the stack: every tagged kind applied, nothing applied untagged.
+  failures.push(
+    ...faultTagMismatch(
+      this.faultKinds,
+      this.faults.records().map((r) => r.kind),
+    ),
+  );
+  // 3b. A heal that failed or could not be verified fails the scenario too, reported after the verdicts.
   failures.push(...healErrors.map((e) => e.message));
   // 4. A toxic still on the scenario's proxies outlived its heal: a leak (seen now, as stopping removes the proxies).
   failures.push(

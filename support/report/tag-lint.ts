@@ -48,7 +48,7 @@ export function readScenarios(dir: string): ScenarioTags[] {
 }
 
 /**
- * Checks every scenario's tags: each needs at least one requirement ID from the registry and exactly one known
+ * Checks every scenario's tags: each needs at least one requirement ID from the registry and at least one known
  * `@fault:<kind>`; any other tag must be a known marker. Also lists registry IDs no scenario covers.
  */
 export function lintTags(scenarios: ScenarioTags[], requirements: Requirement[]): LintResult {
@@ -72,7 +72,10 @@ export function tagProblems(tags: string[], known: ReadonlySet<string>): string[
   if (ids.length === 0) problems.push('a scenario must carry at least one requirement tag (e.g. @ORCH-3051)');
   for (const t of faults)
     if (!isFaultKind(t.slice('@fault:'.length))) problems.push(`tag ${t} names an unknown fault kind (see support/faults/registry.ts)`);
-  if (faults.length !== 1) problems.push(`a scenario must carry exactly one @fault:<kind> tag, found ${faults.length}`);
+  if (faults.length === 0)
+    problems.push('a scenario must carry a @fault:<kind> tag for every kind of fault it applies (@fault:none for none), found none');
+  if (faults.length > 1 && faults.includes('@fault:none'))
+    problems.push(`@fault:none cannot stand beside other fault kinds, found ${faults.join(' ')}`);
   for (const t of tags.filter((x) => x.startsWith('@needs:')))
     if (!isCapability(t.slice('@needs:'.length))) problems.push(`tag ${t} names an unknown capability (see support/stack/capabilities.ts)`);
   for (const t of tags) {
@@ -93,4 +96,17 @@ function featureFiles(dir: string): string[] {
       return name.endsWith('.feature') ? [full] : [];
     })
     .sort();
+}
+
+/**
+ * Where a scenario's `@fault:` tags and the faults it applied disagree, one line each: a tagged kind it never applied
+ * (the report would trace the scenario to a fault that did not happen), or a kind it applied without the tag.
+ */
+export function faultTagMismatch(tagged: string[], applied: string[]): string[] {
+  const out: string[] = [];
+  for (const k of tagged)
+    if (k !== 'none' && !applied.includes(k)) out.push(`Fault tags: the scenario is tagged @fault:${k} but applied no ${k} fault`);
+  for (const k of new Set(applied))
+    if (!tagged.includes(k)) out.push(`Fault tags: the scenario applied a ${k} fault but is not tagged @fault:${k}`);
+  return out;
 }

@@ -153,7 +153,7 @@ describe('history checker: each defect makes a check fail, naming the task', () 
       { replica: 'r1', at: 100, available: false },
       { replica: 'r1', at: 200, available: true },
     ];
-    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 150, reason: 'x' }], changes).detail).to.contain('attempt to replica r1');
+    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 150, reason: 'x' }], changes, 1).detail).to.contain('attempt to replica r1');
     expect(
       NoDispatchToKnownDown(
         [
@@ -161,13 +161,27 @@ describe('history checker: each defect makes a check fail, naming the task', () 
           { replica: 'r1', at: 250, reason: 'x' },
         ],
         changes,
+        2,
       ).valid,
     ).to.equal(true);
-    expect(NoDispatchToKnownDown([{ replica: 'r2', at: 150, reason: 'x' }], changes).valid).to.equal(true);
     // In the same millisecond, the log's order decides: a dispatch logged before the change was not to a known-down replica.
-    const sameMs = [{ replica: 'r1', at: 100, available: false, seq: 7 }];
-    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 100, reason: 'x', seq: 6 }], sameMs).valid).to.equal(true);
-    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 100, reason: 'x', seq: 8 }], sameMs).valid).to.equal(false);
+    const sameMs = [
+      { replica: 'r1', at: 90, available: true, seq: 2 },
+      { replica: 'r1', at: 100, available: false, seq: 7 },
+    ];
+    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 100, reason: 'x', seq: 6 }], sameMs, 1).valid).to.equal(true);
+    expect(NoDispatchToKnownDown([{ replica: 'r1', at: 100, reason: 'x', seq: 8 }], sameMs, 1).valid).to.equal(false);
+  });
+
+  it('cannot decide, and so fails, when its evidence is missing', () => {
+    const changes = [{ replica: 'r1', at: 0, available: true }];
+    const none = NoDispatchToKnownDown([], changes, 3);
+    expect(none.valid).to.equal('unknown');
+    expect(none.detail).to.contain('no dispatch attempt');
+    const blind = NoDispatchToKnownDown([{ replica: 'r2', at: 150, reason: 'x' }], changes, 1);
+    expect(blind.valid).to.equal('unknown');
+    expect(blind.detail).to.contain('never stated');
+    expect(NoDispatchToKnownDown([], changes, 0).valid, 'no task ran: nothing to dispatch').to.equal(true);
   });
 
   it('liveness: a slow answer or silence outside an excused window fails; inside it does not', () => {
@@ -195,8 +209,11 @@ describe('history checker: each defect makes a check fail, naming the task', () 
       reruns: [],
       servedBy: new Map(),
     };
-    const all = judgeHistory({ ...e, generations: [{ replica: 'r1', seed: 1, tokens: 2 }], attempts: [], availability: [] });
+    const dispatch = { attempts: [{ replica: 'r1', at: 5, reason: 'x' }], availability: [{ replica: 'r1', at: 0, available: true }] };
+    const all = judgeHistory({ ...e, generations: [{ replica: 'r1', seed: 1, tokens: 2 }], ...dispatch });
     expect(compose(all)).to.equal(true);
+    const noDispatchLines = judgeHistory({ ...e, generations: [{ replica: 'r1', seed: 1, tokens: 2 }], attempts: [], availability: [] });
+    expect(compose(noDispatchLines), 'a task streamed yet no dispatch is logged: the evidence is missing').to.equal('unknown');
     const missing = judgeHistory(e);
     expect(compose(missing)).to.equal('unknown');
     expect(missing.find((v) => v.check === 'EnginesAgree')?.detail).to.contain('evidence.engineGeneration');

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import { InvalidConfiguration } from '../../support/core/errors';
 import { loadRequirements } from '../../support/report/requirements';
-import { lintTags, readScenarios, tagProblems } from '../../support/report/tag-lint';
+import { faultTagMismatch, lintTags, readScenarios, tagProblems } from '../../support/report/tag-lint';
 import { loadProfile } from '../../support/stack/profile';
 import { render } from '../../support/stack/template';
 
@@ -101,7 +101,13 @@ describe('requirements registry and tag lint', () => {
       'tag @fault:cosmic.rays names an unknown fault kind (see support/faults/registry.ts)',
     );
     expect(tagProblems(['@fault:cosmic.rays'], known)).to.include('a scenario must carry at least one requirement tag (e.g. @ORCH-3051)');
-    expect(tagProblems(['@ORCH-3051'], known)).to.include('a scenario must carry exactly one @fault:<kind> tag, found 0');
+    expect(tagProblems(['@ORCH-3051'], known)).to.include(
+      'a scenario must carry a @fault:<kind> tag for every kind of fault it applies (@fault:none for none), found none',
+    );
+    expect(tagProblems(['@ORCH-3051', '@fault:network.timeout', '@fault:process.kill'], known)).to.deep.equal([]);
+    expect(tagProblems(['@ORCH-3051', '@fault:none', '@fault:process.kill'], known)).to.include(
+      '@fault:none cannot stand beside other fault kinds, found @fault:none @fault:process.kill',
+    );
     expect(tagProblems(['@ORCH-3051', '@fault:none', '@wip'], known)).to.include(
       'tag @wip is unknown (requirement IDs, @fault:<kind>, @needs:<capability> and @privileged @serial @smoke @slow are allowed)',
     );
@@ -109,5 +115,18 @@ describe('requirements registry and tag lint', () => {
       'tag @needs:telepathy names an unknown capability (see support/stack/capabilities.ts)',
     );
     expect(tagProblems(['@ORCH-3051', '@fault:none', '@needs:driver-reset'], known)).to.deep.equal([]);
+  });
+});
+
+describe('fault tags against the faults applied', () => {
+  it('names a tagged kind that never ran and a kind applied without its tag', () => {
+    expect(faultTagMismatch(['process.kill'], ['process.kill', 'process.kill'])).to.deep.equal([]);
+    expect(faultTagMismatch(['none'], [])).to.deep.equal([]);
+    expect(faultTagMismatch(['network.latency'], [])).to.deep.equal([
+      'Fault tags: the scenario is tagged @fault:network.latency but applied no network.latency fault',
+    ]);
+    expect(faultTagMismatch(['none'], ['disk.full'])).to.deep.equal([
+      'Fault tags: the scenario applied a disk.full fault but is not tagged @fault:disk.full',
+    ]);
   });
 });

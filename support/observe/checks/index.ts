@@ -1,4 +1,4 @@
-import type { TaskRecord } from '../history';
+import { eventsOf, type TaskRecord } from '../history';
 import type { LivenessSample } from '../liveness';
 import type { Rerun } from './determinism';
 import { StreamsMatchUndisturbedRuns } from './determinism';
@@ -59,7 +59,7 @@ export function judgeHistory(e: ScenarioEvidence): Verdict[] {
     StreamsMatchUndisturbedRuns(e.reruns),
     e.generations ? EnginesAgree(e.records, e.generations, e.servedBy, e.engineLogGaps) : unread('EnginesAgree', 'engineGeneration'),
     e.attempts && e.availability
-      ? NoDispatchToKnownDown(e.attempts, e.availability)
+      ? NoDispatchToKnownDown(e.attempts, e.availability, e.records.filter((r) => eventsOf(r).some((x) => x.event === 'token')).length)
       : unread('NoDispatchToKnownDown', 'dispatchStarted and evidence.replicaAvailability'),
     OrchestratorStayedLive(e.samples, e.records, e.answerBoundMs),
   ];
