@@ -5,7 +5,7 @@ Feature: Cascading failures
   the retry budget (no retry storm), and all recovers. A request that every engine rejects fails on its own and takes
   no healthy replica with it.
 
-  @ORCH-2007 @ORCH-3005 @fault:network.timeout
+  @ORCH-2007 @ORCH-3005 @fault:network.timeout @fault:process.kill
   Scenario: one replica stalled, then a second killed: the stalled one is taken out of service, the survivor serves, and all recovers
     Given engines are restarted 1 s after a crash
     And the queue holds at most 8 tasks, rejecting new ones when full

@@ -17,7 +17,7 @@ Feature: Disk full
     And the model cache holds the complete model and no partial file
     And a new task completes within 3 s
 
-  @privileged @fault:disk.full
+  @privileged @fault:disk.full @fault:process.kill
   Scenario: with the disk under the engines' logs full, engines keep serving and a crashed one is still restarted
     Given the engines' log is on its own disk of 2 MB
     And a healthy pool of 2 replicas

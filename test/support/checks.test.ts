@@ -197,6 +197,11 @@ describe('history checker: each defect makes a check fail, naming the task', () 
     const slow = task('t1', 1, [], { admission: { status: 202, body: {}, headers: {}, elapsedMs: 2500 } });
     expect(OrchestratorStayedLive(samples, [slow], 1000).detail).to.contain('submission of t1 answered after 2500 ms');
     expect(OrchestratorStayedLive([], [], 1000).valid).to.equal('unknown');
+    const resent = task('t2', 1, [], { admission: { status: 202, body: {}, headers: {}, elapsedMs: 5 }, resends: ['ECONNRESET'] });
+    expect(OrchestratorStayedLive(samples, [resent], 1000).detail, 'answered only on its resend').to.contain(
+      'submission of t2: 1 send(s) got no answer',
+    );
+    expect(OrchestratorStayedLive(samples, [{ ...resent, excused: true }], 1000).valid, 'while stopped on purpose').to.equal(true);
   });
 
   it('the whole checker: a clean history passes, evidence the profile cannot give is unknown (a failure)', () => {
