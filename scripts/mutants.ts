@@ -4,14 +4,15 @@
  * the reference profile pointing at the mutant's build: a profile change, not a code change) and records whether the
  * suite caught it and which scenario did. Every mutant must be killed; a survivor is a gap in the suite.
  * Writes reports/mutants.json and reports/mutants.html; exits 1 when a mutant survives or cannot be built.
- * Usage: npm run mutants [-- --only id,id --timeout-s 300 --full]. Without --full, a run stops at its first failing
- * scenario (--fail-fast): enough to know the mutant is killed, and much faster.
+ * Usage: npm run mutants [-- --only id,id --timeout-s 300 --full]. Each mutant first meets the scenarios tagged with the
+ * requirement it breaks, then, if they miss it, the rest (reported as killed only by an unrelated scenario). Without
+ * --full, a run stops at its first failing scenario (--fail-fast): enough to know the mutant is killed, and faster.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { failedScenarios, renderMutantsHtml, type MutantResult } from '../support/report/mutants';
+import { caughtHow, failedScenarios, renderMutantsHtml, type MutantResult } from '../support/report/mutants';
 import { MUTANTS } from './mutants/catalogue';
 
 const root = path.resolve(__dirname, '..');
@@ -52,8 +53,26 @@ function runMutant(m: (typeof MUTANTS)[number]): MutantResult {
   const profile = readFileSync(path.join(root, 'profiles', 'reference.json'), 'utf8').replaceAll('dist/sut/', `.mutants/${m.id}/dist/sut/`);
   const profileFile = path.join(dir, 'profile.json');
   writeFileSync(profileFile, profile);
-  const reports = path.join('reports', 'mutants', m.id);
-  const args = ['cucumber-js', '-p', 'ci', ...(values.full ? [] : ['--fail-fast'])];
+  // First the scenarios that trace to the requirement the mutant breaks; only if none of them catches it, the rest:
+  // a mutant killed only there is reported as such (the requirement's own scenarios missed it).
+  const own = runSuite(m.id, profileFile, 'own', ['--tags', `@${m.requirement}`]);
+  const rest = own.killed ? undefined : runSuite(m.id, profileFile, 'rest', ['--tags', `not @${m.requirement}`]);
+  const run = rest ?? own;
+  const detail = run.error ? `suite run ended: ${run.error}` : run.killed ? run.scenarios[0].message : 'suite passed';
+  return {
+    ...base,
+    status: run.killed ? 'killed' : 'survived',
+    byRequirement: run.killed ? run === own : undefined,
+    detail,
+    scenarios: [...own.scenarios, ...(rest?.scenarios ?? [])],
+    ms: Date.now() - started,
+  };
+}
+
+/** Runs the suite (a part of it, by `tagArgs`) against a mutant's profile; killed when it fails with a failed scenario. */
+function runSuite(id: string, profileFile: string, part: string, tagArgs: string[]) {
+  const reports = path.join('reports', 'mutants', id, part);
+  const args = ['cucumber-js', '-p', 'ci', ...tagArgs, ...(values.full ? [] : ['--fail-fast'])];
   const run = spawnSync('npx', args, {
     cwd: root,
     encoding: 'utf8',
@@ -62,9 +81,7 @@ function runMutant(m: (typeof MUTANTS)[number]): MutantResult {
     killSignal: 'SIGINT',
   });
   const scenarios = failedScenarios(path.join(root, reports, 'messages.ndjson'));
-  const killed = run.status !== 0 && scenarios.length > 0;
-  const detail = run.error ? `suite run ended: ${run.error.message}` : killed ? scenarios[0].message : `suite passed (exit ${run.status})`;
-  return { ...base, status: killed ? 'killed' : 'survived', detail, scenarios, ms: Date.now() - started };
+  return { killed: run.status !== 0 && scenarios.length > 0, scenarios, error: run.error?.message };
 }
 
 /** Type-checks the mutated stack (a mutant that does not compile is invalid, not killed), then bundles it as npm install does. */
@@ -80,7 +97,7 @@ for (const m of chosen) {
   process.stdout.write(`mutant ${m.id} (${m.requirement}: ${m.breaks}) … `);
   const r = runMutant(m);
   results.push(r);
-  console.log(`${r.status.toUpperCase()} in ${(r.ms / 1000).toFixed(0)} s${r.scenarios[0] ? ` by "${r.scenarios[0].name}"` : ''}`);
+  console.log(`${caughtHow(r).toUpperCase()} in ${(r.ms / 1000).toFixed(0)} s${r.scenarios[0] ? ` ("${r.scenarios[0].name}")` : ''}`);
 }
 // With --only, the other mutants keep their results from the last full check (if any): the report stays whole.
 const reportFile = path.join(root, 'reports', 'mutants.json');

@@ -119,10 +119,11 @@ export function renderFrontPage(report: TraceabilityReport, meta: RunMetadata, h
       killed: number;
       total: number;
       generated: string;
-      results: { id: string; status: string; requirement: string }[];
+      results: { id: string; status: string; requirement: string; byRequirement?: boolean }[];
     };
     const survivors = m.results.filter((x) => x.status !== 'killed');
-    mutants = `<p><a href="mutants.html">${m.killed} of ${m.total} mutants killed</a> (${esc(m.generated)})${survivors.length ? `; not killed: ${survivors.map((x) => `${esc(x.id)} (${esc(x.requirement)}, ${esc(x.status)})`).join(', ')}` : ''}.</p>`;
+    const unrelated = m.results.filter((x) => x.status === 'killed' && x.byRequirement === false);
+    mutants = `<p><a href="mutants.html">${m.killed} of ${m.total} mutants killed</a>, ${m.killed - unrelated.length} of them by a scenario tagged with the requirement the mutant breaks (${esc(m.generated)})${survivors.length ? `; not killed: ${survivors.map((x) => `${esc(x.id)} (${esc(x.requirement)}, ${esc(x.status)})`).join(', ')}` : ''}${unrelated.length ? `; killed only by an unrelated scenario (the requirement's own scenarios missed it): ${unrelated.map((x) => `${esc(x.id)} (${esc(x.requirement)})`).join(', ')}` : ''}.</p>`;
   }
   const rows = historyRows(history, meta.profile)
     .map(

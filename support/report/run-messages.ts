@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 /** One scenario of a finished run, read back from its Cucumber messages. */
 export interface ScenarioRun {
   name: string;
+  /** Its tags, the Feature's included. */
+  tags: string[];
   /** PASSED, FAILED, SKIPPED, …: the worst step status (a failed After hook fails the scenario). */
   status: string;
   ms: number;
@@ -29,17 +31,24 @@ const ms = (t: { seconds: number; nanos: number }): number => t.seconds * 1000 +
 export function readScenarioRuns(messagesFile: string): ScenarioRun[] {
   if (!existsSync(messagesFile)) return [];
   const names = new Map<string, string>();
+  const tags = new Map<string, string[]>();
   const testCases = new Map<string, string>();
   const started = new Map<string, { run: ScenarioRun; at: number }>();
   const out: ScenarioRun[] = [];
   for (const line of readFileSync(messagesFile, 'utf8').split('\n')) {
     if (!line) continue;
     const e = JSON.parse(line);
-    if (e.pickle) names.set(e.pickle.id, e.pickle.name);
+    if (e.pickle) {
+      names.set(e.pickle.id, e.pickle.name);
+      tags.set(
+        e.pickle.id,
+        ((e.pickle.tags ?? []) as { name: string }[]).map((t) => t.name),
+      );
+    }
     if (e.testCase) testCases.set(e.testCase.id, e.testCase.pickleId);
     if (e.testCaseStarted) {
       const pickle = testCases.get(e.testCaseStarted.testCaseId) ?? '';
-      const run: ScenarioRun = { name: names.get(pickle) ?? pickle, status: 'PASSED', ms: 0 };
+      const run: ScenarioRun = { name: names.get(pickle) ?? pickle, tags: tags.get(pickle) ?? [], status: 'PASSED', ms: 0 };
       started.set(e.testCaseStarted.id, { run, at: ms(e.testCaseStarted.timestamp) });
       out.push(run);
     }

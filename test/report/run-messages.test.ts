@@ -3,12 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
+import { caughtHow } from '../../support/report/mutants';
 import { failed, readScenarioRuns } from '../../support/report/run-messages';
 
 const at = (s: number) => ({ seconds: s, nanos: 0 });
 const messages = [
   { pickle: { id: 'p1', name: 'passes' } },
-  { pickle: { id: 'p2', name: 'fails in After' } },
+  { pickle: { id: 'p2', name: 'fails in After', tags: [{ name: '@ORCH-3026' }] } },
   { pickle: { id: 'p3', name: 'skipped' } },
   { testCase: { id: 'c1', pickleId: 'p1' } },
   { testCase: { id: 'c2', pickleId: 'p2' } },
@@ -38,9 +39,19 @@ describe('reading a run back from its messages', () => {
     ]);
     expect(runs[0].evidence?.measures).to.deep.equal({ time_to_recover_ms: 42 });
     expect(runs.filter(failed).map((r) => r.name)).to.deep.equal(['fails in After']);
+    expect(runs[1].tags).to.deep.equal(['@ORCH-3026']);
   });
 
   it('a run that wrote nothing has no scenarios', () => {
     expect(readScenarioRuns('/nonexistent/messages.ndjson')).to.deep.equal([]);
+  });
+});
+
+describe('how a mutant was caught', () => {
+  const base = { id: 'm', requirement: 'ORCH-3026', breaks: 'x', file: 'f', detail: '', scenarios: [], ms: 0 };
+  it("says whether its requirement's own scenarios caught it or only an unrelated one", () => {
+    expect(caughtHow({ ...base, status: 'killed', byRequirement: true })).to.equal('killed by a @ORCH-3026 scenario');
+    expect(caughtHow({ ...base, status: 'killed', byRequirement: false })).to.contain('killed only by an unrelated scenario');
+    expect(caughtHow({ ...base, status: 'survived' })).to.equal('survived');
   });
 });
