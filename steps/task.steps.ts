@@ -114,11 +114,16 @@ Then('every task of the client completes after the restart', { timeout: PATIENCE
 });
 
 Then(
-  'the task fails with a retriable {error code} error within {duration} of the fault',
-  async function (this: ChaosWorld, code: string, limitMs: number) {
-    const { afterFaultMs, error } = await taskEndsAfterFault(this.requireFocus(), this.timeline, limitMs + PATIENCE.pastBoundMs);
+  'the task fails with a retriable {error code} error at the idle timeout after its last token',
+  async function (this: ChaosWorld, code: string) {
+    const { idleTimeoutMs } = this.profile.timings;
+    const limitMs = idleTimeoutMs + BOUNDS.idleObservationSlackMs;
+    const { afterLastTokenMs, error } = await taskEndsAfterFault(this.requireFocus(), this.timeline, limitMs + PATIENCE.pastBoundMs);
     expect(error, 'the error event').to.include({ code, retriable: true });
-    expect(afterFaultMs, `error arrived ${afterFaultMs} ms after the fault`).to.be.at.most(limitMs);
+    expect(
+      afterLastTokenMs,
+      `error arrived ${afterLastTokenMs} ms after the last token (idle timeout ${idleTimeoutMs} ms ± ${BOUNDS.idleObservationSlackMs} ms)`,
+    ).to.be.within(idleTimeoutMs - BOUNDS.idleObservationSlackMs, limitMs);
   },
 );
 

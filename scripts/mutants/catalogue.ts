@@ -15,6 +15,14 @@ export interface Mutant {
 
 export const MUTANTS: Mutant[] = [
   {
+    id: 'late-idle-timeout',
+    requirement: 'OC-CORE-1022',
+    breaks: 'the idle watchdog fires at 1.8 times the configured idle timeout (a stalled client waits longer than promised)',
+    file: 'sut/orchestratord/engine-client.ts',
+    find: 'arm(timeouts.idleMs, `no token for ${timeouts.idleMs} ms (idle timeout)`);',
+    replace: 'arm(timeouts.idleMs * 1.8, `no token for ${timeouts.idleMs} ms (idle timeout)`);',
+  },
+  {
     id: 'missing-model-unavailable',
     requirement: 'ORCH-3091',
     breaks: 'a pool whose model cannot be put in place is refused as unavailable, not as unready with its advisory',

@@ -15,4 +15,11 @@ export const BOUNDS = {
    * clients within a second is not serving.
    */
   answerMs: 1_000,
+  /**
+   * How far from the idle timeout a stalled stream's error may reach its client, measured from the last token it got
+   * (OC-CORE-1022: the watchdog aborts at the idle timeout). Measured 997–1002 ms against 1000 ms on 2 cores (6 runs of
+   * the two stall scenarios); 100 ms leaves room for event-loop delays under load, and an error that comes before the
+   * idle timeout minus this is a false timeout, caught too.
+   */
+  idleObservationSlackMs: 100,
 } as const;

@@ -1,6 +1,6 @@
 import { newTask, type OrchestratorClient, type TaskRequest, type TaskStatus } from '../orchestrator/client';
 import { readEngineTasks } from './evidence';
-import { longestTokenGapMs, type TaskRecord, terminalOf, textOf } from './history';
+import { eventsOf, longestTokenGapMs, type TaskRecord, terminalOf, textOf } from './history';
 import { lastInjectionAt, measureDetection } from './measures';
 import type { Timeline } from '../core/timeline';
 import { taskEnds } from './waits';
@@ -48,12 +48,18 @@ export async function taskEndsAfterFault(
   record: TaskRecord,
   timeline: Timeline,
   withinMs: number,
-): Promise<{ afterFaultMs: number; error?: Record<string, unknown> }> {
+): Promise<{ afterFaultMs: number; afterLastTokenMs: number; error?: Record<string, unknown> }> {
   await taskEnds(record, withinMs);
   const terminal = terminalOf(record)!;
   measureDetection(timeline, `task ${terminal.event}`, terminal.at);
+  const lastToken = eventsOf(record)
+    .filter((e) => e.event === 'token' && e.at <= terminal.at)
+    .at(-1);
+  const afterLastTokenMs = terminal.at - (lastToken?.at ?? record.submittedAt);
+  timeline.measure('terminal_after_last_token_ms', afterLastTokenMs);
   return {
     afterFaultMs: terminal.at - (lastInjectionAt(timeline) ?? record.submittedAt),
+    afterLastTokenMs,
     error: terminal.event === 'error' ? terminal.data : undefined,
   };
 }

@@ -54,6 +54,11 @@ export interface TargetProfile {
    * passed). A capability missing without a reason here leaves its scenarios SKIPPED, and what they prove UNPROVEN.
    */
   notApplicable: Record<string, string>;
+  /**
+   * The contract timings the target is configured with, which scenarios assert against (a stalled stream ends at the
+   * idle timeout): the same numbers as the target's own settings, so a bound scales with the profile.
+   */
+  timings: { idleTimeoutMs: number };
   /** The engines always generate the `max_tokens` asked for (no early stop at end-of-sequence). */
   generatesMaxTokens: boolean;
   /** How this target can undergo faults that need its cooperation, by fault kind. */
@@ -109,6 +114,7 @@ export function loadProfile(file: string): TargetProfile {
     evidence: {},
     capabilities: v.stringArray(root.capabilities ?? [], 'capabilities'),
     notApplicable: v.stringMap(root.notApplicable ?? {}, 'notApplicable'),
+    timings: { idleTimeoutMs: v.positiveInt(v.object(root.timings, 'timings').idleTimeoutMs, 'timings.idleTimeoutMs') },
     generatesMaxTokens: root.generatesMaxTokens === undefined ? true : v.boolean(root.generatesMaxTokens, 'generatesMaxTokens'),
   };
   for (const [i, c] of profile.capabilities.entries())

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -129,4 +129,16 @@ describe('fault tags against the faults applied', () => {
       'Fault tags: the scenario applied a disk.full fault but is not tagged @fault:disk.full',
     ]);
   });
+});
+
+describe('the profiles state what the stack runs with', () => {
+  for (const name of ['reference', 'llamacpp'])
+    it(`${name}: the idle timeout the scenarios assert is the orchestrator's own, and the retry budget is the product default`, () => {
+      const profile = loadProfile(path.join(__dirname, '..', '..', 'profiles', `${name}.json`));
+      const env = profile.components.orchestrator.env;
+      expect(Number(env.ORCHD_IDLE_TIMEOUT_MS), 'ORCHD_IDLE_TIMEOUT_MS').to.equal(profile.timings.idleTimeoutMs);
+      expect(env, 'a raised retry budget would hide retry bugs').not.to.have.property('ORCHD_RETRY_MAX_ATTEMPTS');
+      const main = readFileSync(path.join(__dirname, '..', '..', 'sut', 'orchestratord', 'main.ts'), 'utf8');
+      expect(main).to.contain("envInt('ORCHD_RETRY_MAX_ATTEMPTS', 3)");
+    });
 });
