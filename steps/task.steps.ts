@@ -19,6 +19,7 @@ import {
 } from '../support/observe/history';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
 import {
+  cancelQueuedTask,
   cancelTask,
   poisonTask,
   knownStatuses,
@@ -190,9 +191,9 @@ When('the client cancels the task', async function (this: ChaosWorld) {
   expect((await cancelTask(this.client, this.timeline, this.requireFocus())).status, 'cancel answer').to.equal(204);
 });
 
-When('the client cancels the second task', async function (this: ChaosWorld) {
+When('the client cancels the second task while it is queued', async function (this: ChaosWorld) {
   this.focus = this.batch[1];
-  expect((await cancelTask(this.client, this.timeline, this.focus)).status, 'cancel answer').to.equal(204);
+  expect((await cancelQueuedTask(this.client, this.timeline, this.focus)).status, 'cancel answer').to.equal(204);
 });
 
 Then('the task ends as canceled with no token after the cancel', async function (this: ChaosWorld) {

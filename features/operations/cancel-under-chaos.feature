@@ -1,7 +1,7 @@
 @ORCH-3051 @ORCH-3026
 Feature: Cancel under chaos
   A client that cancels must be obeyed at once, fault or no fault: a running task stops with no token after the
-  cancel, and a queued task that waits for a replica is never dispatched again.
+  cancel, and a queued task is never dispatched, not even once its replica is free again after a crash.
 
   @fault:network.slow
   Scenario: a task canceled while its tokens dribble through a slow link gets no token after the cancel
@@ -14,13 +14,13 @@ Feature: Cancel under chaos
     Then a new task completes within 3 s
 
   @OC-CORE-1005 @fault:process.kill
-  Scenario: a queued task canceled while the only engine is down stays canceled once the engine is back
+  Scenario: a queued task canceled behind a busy engine stays canceled when the engine crashes and comes back
     Given engines are restarted 1 s after a crash
     And a healthy pool of 1 replica with 1 slot each
     And a client submits 2 tasks of 200 tokens each
     And the first task is streaming
-    When the engine of replica r1 is killed
-    And the client cancels the second task
+    When the client cancels the second task while it is queued
+    And the engine of replica r1 is killed
     Then the task ends as canceled with no token after the cancel
     And replica r1 is restarted and ready again within 5 s
     And the second task stays canceled for 1 s without a single token

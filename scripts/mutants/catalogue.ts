@@ -15,6 +15,14 @@ export interface Mutant {
 
 export const MUTANTS: Mutant[] = [
   {
+    id: 'queued-cancel-ignored',
+    requirement: 'OC-CORE-1005',
+    breaks: 'the cancel of a queued task is answered 204 but leaves it queued: it runs later',
+    file: 'sut/orchestratord/dispatcher.ts',
+    find: "if (!task || (task.state !== 'queued' && task.state !== 'running')) return false;",
+    replace: "if (!task || task.state !== 'running') return false;",
+  },
+  {
     id: 'late-idle-timeout',
     requirement: 'OC-CORE-1022',
     breaks: 'the idle watchdog fires at 1.8 times the configured idle timeout (a stalled client waits longer than promised)',

@@ -2,6 +2,7 @@ import { newTask, type OrchestratorClient, type TaskRequest, type TaskStatus } f
 import { readEngineTasks } from './evidence';
 import { eventsOf, longestTokenGapMs, type TaskRecord, terminalOf, textOf } from './history';
 import { lastInjectionAt, measureDetection } from './measures';
+import { ConditionBroken } from '../core/errors';
 import type { Timeline } from '../core/timeline';
 import { taskEnds } from './waits';
 import type { Workload } from './workload';
@@ -41,6 +42,20 @@ export async function cancelTask(client: OrchestratorClient, timeline: Timeline,
   if (answer.status === 204) record.canceledAt = Date.now();
   timeline.record('request', 'task.canceled', { task_id: record.taskId, status: answer.status, elapsed_ms: answer.elapsedMs });
   return { status: answer.status };
+}
+
+/**
+ * Cancels a task that must be queued at that moment (OC-CORE-1005 is about a queued task): the client-visible status
+ * says `queued` right before the cancel, or the step fails saying what the task was instead, since a cancel of a task
+ * already dispatched would prove something else.
+ */
+export async function cancelQueuedTask(client: OrchestratorClient, timeline: Timeline, record: TaskRecord): Promise<{ status: number }> {
+  const before = (await client.status(record.taskId)).body;
+  if (before.state !== 'queued')
+    throw new ConditionBroken(
+      `Task ${record.taskId} is not queued at its cancel: expected state queued but it is ${before.state} (attempts ${before.attempts}, replica ${before.replica_id ?? 'none'})`,
+    );
+  return cancelTask(client, timeline, record);
 }
 
 /** Waits for a task's end; returns its error event (if it failed) and how long after the latest fault it arrived. */
