@@ -7,7 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gateCauses, mustCounts, type TraceabilityReport } from '../support/report/traceability';
+import { gateCauses, mustCounts } from '../support/report/gate';
+import type { TraceabilityReport } from '../support/report/traceability';
 
 const files = process.argv.slice(2).length ? process.argv.slice(2) : [path.join(__dirname, '..', 'reports', 'traceability.json')];
 const causes: string[] = [];

@@ -24,3 +24,13 @@ Feature: Queue saturation
     And the second task fails with a retriable "QUEUE_FULL_DROP_LRU" error
     When the network heals
     Then the other tasks complete
+
+  @CHAOS-004 @fault:network.slow
+  Scenario: a queued task that no replica takes in time fails with a retriable error at the queue timeout
+    Given tasks wait at most 1 s in the queue
+    And a healthy pool of 1 replica with 1 slot each
+    When the link from replica r1 dribbles at 1 KB/s
+    And a client submits 2 tasks of 100 tokens each
+    Then the second task fails with a retriable "POOL_UNAVAILABLE" error at the queue timeout
+    When the network heals
+    Then a new task completes within 3 s

@@ -15,6 +15,14 @@ export interface Mutant {
 
 export const MUTANTS: Mutant[] = [
   {
+    id: 'no-queue-timeout',
+    requirement: 'CHAOS-004',
+    breaks: 'a queued task that no replica takes waits forever: no queue timeout',
+    file: 'sut/orchestratord/retry-policy.ts',
+    find: 'if (now - task.created_ms > policy.queueTimeoutMs)',
+    replace: 'if (now < 0)',
+  },
+  {
     id: 'queued-cancel-ignored',
     requirement: 'OC-CORE-1005',
     breaks: 'the cancel of a queued task is answered 204 but leaves it queued: it runs later',

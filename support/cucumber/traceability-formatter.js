@@ -6,7 +6,8 @@ const path = require('node:path');
 const { Formatter } = require('@cucumber/cucumber');
 
 require('ts-node').register({ transpileOnly: true, project: path.join(__dirname, '..', '..', 'tsconfig.json') });
-const { buildTraceability, renderTraceabilityHtml } = require('../report/traceability.ts');
+const { buildTraceability } = require('../report/traceability.ts');
+const { renderTraceabilityHtml } = require('../report/traceability-html.ts');
 const { loadCatalogue, loadRequirements } = require('../report/requirements.ts');
 const { appendHistory, renderFrontPage, runMetadata } = require('../report/front-page.ts');
 

@@ -49,6 +49,8 @@ export class ChaosWorld extends World<SuiteParams> {
   faultKinds: string[] = [];
   /** Disks a Given step put under a directory of the target (by purpose), filled later by a When step. */
   readonly disks = new Map<string, DiskFullFault>();
+  /** The queue timeout a Given step set, ms. */
+  queueTimeoutMs?: number;
   /** The model the pool served before a reload. */
   previousModel?: string;
   /** The last answer to a control-plane request (drain, reload). */
@@ -144,6 +146,11 @@ export class ChaosWorld extends World<SuiteParams> {
   /** A fresh task of `tokens` tokens, each with its own seed. */
   newTask(tokens: number): TaskRequest {
     return newTask({ max_tokens: tokens, seed: ++this.seed });
+  }
+
+  requireQueueTimeout(): number {
+    if (this.queueTimeoutMs === undefined) throw new SuiteError('No queue timeout set: a Given step must say how long tasks may wait');
+    return this.queueTimeoutMs;
   }
 
   requireFocus(): TaskRecord {

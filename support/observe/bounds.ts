@@ -22,4 +22,10 @@ export const BOUNDS = {
    * idle timeout minus this is a false timeout, caught too.
    */
   idleObservationSlackMs: 100,
+  /**
+   * How long after the queue timeout a task no replica took may reach its client's error (CHAOS-004). Measured
+   * 1016–1026 ms from submission to the client's error against a 1000 ms timeout (3 runs, 2 cores); 250 ms is ten
+   * times that overshoot, and an error before the timeout is caught as well.
+   */
+  queueTimeoutSlackMs: 250,
 } as const;

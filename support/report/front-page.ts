@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { mustCounts, type TraceabilityReport } from './traceability';
+import { mustCounts } from './gate';
+import type { TraceabilityReport } from './traceability';
 
 /** What a reviewer needs to know about the run before its results. */
 export interface RunMetadata {

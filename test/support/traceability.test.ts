@@ -2,7 +2,9 @@ import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import type { Envelope } from '@cucumber/messages';
 import type { Requirement } from '../../support/report/requirements';
-import { buildTraceability, gateCauses, mustCounts, renderTraceabilityHtml } from '../../support/report/traceability';
+import { gateCauses, mustCounts } from '../../support/report/gate';
+import { buildTraceability } from '../../support/report/traceability';
+import { renderTraceabilityHtml } from '../../support/report/traceability-html';
 
 const ts = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
 const req = (id: string): Requirement => ({ id, title: id, level: 'MUST', source: 'test', text: `${id} text` });
