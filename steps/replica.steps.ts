@@ -5,14 +5,20 @@ import type { ChaosWorld } from '../support/cucumber/world';
 import { createFault } from '../support/faults/registry';
 import { notCompleted } from '../support/observe/history';
 import { measureRecovery } from '../support/observe/measures';
-import { dispatchCount, everReported, rollThroughReplicas, samplesNotReady } from '../support/observe/replicas';
+import { dispatchCount, everReported, notReadyThroughout, rollThroughReplicas } from '../support/observe/replicas';
 import { dispatchPattern } from '../support/stack/mechanisms';
 
 When(
-  'each replica is killed in turn, the next only once the pool is ready again',
+  'each replica is killed in turn, the next only once the pool is ready again and the tasks running at the previous kill have ended',
   { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld) {
-    const recoveries = await rollThroughReplicas(this.faults, this.requireStack(), this.client, PATIENCE.taskEndMs);
+    const recoveries = await rollThroughReplicas(
+      this.faults,
+      this.requireStack(),
+      this.client,
+      () => this.history.admitted(),
+      PATIENCE.taskEndMs,
+    );
     this.timeline.record('note', 'rolling failures', { recoveries_ms: recoveries });
     measureRecovery(this.timeline, 'pool ready after the last replica came back');
   },
@@ -31,20 +37,18 @@ Then('every task of the steady load completes', { timeout: PATIENCE.longStepMs }
 
 Then('the orchestrator took replica {replica} out of service', function (this: ChaosWorld, replica: string) {
   const states = ['unreachable', 'breaker-open', 'unready', 'starting', 'failed'];
+  const since = this.timeline.startedAt + (this.timeline.first('fault', 'fault.injected')?.at ?? Number.POSITIVE_INFINITY);
   expect(
-    everReported(this.liveness?.samples ?? [], replica, states),
-    `replica ${replica} reported ${states.join('/')} at some point`,
+    everReported(this.liveness?.samples ?? [], replica, states, since),
+    `replica ${replica} reported ${states.join('/')} at some point after the first fault`,
   ).to.equal(true);
 });
 
 Then('replica {replica} stayed ready throughout', function (this: ChaosWorld, replica: string) {
-  // From the first fault on, or, in a scenario without one, from when the pool was first ready.
-  const since = this.timeline.last('fault', 'fault.injected') ?? this.timeline.last('measure', 'pool_ready_after_start_ms');
-  const bad = samplesNotReady(this.liveness?.samples ?? [], replica, this.timeline.startedAt + (since?.at ?? 0));
-  expect(
-    bad.map((s) => s.replicas?.[replica]),
-    `states of replica ${replica} while the faults were on`,
-  ).to.be.empty;
+  // From the first fault on, or, in a scenario without one, from when the pool was first ready; until now.
+  const since = this.timeline.first('fault', 'fault.injected') ?? this.timeline.last('measure', 'pool_ready_after_start_ms');
+  const problems = notReadyThroughout(this.liveness?.samples ?? [], replica, this.timeline.startedAt + (since?.at ?? 0));
+  expect(problems, `samples of replica ${replica} not ready since the first fault`).to.be.empty;
 });
 
 Then('the dispatches stayed within the retry budget of {int} per task', function (this: ChaosWorld, budget: number) {

@@ -8,30 +8,23 @@ import { StreamsWellFormed } from '../support/observe/checks/streams';
 import { faultWindows } from '../support/observe/judge';
 import { BackgroundLoad } from '../support/observe/background';
 import { BOUNDS } from '../support/observe/bounds';
-import {
-  decodeTimes,
-  eventsOf,
-  firstTokenDelays,
-  notCompleted,
-  silentlyTruncated,
-  terminalOf,
-  tokensAfterCancel,
-} from '../support/observe/history';
+import { decodeTimes, eventsOf, firstTokenDelays, notCompleted, silentlyTruncated, terminalOf } from '../support/observe/history';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
 import {
-  cancelQueuedTask,
-  cancelTask,
+  poisonProblems,
   poisonTask,
   knownStatuses,
   rerunUndisturbed,
   resubmit,
+  engineLogsAccountFor,
   servedByEngineOf,
+  submitInWaves,
   submittedDuringFaults,
   taskEndsAfterFault,
 } from '../support/observe/tasks';
 import { dispatchPattern, engineTaskPattern } from '../support/stack/mechanisms';
 import { dispatchesOf } from '../support/observe/replicas';
-import { aTaskCompletes, backpressureProblems, taskEnds, taskStaysCanceled, tasksRefused, tokensReceived } from '../support/observe/waits';
+import { aTaskCompletes, backpressureProblems, taskEnds, tasksRefused, tokensReceived } from '../support/observe/waits';
 
 /** Every steady load is bounded: at most 200 tasks and 30 s, whatever the scenario does. */
 const LOAD_BOUNDS = { maxTasks: 200, maxMs: 30_000 };
@@ -40,6 +33,14 @@ When('a client submits {int} task(s) of {int} tokens each', async function (this
   this.batch = await this.workload.submitMany(count, () => this.newTask(tokens));
   this.focus = this.batch[0];
 });
+
+When(
+  'a client submits {int} tasks of {int} tokens each, {int} at a time',
+  { timeout: PATIENCE.longStepMs },
+  async function (this: ChaosWorld, count: number, tokens: number, wave: number) {
+    this.batch = await submitInWaves(this.workload, count, wave, () => this.newTask(tokens), PATIENCE.taskEndMs);
+  },
+);
 
 Given(
   'a client has a task of {int} tokens streaming on replica {replica}',
@@ -82,6 +83,7 @@ Then('none of these tasks is served by replica {replica}', async function (this:
   const stack = this.requireStack();
   const during = submittedDuringFaults(this.batch, faultWindows(this.timeline));
   expect(during.length, 'tasks of the batch submitted while the fault was active').to.equal(this.batch.length).and.be.greaterThan(0);
+  await engineLogsAccountFor(during, stack.engineLogFiles(), engineTaskPattern(stack), PATIENCE.logFlushMs);
   const served = servedByEngineOf(during, stack.engineLogFiles(), engineTaskPattern(stack), replica);
   expect(
     served.map((r) => r.taskId),
@@ -165,6 +167,7 @@ Then('its stream is identical to an undisturbed run of the same task', { timeout
 
 Then('some task is served by replica {replica}', async function (this: ChaosWorld, replica: string) {
   const stack = this.requireStack();
+  await engineLogsAccountFor(this.batch, stack.engineLogFiles(), engineTaskPattern(stack), PATIENCE.logFlushMs);
   const served = servedByEngineOf(this.batch, stack.engineLogFiles(), engineTaskPattern(stack), replica);
   expect(served.length, `tasks of the last batch that the engine of ${replica} itself says it generated`).to.be.greaterThan(0);
 });
@@ -185,24 +188,6 @@ Then('the other tasks complete', { timeout: PATIENCE.longStepMs }, async functio
   await this.workload.settle(PATIENCE.batchMs);
   expect(notCompleted(this.batch.filter((r) => r !== this.focus)), 'tasks that did not complete').to.be.empty;
   measureRecovery(this.timeline, 'the other tasks completed');
-});
-
-When('the client cancels the task', async function (this: ChaosWorld) {
-  expect((await cancelTask(this.client, this.timeline, this.requireFocus())).status, 'cancel answer').to.equal(204);
-});
-
-When('the client cancels the second task while it is queued', async function (this: ChaosWorld) {
-  this.focus = this.batch[1];
-  expect((await cancelQueuedTask(this.client, this.timeline, this.focus)).status, 'cancel answer').to.equal(204);
-});
-
-Then('the task ends as canceled with no token after the cancel', async function (this: ChaosWorld) {
-  expect(await taskEnds(this.requireFocus(), PATIENCE.taskEndMs), `outcome of task ${this.requireFocus().taskId}`).to.equal('canceled');
-  expect(tokensAfterCancel(this.requireFocus()), 'tokens received beyond what the end event counts').to.deep.equal([]);
-});
-
-Then('the second task stays canceled for {duration} without a single token', async function (this: ChaosWorld, ms: number) {
-  await taskStaysCanceled(this.client, this.batch[1], ms);
 });
 
 Given('the queue holds at most {int} tasks, {queue policy} when full', function (this: ChaosWorld, capacity: number, policy: string) {
@@ -265,23 +250,21 @@ Then('every admitted task completes', { timeout: PATIENCE.longStepMs }, async fu
   ).to.be.empty;
 });
 
-When('a client submits a task whose prompt is too long for any engine', async function (this: ChaosWorld) {
+When('a client submits {int} tasks whose prompt is too long for any engine', async function (this: ChaosWorld, n: number) {
   this.expectedErrors.add('INVALID_PARAMS');
-  this.focus = await this.workload.submit(poisonTask(this.newTask(PATIENCE.probeTaskTokens)));
+  this.batch = await this.workload.submitMany(n, () => poisonTask(this.newTask(PATIENCE.probeTaskTokens)));
 });
 
-Then('that task fails at once as {error code}, not retriable', async function (this: ChaosWorld, code: string) {
-  const record = this.requireFocus();
-  await taskEnds(record, PATIENCE.taskEndMs);
-  const end = terminalOf(record);
-  expect(end?.data, `the task's end`).to.include({ code, retriable: false });
-  expect(end!.at - record.submittedAt, 'ms from submission to the error').to.be.at.most(BOUNDS.fastRefusalMs);
-});
-
-Then('it was dispatched only once', function (this: ChaosWorld) {
-  const stack = this.requireStack();
+Then('each of those tasks fails at once as {error code}, not retriable', async function (this: ChaosWorld, code: string) {
+  await this.workload.settle(PATIENCE.batchMs);
   expect(
-    dispatchesOf(stack.componentLogFile('orchestrator'), dispatchPattern(stack), this.requireFocus().taskId),
-    'dispatches of the task',
-  ).to.equal(1);
+    this.batch.flatMap((r) => poisonProblems(r, code, BOUNDS.fastRefusalMs)),
+    'poison tasks not failed at once',
+  ).to.be.empty;
+});
+
+Then('each of those tasks was dispatched only once', function (this: ChaosWorld) {
+  const stack = this.requireStack();
+  const counts = this.batch.map((r) => dispatchesOf(stack.componentLogFile('orchestrator'), dispatchPattern(stack), r.taskId));
+  expect(counts, 'dispatches of each task').to.deep.equal(this.batch.map(() => 1));
 });

@@ -10,6 +10,8 @@ Feature: Cancel under chaos
     And a client has a task of 100 tokens streaming on replica r1
     And the client cancels the task
     Then the task ends as canceled with no token after the cancel
+    And the orchestrator keeps no token of the task beyond the cancel
+    And the engine of replica r1 frees its slot soon after the cancel
     When the network heals
     Then a new task completes within 3 s
 

@@ -23,12 +23,15 @@ Feature: Cascading failures
     And a new task completes within 3 s
 
   @needs:engine-rejects-long-prompts @fault:none
-  Scenario: a poison request fails fast to its own client, is not retried on other replicas and takes no replica out of service
+  # 12 poison requests in a burst: spread over the 3 replicas by load, about 4 each, above the orchestrator's breaker
+  # threshold of 3 consecutive failures, so a stack that counted them against the replica that refused them would
+  # take replicas out of service.
+  Scenario: poison requests fail fast to their own client, are not retried on other replicas and take no replica out of service
     Given a healthy pool of 3 replicas
     And a steady load of 5 tasks per second of 10 tokens each
-    When a client submits a task whose prompt is too long for any engine
-    Then that task fails at once as "INVALID_PARAMS", not retriable
-    And it was dispatched only once
+    When a client submits 12 tasks whose prompt is too long for any engine
+    Then each of those tasks fails at once as "INVALID_PARAMS", not retriable
+    And each of those tasks was dispatched only once
     And replica r1 stayed ready throughout
     And replica r2 stayed ready throughout
     And replica r3 stayed ready throughout

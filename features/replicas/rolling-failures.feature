@@ -9,6 +9,6 @@ Feature: Rolling failures
     And engines are restarted 200 ms after a crash
     And a healthy pool of 3 replicas
     And a steady load of 5 tasks per second of 20 tokens each
-    When each replica is killed in turn, the next only once the pool is ready again
+    When each replica is killed in turn, the next only once the pool is ready again and the tasks running at the previous kill have ended
     Then every task of the steady load completes
     And the pool is ready

@@ -125,7 +125,7 @@ export async function goodputRolling(stack: StartedStack, loadMs: number): Promi
   const client = new OrchestratorClient(stack.orchestratorUrl);
   const base = await goodput(client, loadMs, 12);
   const faults = new FaultLedger(new Timeline());
-  const [rolling] = await Promise.all([goodput(client, loadMs * 2, 12), rollThroughReplicas(faults, stack, client, 10_000)]);
+  const [rolling] = await Promise.all([goodput(client, loadMs * 2, 12), rollThroughReplicas(faults, stack, client, () => [], 10_000)]);
   await faults.healAll();
   return { base: base.tokensPerS, rolling: rolling.tokensPerS, failed: base.failed + rolling.failed };
 }

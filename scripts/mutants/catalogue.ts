@@ -15,6 +15,23 @@ export interface Mutant {
 
 export const MUTANTS: Mutant[] = [
   {
+    id: 'cancel-leaves-engine-working',
+    requirement: 'ORCH-3026',
+    breaks: 'a cancel is answered 204 and the client gets nothing more, but the engine is told only a second later',
+    file: 'sut/orchestratord/dispatcher.ts',
+    find: 'if (entry) {\n      entry.canceled = true;\n      entry.controller.abort();',
+    replace: 'if (entry) {\n      entry.canceled = true;\n      setTimeout(() => entry.controller.abort(), 1000);',
+  },
+  {
+    id: 'poison-counts-against-replica',
+    requirement: 'ORCH-3040',
+    breaks: 'a request every engine refuses counts as a failure of the replica that refused it: poison opens healthy breakers',
+    file: 'sut/orchestratord/dispatcher.ts',
+    find: "      this.finishTask(task, 'failed', errorEvent('INVALID_PARAMS', err.message, 0, false), replica);",
+    replace:
+      "      this.directory.reportFailure(replica, err.message);\n      this.finishTask(task, 'failed', errorEvent('INVALID_PARAMS', err.message, 0, false), replica);",
+  },
+  {
     id: 'no-queue-timeout',
     requirement: 'CHAOS-004',
     breaks: 'a queued task that no replica takes waits forever: no queue timeout',

@@ -35,6 +35,11 @@ export class Timeline {
     return out;
   }
 
+  /** The earliest entry of a kind and name, if any. */
+  first(kind: TimelineEntry['kind'], name?: string): TimelineEntry | undefined {
+    return this.entries.find((e) => e.kind === kind && (name === undefined || e.name === name));
+  }
+
   /** The latest entry of a kind and name, if any. */
   last(kind: TimelineEntry['kind'], name?: string): TimelineEntry | undefined {
     for (let i = this.entries.length - 1; i >= 0; i--) {

@@ -28,4 +28,11 @@ export const BOUNDS = {
    * times that overshoot, and an error before the timeout is caught as well.
    */
   queueTimeoutSlackMs: 250,
+  /**
+   * How soon after a cancel's 204 the engine that served the task must show its slot free (ORCH-3026: the work stops,
+   * its slot is freed). A generating engine writes a token every few tens of ms and notices the closed connection at
+   * its next write: measured 9 ms on llama-server and 21 ms on the reference engine (a task dribbling through a slow
+   * link); 500 ms is twenty times the worst seen. An orchestrator that answers 204 and lets the engine go on fails it.
+   */
+  slotFreedAfterCancelMs: 500,
 } as const;

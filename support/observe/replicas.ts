@@ -4,37 +4,62 @@ import { ProcessKillFault } from '../faults/process-kill';
 import type { OrchestratorClient } from '../orchestrator/client';
 import type { StartedStack } from '../stack/stack';
 import type { LivenessSample } from './liveness';
-import { poolReaches } from './waits';
+import type { TaskRecord } from './history';
+import { poolReaches, replicaRestarted, taskEnds } from './waits';
 
 /**
  * Rolling failures: kills each replica's engine in turn (through the fault ledger), the next only once the pool
- * reports every replica ready again. Returns, per replica, the ms from its kill to the pool being ready.
+ * reports every replica ready again and every task admitted before the previous kill has ended (so no task meets two
+ * kills: a failover survives one lost replica, and a task moved onto the next victim would meet a second). Returns,
+ * per replica, the ms from its kill to the pool being ready.
  */
 export async function rollThroughReplicas(
   faults: FaultLedger,
   stack: StartedStack,
   client: OrchestratorClient,
+  admitted: () => TaskRecord[],
   withinMs: number,
 ): Promise<number[]> {
   const recoveries: number[] = [];
+  const poolId = stack.profile.pool.id;
+  let beforeLastKill: TaskRecord[] = [];
   for (const replica of stack.replicaIds) {
+    await Promise.all(beforeLastKill.map((r) => taskEnds(r, withinMs)));
+    beforeLastKill = admitted();
+    const before = (await client.poolHealth(poolId)).body.replicas?.find((r) => r.replica_id === replica)?.restarts ?? 0;
     await faults.apply(new ProcessKillFault(stack.engineTarget(replica)));
     const killedAt = Date.now();
-    await poolReaches(client, stack.profile.pool.id, 'degraded', withinMs).catch(() => undefined);
-    await poolReaches(client, stack.profile.pool.id, 'ready', withinMs);
+    // The kill counted (its restart seen, which a fast recovery cannot hide, unlike a degraded state), then all ready.
+    await replicaRestarted(client, poolId, replica, withinMs, before + 1);
+    await poolReaches(client, poolId, 'ready', withinMs);
     recoveries.push(Date.now() - killedAt);
   }
   return recoveries;
 }
 
-/** The liveness samples (after `sinceMs`, epoch) in which the orchestrator reported `replica` other than ready. */
+/**
+ * The liveness samples (after `sinceMs`, epoch) that do not show `replica` ready: reported in another state, or not
+ * answered at all (a sample without an answer proves nothing ready), except while the scenario stopped the
+ * orchestrator on purpose.
+ */
 export function samplesNotReady(samples: LivenessSample[], replica: string, sinceMs: number): LivenessSample[] {
-  return samples.filter((s) => s.at >= sinceMs && s.replicas && s.replicas[replica] !== 'ready');
+  return samples.filter((s) => s.at >= sinceMs && !s.excused && s.replicas?.[replica] !== 'ready');
 }
 
-/** Whether any liveness sample reported `replica` in `state`. */
-export function everReported(samples: LivenessSample[], replica: string, states: string[]): boolean {
-  return samples.some((s) => s.replicas && states.includes(s.replicas[replica]));
+/**
+ * Why `replica` was not ready throughout since `sinceMs` (epoch), one line per sample that does not show it ready;
+ * a window without a single sample cannot show it ready either.
+ */
+export function notReadyThroughout(samples: LivenessSample[], replica: string, sinceMs: number): string[] {
+  if (!samples.some((s) => s.at >= sinceMs)) return [`no pool health sample since ${new Date(sinceMs).toISOString()}`];
+  return samplesNotReady(samples, replica, sinceMs).map(
+    (s) => `${new Date(s.at).toISOString()}: ${s.replicas ? (s.replicas[replica] ?? 'absent') : `no answer (${s.seen})`}`,
+  );
+}
+
+/** Whether any liveness sample after `sinceMs` (epoch) reported `replica` in one of `states`. */
+export function everReported(samples: LivenessSample[], replica: string, states: string[], sinceMs: number): boolean {
+  return samples.some((s) => s.at >= sinceMs && s.replicas && states.includes(s.replicas[replica]));
 }
 
 /** How many dispatches the orchestrator's log shows for a task (lines of `pattern` that name the task). */

@@ -1,8 +1,9 @@
 import { newTask, type OrchestratorClient, type TaskRequest, type TaskStatus } from '../orchestrator/client';
 import { readEngineTasks } from './evidence';
-import { eventsOf, longestTokenGapMs, type TaskRecord, terminalOf, textOf } from './history';
+import { eventsOf, longestTokenGapMs, outcomeOf, type TaskRecord, terminalOf, textOf } from './history';
 import { lastInjectionAt, measureDetection } from './measures';
 import { ConditionBroken } from '../core/errors';
+import { eventually } from '../core/eventually';
 import type { Timeline } from '../core/timeline';
 import { taskEnds } from './waits';
 import type { Workload } from './workload';
@@ -42,6 +43,26 @@ export async function cancelTask(client: OrchestratorClient, timeline: Timeline,
   if (answer.status === 204) record.canceledAt = Date.now();
   timeline.record('request', 'task.canceled', { task_id: record.taskId, status: answer.status, elapsed_ms: answer.elapsedMs });
   return { status: answer.status };
+}
+
+/**
+ * Submits `count` tasks in waves of `wave`: each wave one task after another, the next once every task of the previous
+ * one ended (a closed-loop client that keeps at most `wave` tasks in the system, so no queue bound is what it tests).
+ */
+export async function submitInWaves(
+  workload: Workload,
+  count: number,
+  wave: number,
+  make: () => TaskRequest,
+  withinMs: number,
+): Promise<TaskRecord[]> {
+  const out: TaskRecord[] = [];
+  for (let start = 0; start < count; start += wave) {
+    const batch = await workload.submitMany(Math.min(wave, count - start), make);
+    out.push(...batch);
+    await Promise.all(batch.map((r) => taskEnds(r, withinMs)));
+  }
+  return out;
 }
 
 /**
@@ -113,6 +134,40 @@ export function servedByEngineOf(records: TaskRecord[], engineLogs: Map<string, 
       .map((t) => t.seed),
   );
   return records.filter((r) => seeds.has(Number(r.request.seed)));
+}
+
+/**
+ * Waits until every completed task of `records` is found, by its seed, in some engine's log (an engine may write its
+ * log a moment after the stream ended), so a verdict about where tasks ran reads complete evidence; throws naming
+ * the tasks no engine owns up to.
+ */
+export async function engineLogsAccountFor(
+  records: TaskRecord[],
+  engineLogs: Map<string, string>,
+  pattern: RegExp,
+  withinMs: number,
+): Promise<void> {
+  const completed = records.filter((r) => outcomeOf(r) === 'completed');
+  await eventually(
+    'every completed task in some engine log',
+    async () => {
+      const seeds = new Set(readEngineTasks(engineLogs, pattern).map((t) => t.seed));
+      const missing = completed.filter((r) => !seeds.has(Number(r.request.seed))).map((r) => r.taskId);
+      return { ok: missing.length === 0, seen: `not in any engine log: ${missing.join(', ') || 'none'}` };
+    },
+    { withinMs, everyMs: 50 },
+  );
+}
+
+/** Why a poison task did not fail at once with `code`, not retriable (empty when it did). */
+export function poisonProblems(record: TaskRecord, code: string, fastMs: number): string[] {
+  const end = terminalOf(record);
+  if (!end) return [`${record.taskId}: no end seen`];
+  const data = end.data as { code?: string; retriable?: boolean };
+  if (end.event !== 'error' || data.code !== code || data.retriable !== false)
+    return [`${record.taskId}: ended ${end.event} ${JSON.stringify(end.data)}, expected ${code} not retriable`];
+  const ms = end.at - record.submittedAt;
+  return ms > fastMs ? [`${record.taskId}: failed ${ms} ms after its submission (bound ${fastMs} ms)`] : [];
 }
 
 /**

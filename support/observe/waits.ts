@@ -17,14 +17,20 @@ export async function poolReaches(client: OrchestratorClient, poolId: string, st
   return elapsedMs;
 }
 
-/** Waits until a replica is ready again after at least one restart; returns the time it took. */
-export async function replicaRestarted(client: OrchestratorClient, poolId: string, replicaId: string, withinMs: number): Promise<number> {
+/** Waits until a replica is ready again after at least `restarts` restarts (1: one restart); returns the time it took. */
+export async function replicaRestarted(
+  client: OrchestratorClient,
+  poolId: string,
+  replicaId: string,
+  withinMs: number,
+  restarts = 1,
+): Promise<number> {
   const { elapsedMs } = await eventually(
-    `replica ${replicaId} restarted and ready`,
+    `replica ${replicaId} restarted${restarts > 1 ? ` ${restarts} times` : ''} and ready`,
     async () => {
       const h = await client.poolHealth(poolId);
       const r = h.body.replicas?.find((x) => x.replica_id === replicaId);
-      return { ok: r?.state === 'ready' && r.restarts >= 1, seen: describePool(h.body) };
+      return { ok: r?.state === 'ready' && r.restarts >= restarts, seen: describePool(h.body) };
     },
     { withinMs, everyMs: 10 },
   );

@@ -37,6 +37,11 @@ export function engineTaskPattern(stack: StartedStack): RegExp {
   return new RegExp(p);
 }
 
+/** The engine of a replica, reached directly (the upstream of its proxy), for what only the engine can tell. */
+export function engineUrl(stack: StartedStack, replicaId: string): string {
+  return `http://${stack.engineLink(replicaId).proxy.upstream}`;
+}
+
 function missing(stack: StartedStack, kind: string, field: string): InvalidConfiguration {
   return new InvalidConfiguration(`Target profile ${stack.profile.file} has no mechanism for ${kind} (field \`${field}\`)`);
 }

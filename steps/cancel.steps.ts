@@ -1,0 +1,50 @@
+import { Then, When } from '@cucumber/cucumber';
+import { expect } from 'chai';
+import { PATIENCE } from '../support/cucumber/patience';
+import type { ChaosWorld } from '../support/cucumber/world';
+import { BOUNDS } from '../support/observe/bounds';
+import { engineSlotsFree, keptAfterCancel } from '../support/observe/cancel';
+import { tokensAfterCancel } from '../support/observe/history';
+import { cancelQueuedTask, cancelTask } from '../support/observe/tasks';
+import { taskEnds, taskStaysCanceled } from '../support/observe/waits';
+import { engineUrl } from '../support/stack/mechanisms';
+
+When('the client cancels the task', async function (this: ChaosWorld) {
+  expect((await cancelTask(this.client, this.timeline, this.requireFocus())).status, 'cancel answer').to.equal(204);
+});
+
+When('the client cancels the second task while it is queued', async function (this: ChaosWorld) {
+  this.focus = this.batch[1];
+  expect((await cancelQueuedTask(this.client, this.timeline, this.focus)).status, 'cancel answer').to.equal(204);
+});
+
+Then('the task ends as canceled with no token after the cancel', async function (this: ChaosWorld) {
+  expect(await taskEnds(this.requireFocus(), PATIENCE.taskEndMs), `outcome of task ${this.requireFocus().taskId}`).to.equal('canceled');
+  expect(tokensAfterCancel(this.requireFocus()), 'tokens received beyond what the end event counts').to.deep.equal([]);
+});
+
+Then('the second task stays canceled for {duration} without a single token', async function (this: ChaosWorld, ms: number) {
+  await taskStaysCanceled(this.client, this.batch[1], ms);
+});
+
+Then('the orchestrator keeps no token of the task beyond the cancel', async function (this: ChaosWorld) {
+  const kept = await keptAfterCancel(this.client, this.requireFocus(), PATIENCE.taskEndMs);
+  expect(kept, 'tokens the client had at the cancel, by the status, and on a read from the start').to.deep.equal({
+    atCancel: kept.atCancel,
+    statusTokens: kept.atCancel,
+    replayedTokens: kept.atCancel,
+  });
+});
+
+Then('the engine of replica {replica} frees its slot soon after the cancel', async function (this: ChaosWorld, replica: string) {
+  const canceledAt = this.requireFocus().canceledAt ?? Date.now();
+  const ms = await engineSlotsFree(
+    engineUrl(this.requireStack(), replica),
+    canceledAt,
+    BOUNDS.slotFreedAfterCancelMs + PATIENCE.pastBoundMs,
+  );
+  this.timeline.measure('slot_freed_after_cancel_ms', ms);
+  expect(ms, `ms from the cancel's 204 to the engine's slot free (bound ${BOUNDS.slotFreedAfterCancelMs} ms)`).to.be.at.most(
+    BOUNDS.slotFreedAfterCancelMs,
+  );
+});
