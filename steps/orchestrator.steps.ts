@@ -5,7 +5,7 @@ import type { ChaosWorld } from '../support/cucumber/world';
 import { BOUNDS } from '../support/observe/bounds';
 import { OrchestratorStayedLive } from '../support/observe/checks/liveness';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
-import { answersWithoutCorrelationId, metricsMismatches, taskLogsComplete } from '../support/observe/observability';
+import { answersWithoutCorrelationId, metricsMismatches, logValueMismatches, taskLogsComplete } from '../support/observe/observability';
 import { poolManagerReachability } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
 
@@ -55,8 +55,13 @@ Then('every answer the client got carried a correlation id', function (this: Cha
 Then(
   'every admitted task has a log line with job, session, engine, pool, replica, token and timing fields',
   async function (this: ChaosWorld) {
-    const ids = this.history.admitted().map((r) => r.taskId);
-    await taskLogsComplete(this.requireStack().componentLogFile('orchestrator'), ids, PATIENCE.logFlushMs);
+    const log = this.requireStack().componentLogFile('orchestrator');
+    await taskLogsComplete(
+      log,
+      this.history.admitted().map((r) => r.taskId),
+      PATIENCE.logFlushMs,
+    );
+    expect(logValueMismatches(log, this.history.admitted()), 'task log values against what the client saw').to.be.empty;
   },
 );
 

@@ -46,3 +46,15 @@ Feature: Restart backoff, restart storms and the circuit breaker
     And the engine of replica r1 crashes once more
     Then the pool reports failed within 1 s
     And replica r1 has been restarted at least 1 time
+
+  @CHAOS-003 @fault:process.kill
+  Scenario: a breaker open when the pool manager is killed stays open after its restart until its cool-down ends
+    Given engines are restarted 50 ms after a first crash, doubling each time
+    And the breaker opens after 3 consecutive crashes for 2 s
+    And a healthy pool of 1 replica
+    When the engine of replica r1 crashes 3 times in a row
+    Then the pool reports failed within 1 s
+    When the pool manager is killed
+    And the pool manager is started again
+    Then replica r1 is started again only after the cool-down of 2 s
+    And the pool is ready again within 3 s

@@ -15,6 +15,14 @@ export interface Mutant {
 
 export const MUTANTS: Mutant[] = [
   {
+    id: 'breaker-forgotten-on-restart',
+    requirement: 'OC-POOL-3011',
+    breaks: 'a pool manager restarted while a breaker was open forgets its cool-down and restarts the crashing engine at once',
+    file: 'sut/pool-managerd/supervisor.ts',
+    find: "return m.breaker.state === 'open' ? Math.max(0, m.openUntil - Date.now()) : 0;",
+    replace: 'return 0;',
+  },
+  {
     id: 'cancel-leaves-engine-working',
     requirement: 'ORCH-3026',
     breaks: 'a cancel is answered 204 and the client gets nothing more, but the engine is told only a second later',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { metricSum } from '../orchestrator/metrics';
 import { eventually } from '../core/eventually';
-import { eventsOf, TaskRecord } from './history';
+import { eventsOf, type TaskRecord, terminalOf } from './history';
 
 /** ORCH-3027: the fields a task's log lines must carry between them. */
 export const TASK_LOG_FIELDS = [
@@ -43,6 +43,26 @@ export function logFieldGaps(logFile: string, taskIds: string[]): { task: string
       return { task, missing: TASK_LOG_FIELDS.filter((f) => !own.some((l) => l[f] !== undefined)) };
     })
     .filter((g) => g.missing.length > 0);
+}
+
+/**
+ * ORCH-3027 by value, not presence: for each task that ended, the `tokens_out` of its last log line that carries one
+ * must be the number of tokens its client received (a log that counts what the engine made, not what reached the
+ * client, or a constant, disagrees). Returns the mismatches.
+ */
+export function logValueMismatches(logFile: string, records: TaskRecord[]): string[] {
+  const lines = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const problems: string[] = [];
+  for (const r of records) {
+    if (!terminalOf(r)) continue;
+    const logged = lines.filter((l) => l.job_id === r.taskId && typeof l.tokens_out === 'number').at(-1)?.tokens_out;
+    const received = eventsOf(r).filter((e) => e.event === 'token').length;
+    if (logged !== received) problems.push(`${r.taskId}: log says tokens_out ${logged}, the client received ${received}`);
+  }
+  return problems;
 }
 
 /** Waits (bounded) until every task's log lines carry the ORCH-3027 fields: a log reaches its file a moment late. */
