@@ -2,11 +2,17 @@ import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
+import { BOUNDS } from '../support/observe/bounds';
+import { terminalOf } from '../support/observe/history';
+import { drainOf } from '../support/observe/measures';
 import { type ReloadModel, reloadRequest, servedModel } from '../support/observe/operations';
+import { taskEndsAfterFault } from '../support/observe/tasks';
 
 When('the pool is drained with a deadline of {duration}', async function (this: ChaosWorld, deadlineMs: number) {
   // Draining refuses new tasks (POOL_UNREADY) and cuts what outlives the deadline (WORKER_RESET): both on purpose.
   for (const code of ['POOL_UNREADY', 'WORKER_RESET']) this.expectedErrors.add(code);
+  // Recorded as sent: the deadline runs from when the orchestrator received it, never earlier.
+  this.timeline.record('request', 'pool.drained', { deadline_ms: deadlineMs });
   const answer = await this.client.drain(this.poolId, deadlineMs);
   this.lastControl = { status: answer.status, body: answer.body };
   expect(answer.status, `drain answer: ${JSON.stringify(answer.body)}`).to.equal(202);
@@ -39,4 +45,16 @@ Then('the pool serves the new model', async function (this: ChaosWorld) {
 
 Then('the pool still serves the old model', async function (this: ChaosWorld) {
   expect(await servedModel(this.requireStack().poolManager, this.poolId), 'model the pool serves').to.equal(this.previousModel);
+});
+
+Then('the task fails with a retriable {error code} error at the drain deadline', async function (this: ChaosWorld, code: string) {
+  const { drainedAt, deadlineMs } = drainOf(this.timeline);
+  const { error } = await taskEndsAfterFault(this.requireFocus(), this.timeline, deadlineMs + PATIENCE.pastBoundMs);
+  const endedMs = terminalOf(this.requireFocus())!.at - drainedAt;
+  this.timeline.measure('drain_to_error_ms', endedMs);
+  expect(error, 'the error event').to.include({ code, retriable: true });
+  expect(endedMs, `ms from the drain to the error (deadline ${deadlineMs} ms + ${BOUNDS.drainDeadlineSlackMs} ms)`).to.be.within(
+    deadlineMs,
+    deadlineMs + BOUNDS.drainDeadlineSlackMs,
+  );
 });

@@ -12,7 +12,7 @@ Feature: Drain and reload under load
     When the pool is drained with a deadline of 1 s
     Then the pool reports draining within 1 s
     And a new task is refused as "POOL_UNREADY" with a retry hint
-    And the task fails with a retriable "WORKER_RESET" error
+    And the task fails with a retriable "WORKER_RESET" error at the drain deadline
 
   @needs:fixture-model @fault:none
   Scenario: a reload to a good model switches under load with no task lost

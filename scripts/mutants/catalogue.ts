@@ -15,6 +15,30 @@ export interface Mutant {
 
 export const MUTANTS: Mutant[] = [
   {
+    id: 'drain-cuts-early',
+    requirement: 'ORCH-3505',
+    breaks: 'a drained pool force-stops its in-flight tasks at half the deadline instead of letting them run until it',
+    file: 'sut/orchestratord/dispatcher.ts',
+    find: 'return this.drainRunning(deadlineMs, (r) => r.task.pool_id === poolId, `pool ${poolId} drained`);',
+    replace: 'return this.drainRunning(deadlineMs / 2, (r) => r.task.pool_id === poolId, `pool ${poolId} drained`);',
+  },
+  {
+    id: 'drain-cuts-late',
+    requirement: 'ORCH-3505',
+    breaks: 'a drained pool lets its in-flight tasks run a second past the deadline before it force-stops them',
+    file: 'sut/orchestratord/dispatcher.ts',
+    find: 'return this.drainRunning(deadlineMs, (r) => r.task.pool_id === poolId, `pool ${poolId} drained`);',
+    replace: 'return this.drainRunning(deadlineMs + 1000, (r) => r.task.pool_id === poolId, `pool ${poolId} drained`);',
+  },
+  {
+    id: 'task-log-tokens-constant',
+    requirement: 'ORCH-3027',
+    breaks: "a task's closing log line carries a tokens_out field, but not the count its client received",
+    file: 'sut/orchestratord/task-log.ts',
+    find: 'tokens_out: row?.tokens_out ?? 0,',
+    replace: 'tokens_out: 0,',
+  },
+  {
     id: 'breaker-forgotten-on-restart',
     requirement: 'OC-POOL-3011',
     breaks: 'a pool manager restarted while a breaker was open forgets its cool-down and restarts the crashing engine at once',

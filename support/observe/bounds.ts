@@ -35,4 +35,11 @@ export const BOUNDS = {
    * link); 500 ms is twenty times the worst seen. An orchestrator that answers 204 and lets the engine go on fails it.
    */
   slotFreedAfterCancelMs: 500,
+  /**
+   * How soon after a drain's deadline a task that outlived it must get its error (ORCH-3505: in-flight work runs until
+   * the deadline, then is force-stopped): never before the deadline, and at most this much after. Measured 1019–1023
+   * ms from sending the drain to the client's error against a 1000 ms deadline (5 runs, 2 cores); 250 ms is ten times
+   * that overshoot.
+   */
+  drainDeadlineSlackMs: 250,
 } as const;

@@ -1,3 +1,4 @@
+import { SuiteError } from '../core/errors';
 import type { Timeline } from '../core/timeline';
 
 /**
@@ -23,6 +24,13 @@ export function measureRecovery(timeline: Timeline, sign: string): void {
 }
 
 /** Epoch ms of the latest fault injection, if any. */
+/** When the scenario drained its pool (epoch ms) and with which deadline, from the timeline. */
+export function drainOf(timeline: Timeline): { drainedAt: number; deadlineMs: number } {
+  const e = timeline.last('request', 'pool.drained');
+  if (!e) throw new SuiteError('No drain in this scenario: a When step must drain the pool first');
+  return { drainedAt: timeline.startedAt + e.at, deadlineMs: Number(e.data?.deadline_ms) };
+}
+
 export function lastInjectionAt(timeline: Timeline): number | undefined {
   const injected = timeline.last('fault', 'fault.injected');
   return injected && timeline.startedAt + injected.at;
