@@ -48,7 +48,11 @@ async function main(): Promise<void> {
   const dir = path.join(root, 'reports', 'determinism', String(Date.now()));
   const profile = loadProfile(path.resolve(root, values.profile!));
   const toxiproxy = await ToxiproxyService.start(dir);
-  const stack = await StartedStack.start(profile, { replicas: 1, slots: 2, dir, proxyPrefix: `llorch_determinism_${process.pid}_` }, toxiproxy);
+  const stack = await StartedStack.start(
+    profile,
+    { replicas: 1, slots: 2, dir, proxyPrefix: `llorch_determinism_${process.pid}_` },
+    toxiproxy,
+  );
   try {
     const client = new OrchestratorClient(stack.orchestratorUrl);
     const differing: { prompt: string; alone: string; beside: string }[] = [];
