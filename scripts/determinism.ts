@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { poolReaches } from '../support/observe/waits';
 import { newTask, OrchestratorClient, type TaskRequest } from '../support/orchestrator/client';
 import { reapAll } from '../support/processes/reaper';
 import { loadProfile } from '../support/stack/profile';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   );
   try {
     const client = new OrchestratorClient(stack.orchestratorUrl);
+    await poolReaches(client, profile.pool.id, 'ready', profile.startupTimeoutMs);
     const differing: { prompt: string; alone: string; beside: string }[] = [];
     for (let i = 0; i < pairs; i++) {
       const prompt = `Question ${i}: describe, in a few words, fault number ${i * 7 + 3} of a distributed system.`;
