@@ -5,7 +5,15 @@ import type { ChaosWorld } from '../support/cucumber/world';
 import { BOUNDS } from '../support/observe/bounds';
 import { OrchestratorStayedLive } from '../support/observe/checks/liveness';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
-import { answersWithoutCorrelationId, metricsMismatches, logValueMismatches, taskLogsComplete } from '../support/observe/observability';
+import {
+  answersWithoutCorrelationId,
+  engineBuilds,
+  engineVersionMismatches,
+  logValueMismatches,
+  metricsMismatches,
+  taskLogsComplete,
+} from '../support/observe/observability';
+import { engineUrl } from '../support/stack/mechanisms';
 import { poolManagerReachability } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
 
@@ -62,6 +70,8 @@ Then(
       PATIENCE.logFlushMs,
     );
     expect(logValueMismatches(log, this.history.admitted()), 'task log values against what the client saw').to.be.empty;
+    const builds = await engineBuilds(new Map(this.requireStack().replicaIds.map((r) => [r, engineUrl(this.requireStack(), r)])));
+    expect(engineVersionMismatches(log, this.history.admitted(), builds), 'engine versions in the task log').to.be.empty;
   },
 );
 

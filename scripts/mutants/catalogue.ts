@@ -15,6 +15,14 @@ export interface Mutant {
 
 export const MUTANTS: Mutant[] = [
   {
+    id: 'engine-version-constant',
+    requirement: 'ORCH-3027',
+    breaks: "a task's log line names a constant engine version instead of the build of the engine that served it",
+    file: 'sut/orchestratord/task-log.ts',
+    find: "engine_version: replica?.engine_version ?? 'unknown',",
+    replace: "engine_version: 'mock',",
+  },
+  {
     id: 'drain-cuts-early',
     requirement: 'ORCH-3505',
     breaks: 'a drained pool force-stops its in-flight tasks at half the deadline instead of letting them run until it',

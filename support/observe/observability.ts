@@ -65,6 +65,38 @@ export function logValueMismatches(logFile: string, records: TaskRecord[]): stri
   return problems;
 }
 
+/** Each replica's engine build as the engine itself reports it (`/props` build_info), from `engineUrls` (replica → URL). */
+export async function engineBuilds(engineUrls: Map<string, string>): Promise<Map<string, string | undefined>> {
+  const out = new Map<string, string | undefined>();
+  for (const [replica, url] of engineUrls) {
+    const props = (await (await fetch(`${url}/props`, { signal: AbortSignal.timeout(2000) })).json()) as { build_info?: string };
+    out.set(replica, props.build_info);
+  }
+  return out;
+}
+
+/**
+ * ORCH-3027: the `engine_version` of each ended task's last log line is the build that the engine of its replica
+ * reports for itself, not a constant. Returns the mismatches.
+ */
+export function engineVersionMismatches(logFile: string, records: TaskRecord[], builds: Map<string, string | undefined>): string[] {
+  const lines = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const problems: string[] = [];
+  for (const r of records) {
+    const last = lines.filter((l) => l.job_id === r.taskId && l.engine_version !== undefined).at(-1);
+    if (!last || typeof last.replica_id !== 'string') continue;
+    const build = builds.get(last.replica_id);
+    if (!build || last.engine_version !== build)
+      problems.push(
+        `${r.taskId}: log says engine_version ${last.engine_version}, the engine of ${last.replica_id} says ${build ?? 'nothing'}`,
+      );
+  }
+  return problems;
+}
+
 /** Waits (bounded) until every task's log lines carry the ORCH-3027 fields: a log reaches its file a moment late. */
 export async function taskLogsComplete(logFile: string, taskIds: string[], withinMs: number): Promise<void> {
   await eventually(

@@ -38,6 +38,8 @@ const gpuCheckMs = envInt('ENGINE_GPU_CHECK_MS', 1000);
 // be crossed mid-inference for real.
 const bytesPerToken = envInt('ENGINE_BYTES_PER_TOKEN', 0);
 const slotsTotal = Number(args.parallel);
+/** What `/props` reports as the engine's build, as llama-server does (its `build_info`, e.g. b0-0c1e570). */
+const BUILD_INFO = 'engine-mock-0.1.0';
 const ctxSize = Number(args['ctx-size']);
 
 const registry = new client.Registry();
@@ -72,7 +74,13 @@ async function main(): Promise<void> {
     if (loading) return reply.code(503).send({ error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
     return { status: 'ok' };
   });
-  app.get('/props', async () => ({ total_slots: slotsTotal, model_path: args.model, n_ctx: ctxSize, model_id: modelId }));
+  app.get('/props', async () => ({
+    total_slots: slotsTotal,
+    model_path: args.model,
+    n_ctx: ctxSize,
+    model_id: modelId,
+    build_info: BUILD_INFO,
+  }));
   app.get('/slots', async () => Array.from({ length: slotsTotal }, (_, id) => ({ id, is_processing: id < active.size })));
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 

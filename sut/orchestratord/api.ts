@@ -173,7 +173,11 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     engines: [
       {
         engine: 'llamacpp',
-        engine_version: 'mock',
+        engine_version:
+          directory
+            .poolIds()
+            .flatMap((id) => directory.pool(id)?.replicas ?? [])
+            .find((r) => r.engine_version)?.engine_version ?? 'unknown',
         ctx_max: deps.ctxMax,
         supported_workloads: ['completion'],
         features: {},

@@ -30,8 +30,9 @@ export async function runAttempt(
   isCanceled: () => boolean,
 ): Promise<AttemptResult> {
   const { store, events, metrics } = sinks;
-  const labels = { engine: task.request.engine, engine_version: 'mock', pool_id: task.pool_id, replica_id: replica.replica_id };
-  const timing = { engine: labels.engine, engine_version: 'mock', pool_id: task.pool_id, priority: task.priority };
+  const version = replica.engine_version ?? 'unknown';
+  const labels = { engine: task.request.engine, engine_version: version, pool_id: task.pool_id, replica_id: replica.replica_id };
+  const timing = { engine: labels.engine, engine_version: version, pool_id: task.pool_id, priority: task.priority };
   let frame = 0;
   let firstTokenAt = 0;
   let divergence: string | undefined;

@@ -139,7 +139,7 @@ export class Dispatcher {
     if (resumeFrom === 0)
       this.metrics.tasksStarted.inc({
         engine: task.request.engine,
-        engine_version: 'mock',
+        engine_version: replica.engine_version ?? 'unknown',
         pool_id: task.pool_id,
         replica_id: replica.replica_id,
         priority: task.priority,
@@ -285,7 +285,7 @@ export class Dispatcher {
     this.progress.delete(task.task_id);
     if (terminal.event === 'error') this.metrics.taskFailures.inc({ pool_id: task.pool_id, code: String(terminal.data.code) });
     this.events.publish(task.task_id, terminal);
-    this.log.info(taskLogFields(task, this.store.get(task.task_id), state, terminal, replica?.replica_id), `task ${state}`);
+    this.log.info(taskLogFields(task, this.store.get(task.task_id), state, terminal, replica), `task ${state}`);
   }
 
   private updateQueueDepth(): void {

@@ -10,6 +10,8 @@ export interface ReplicaView {
   restarts: number;
   driver_resets: number;
   slots_total: number;
+  /** The engine's build as the pool manager learned it from the engine (`/props` build_info); absent until known. */
+  engine_version?: string;
   last_error?: string;
   /** Consecutive failed probes of the replica's `/health` by the orchestrator itself. */
   probeFailures: number;
@@ -49,6 +51,7 @@ export interface ManagerPool {
     restarts: number;
     driver_resets?: number;
     slots_total: number;
+    engine_version?: string;
     last_error?: string;
   }[];
 }
@@ -69,6 +72,7 @@ export function mergePool(previous: PoolView | undefined, p: ManagerPool): PoolV
         restarts: r.restarts,
         driver_resets: r.driver_resets ?? 0,
         slots_total: r.slots_total,
+        engine_version: r.engine_version,
         last_error: r.last_error,
         probeFailures: 0,
         inflight: 0,
@@ -85,6 +89,7 @@ export function mergePool(previous: PoolView | undefined, p: ManagerPool): PoolV
     view.restarts = r.restarts;
     view.driver_resets = r.driver_resets ?? 0;
     view.slots_total = r.slots_total;
+    view.engine_version = r.engine_version;
     view.last_error = r.last_error;
     return view;
   });

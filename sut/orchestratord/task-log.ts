@@ -6,15 +6,16 @@ export function taskLogFields(
   row: TaskRow | undefined,
   state: string,
   terminal: TerminalEvent,
-  replicaId: string | undefined,
+  replica: { replica_id: string; engine_version?: string } | undefined,
 ): Record<string, unknown> {
   return {
     job_id: task.task_id,
     session_id: task.session_id,
     engine: task.request.engine,
-    engine_version: 'mock',
+    // ORCH-3027: the version the engine that served the task reports for itself; `unknown` when no replica served it.
+    engine_version: replica?.engine_version ?? 'unknown',
     pool_id: task.pool_id,
-    replica_id: replicaId,
+    replica_id: replica?.replica_id,
     tokens_in: (task.request.prompt ?? '').split(/\s+/).filter(Boolean).length,
     tokens_out: row?.tokens_out ?? 0,
     decode_time_ms: terminal.data.decode_time_ms ?? 0,

@@ -41,6 +41,17 @@ export async function healthOk(port: number): Promise<boolean> {
   }
 }
 
+/** The engine's own build (`build_info` of its `/props`, as llama-server answers it), or undefined when it says none. */
+export async function engineVersion(port: number): Promise<string | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/props`, { signal: AbortSignal.timeout(1000) });
+    const info = ((await res.json()) as { build_info?: unknown }).build_info;
+    return typeof info === 'string' && info ? info : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function sleepMs(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -15,6 +15,8 @@ export interface ReplicaStatus {
   breaker: 'closed' | 'open' | 'half-open';
   slots_total: number;
   slots_free: number;
+  /** The engine's build as it reports it (`/props` build_info), once it is ready. */
+  engine_version?: string;
   last_error?: string;
 }
 

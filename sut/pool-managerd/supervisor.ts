@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import type pino from 'pino';
 import { exponentialDelayMs } from '../common/backoff';
 import type { PoolMetrics } from './metrics';
-import { classifyExit, healthOk, isAlive, OomWatch, readLogTail, terminate } from './engine-checks';
+import { classifyExit, engineVersion, healthOk, isAlive, OomWatch, readLogTail, terminate } from './engine-checks';
 import { launchEngine, readPidFile } from './engine-process';
 import type { PoolConfig, ReplicaConfig } from './config';
 import { loadMemory, replicaFiles, type ReplicaState, type ReplicaStatus, saveMemory } from './replica-state';
@@ -12,10 +12,10 @@ import type { SupervisionPolicy } from './supervision-policy';
 
 export type { ReplicaState, ReplicaStatus } from './replica-state';
 /**
- * Supervises one engine replica: spawns it, writes its pid file, polls `/health` until ready, learns of its exit at
- * once from the child's exit event, classifies the cause and restarts it with exponential backoff and jitter
- * (ORCH-3038); after `breakerThreshold` consecutive failures the breaker opens (`failed`) for a cool-down
- * (OC-POOL-3011). A live engine found through its pid file is adopted, never started twice.
+ * Supervises one engine replica: spawns it, writes its pid file, polls `/health` until ready, learns of its exit at once from
+ * the child's exit event, classifies the cause and restarts it with exponential backoff and jitter (ORCH-3038); after
+ * `breakerThreshold` consecutive failures the breaker opens (`failed`) for a cool-down (OC-POOL-3011). A live engine found
+ * through its pid file is adopted, never started twice.
  */
 export class ReplicaSupervisor {
   private state: ReplicaState = 'stopped';
@@ -25,6 +25,7 @@ export class ReplicaSupervisor {
   private driverResets = 0;
   private readonly breaker: RestartBreaker;
   private lastError?: string;
+  private version?: string;
   private readySince = 0;
   private timer?: NodeJS.Timeout;
   private stopping = false;
@@ -32,9 +33,7 @@ export class ReplicaSupervisor {
   private logOffset = 0;
   private readonly oom = new OomWatch();
   private openUntil = 0;
-  private readonly pidFile: string;
-  private readonly stateFile: string;
-  private readonly logFile: string;
+  private readonly files: { pidFile: string; stateFile: string; logFile: string };
 
   constructor(
     private readonly pool: PoolConfig,
@@ -46,7 +45,7 @@ export class ReplicaSupervisor {
     private readonly metrics: PoolMetrics,
   ) {
     this.breaker = new RestartBreaker(policy);
-    ({ pidFile: this.pidFile, stateFile: this.stateFile, logFile: this.logFile } = replicaFiles(runDir, pool.pool_id, replica.replica_id));
+    this.files = replicaFiles(runDir, pool.pool_id, replica.replica_id);
   }
 
   private get labels(): { pool_id: string; replica_id: string } {
@@ -64,6 +63,7 @@ export class ReplicaSupervisor {
       breaker: this.breaker.state,
       slots_total: this.pool.slots,
       slots_free: this.state === 'ready' ? this.pool.slots : 0,
+      engine_version: this.version,
       last_error: this.lastError,
     };
   }
@@ -80,7 +80,7 @@ export class ReplicaSupervisor {
 
   /** Restores what a previous pool-managerd remembered; returns how long a breaker it left open stays open, ms. */
   private restoreMemory(): number {
-    const m = loadMemory(this.stateFile);
+    const m = loadMemory(this.files.stateFile);
     if (!m) return 0;
     this.restarts = m.restarts;
     this.driverResets = m.driverResets;
@@ -101,15 +101,16 @@ export class ReplicaSupervisor {
       openUntil: this.openUntil,
       lastError: this.lastError,
     };
-    if (!saveMemory(this.stateFile, memory)) this.log.warn({ ...this.labels, file: this.stateFile }, 'supervision history not saved');
+    if (!saveMemory(this.files.stateFile, memory)) this.log.warn({ ...this.labels, file: this.files.stateFile }, 'history not saved');
   }
 
   private async tryAdopt(): Promise<boolean> {
-    const pid = readPidFile(this.pidFile);
+    const pid = readPidFile(this.files.pidFile);
     if (pid === undefined || !isAlive(pid) || !(await healthOk(this.replica.port))) return false;
     this.pid = pid;
     this.state = 'ready';
     this.readySince = Date.now();
+    this.version = await engineVersion(this.replica.port);
     this.metrics.adopted.inc(this.labels);
     this.log.info({ replica_id: this.replica.replica_id, pid }, 'adopted live engine from pid file');
     this.watchAdopted(pid);
@@ -130,7 +131,7 @@ export class ReplicaSupervisor {
   }
 
   private spawnEngine(): void {
-    const launched = launchEngine(this.pool, this.replica, this.modelPath(), this.logFile, this.pidFile);
+    const launched = launchEngine(this.pool, this.replica, this.modelPath(), this.files.logFile, this.files.pidFile);
     const { child } = launched;
     // Classify a later exit only from what this run of the engine wrote.
     this.logOffset = launched.logOffset;
@@ -145,7 +146,7 @@ export class ReplicaSupervisor {
     child.once('error', (err) => current() && this.onExit(null, null, `spawn failed: ${err.message}`));
     child.once('exit', (code, signal) => current() && this.onExit(code, signal));
     if (!launched.pidFileWritten)
-      this.log.warn({ ...this.labels, pid: child.pid, file: this.pidFile }, 'pid file not written (disk full?)');
+      this.log.warn({ ...this.labels, pid: child.pid, file: this.files.pidFile }, 'pid file not written (disk full?)');
     this.log.info({ ...this.labels, pid: child.pid, restart_count: this.restarts }, 'engine spawned');
     this.pollUntilReady(child.pid);
   }
@@ -154,8 +155,10 @@ export class ReplicaSupervisor {
     const tick = async (): Promise<void> => {
       if (this.stopping || this.pid !== pid || this.state !== 'starting') return;
       if (await healthOk(this.replica.port)) {
+        const version = await engineVersion(this.replica.port);
         if (this.pid !== pid || this.state !== 'starting') return;
         this.state = 'ready';
+        this.version = version;
         this.readySince = Date.now();
         this.log.info({ replica_id: this.replica.replica_id, pid, startup_ms: this.readySince - this.spawnedAt }, 'engine ready');
         // OC-POOL-3011: a successful trial start closes the breaker.
@@ -198,7 +201,7 @@ export class ReplicaSupervisor {
     const exitedPid = this.pid;
     this.child = undefined;
     this.pid = undefined;
-    rmSync(this.pidFile, { force: true });
+    rmSync(this.files.pidFile, { force: true });
     if (this.stopping) {
       this.state = 'stopped';
       return;
@@ -273,7 +276,7 @@ export class ReplicaSupervisor {
   }
 
   private logTail(): string {
-    return readLogTail(this.logFile, this.logOffset);
+    return readLogTail(this.files.logFile, this.logOffset);
   }
 
   /** SIGTERM, then SIGKILL after the grace period; resolves once the engine is gone. */
@@ -291,7 +294,7 @@ export class ReplicaSupervisor {
     // The process is gone; its exit event may still be on its way and is no longer ours to handle.
     this.child = undefined;
     this.pid = undefined;
-    rmSync(this.pidFile, { force: true });
+    rmSync(this.files.pidFile, { force: true });
     this.state = 'stopped';
   }
 }
