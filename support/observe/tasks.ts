@@ -1,6 +1,6 @@
 import { newTask, type OrchestratorClient, type TaskRequest, type TaskStatus } from '../orchestrator/client';
 import { readEngineTasks } from './evidence';
-import { eventsOf, longestTokenGapMs, outcomeOf, type TaskRecord, terminalOf, textOf } from './history';
+import { eventsOf, isAdmitted, longestTokenGapMs, outcomeOf, type TaskRecord, terminalOf, textOf } from './history';
 import { lastInjectionAt, measureDetection } from './measures';
 import { ConditionBroken } from '../core/errors';
 import { eventually } from '../core/eventually';
@@ -60,7 +60,8 @@ export async function submitInWaves(
   for (let start = 0; start < count; start += wave) {
     const batch = await workload.submitMany(Math.min(wave, count - start), make);
     out.push(...batch);
-    await Promise.all(batch.map((r) => taskEnds(r, withinMs)));
+    // A refused task has no stream to end: only the admitted ones are waited for.
+    await Promise.all(batch.filter(isAdmitted).map((r) => taskEnds(r, withinMs)));
   }
   return out;
 }
