@@ -5,14 +5,7 @@ import type { ChaosWorld } from '../support/cucumber/world';
 import { BOUNDS } from '../support/observe/bounds';
 import { OrchestratorStayedLive } from '../support/observe/checks/liveness';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
-import {
-  answersWithoutCorrelationId,
-  engineBuilds,
-  engineVersionMismatches,
-  logValueMismatches,
-  metricsMismatches,
-  taskLogsComplete,
-} from '../support/observe/observability';
+import { answersWithoutCorrelationId, metricsMismatches, taskLogProblems } from '../support/observe/observability';
 import { engineUrl } from '../support/stack/mechanisms';
 import { poolManagerReachability } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
@@ -63,15 +56,10 @@ Then('every answer the client got carried a correlation id', function (this: Cha
 Then(
   'every admitted task has a log line with job, session, engine, pool, replica, token and timing fields',
   async function (this: ChaosWorld) {
-    const log = this.requireStack().componentLogFile('orchestrator');
-    await taskLogsComplete(
-      log,
-      this.history.admitted().map((r) => r.taskId),
-      PATIENCE.logFlushMs,
-    );
-    expect(logValueMismatches(log, this.history.admitted()), 'task log values against what the client saw').to.be.empty;
-    const builds = await engineBuilds(new Map(this.requireStack().replicaIds.map((r) => [r, engineUrl(this.requireStack(), r)])));
-    expect(engineVersionMismatches(log, this.history.admitted(), builds), 'engine versions in the task log').to.be.empty;
+    const stack = this.requireStack();
+    const urls = new Map(stack.replicaIds.map((r) => [r, engineUrl(stack, r)]));
+    const problems = await taskLogProblems(stack.componentLogFile('orchestrator'), this.history.admitted(), urls, PATIENCE);
+    expect(problems, 'task log lines against what the client saw and what the engines report').to.be.empty;
   },
 );
 

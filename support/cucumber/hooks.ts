@@ -15,6 +15,7 @@ import { takeWaits } from '../core/wait-journal';
 import { BOUNDS } from '../observe/bounds';
 import { allowedCodes } from '../observe/checks/allowed-errors';
 import type { Verdict } from '../observe/checks/index';
+import { OrchestratorStayedLive } from '../observe/checks/liveness';
 import { judgeScenario } from '../observe/judge';
 import { ownerTag, reapAll } from '../processes/reaper';
 import { cleanLeaks, findLeaks, findToxicLeaks, type Leak, NO_PROXY_SERVER } from '../observe/leaks';
@@ -100,8 +101,13 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
   // 1. Heal every fault, newest first, whatever happened; stop the background load (its tasks go on and are judged).
   const healErrors = await this.faults.healAll();
   await this.background?.stop();
-  // 2. Judge the history with the strict checker, on what the client saw and the engines logged.
-  const verdicts = this.stack && this.history.all().length > 0 ? await judge(this) : [];
+  // 2. Judge the history with the strict checker, on what the client saw and the engines logged; a scenario that
+  // submitted nothing still gets the liveness verdict on its pool health samples.
+  const verdicts = !this.stack
+    ? []
+    : this.history.all().length > 0
+      ? await judge(this)
+      : [OrchestratorStayedLive(this.liveness?.samples ?? [], [], BOUNDS.answerMs)];
   this.workload.stop();
   this.liveness?.stop();
   for (const v of verdicts)

@@ -65,12 +65,23 @@ export function logValueMismatches(logFile: string, records: TaskRecord[]): stri
   return problems;
 }
 
-/** Each replica's engine build as the engine itself reports it (`/props` build_info), from `engineUrls` (replica → URL). */
-export async function engineBuilds(engineUrls: Map<string, string>): Promise<Map<string, string | undefined>> {
+/**
+ * Each replica's engine build as the engine itself reports it (`/props` build_info), from `engineUrls` (replica → URL);
+ * waits up to `withinMs` for an engine that is restarting to answer.
+ */
+export async function engineBuilds(engineUrls: Map<string, string>, withinMs: number): Promise<Map<string, string | undefined>> {
   const out = new Map<string, string | undefined>();
   for (const [replica, url] of engineUrls) {
-    const props = (await (await fetch(`${url}/props`, { signal: AbortSignal.timeout(2000) })).json()) as { build_info?: string };
-    out.set(replica, props.build_info);
+    const { value } = await eventually(
+      `the engine of ${replica} answers its build`,
+      async () => {
+        const res = await fetch(`${url}/props`, { signal: AbortSignal.timeout(1000) });
+        const props = (await res.json()) as { build_info?: string };
+        return { ok: res.status === 200, seen: `HTTP ${res.status}`, value: props.build_info };
+      },
+      { withinMs, everyMs: 50 },
+    );
+    out.set(replica, value);
   }
   return out;
 }
@@ -126,4 +137,23 @@ export function metricsMismatches(metricsText: string, admitted: TaskRecord[]): 
     if (!metricsText.includes(`# TYPE ${name} `)) problems.push(`${name} not exported`);
   }
   return problems;
+}
+
+/**
+ * ORCH-3027 for a scenario's tasks, one line per problem: every field present (waiting up to `logFlushMs` for the
+ * log to reach its file), `tokens_out` what the client received, `engine_version` what the engine reports.
+ */
+export async function taskLogProblems(
+  logFile: string,
+  records: TaskRecord[],
+  engineUrls: Map<string, string>,
+  patience: { logFlushMs: number; restartMs: number },
+): Promise<string[]> {
+  await taskLogsComplete(
+    logFile,
+    records.map((r) => r.taskId),
+    patience.logFlushMs,
+  );
+  const builds = await engineBuilds(engineUrls, patience.restartMs);
+  return [...logValueMismatches(logFile, records), ...engineVersionMismatches(logFile, records, builds)];
 }
