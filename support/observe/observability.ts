@@ -31,12 +31,17 @@ export function answersWithoutCorrelationId(records: TaskRecord[]): string[] {
   return missing;
 }
 
-/** For each task, the ORCH-3027 fields none of its JSON log lines carries (only tasks with a gap are listed). */
-export function logFieldGaps(logFile: string, taskIds: string[]): { task: string; missing: string[] }[] {
-  const lines = readFileSync(logFile, 'utf8')
+/** The JSON lines of a log file (a pino log), parsed. */
+function jsonLines(logFile: string): Record<string, unknown>[] {
+  return readFileSync(logFile, 'utf8')
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** For each task, the ORCH-3027 fields none of its JSON log lines carries (only tasks with a gap are listed). */
+export function logFieldGaps(logFile: string, taskIds: string[]): { task: string; missing: string[] }[] {
+  const lines = jsonLines(logFile);
   return taskIds
     .map((task) => {
       const own = lines.filter((l) => l.job_id === task);
@@ -51,10 +56,7 @@ export function logFieldGaps(logFile: string, taskIds: string[]): { task: string
  * client, or a constant, disagrees). Returns the mismatches.
  */
 export function logValueMismatches(logFile: string, records: TaskRecord[]): string[] {
-  const lines = readFileSync(logFile, 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = jsonLines(logFile);
   const problems: string[] = [];
   for (const r of records) {
     if (!terminalOf(r)) continue;
@@ -91,10 +93,7 @@ export async function engineBuilds(engineUrls: Map<string, string>, withinMs: nu
  * reports for itself, not a constant. Returns the mismatches.
  */
 export function engineVersionMismatches(logFile: string, records: TaskRecord[], builds: Map<string, string | undefined>): string[] {
-  const lines = readFileSync(logFile, 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = jsonLines(logFile);
   const problems: string[] = [];
   for (const r of records) {
     const last = lines.filter((l) => l.job_id === r.taskId && l.engine_version !== undefined).at(-1);

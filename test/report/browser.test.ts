@@ -56,13 +56,13 @@ describe('the evidence report in a real browser', {
   it('a requirement link opens the Cucumber report filtered by that requirement', async () => {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
-    const href = await page.$eval('#requirements a[href*="ORCH-3010"]', (a) => (a as HTMLAnchorElement).href);
-    expect(decodeURIComponent(href)).to.contain('cucumber.html?query=@ORCH-3010');
+    const href = await page.$eval('#requirements a[href*="CHAOS-002"]', (a) => (a as HTMLAnchorElement).href);
+    expect(decodeURIComponent(href)).to.contain('cucumber.html?query=@CHAOS-002');
     await page.goto(href, { waitUntil: 'networkidle0' });
     await page.waitForFunction(() => document.body.innerText.includes('features/steady-state/healthy-pool.feature'), { timeout: 15_000 });
     await page.screenshot({ path: path.join(shots, 'cucumber-filtered.png') });
     // The same report filtered by a requirement this scenario does not carry lists no such feature: the link filters.
-    await page.goto(href.replace('ORCH-3010', 'ORCH-3053'), { waitUntil: 'networkidle0' });
+    await page.goto(href.replace('CHAOS-002', 'ORCH-3053'), { waitUntil: 'networkidle0' });
     await page.waitForFunction(() => document.body.innerText.includes('passed') || document.body.innerText.includes('No scenarios'), {
       timeout: 15_000,
     });
