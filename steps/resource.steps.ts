@@ -1,9 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { CpuSaturateFault } from '../support/faults/cpu-saturate';
-import { DiskFullFault } from '../support/faults/disk-full';
-import { MemoryLimitFault } from '../support/faults/memory-limit';
+import { createFault } from '../support/faults/registry';
 import { PATIENCE } from '../support/cucumber/patience';
 import { engineLoading } from '../support/observe/supervision';
 import { poolSays, replicaSays } from '../support/observe/waits';
@@ -21,7 +19,8 @@ Given('a model of at least {int} MB', function (this: ChaosWorld, mb: number) {
 });
 
 Given('the {target disk} is on its own disk of {int} MB', function (this: ChaosWorld, disk: TargetDisk, mb: number) {
-  const fault = new DiskFullFault(
+  const fault = createFault(
+    'disk.full',
     targetDiskDir(this.profile, this.scenarioDir, disk),
     `${this.resourcePrefix}${disk.replace(/\W+/g, '-')}`,
     mb * MB,
@@ -43,23 +42,23 @@ When(
   'the memory of the engine of replica {replica} is limited to {int} MB',
   async function (this: ChaosWorld, replica: string, mb: number) {
     const target = this.requireStack().engineTarget(replica);
-    await this.faults.apply(new MemoryLimitFault(target, `${this.resourcePrefix}mem-${replica}`, mb * MB));
+    await this.faults.apply(createFault('memory.limit', target, `${this.resourcePrefix}mem-${replica}`, mb * MB));
   },
 );
 
 When('the memory of the pool manager and its engines is limited to {int} MB', async function (this: ChaosWorld, mb: number) {
   const target = this.requireStack().processTarget('pool-manager');
-  await this.faults.apply(new MemoryLimitFault(target, `${this.resourcePrefix}mem-pool-manager`, mb * MB));
+  await this.faults.apply(createFault('memory.limit', target, `${this.resourcePrefix}mem-pool-manager`, mb * MB));
 });
 
 When('the engine of replica {replica} is starved to {int} % of a core', async function (this: ChaosWorld, replica: string, pct: number) {
   const target = this.requireStack().engineTarget(replica);
-  await this.faults.apply(new CpuSaturateFault(target, `${this.resourcePrefix}cpu-${replica}`, pct));
+  await this.faults.apply(createFault('cpu.saturate', target, `${this.resourcePrefix}cpu-${replica}`, pct));
 });
 
 When('the orchestrator is starved to {int} % of a core', async function (this: ChaosWorld, pct: number) {
   const target = this.requireStack().processTarget('orchestrator');
-  await this.faults.apply(new CpuSaturateFault(target, `${this.resourcePrefix}cpu-orchestrator`, pct));
+  await this.faults.apply(createFault('cpu.saturate', target, `${this.resourcePrefix}cpu-orchestrator`, pct));
 });
 
 Then(

@@ -26,6 +26,7 @@ class TraceabilityFormatter extends Formatter {
   write(envelopes, options) {
     const registry = path.join(options.cwd, 'features', 'requirements.yaml');
     const report = buildTraceability(envelopes, loadRequirements(registry), loadCatalogue(registry));
+    report.profile = process.env.CHAOS_PROFILE || 'profiles/reference.json';
     // Cucumber 12 does not tell a formatter its output path: the folder is the one cucumber.js gives every report.
     const htmlPath = path.resolve(options.cwd, process.env.CHAOS_REPORTS_DIR || 'reports', 'traceability.html');
     fs.mkdirSync(path.dirname(htmlPath), { recursive: true });

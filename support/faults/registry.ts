@@ -16,12 +16,12 @@ import { ProcessPauseFault } from './process-pause';
 import { ProcessTermFault } from './process-term';
 
 /** One kind of fault: what it means (for tags and reports) and how to build one. */
-export interface FaultEntry<A extends unknown[] = never[]> {
+export interface FaultEntry<A extends unknown[] = never[], F extends Fault = Fault> {
   description: string;
-  create: (...args: A) => Fault;
+  create: (...args: A) => F;
 }
 
-function entry<A extends unknown[]>(description: string, Ctor: new (...args: A) => Fault): FaultEntry<A> {
+function entry<A extends unknown[], F extends Fault>(description: string, Ctor: new (...args: A) => F): FaultEntry<A, F> {
   return { description, create: (...args: A) => new Ctor(...args) };
 }
 
@@ -54,9 +54,12 @@ export const FAULTS = {
 /** The `@fault:none` kind: steady-state (control) scenarios. */
 export const NO_FAULT = 'no fault: steady state, the baseline every chaos scenario starts from';
 
-/** Builds a fault of `kind` from its constructor's arguments. */
-export function createFault<K extends FaultKind>(kind: K, ...args: Parameters<(typeof FAULTS)[K]['create']>): Fault {
-  return (FAULTS[kind].create as (...a: unknown[]) => Fault)(...args);
+/** Builds a fault of `kind` from its constructor's arguments (typed as that kind's fault class). */
+export function createFault<K extends FaultKind>(
+  kind: K,
+  ...args: Parameters<(typeof FAULTS)[K]['create']>
+): ReturnType<(typeof FAULTS)[K]['create']> {
+  return (FAULTS[kind].create as (...a: unknown[]) => ReturnType<(typeof FAULTS)[K]['create']>)(...args);
 }
 
 /** Every kind a `@fault:` tag may name, with its meaning. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FaultLedger } from '../faults/ledger';
-import { ProcessKillFault } from '../faults/process-kill';
+import { createFault } from '../faults/registry';
 import type { OrchestratorClient } from '../orchestrator/client';
 import type { StartedStack } from '../stack/stack';
 import type { LivenessSample } from './liveness';
@@ -27,7 +27,7 @@ export async function rollThroughReplicas(
     await Promise.all(beforeLastKill.map((r) => taskEnds(r, withinMs)));
     beforeLastKill = admitted();
     const before = (await client.poolHealth(poolId)).body.replicas?.find((r) => r.replica_id === replica)?.restarts ?? 0;
-    await faults.apply(new ProcessKillFault(stack.engineTarget(replica)));
+    await faults.apply(createFault('process.kill', stack.engineTarget(replica)));
     const killedAt = Date.now();
     // The kill counted (its restart seen, which a fast recovery cannot hide, unlike a degraded state), then all ready.
     await replicaRestarted(client, poolId, replica, withinMs, before + 1);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { PoolManagerClient } from '../pool-manager/client';
 import { isAlive } from '../core/pids';
 import type { FaultLedger } from '../faults/ledger';
-import { ProcessKillFault } from '../faults/process-kill';
+import { createFault } from '../faults/registry';
 import type { ProcessTarget } from '../faults/targets';
 import { ConditionBroken } from '../core/errors';
 import { eventually } from '../core/eventually';
@@ -92,7 +92,7 @@ export async function crashRepeatedly(
   for (let k = 0; k < times; k++) {
     const previous = crashes.at(-1);
     if (previous) await awaitRestart(pm, poolId, previous, 15_000);
-    const fault = new ProcessKillFault(engine);
+    const fault = createFault('process.kill', engine);
     const evidence = await faults.apply(fault);
     crashes.push({ replicaId, pid: evidence.observed.pid as number, killedAt: fault.killedAt });
   }

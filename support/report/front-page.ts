@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mustCounts } from './gate';
 import type { TraceabilityReport } from './traceability';
@@ -88,6 +88,41 @@ export function historyRows(
   });
 }
 
+/**
+ * The reports of the other target profiles beside this one (a sub-folder's `traceability.json`, as `npm test` writes
+ * reports/llamacpp beside reports, or the parent folder's), each as of its own run.
+ */
+export function otherProfileReports(reportsDir: string): TraceabilityReport[] {
+  const here = path.resolve(reportsDir);
+  const subs = existsSync(here)
+    ? readdirSync(here, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => path.join(here, d.name, 'traceability.json'))
+    : [];
+  const parent = path.join(path.dirname(here), 'traceability.json');
+  return [...subs, parent]
+    .filter((f) => existsSync(f) && path.dirname(f) !== here)
+    .map((f) => JSON.parse(readFileSync(f, 'utf8')) as TraceabilityReport)
+    .filter((r) => r.profile !== undefined);
+}
+
+/** The catalogue on every profile: one row per cell, one column per profile (this run first, then the others as of theirs). */
+function profilesMatrix(report: TraceabilityReport, others: TraceabilityReport[], badge: (s: string) => string): string {
+  if (others.length === 0) return '';
+  const all = [report, ...others];
+  const head = all.map((r) => `<th>${esc(r.profile ?? '?')}<br><small>${esc(r.generatedAt)}</small></th>`).join('');
+  const rows = report.catalogue
+    .map((c) => {
+      const cells = all.map((r) => {
+        const same = r.catalogue.find((x) => x.family === c.family && x.failure === c.failure);
+        return `<td>${same ? badge(same.status) : '—'}</td>`;
+      });
+      return `<tr><th>${esc(c.family)}</th><td>${esc(c.failure)}</td>${cells.join('')}</tr>`;
+    })
+    .join('\n');
+  return `<h2>The catalogue on every profile</h2><table id="profiles"><tr><th>family</th><th>failure</th>${head}</tr>${rows}</table>`;
+}
+
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** The front page (`index.html`): verdict, metadata, catalogue, requirements, mutation score and history, one screen each. */
@@ -145,6 +180,7 @@ small{color:#666}.err{color:#a00;font-size:12px}.cell{min-width:9em}.verdict{fon
 <tr><th>started</th><td>${esc(meta.startedAt)}</td><th>wall time</th><td>${meta.wallMs} ms</td></tr></table>
 <p><a href="traceability.html">traceability (scenarios, evidence, timelines)</a> · <a href="cucumber.html">Cucumber report</a></p>
 <h2>Fault catalogue</h2><table id="catalogue">${matrix}</table>
+${profilesMatrix(report, otherProfileReports(reportsDir), badge)}
 <h2>Requirements</h2>
 <p id="must-counts">MUST requirements on ${esc(meta.profile)}: <b>${n.PASSED} proven</b>, ${n.PARTIAL} partial, ${n.UNPROVEN} unproven, ${n['NOT APPLICABLE']} not applicable, ${n.BROKEN} failing. Only a scenario that ran and passed proves anything; skipped or filtered-out scenarios leave a requirement UNPROVEN.</p>
 <table id="requirements"><tr><th>ID</th><th>level</th><th>title</th><th>status</th><th>why not passed</th></tr>${reqs}</table>

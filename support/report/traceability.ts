@@ -71,6 +71,8 @@ export interface CatalogueRow extends CatalogueCell {
 
 export interface TraceabilityReport {
   generatedAt: string;
+  /** The target profile the run tested (set by the formatter). */
+  profile?: string;
   run: {
     success: boolean;
     scenarios: number;

@@ -1,0 +1,33 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { expect } from 'chai';
+import { otherProfileReports, renderFrontPage } from '../../support/report/front-page';
+import type { TraceabilityReport } from '../../support/report/traceability';
+
+const report = (profile: string, status: 'PASSED' | 'NOT APPLICABLE'): TraceabilityReport => ({
+  generatedAt: '2026-12-02T00:00:00Z',
+  profile,
+  run: { success: true, scenarios: 1, passed: 1, failed: 0, skipped: 0, notApplicable: 0, durationMs: 1 },
+  requirements: [],
+  catalogue: [{ family: 'resources', failure: 'GPU unavailable', features: ['f'], status, scenarios: ['s'] }],
+  uncovered: [],
+  orphanTags: [],
+});
+
+describe('the front page beside the other profiles', () => {
+  it("shows each catalogue cell's status on this profile and on the others found beside its reports", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'chaos-front-'));
+    mkdirSync(path.join(dir, 'llamacpp'));
+    writeFileSync(path.join(dir, 'llamacpp', 'traceability.json'), JSON.stringify(report('profiles/llamacpp.json', 'NOT APPLICABLE')));
+    expect(otherProfileReports(dir).map((r) => r.profile)).to.deep.equal(['profiles/llamacpp.json']);
+    expect(otherProfileReports(path.join(dir, 'llamacpp')), 'nothing beside it yet').to.deep.equal([]);
+    writeFileSync(path.join(dir, 'traceability.json'), JSON.stringify(report('profiles/reference.json', 'PASSED')));
+    expect(otherProfileReports(path.join(dir, 'llamacpp')).map((r) => r.profile)).to.deep.equal(['profiles/reference.json']);
+    const meta = { commit: 'x', profile: 'profiles/reference.json', node: 'v20', toxiproxy: 't', startedAt: 's', wallMs: 1 };
+    const html = renderFrontPage(report('profiles/reference.json', 'PASSED'), meta, [], dir);
+    const table = html.slice(html.indexOf('id="profiles"'));
+    expect(table).to.contain('profiles/llamacpp.json').and.contain('st-not-applicable').and.contain('st-passed');
+  });
+});
