@@ -5,7 +5,7 @@ import type { ChaosWorld } from '../support/cucumber/world';
 import { BOUNDS } from '../support/observe/bounds';
 import { terminalOf } from '../support/observe/history';
 import { drainOf } from '../support/observe/measures';
-import { type ReloadModel, reloadRequest, servedModel } from '../support/observe/operations';
+import { modelProbe, type ReloadModel, reloadRequest } from '../support/observe/operations';
 import { taskEndsAfterFault } from '../support/observe/tasks';
 
 When('the pool is drained with a deadline of {duration}', async function (this: ChaosWorld, deadlineMs: number) {
@@ -20,7 +20,7 @@ When('the pool is drained with a deadline of {duration}', async function (this: 
 
 When('the pool is reloaded with {reload model}', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld, model: ReloadModel) {
   this.expectedErrors.add('POOL_UNREADY');
-  this.previousModel = await servedModel(this.requireStack().poolManager, this.poolId);
+  this.probeBefore = await modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs);
   const request = reloadRequest(this.scenarioDir, this.modelSizeBytes(), model);
   const answer = await this.client.reload(this.poolId, { ...request, deadline_ms: PATIENCE.streamingMs });
   this.lastControl = { status: answer.status, body: { ...answer.body, requested: request.new_model_ref } };
@@ -37,14 +37,15 @@ Then('the reload is rolled back, saying why', function (this: ChaosWorld) {
     .not.empty;
 });
 
-Then('the pool serves the new model', async function (this: ChaosWorld) {
-  expect(await servedModel(this.requireStack().poolManager, this.poolId), 'model the pool serves').to.equal(
-    this.lastControl?.body.requested,
-  );
+Then('the pool serves the new model', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
+  const after = await modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs);
+  expect(after, 'the model probe after the reload, against before it (the same request)').to.not.equal(this.probeBefore);
+  expect(await modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs), 'the probe again').to.equal(after);
 });
 
-Then('the pool still serves the old model', async function (this: ChaosWorld) {
-  expect(await servedModel(this.requireStack().poolManager, this.poolId), 'model the pool serves').to.equal(this.previousModel);
+Then('the pool still serves the old model', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
+  const after = await modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs);
+  expect(after, 'the model probe after the rolled-back reload, against before it (the same request)').to.equal(this.probeBefore);
 });
 
 Then('the task fails with a retriable {error code} error at the drain deadline', async function (this: ChaosWorld, code: string) {

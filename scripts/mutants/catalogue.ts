@@ -15,6 +15,14 @@ export interface Mutant {
 
 export const MUTANTS: Mutant[] = [
   {
+    id: 'reload-keeps-old-model',
+    requirement: 'ORCH-3031',
+    breaks: 'a reload reports the new model but restarts the engines on the old one',
+    file: 'sut/pool-managerd/pool.ts',
+    find: 'const failure = await this.restartOn(staged.path, newModelRef, readyWithinMs);',
+    replace: 'const failure = await this.restartOn(old.path, newModelRef, readyWithinMs);',
+  },
+  {
     id: 'engine-version-constant',
     requirement: 'ORCH-3027',
     breaks: "a task's log line names a constant engine version instead of the build of the engine that served it",

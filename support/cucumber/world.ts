@@ -51,8 +51,8 @@ export class ChaosWorld extends World<SuiteParams> {
   readonly disks = new Map<string, DiskFullFault>();
   /** The queue timeout a Given step set, ms. */
   queueTimeoutMs?: number;
-  /** The model the pool served before a reload. */
-  previousModel?: string;
+  /** What the served model wrote for the model probe before a reload (support/observe/operations.ts). */
+  probeBefore?: string;
   /** The last answer to a control-plane request (drain, reload). */
   lastControl?: { status: number; body: Record<string, unknown> };
   /** A steady load running under the scenario's fault, if a Given step started one. */
@@ -141,6 +141,11 @@ export class ChaosWorld extends World<SuiteParams> {
    */
   holdEngineLoading(): void {
     if (this.profile.capabilities.includes('engine-knobs')) this.settings.tunes['engine-load-ms'] ??= String(PATIENCE.engineLoadMs);
+  }
+
+  /** The model probe: the same request each time (prompt, seed, length), a new task id. */
+  modelProbeTask(): TaskRequest {
+    return newTask({ prompt: 'Which model are you?', seed: 424242, max_tokens: PATIENCE.probeTaskTokens });
   }
 
   /** A fresh task of `tokens` tokens, each with its own seed. */
