@@ -2,7 +2,7 @@ import { When } from '@cucumber/cucumber';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { createFault } from '../support/faults/registry';
 import { enginePids } from '../support/observe/supervision';
-import { driverResetMechanism, gpuInventoryFile } from '../support/stack/mechanisms';
+import { driverResetMechanism, gpuInventoryFile, outputTarget } from '../support/stack/mechanisms';
 
 When('the engine of replica {replica} is killed', async function (this: ChaosWorld, replica: string) {
   await this.faults.apply(createFault('process.kill', this.requireStack().engineTarget(replica)));
@@ -99,4 +99,8 @@ When('the GPU vanishes', async function (this: ChaosWorld) {
 
 When('the GPU comes back', async function (this: ChaosWorld) {
   await this.faults.heal('gpu.unavailable');
+});
+
+When('the log of the {component} can no longer be written', async function (this: ChaosWorld, role: 'orchestrator' | 'pool-manager') {
+  await this.faults.apply(createFault('log.unwritable', outputTarget(this.requireStack(), role)));
 });

@@ -15,6 +15,14 @@ export interface Mutant {
 
 export const MUTANTS: Mutant[] = [
   {
+    id: 'log-write-crashes',
+    requirement: 'ORCH-3051',
+    breaks: 'a daemon whose log output fails throws from its logger instead of dropping the line',
+    file: 'sut/common/logger.ts',
+    find: '} catch {\n        dropped++;\n      }',
+    replace: '} catch (err) {\n        dropped++;\n        throw err;\n      }',
+  },
+  {
     id: 'reload-keeps-old-model',
     requirement: 'ORCH-3031',
     breaks: 'a reload reports the new model but restarts the engines on the old one',

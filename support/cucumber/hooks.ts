@@ -165,6 +165,12 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
   if (failures.length > 0) throw new SuiteError(failures.join('\n'));
 });
 
+/** When (epoch ms) a log.unwritable fault cut the log of `who`, if one did. */
+function logCutAt(world: ChaosWorld, who: string): number | undefined {
+  const cut = world.faults.records().find((r) => r.kind === 'log.unwritable' && r.description.includes(who));
+  return cut?.injectedAt === undefined ? undefined : world.timeline.startedAt + cut.injectedAt;
+}
+
 /** Runs the strict history checker on the scenario's history (support/observe/judge.ts). */
 function judge(world: ChaosWorld): Promise<Verdict[]> {
   const stack = world.requireStack();
@@ -188,6 +194,8 @@ function judge(world: ChaosWorld): Promise<Verdict[]> {
     engineLogs: stack.engineLogFiles(),
     engineLogGaps: world.engineLogGaps(),
     orchestratorLog: stack.componentLogFile('orchestrator'),
+    // A log.unwritable fault on the orchestrator ends its log's evidence: the dispatch check judges what came before.
+    orchestratorLogUntil: logCutAt(world, 'the orchestrator'),
     patienceMs: PATIENCE.afterSettleMs,
   });
 }

@@ -38,3 +38,10 @@ defineParameterType({
   regexp: /a new model|a missing model|a model whose digest does not match|a corrupt model/,
   transformer: (s: string) => s,
 });
+
+/** `{component}`: a daemon of the target by its role, in words → its component name in the profile. */
+defineParameterType({
+  name: 'component',
+  regexp: /orchestrator|pool manager/,
+  transformer: (s: string) => (s === 'pool manager' ? 'pool-manager' : 'orchestrator'),
+});

@@ -14,7 +14,8 @@ export type FaultKind =
   | 'network.partition'
   | 'memory.limit'
   | 'disk.full'
-  | 'cpu.saturate';
+  | 'cpu.saturate'
+  | 'log.unwritable';
 
 /** Proof (or the lack of it) that a fault took effect. */
 export interface Evidence {

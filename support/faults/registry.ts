@@ -3,6 +3,7 @@ import { DiskFullFault } from './disk-full';
 import { EngineDriverResetFault } from './engine-driver-reset';
 import type { Fault, FaultKind } from './fault';
 import { GpuUnavailableFault } from './gpu-unavailable';
+import { LogUnwritableFault } from './log-unwritable';
 import { MemoryLimitFault } from './memory-limit';
 import { NetworkCutFault } from './network-cut';
 import { NetworkDownFault } from './network-down';
@@ -49,6 +50,7 @@ export const FAULTS = {
   'memory.limit': entry('a cgroup memory limit around a process: the kernel OOM-kills past it (memory-limit.ts)', MemoryLimitFault),
   'disk.full': entry('a small tmpfs over a directory the target writes, filled to ENOSPC (disk-full.ts)', DiskFullFault),
   'cpu.saturate': entry('a cgroup CPU quota starving a process (cpu-saturate.ts)', CpuSaturateFault),
+  'log.unwritable': entry("a component's log output closed: every line it writes fails (log-unwritable.ts)", LogUnwritableFault),
 } satisfies Record<FaultKind, FaultEntry<never[]>>;
 
 /** The `@fault:none` kind: steady-state (control) scenarios. */

@@ -14,6 +14,14 @@ export interface ProcessTarget {
   readonly port?: number;
 }
 
+/** A component whose output the faults can cut (a process the suite started and reads the log of). */
+export interface OutputTarget {
+  readonly description: string;
+  closeOutput(): void;
+  readonly outputClosed: boolean;
+  readonly isRunning: boolean;
+}
+
 /** A network path through a Toxiproxy proxy, named by the role of what sits behind it. */
 export interface LinkTarget {
   readonly description: string;

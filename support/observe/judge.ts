@@ -25,6 +25,8 @@ export interface JudgeInput {
   /** Windows (epoch ms) in which the engines could not write their logs. */
   engineLogGaps: { from: number; to: number }[];
   orchestratorLog: string;
+  /** Epoch ms from which the orchestrator's log could not be written, if a fault cut it. */
+  orchestratorLogUntil?: number;
   /** How long to wait for open streams, reruns and log lines, ms. */
   patienceMs: number;
 }
@@ -97,6 +99,7 @@ export async function judgeScenario(input: JudgeInput): Promise<Verdict[]> {
     engineLogGaps: input.engineLogGaps,
     attempts,
     availability,
+    orchestratorLogUntil: input.orchestratorLogUntil,
   });
 }
 

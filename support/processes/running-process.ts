@@ -34,7 +34,7 @@ export class RunningProcess {
     readonly name: string,
     readonly pid: number,
     readonly logs: LogBuffer,
-    child: ResultPromise,
+    private readonly child: ResultPromise,
   ) {
     this.exited = child.then((result) => {
       unregisterGroup(this.pid);
@@ -42,6 +42,20 @@ export class RunningProcess {
       this.exitedValue = new ExitedProcess(name, pid, result.exitCode, result.signal, logs.tail(50));
       return this.exitedValue;
     });
+  }
+
+  /**
+   * Closes our end of the process's output pipes: from then on every write it makes to its standard output or error
+   * fails (EPIPE), as when its log collector dies. Irreversible while it runs; what it wrote before is kept.
+   */
+  closeOutput(): void {
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
+  }
+
+  /** Whether our end of its output pipes is closed. */
+  get outputClosed(): boolean {
+    return (this.child.stdout?.destroyed ?? true) && (this.child.stderr?.destroyed ?? true);
   }
 
   get isRunning(): boolean {

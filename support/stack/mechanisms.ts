@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { InvalidConfiguration } from '../core/errors';
-import type { DriverResetMechanism } from '../faults/targets';
+import type { DriverResetMechanism, OutputTarget } from '../faults/targets';
 import type { TargetProfile } from './profile';
 import type { StartedStack } from './stack';
 
@@ -35,6 +35,21 @@ export function engineTaskPattern(stack: StartedStack): RegExp {
       `Target profile ${stack.profile.file}: field \`evidence.engineTask\` (or a \`seed\` group in \`evidence.engineGeneration\`) is needed to see which engine served a task`,
     );
   return new RegExp(p);
+}
+
+/** A component's output, as a target for the fault that closes it (support/faults/log-unwritable.ts). */
+export function outputTarget(stack: StartedStack, role: 'orchestrator' | 'pool-manager'): OutputTarget {
+  const process = stack.component(role);
+  return {
+    description: `the ${role}`,
+    closeOutput: () => process.closeOutput(),
+    get outputClosed() {
+      return process.outputClosed;
+    },
+    get isRunning() {
+      return process.isRunning;
+    },
+  };
 }
 
 /** The engine of a replica, reached directly (the upstream of its proxy), for what only the engine can tell. */

@@ -23,6 +23,8 @@ export const ALLOWED_ERRORS: Record<string, readonly string[]> = {
   'disk.full': ['POOL_UNAVAILABLE', 'POOL_UNREADY'],
   // A starved component is slow, not broken: only a task that really misses its timeout may fail, and says so.
   'cpu.saturate': ['DECODE_TIMEOUT'],
+  // A log that cannot be written is no reason for any task to fail.
+  'log.unwritable': [],
 };
 
 /** The codes allowed in a scenario with these fault kinds and these codes its steps expect. */

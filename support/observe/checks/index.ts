@@ -36,6 +36,8 @@ export interface ScenarioEvidence {
   /** Dispatch attempts and availability changes the orchestrator logged; undefined when the profile gives no pattern. */
   attempts?: DispatchAttempt[];
   availability?: AvailabilityChange[];
+  /** Epoch ms from which the orchestrator's log could not be written (a log.unwritable fault): its evidence ends there. */
+  orchestratorLogUntil?: number;
 }
 
 /**
@@ -59,8 +61,13 @@ export function judgeHistory(e: ScenarioEvidence): Verdict[] {
     StreamsMatchUndisturbedRuns(e.reruns),
     e.generations ? EnginesAgree(e.records, e.generations, e.servedBy, e.engineLogGaps) : unread('EnginesAgree', 'engineGeneration'),
     e.attempts && e.availability
-      ? NoDispatchToKnownDown(e.attempts, e.availability, e.records.filter((r) => eventsOf(r).some((x) => x.event === 'token')).length)
+      ? NoDispatchToKnownDown(e.attempts, e.availability, streamedBefore(e.records, e.orchestratorLogUntil ?? Number.POSITIVE_INFINITY))
       : unread('NoDispatchToKnownDown', 'dispatchStarted and evidence.replicaAvailability'),
     OrchestratorStayedLive(e.samples, e.records, e.answerBoundMs),
   ];
+}
+
+/** How many tasks got a first token before `untilMs` (epoch): the ones the orchestrator's log must show dispatched. */
+function streamedBefore(records: TaskRecord[], untilMs: number): number {
+  return records.filter((r) => eventsOf(r).some((x) => x.event === 'token' && x.at < untilMs)).length;
 }

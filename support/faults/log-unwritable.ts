@@ -1,0 +1,34 @@
+import { InvalidFaultSpec } from '../core/errors';
+import type { Evidence, Fault } from './fault';
+import type { OutputTarget } from './targets';
+
+/**
+ * A component whose log can no longer be written: the suite closes its end of the component's output pipes, so every
+ * line the component logs from then on fails to write (EPIPE), as when a log collector or the disk under a log file
+ * dies. Verified by the pipe closed with the process still running. A closed pipe cannot be reopened: `heal()` has
+ * nothing to undo (the component is stopped with the stack at the scenario's end), and what it logged before is kept.
+ */
+export class LogUnwritableFault implements Fault {
+  readonly kind = 'log.unwritable' as const;
+
+  constructor(private readonly target: OutputTarget) {
+    if (!target) throw new InvalidFaultSpec('a log.unwritable fault must have a target');
+  }
+
+  describe(): string {
+    return `the log output of ${this.target.description} closed: its writes fail`;
+  }
+
+  async inject(): Promise<void> {
+    this.target.closeOutput();
+  }
+
+  async verify(): Promise<Evidence> {
+    const observed = { output_closed: this.target.outputClosed, running: this.target.isRunning };
+    return { verdict: observed.output_closed && observed.running ? 'confirmed' : 'mismatch', observed };
+  }
+
+  async heal(): Promise<void> {
+    /* irreversible while the process lives: see the class comment */
+  }
+}
