@@ -37,10 +37,11 @@ Then('the orchestrator keeps no token of the task beyond the cancel', async func
 });
 
 Then('the engine of replica {replica} frees its slot soon after the cancel', async function (this: ChaosWorld, replica: string) {
-  const canceledAt = this.requireFocus().canceledAt ?? Date.now();
+  const { canceledAt } = this.requireFocus();
+  expect(canceledAt, 'when the cancel was answered 204').to.be.a('number');
   const ms = await engineSlotsFree(
     engineUrl(this.requireStack(), replica),
-    canceledAt,
+    canceledAt!,
     BOUNDS.slotFreedAfterCancelMs + PATIENCE.pastBoundMs,
   );
   this.timeline.measure('slot_freed_after_cancel_ms', ms);

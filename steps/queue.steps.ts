@@ -3,11 +3,11 @@ import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { BOUNDS } from '../support/observe/bounds';
+import { terminalOf } from '../support/observe/history';
 import { taskEndsAfterFault } from '../support/observe/tasks';
 
 Given('tasks wait at most {duration} in the queue', function (this: ChaosWorld, ms: number) {
   this.settings.tunes['queue-timeout-ms'] = String(ms);
-  this.queueTimeoutMs = ms;
 });
 
 Then('the second task fails with a retriable {error code} error at the queue timeout', async function (this: ChaosWorld, code: string) {
@@ -15,7 +15,7 @@ Then('the second task fails with a retriable {error code} error at the queue tim
   this.expectedErrors.add(code);
   const timeoutMs = this.requireQueueTimeout();
   const { error } = await taskEndsAfterFault(this.focus, this.timeline, timeoutMs + PATIENCE.pastBoundMs);
-  const waitedMs = this.focus.streams.at(-1)!.events.at(-1)!.at - this.focus.submittedAt;
+  const waitedMs = terminalOf(this.focus)!.at - this.focus.submittedAt;
   this.timeline.measure('queued_until_error_ms', waitedMs);
   expect(error, `the second task's end`).to.include({ code, retriable: true });
   expect(

@@ -49,8 +49,6 @@ export class ChaosWorld extends World<SuiteParams> {
   faultKinds: string[] = [];
   /** Disks a Given step put under a directory of the target (by purpose), filled later by a When step. */
   readonly disks = new Map<string, DiskFullFault>();
-  /** The queue timeout a Given step set, ms. */
-  queueTimeoutMs?: number;
   /** What the served model wrote for the model probe before a reload (support/observe/operations.ts). */
   probeBefore?: string;
   /** The last answer to a control-plane request (drain, reload). */
@@ -153,9 +151,11 @@ export class ChaosWorld extends World<SuiteParams> {
     return newTask({ max_tokens: tokens, seed: ++this.seed });
   }
 
+  /** The queue timeout a Given step set, ms (from the scenario's tuning). */
   requireQueueTimeout(): number {
-    if (this.queueTimeoutMs === undefined) throw new SuiteError('No queue timeout set: a Given step must say how long tasks may wait');
-    return this.queueTimeoutMs;
+    const ms = this.settings.tunes['queue-timeout-ms'];
+    if (ms === undefined) throw new SuiteError('No queue timeout set: a Given step must say how long tasks may wait');
+    return Number(ms);
   }
 
   requireFocus(): TaskRecord {
