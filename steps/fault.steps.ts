@@ -2,14 +2,15 @@ import { When } from '@cucumber/cucumber';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { createFault } from '../support/faults/registry';
 import { enginePids } from '../support/observe/supervision';
+import { engineOf, linkOf, logOf, POOL_MANAGER_LINK } from '../support/faults/subjects';
 import { driverResetMechanism, gpuInventoryFile, outputTarget } from '../support/stack/mechanisms';
 
 When('the engine of replica {replica} is killed', async function (this: ChaosWorld, replica: string) {
-  await this.faults.apply(createFault('process.kill', this.requireStack().engineTarget(replica)));
+  await this.faults.apply(createFault('process.kill', this.requireStack().engineTarget(replica)), engineOf(replica));
 });
 
 When('replica {replica} refuses connections from the orchestrator', async function (this: ChaosWorld, replica: string) {
-  await this.faults.apply(createFault('network.down', this.requireStack().engineLink(replica)));
+  await this.faults.apply(createFault('network.down', this.requireStack().engineLink(replica)), linkOf(replica));
 });
 
 When('every replica refuses connections from the orchestrator', async function (this: ChaosWorld) {
@@ -28,7 +29,7 @@ When('the orchestrator is asked to shut down', async function (this: ChaosWorld)
 });
 
 When('the link to replica {replica} stalls', async function (this: ChaosWorld, replica: string) {
-  await this.faults.apply(createFault('network.timeout', this.requireStack().engineLink(replica)));
+  await this.faults.apply(createFault('network.timeout', this.requireStack().engineLink(replica)), linkOf(replica));
 });
 
 When('the links to every replica have {duration} of latency', async function (this: ChaosWorld, latencyMs: number) {
@@ -41,7 +42,7 @@ When('1 in {int} connections from the orchestrator to the engines are reset', as
 });
 
 When('every connection to replica {replica} is reset', async function (this: ChaosWorld, replica: string) {
-  await this.faults.apply(createFault('network.reset', this.requireStack().engineLink(replica), 1));
+  await this.faults.apply(createFault('network.reset', this.requireStack().engineLink(replica), 1), linkOf(replica));
 });
 
 When('replicas {replica} and {replica} are cut off from the orchestrator', async function (this: ChaosWorld, a: string, b: string) {
@@ -50,15 +51,15 @@ When('replicas {replica} and {replica} are cut off from the orchestrator', async
 });
 
 When('the pool manager is cut off from the orchestrator', async function (this: ChaosWorld) {
-  await this.faults.apply(createFault('network.partition', 'pool manager', [this.requireStack().poolManagerLink()]));
+  await this.faults.apply(createFault('network.partition', 'pool manager', [this.requireStack().poolManagerLink()]), POOL_MANAGER_LINK);
 });
 
 When('the stream from replica {replica} is cut after a few more tokens', async function (this: ChaosWorld, replica: string) {
-  await this.faults.apply(createFault('network.cut', this.requireStack().engineLink(replica), 200));
+  await this.faults.apply(createFault('network.cut', this.requireStack().engineLink(replica), 200), linkOf(replica));
 });
 
 When('the link from replica {replica} dribbles at {int} KB\\/s', async function (this: ChaosWorld, replica: string, rateKBps: number) {
-  await this.faults.apply(createFault('network.slow', this.requireStack().engineLink(replica), rateKBps));
+  await this.faults.apply(createFault('network.slow', this.requireStack().engineLink(replica), rateKBps), linkOf(replica));
 });
 
 When('the orchestrator is killed', async function (this: ChaosWorld) {
@@ -77,15 +78,23 @@ When('the pool manager is asked to shut down', async function (this: ChaosWorld)
 });
 
 When('the engine of replica {replica} hangs', async function (this: ChaosWorld, replica: string) {
-  await this.faults.apply(createFault('process.pause', this.requireStack().engineTarget(replica)));
+  await this.faults.apply(createFault('process.pause', this.requireStack().engineTarget(replica)), engineOf(replica));
 });
 
-When('the engine of replica {replica} resumes', async function (this: ChaosWorld, _replica: string) {
-  await this.faults.heal('process.pause');
+When('the engine of replica {replica} resumes', async function (this: ChaosWorld, replica: string) {
+  await this.faults.healSubject(engineOf(replica), 'process.pause');
+});
+
+When('the link to replica {replica} recovers', async function (this: ChaosWorld, replica: string) {
+  await this.faults.healSubject(linkOf(replica));
+});
+
+When('the link to the pool manager recovers', async function (this: ChaosWorld) {
+  await this.faults.healSubject(POOL_MANAGER_LINK);
 });
 
 When('the engine of replica {replica} is asked to shut down', async function (this: ChaosWorld, replica: string) {
-  await this.faults.apply(createFault('process.term', this.requireStack().engineTarget(replica)));
+  await this.faults.apply(createFault('process.term', this.requireStack().engineTarget(replica)), engineOf(replica));
 });
 
 When('the engine of replica {replica} suffers a GPU driver reset', async function (this: ChaosWorld, replica: string) {
@@ -102,5 +111,5 @@ When('the GPU comes back', async function (this: ChaosWorld) {
 });
 
 When('the log of the {component} can no longer be written', async function (this: ChaosWorld, role: 'orchestrator' | 'pool-manager') {
-  await this.faults.apply(createFault('log.unwritable', outputTarget(this.requireStack(), role)));
+  await this.faults.apply(createFault('log.unwritable', outputTarget(this.requireStack(), role)), logOf(role));
 });

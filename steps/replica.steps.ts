@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { createFault } from '../support/faults/registry';
+import { linkOf } from '../support/faults/subjects';
 import { notCompleted } from '../support/observe/history';
 import { measureRecovery } from '../support/observe/measures';
 import { dispatchCount, everReported, notReadyThroughout, rollThroughReplicas } from '../support/observe/replicas';
@@ -25,7 +26,7 @@ When(
 );
 
 When('the link to replica {replica} has {duration} of latency', async function (this: ChaosWorld, replica: string, latencyMs: number) {
-  await this.faults.apply(createFault('network.latency', this.requireStack().engineLink(replica), { latencyMs }));
+  await this.faults.apply(createFault('network.latency', this.requireStack().engineLink(replica), { latencyMs }), linkOf(replica));
 });
 
 Then('every task of the steady load completes', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {

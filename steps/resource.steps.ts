@@ -2,6 +2,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { createFault } from '../support/faults/registry';
+import { engineOf } from '../support/faults/subjects';
 import { PATIENCE } from '../support/cucumber/patience';
 import { engineLoading } from '../support/observe/supervision';
 import { poolSays, replicaSays } from '../support/observe/waits';
@@ -53,7 +54,11 @@ When('the memory of the pool manager and its engines is limited to {int} MB', as
 
 When('the engine of replica {replica} is starved to {int} % of a core', async function (this: ChaosWorld, replica: string, pct: number) {
   const target = this.requireStack().engineTarget(replica);
-  await this.faults.apply(createFault('cpu.saturate', target, `${this.resourcePrefix}cpu-${replica}`, pct));
+  await this.faults.apply(createFault('cpu.saturate', target, `${this.resourcePrefix}cpu-${replica}`, pct), engineOf(replica));
+});
+
+When('the engine of replica {replica} has its CPU back', async function (this: ChaosWorld, replica: string) {
+  await this.faults.healSubject(engineOf(replica), 'cpu.saturate');
 });
 
 When('the orchestrator is starved to {int} % of a core', async function (this: ChaosWorld, pct: number) {

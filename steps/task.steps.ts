@@ -2,6 +2,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
+import { SuiteError } from '../support/core/errors';
 import { allowedCodes } from '../support/observe/checks/allowed-errors';
 import { ErrorsExplicit } from '../support/observe/checks/tasks';
 import { StreamsWellFormed } from '../support/observe/checks/streams';
@@ -202,6 +203,11 @@ Given('a steady load of {int} task(s) per second of {int} tokens each', function
     ...LOAD_BOUNDS,
   });
   this.background.start();
+});
+
+When('{duration} pass(es) under the load', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld, ms: number) {
+  if (!this.background) throw new SuiteError('No steady load is running: a Given step must start one first');
+  await this.background.runFor(ms);
 });
 
 Then(

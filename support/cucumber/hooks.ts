@@ -19,6 +19,7 @@ import { OrchestratorStayedLive } from '../observe/checks/liveness';
 import { judgeScenario } from '../observe/judge';
 import { ownerTag, reapAll } from '../processes/reaper';
 import { cleanLeaks, findLeaks, findToxicLeaks, type Leak, NO_PROXY_SERVER } from '../observe/leaks';
+import { logOf } from '../faults/subjects';
 import { faultTagMismatch, tagProblems } from '../report/tag-lint';
 import { SKIP_ATTACHMENT, type SkipRecord } from '../report/traceability';
 import { renderTimelineSvg } from '../report/timeline-svg';
@@ -165,9 +166,9 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
   if (failures.length > 0) throw new SuiteError(failures.join('\n'));
 });
 
-/** When (epoch ms) a log.unwritable fault cut the log of `who`, if one did. */
-function logCutAt(world: ChaosWorld, who: string): number | undefined {
-  const cut = world.faults.records().find((r) => r.kind === 'log.unwritable' && r.description.includes(who));
+/** When (epoch ms) a log.unwritable fault cut the log of `role`, if one did. */
+function logCutAt(world: ChaosWorld, role: string): number | undefined {
+  const cut = world.faults.records().find((r) => r.kind === 'log.unwritable' && r.subject === logOf(role));
   return cut?.injectedAt === undefined ? undefined : world.timeline.startedAt + cut.injectedAt;
 }
 
@@ -195,7 +196,7 @@ function judge(world: ChaosWorld): Promise<Verdict[]> {
     engineLogGaps: world.engineLogGaps(),
     orchestratorLog: stack.componentLogFile('orchestrator'),
     // A log.unwritable fault on the orchestrator ends its log's evidence: the dispatch check judges what came before.
-    orchestratorLogUntil: logCutAt(world, 'the orchestrator'),
+    orchestratorLogUntil: logCutAt(world, 'orchestrator'),
     patienceMs: PATIENCE.afterSettleMs,
   });
 }
@@ -235,7 +236,11 @@ function slug(name: string): string {
  * it started before exiting; on any exit, the reaper runs synchronously. What a SIGKILLed runner leaves is found and
  * killed by the next run's `BeforeAll` (processes carry the runner's owner tag).
  */
+let handlersInstalled = false;
 function installSignalHandlers(): void {
+  // Once per process: the explorer runs many cucumber runs in one process (support/explore/runner.ts).
+  if (handlersInstalled) return;
+  handlersInstalled = true;
   process.once('exit', () => reapAll());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

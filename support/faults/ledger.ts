@@ -6,6 +6,8 @@ import { type Evidence, type Fault, type FaultContext, isDisposable, isHealVerif
 export interface FaultRecord {
   kind: string;
   description: string;
+  /** What the fault acts on, in the scenario's words ("the engine of r1", "the link to r2"), when a step named it. */
+  subject?: string;
   injectedAt?: number;
   verifiedAt?: number;
   healedAt?: number;
@@ -44,13 +46,15 @@ export class FaultLedger {
       this.entries.push({ fault, record: { kind: fault.kind, description: fault.describe() }, healed: false });
   }
 
-  async apply(fault: Fault): Promise<Evidence> {
+  /** Applies a fault; `subject` names what it acts on, so that a later step can heal just that ({@link healSubject}). */
+  async apply(fault: Fault, subject?: string): Promise<Evidence> {
     let entry = this.entries.find((e) => e.fault === fault);
     if (!entry) {
       entry = { fault, record: { kind: fault.kind, description: fault.describe() }, healed: false };
       this.entries.push(entry);
     }
     const record = entry.record;
+    if (subject !== undefined) record.subject = subject;
     if (isPreflighted(fault)) {
       record.preflight = await fault.preflight(this.context);
       this.timeline.record('fault', 'fault.preflight', {
@@ -92,6 +96,13 @@ export class FaultLedger {
     const entry = this.entries.find((e) => e.fault === fault && !e.healed);
     if (!entry) throw new HealFailed(`Nothing to heal: ${fault.describe()} is not active`);
     await this.healEntry(entry);
+  }
+
+  /** Heals every active fault on `subject` (of `kind`, when given), newest first; fails when there is none. */
+  async healSubject(subject: string, kind?: string): Promise<void> {
+    const pending = this.entries.filter((e) => !e.healed && e.record.subject === subject && (kind === undefined || e.fault.kind === kind));
+    if (pending.length === 0) throw new HealFailed(`Nothing to heal on ${subject}${kind ? ` of kind ${kind}` : ''}: no active fault`);
+    for (const entry of pending.reverse()) await this.healEntry(entry);
   }
 
   /** Heals every fault not healed yet, newest first; returns the heal errors (never throws). */
@@ -141,7 +152,10 @@ export class FaultLedger {
       const ctx = { signal: new AbortController().signal, log: this.log };
       await entry.fault.heal(ctx);
       entry.healed = true;
-      entry.record.healedAt = this.timeline.record('fault', 'fault.healed', { kind: entry.fault.kind }).at;
+      entry.record.healedAt = this.timeline.record('fault', 'fault.healed', {
+        kind: entry.fault.kind,
+        description: entry.record.description,
+      }).at;
       if (isHealVerified(entry.fault) && entry.record.injectedAt !== undefined) {
         const proof = await entry.fault.verifyHealed(ctx);
         entry.record.healEvidence = proof;

@@ -57,6 +57,17 @@ export class BackgroundLoad {
    * Stops submitting (tasks already submitted go on and are judged); resolves once the generator loop has ended and
    * every submission in flight has its answer (so a follower exists for each admitted task before anyone settles).
    */
+  /**
+   * Lets `ms` of the load go by: in a generated schedule (scripts/explore.ts) time under load is the input between two
+   * faults, not a wait for a state. Fails when the load is no longer running (it reached its bounds, or was stopped).
+   */
+  async runFor(ms: number): Promise<void> {
+    if (!this.running) throw new Error('The steady load has not started');
+    const ended = await Promise.race([this.running.then(() => true), delay(ms).then(() => false)]);
+    if (ended || this.abort.signal.aborted)
+      throw new Error(`The steady load ended before ${ms} ms more of it had run (bounds: ${this.shape.maxTasks} tasks, ${this.shape.maxMs} ms)`);
+  }
+
   async stop(): Promise<void> {
     this.abort.abort();
     await this.running;

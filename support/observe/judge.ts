@@ -34,12 +34,13 @@ export interface JudgeInput {
 /** The fault windows of a scenario (epoch ms): from each injection to its heal, or open when never healed. */
 export function faultWindows(timeline: Timeline): { from: number; to: number }[] {
   const windows: { from: number; to: number }[] = [];
-  const open: { kind: unknown; from: number }[] = [];
+  const open: { kind: unknown; description: unknown; from: number }[] = [];
   for (const e of timeline.all()) {
     if (e.kind !== 'fault') continue;
-    if (e.name === 'fault.injected') open.push({ kind: e.data?.kind, from: timeline.startedAt + e.at });
+    if (e.name === 'fault.injected') open.push({ kind: e.data?.kind, description: e.data?.description, from: timeline.startedAt + e.at });
     if (e.name === 'fault.healed') {
-      const k = open.findIndex((o) => o.kind === e.data?.kind);
+      // Paired by kind and description: two faults of one kind on different targets heal apart.
+      const k = open.findIndex((o) => o.kind === e.data?.kind && o.description === e.data?.description);
       if (k >= 0) windows.push({ from: open.splice(k, 1)[0].from, to: timeline.startedAt + e.at });
     }
   }

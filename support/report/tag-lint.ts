@@ -14,7 +14,7 @@ export interface ScenarioTags {
 }
 
 /** Tags that are neither requirement IDs nor faults but mean something to the suite. */
-export const MARKER_TAGS = new Set(['@privileged', '@serial', '@smoke', '@slow']);
+export const MARKER_TAGS = new Set(['@privileged', '@serial', '@smoke', '@slow', '@explored']);
 
 export interface LintResult {
   errors: string[];

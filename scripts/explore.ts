@@ -1,0 +1,173 @@
+/**
+ * Generative chaos: fault schedules drawn with fast-check (a workload and 1–4 faults from the registry's explorable
+ * kinds, support/faults/explorable.ts), each written as a scenario in the project's steps and run on a fresh stack by
+ * cucumber-js in this process, so the same faults, heals, checker and leak check judge it as any catalogue scenario.
+ * A failing schedule is shrunk by fast-check to a smaller one that fails the same check, and written to
+ * `<out>/<name>.feature`: `npx cucumber-js <that file>` reproduces it.
+ *
+ * Usage: npm run explore -- [--profile P] [--seed S] [--budget 10m] [--runs N] [--shrink-budget 5m] [--out DIR]
+ *        npm run explore -- --print 10 [--seed S]   (prints the first schedules of a seed, runs nothing)
+ * Writes <out>/explore.json and reports/explore.html; exits 1 when a schedule failed, 2 on bad arguments.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import fc from 'fast-check';
+import { explorableHere } from '../support/faults/explorable';
+import { RECOVERY_S, scheduleFeature, stepCount } from '../support/explore/feature';
+import { type Outcome, ScenarioRunner } from '../support/explore/runner';
+import { describeSchedule, kindsOf, type Schedule, scheduleArb } from '../support/explore/schedule';
+import { type ExploreReport, renderExploreHtml, type TriedSchedule } from '../support/report/explore-html';
+
+const root = path.resolve(__dirname, '..');
+/** How often the written scenario is run again to see that it reproduces the failure. */
+const REPRODUCE_RUNS = 3;
+
+function fail(message: string): never {
+  console.error(`explore: ${message}`);
+  process.exit(2);
+}
+
+/** "90s", "10m", "1.5m", "500ms" → ms. */
+export function parseBudget(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
+  if (!m) fail(`${flag} must be a duration like 90s, 10m or 500ms, got "${text}"`);
+  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm']);
+}
+
+function positiveInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) fail(`${flag} must be a whole number ≥ 1, got "${text}"`);
+  return n;
+}
+
+const { values } = parseArgs({
+  options: {
+    profile: { type: 'string', default: 'profiles/reference.json' },
+    seed: { type: 'string' },
+    budget: { type: 'string', default: '10m' },
+    runs: { type: 'string', default: '1000' },
+    'shrink-budget': { type: 'string' },
+    out: { type: 'string', default: 'reports/explore' },
+    print: { type: 'string' },
+  },
+});
+const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
+if (!Number.isInteger(seed)) fail(`--seed must be an integer, got "${values.seed}"`);
+const names = explorableHere(process.getuid?.() === 0);
+const arb = scheduleArb(names);
+
+if (values.print !== undefined) {
+  const n = positiveInt(values.print, '--print');
+  fc.sample(arb, { seed, numRuns: n }).forEach((s, k) => console.log(`${k + 1}. ${describeSchedule(s)}`));
+  process.exit(0);
+}
+
+const budgetMs = parseBudget(values.budget, '--budget');
+const shrinkMs = values['shrink-budget'] ? parseBudget(values['shrink-budget'], '--shrink-budget') : Math.max(budgetMs / 2, 120_000);
+const maxRuns = positiveInt(values.runs, '--runs');
+const outDir = path.resolve(root, values.out);
+const workDir = path.join(outDir, 'work');
+rmSync(workDir, { recursive: true, force: true });
+mkdirSync(workDir, { recursive: true });
+// The scenarios' own folders and reports of the runs go beside the explorer's, not over the suite's.
+process.env.CHAOS_REPORTS_DIR ??= path.join(values.out, 'runs');
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const exploreUntil = started + budgetMs;
+  const runner = new ScenarioRunner(root, values.profile);
+  const tried: TriedSchedule[] = [];
+  let target: string | undefined;
+  let shrinkUntil: number | undefined;
+  let count = 0;
+  console.log(`explore: seed ${seed}, profile ${values.profile}, budget ${values.budget} (+ shrinking ${shrinkMs / 1000} s), at most ${maxRuns} schedules`);
+  console.log(`explore: faults drawn from ${names.join(', ')}`);
+
+  const runOne = async (s: Schedule, phase: 'explore' | 'shrink'): Promise<Outcome> => {
+    const file = path.join(workDir, `schedule-${++count}.feature`);
+    writeFileSync(file, scheduleFeature(s, `schedule ${count}`, { seed, profile: values.profile }));
+    const outcome = await runner.run(file);
+    tried.push({ n: count, phase, schedule: s, kinds: kindsOf(s), outcome: { ...outcome, timelineSvg: undefined } });
+    const verdict = outcome.passed ? 'passed' : outcome.status === 'INFEASIBLE' ? `infeasible (${outcome.failedAt})` : `FAILED (${outcome.signature}): ${outcome.message?.split('\n')[0].slice(0, 200)}`;
+    console.log(`${phase} ${count}: ${describeSchedule(s)} → ${verdict} in ${(outcome.ms / 1000).toFixed(1)} s`);
+    return outcome;
+  };
+
+  const details = await fc.check(
+    fc.asyncProperty(arb, async (s) => {
+      if (target === undefined) {
+        if (Date.now() > exploreUntil) return true; // budget spent: the remaining draws are not run
+        const outcome = await runOne(s, 'explore');
+        if (outcome.passed || outcome.status === 'INFEASIBLE') return true;
+        target = outcome.signature;
+        return false;
+      }
+      // Shrinking budget spent: the remaining candidates count as not failing, so fast-check stops at the smallest
+      // failure found so far. (fast-check's own time limit would abandon a running schedule, not stop it.)
+      if (Date.now() > (shrinkUntil ??= Date.now() + shrinkMs)) return true;
+      const outcome = await runOne(s, 'shrink');
+      return !(outcome.signature === target && !outcome.passed);
+    }),
+    { seed, numRuns: maxRuns },
+  );
+
+  const report: ExploreReport = {
+    generated: new Date().toISOString(),
+    seed,
+    profile: values.profile,
+    budgetMs,
+    wallMs: 0,
+    faults: names,
+    recoveryS: RECOVERY_S,
+    tried,
+  };
+  if (details.failed && details.counterexample) {
+    const [shrunk] = details.counterexample;
+    const name = `explored-seed-${seed}`;
+    const first = tried.find((t) => t.phase === 'explore' && !t.outcome.passed);
+    const feature = scheduleFeature(shrunk, `a schedule found with seed ${seed}`, {
+      seed,
+      path: details.counterexamplePath ?? undefined,
+      profile: values.profile,
+      failed: `${target}: ${first?.outcome.message ?? ''}`,
+    });
+    const file = path.join(outDir, `${name}.feature`);
+    writeFileSync(file, feature);
+    // The written file must reproduce the failure on its own: it is run again, a few times (faults race the load).
+    const agains: Outcome[] = [];
+    for (let k = 0; k < REPRODUCE_RUNS; k++) agains.push(await runner.run(file));
+    const same = agains.filter((a) => !a.passed && a.signature === target);
+    const again = same[0] ?? agains[0];
+    report.failure = {
+      file: path.relative(root, file),
+      signature: target ?? '?',
+      firstSchedule: first?.n ?? 0,
+      steps: stepCount(feature),
+      feature,
+      schedule: describeSchedule(shrunk),
+      reproduced: same.length,
+      reproduceRuns: REPRODUCE_RUNS,
+      message: again.message ?? first?.outcome.message ?? '',
+      timelineSvg: again.timelineSvg,
+      shrinks: details.numShrinks,
+    };
+    console.log(`explore: FAILED: ${target}; shrunk in ${details.numShrinks} steps to ${report.failure.steps} steps: ${file}`);
+    console.log(`explore: the written scenario reproduced the failure in ${same.length} of ${REPRODUCE_RUNS} runs`);
+  }
+  report.wallMs = Date.now() - started;
+  writeFileSync(path.join(outDir, 'explore.json'), JSON.stringify(report, null, 2));
+  mkdirSync(path.join(root, 'reports'), { recursive: true });
+  writeFileSync(path.join(root, 'reports', 'explore.html'), renderExploreHtml(report));
+  rmSync(workDir, { recursive: true, force: true });
+  const ran = tried.filter((t) => t.phase === 'explore').length;
+  console.log(
+    `explore: ${ran} schedules in ${(report.wallMs / 1000).toFixed(0)} s (${((ran / report.wallMs) * 60_000).toFixed(1)} per minute), ${report.failure ? 'a failure found' : 'no failure'} (reports/explore.html)`,
+  );
+  process.exit(report.failure ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(`explore: ${(err as Error).stack ?? err}`);
+  process.exit(2);
+});

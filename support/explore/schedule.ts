@@ -1,0 +1,143 @@
+import fc from 'fast-check';
+import { EXPLORABLE, type ExplorableFault, type ExplorableName } from '../faults/explorable';
+
+/** One fault of a nemesis schedule: which, on which replica, from when (ms after the load began), for how long. */
+export interface FaultEvent {
+  fault: ExplorableName;
+  replica: string;
+  atMs: number;
+  forMs: number;
+  magnitude: number;
+}
+
+/** The client's side of a schedule: the pool, a steady load, a batch at the start, and what the client does to it. */
+export interface WorkloadPlan {
+  replicas: number;
+  /** Steady load: tasks per second and tokens per task. */
+  rate: number;
+  loadTokens: number;
+  /** A batch submitted as the load begins (its first task is "the task" a cancel talks about). */
+  batch: number;
+  batchTokens: number;
+  /** Requests that fail on every replica by themselves (a prompt too long for any engine). */
+  poison: number;
+  /** Cancel the batch's first task after this many fault events (none when absent). */
+  cancelAfter?: number;
+  /** End by resubmitting a task with its own id (idempotent submission). */
+  resubmit: boolean;
+}
+
+export interface Schedule {
+  workload: WorkloadPlan;
+  events: FaultEvent[];
+}
+
+/** The bounds of every schedule: faults per schedule, their offsets and lengths, the load. */
+export const LIMITS = { maxEvents: 4, maxStartMs: 3000, minForMs: 200, maxForMs: 2500, maxReplicas: 3 };
+
+const ORDER = (names: ExplorableName[]) => fc.constantFrom(...names);
+
+/** A fault event drawn from the faults `names` allows, its magnitude within the kind's declared range. */
+function eventArb(names: ExplorableName[]): fc.Arbitrary<FaultEvent> {
+  return fc
+    .record({
+      fault: ORDER(names),
+      replica: fc.integer({ min: 1, max: LIMITS.maxReplicas }),
+      atMs: fc.integer({ min: 0, max: LIMITS.maxStartMs / 50 }).map((n) => n * 50),
+      forMs: fc.integer({ min: LIMITS.minForMs / 50, max: LIMITS.maxForMs / 50 }).map((n) => n * 50),
+      share: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+    })
+    .map(({ fault, replica, atMs, forMs, share }) => {
+      const m = (EXPLORABLE[fault] as ExplorableFault).magnitude;
+      const magnitude = m ? Math.round(m.min + share * (m.max - m.min)) : 0;
+      return { fault, replica: `r${replica}`, atMs, forMs, magnitude };
+    });
+}
+
+const workloadArb: fc.Arbitrary<WorkloadPlan> = fc.record({
+  replicas: fc.integer({ min: 1, max: LIMITS.maxReplicas }),
+  rate: fc.integer({ min: 1, max: 4 }),
+  loadTokens: fc.integer({ min: 1, max: 8 }).map((n) => n * 10),
+  batch: fc.integer({ min: 0, max: 4 }),
+  batchTokens: fc.integer({ min: 1, max: 15 }).map((n) => n * 20),
+  poison: fc.integer({ min: 0, max: 2 }),
+  cancelAfter: fc.option(fc.integer({ min: 0, max: LIMITS.maxEvents }), { nil: undefined }),
+  resubmit: fc.boolean(),
+});
+
+/**
+ * Schedules over the faults `names` allows: a workload and 1–4 fault events, overlaps allowed across places. The map
+ * makes each schedule runnable as drawn: replicas beyond the pool fold onto it, a fault on a place still busy with an
+ * earlier one (a paused engine, a restarting one) or on an engine while the pool manager is down is dropped.
+ */
+export function scheduleArb(names: ExplorableName[]): fc.Arbitrary<Schedule> {
+  return fc
+    .record({ workload: workloadArb, events: fc.array(eventArb(names), { minLength: 1, maxLength: LIMITS.maxEvents }) })
+    .map(normalise);
+}
+
+export function normalise(s: Schedule): Schedule {
+  const replicas = s.workload.replicas;
+  const events = s.events
+    .map((e) => ({ ...e, replica: `r${((Number(e.replica.slice(1)) - 1) % replicas) + 1}` }))
+    .sort((a, b) => a.atMs - b.atMs);
+  const kept: FaultEvent[] = [];
+  for (const e of events) if (!kept.some((k) => conflicts(k, e))) kept.push(e);
+  const workload = { ...s.workload };
+  if (workload.batch === 0 || (workload.cancelAfter ?? 0) > kept.length) workload.cancelAfter = undefined;
+  // The client cannot cancel while the orchestrator is gone.
+  const cancelAt = workload.cancelAfter ? kept[workload.cancelAfter - 1].atMs : 0;
+  const clientBlocked = (e: FaultEvent) => (EXPLORABLE[e.fault] as ExplorableFault).blocks === 'all' && within(cancelAt, e);
+  if (workload.cancelAfter !== undefined && kept.some(clientBlocked)) workload.cancelAfter = undefined;
+  if (workload.batch === 0) workload.resubmit = false;
+  return { workload, events: kept };
+}
+
+/** The place key of an event: a replica's engine or link, or a component. */
+function placeOf(e: FaultEvent): string {
+  const { place } = EXPLORABLE[e.fault] as ExplorableFault;
+  return place === 'engine' || place === 'link' ? `${place}:${e.replica}` : place;
+}
+
+/** How long an event holds its place, ms: its length, or an instant fault's busy time. */
+export function spanOf(e: FaultEvent): number {
+  const f = EXPLORABLE[e.fault] as ExplorableFault;
+  return f.heal ? e.forMs : (f.busyMs ?? 0);
+}
+
+/** The times (ms) at which an event begins and, if it is healed, ends. */
+function timesOf(e: FaultEvent): number[] {
+  return (EXPLORABLE[e.fault] as ExplorableFault).heal ? [e.atMs, e.atMs + e.forMs] : [e.atMs];
+}
+
+/** True when `t` falls in the window an event holds (from its start to its heal, or its busy time). */
+export function within(t: number, e: FaultEvent): boolean {
+  return t >= e.atMs && t <= e.atMs + spanOf(e);
+}
+
+/** True when `blocker` forbids anything to begin or end on `other`'s place while it lasts. */
+function blocksPlace(blocker: FaultEvent, other: FaultEvent): boolean {
+  const { blocks } = EXPLORABLE[blocker.fault] as ExplorableFault;
+  const place = (EXPLORABLE[other.fault] as ExplorableFault).place;
+  return blocks === 'all' || (blocks?.includes(place) ?? false);
+}
+
+/** True when `later` cannot run as drawn beside `earlier`: the same place while busy, or a place the other blocks. */
+function conflicts(earlier: FaultEvent, later: FaultEvent): boolean {
+  if (placeOf(earlier) === placeOf(later) && later.atMs < earlier.atMs + spanOf(earlier)) return true;
+  if (blocksPlace(earlier, later) && timesOf(later).some((t) => within(t, earlier))) return true;
+  return blocksPlace(later, earlier) && timesOf(earlier).some((t) => within(t, later));
+}
+
+/** The fault kinds a schedule applies (its `@fault:` tags). */
+export function kindsOf(s: Schedule): string[] {
+  return [...new Set(s.events.map((e) => (EXPLORABLE[e.fault] as ExplorableFault).kind))].sort();
+}
+
+/** One line per schedule, for the log and for replay checks: the same seed prints the same lines. */
+export function describeSchedule(s: Schedule): string {
+  const w = s.workload;
+  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}`;
+  const events = s.events.map((e) => `${e.fault}(${e.replica}${e.magnitude ? `, ${e.magnitude}` : ''}) @${e.atMs}+${spanOf(e)}ms`);
+  return `${load} | ${events.join('; ')}`;
+}
