@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   if (details.failed && details.counterexample) {
     const [shrunk] = details.counterexample;
     const name = `explored-seed-${seed}`;
-    const first = tried.find((t) => t.phase === 'explore' && !t.outcome.passed);
+    const first = tried.find((t) => t.phase === 'explore' && !t.outcome.passed && t.outcome.signature === target);
     const feature = scheduleFeature(shrunk, `a schedule found with seed ${seed}`, {
       seed,
       path: details.counterexamplePath ?? undefined,

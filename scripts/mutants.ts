@@ -7,6 +7,8 @@
  * Usage: npm run mutants [-- --only id,id --timeout-s 300 --full]. Each mutant first meets the scenarios tagged with the
  * requirement it breaks, then, if they miss it, the rest (reported as killed only by an unrelated scenario). Without
  * --full, a run stops at its first failing scenario (--fail-fast): enough to know the mutant is killed, and faster.
+ * With --explore [--budget-per-mutant 3m --seed 1], no scenario runs: the explorer alone hunts each mutant
+ * (scripts/mutants/explore.ts), and reports/mutants-explore.html says which it found and with what scenario.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,11 +16,20 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { caughtHow, failedScenarios, renderMutantsHtml, type MutantResult } from '../support/report/mutants';
 import { MUTANTS } from './mutants/catalogue';
+import { type ExploredMutant, exploreMutant, writeExploreReport } from './mutants/explore';
 
 const root = path.resolve(__dirname, '..');
 const { values } = parseArgs({
-  options: { only: { type: 'string' }, 'timeout-s': { type: 'string', default: '300' }, full: { type: 'boolean', default: false } },
+  options: {
+    only: { type: 'string' },
+    'timeout-s': { type: 'string', default: '300' },
+    full: { type: 'boolean', default: false },
+    explore: { type: 'boolean', default: false },
+    'budget-per-mutant': { type: 'string', default: '3m' },
+    seed: { type: 'string', default: '1' },
+  },
 });
+const explored: ExploredMutant[] = [];
 const only = values.only?.split(',').map((s) => s.trim());
 const chosen = MUTANTS.filter((m) => !only || only.includes(m.id));
 if (only && chosen.length !== only.length) {
@@ -53,6 +64,12 @@ function runMutant(m: (typeof MUTANTS)[number]): MutantResult {
   const profile = readFileSync(path.join(root, 'profiles', 'reference.json'), 'utf8').replaceAll('dist/sut/', `.mutants/${m.id}/dist/sut/`);
   const profileFile = path.join(dir, 'profile.json');
   writeFileSync(profileFile, profile);
+  if (values.explore) {
+    const budget = values['budget-per-mutant'];
+    const found = exploreMutant(root, m.id, path.relative(root, profileFile), budget, Number(values.seed));
+    explored.push({ ...base, ...found, ms: Date.now() - started });
+    return { ...base, status: found.found ? 'killed' : 'survived', detail: found.detail, scenarios: [], ms: Date.now() - started };
+  }
   // First the scenarios that trace to the requirement the mutant breaks; only if none of them catches it, the rest:
   // a mutant killed only there is reported as such (the requirement's own scenarios missed it).
   const own = runSuite(m.id, profileFile, 'own', ['--tags', `@${m.requirement}`]);
@@ -93,11 +110,20 @@ function buildMutant(dir: string): { status: number | null; stdout: string; stde
 }
 
 const results: MutantResult[] = [];
+if (values.explore) console.log(`mutants: the explorer alone (no scenario), ${values['budget-per-mutant']} per mutant, seed ${values.seed}`);
 for (const m of chosen) {
   process.stdout.write(`mutant ${m.id} (${m.requirement}: ${m.breaks}) … `);
   const r = runMutant(m);
   results.push(r);
-  console.log(`${caughtHow(r).toUpperCase()} in ${(r.ms / 1000).toFixed(0)} s${r.scenarios[0] ? ` ("${r.scenarios[0].name}")` : ''}`);
+  const how = values.explore ? (r.status === 'killed' ? 'FOUND by the explorer' : 'NOT FOUND by the explorer') : caughtHow(r).toUpperCase();
+  console.log(`${how} in ${(r.ms / 1000).toFixed(0)} s${r.scenarios[0] ? ` ("${r.scenarios[0].name}")` : ''}`);
+}
+if (values.explore) {
+  writeExploreReport(root, explored);
+  if (existsSync(path.join(root, '.mutants'))) rmSync(path.join(root, '.mutants'), { recursive: true, force: true });
+  const found = explored.filter((e) => e.found).length;
+  console.log(`mutants: the explorer found ${found} of ${explored.length} (reports/mutants-explore.html)`);
+  process.exit(0);
 }
 // With --only, the other mutants keep their results from the last full check (if any): the report stays whole.
 const reportFile = path.join(root, 'reports', 'mutants.json');

@@ -1,0 +1,79 @@
+/**
+ * `npm run mutants -- --explore`: the explorer alone, no scenario, against each mutant. Per mutant: found or not, after
+ * how many schedules, the shrunk scenario, and whether that scenario, run by cucumber-js, fails against the mutant and
+ * passes against the unbroken stack (it must do both to count as a reproduction of the mutant).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ExploreReport } from '../../support/report/explore-html';
+
+export interface ExploredMutant {
+  id: string;
+  requirement: string;
+  breaks: string;
+  found: boolean;
+  detail: string;
+  /** Schedules explored until the first failure (or in all, when none failed). */
+  schedules: number;
+  signature?: string;
+  file?: string;
+  steps?: number;
+  failsOnMutant?: boolean;
+  passesOnReference?: boolean;
+  ms: number;
+}
+
+/** Runs the explorer against a mutant's profile for `budget`, then its shrunk scenario on the mutant and the reference. */
+export function exploreMutant(root: string, id: string, profile: string, budget: string, seed: number): Omit<ExploredMutant, 'id' | 'requirement' | 'breaks' | 'ms'> {
+  const out = path.join('reports', 'mutants', id, 'explore');
+  const args = ['run', '-s', 'explore', '--', '--profile', profile, '--seed', String(seed), '--budget', budget, '--shrink-budget', budget, '--out', out];
+  const run = spawnSync('npm', args, { cwd: root, encoding: 'utf8', env: { ...process.env, CHAOS_REPORTS_DIR: path.join(out, 'runs') } });
+  const reportFile = path.join(root, out, 'explore.json');
+  if (!existsSync(reportFile)) return { found: false, schedules: 0, detail: `the explorer wrote no report (exit ${run.status}): ${run.stderr.slice(-400)}` };
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ExploreReport;
+  const explored = report.tried.filter((t) => t.phase === 'explore').length;
+  const f = report.failure;
+  if (!f) return { found: false, schedules: explored, detail: `no failing schedule in ${explored} schedules` };
+  const scenario = (profileFile: string) =>
+    spawnSync('npx', ['cucumber-js', f.file, '--format', 'summary'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CHAOS_PROFILE: profileFile, CHAOS_REPORTS_DIR: path.join(out, 'replay') },
+    }).status;
+  const failsOnMutant = scenario(profile) !== 0;
+  const passesOnReference = scenario('profiles/reference.json') === 0;
+  return {
+    found: true,
+    schedules: f.firstSchedule,
+    signature: f.signature,
+    file: f.file,
+    steps: f.steps,
+    failsOnMutant,
+    passesOnReference,
+    detail: `${f.signature}; shrunk to ${f.steps} steps; its scenario ${failsOnMutant ? 'fails' : 'does NOT fail'} against the mutant and ${passesOnReference ? 'passes' : 'does NOT pass'} against the unbroken stack`,
+  };
+}
+
+const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+export function writeExploreReport(root: string, results: ExploredMutant[]): void {
+  const found = results.filter((r) => r.found).length;
+  const replayed = results.filter((r) => r.failsOnMutant && r.passesOnReference).length;
+  mkdirSync(path.join(root, 'reports'), { recursive: true });
+  writeFileSync(path.join(root, 'reports', 'mutants-explore.json'), JSON.stringify({ generated: new Date().toISOString(), found, replayed, results }, null, 2));
+  const rows = results
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.id)}</td><td>${esc(r.requirement)}</td><td>${esc(r.breaks)}</td><td>${r.found ? 'FOUND' : 'not found'}</td><td>${r.schedules}</td><td>${r.file ? `<code>${esc(r.file)}</code> (${r.steps} steps)` : '—'}</td><td>${esc(r.detail)}</td><td>${(r.ms / 1000).toFixed(0)} s</td></tr>`,
+    )
+    .join('\n');
+  writeFileSync(
+    path.join(root, 'reports', 'mutants-explore.html'),
+    `<!doctype html><html><head><meta charset="utf-8"><title>Mutants found by the explorer</title><style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}</style></head><body>
+<h1>The explorer alone: ${found} of ${results.length} mutants found</h1>
+<p>No scenario of the catalogue ran: each mutant met only generated schedules. ${replayed} of the shrunk scenarios fail against their mutant and pass against the unbroken stack.</p>
+<table><tr><th>mutant</th><th>requirement</th><th>breaks</th><th>explorer</th><th>schedules until found</th><th>shrunk scenario</th><th>detail</th><th>time</th></tr>${rows}</table></body></html>
+`,
+  );
+}

@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { EXPLORABLE, explorableHere, type ExplorableFault } from '../../support/faults/explorable';
+import { FAULTS } from '../../support/faults/registry';
+import { scheduleFeature, stepCount } from '../../support/explore/feature';
+import { signatureOf } from '../../support/explore/runner';
+import { describeSchedule, type FaultEvent, normalise, scheduleArb, within } from '../../support/explore/schedule';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const workload = { replicas: 2, rate: 2, loadTokens: 20, batch: 1, batchTokens: 40, poison: 0, resubmit: false };
+const ev = (fault: FaultEvent['fault'], replica: string, atMs: number, forMs = 500): FaultEvent => ({ fault, replica, atMs, forMs, magnitude: 0 });
+
+describe('explorer schedules', () => {
+  it('are the same for the same seed, and differ for another', () => {
+    const arb = scheduleArb(explorableHere(true));
+    const a = fc.sample(arb, { seed: 7, numRuns: 20 }).map(describeSchedule);
+    expect(fc.sample(arb, { seed: 7, numRuns: 20 }).map(describeSchedule)).to.deep.equal(a);
+    expect(fc.sample(arb, { seed: 8, numRuns: 20 }).map(describeSchedule)).to.not.deep.equal(a);
+  });
+
+  it('draw only registered fault kinds, and no fault needing root for a user without it', () => {
+    for (const f of Object.values(EXPLORABLE) as ExplorableFault[]) expect(Object.hasOwn(FAULTS, f.kind), f.kind).to.equal(true);
+    const drawn = fc.sample(scheduleArb(explorableHere(false)), { seed: 1, numRuns: 200 }).flatMap((s) => s.events);
+    expect(drawn.filter((e) => (EXPLORABLE[e.fault] as ExplorableFault).privileged)).to.deep.equal([]);
+  });
+
+  it('keep every event on a replica of the pool, at most 4 events, and never two on one place at once', () => {
+    for (const s of fc.sample(scheduleArb(explorableHere(true)), { seed: 3, numRuns: 300 })) {
+      expect(s.events.length).to.be.within(1, 4);
+      for (const e of s.events) expect(Number(e.replica.slice(1))).to.be.within(1, s.workload.replicas);
+    }
+    const folded = normalise({ workload, events: [ev('engine-hang', 'r3', 0), ev('engine-kill', 'r1', 100)] });
+    expect(folded.events.map((e) => e.replica)).to.deep.equal(['r1']); // r3 folds onto r1, whose engine is then busy
+  });
+
+  it('drop what cannot run beside the pool manager or the orchestrator being gone', () => {
+    const pm = normalise({ workload, events: [ev('pool-manager-kill', 'r1', 0, 1000), ev('engine-kill', 'r2', 500), ev('link-stall', 'r2', 600)] });
+    expect(pm.events.map((e) => e.fault)).to.deep.equal(['pool-manager-kill', 'link-stall']);
+    // A link fault whose heal falls in the orchestrator's absence is dropped (its heal could not be verified).
+    const orch = normalise({ workload: { ...workload, cancelAfter: 1 }, events: [ev('orchestrator-kill', 'r1', 0, 1000), ev('link-stall', 'r1', 200, 300)] });
+    expect(orch.events.map((e) => e.fault)).to.deep.equal(['orchestrator-kill']);
+    expect(orch.workload.cancelAfter, 'no cancel while the orchestrator is gone').to.equal(undefined);
+    expect(within(1000, orch.events[0])).to.equal(true);
+  });
+
+  it('name what failed so that a shrunk schedule keeps it: the step without its numbers, or the failed checks', () => {
+    expect(signatureOf('a new task completes within 5 s', 'x')).to.equal('step: a new task completes within N s');
+    expect(signatureOf('After', 'History check StreamsWellFormed failed: …\nHistory check AdmittedTasksEnded could not decide')).to.equal(
+      'check: AdmittedTasksEnded, StreamsWellFormed',
+    );
+  });
+
+  it('are written as scenarios whose every step the suite defines (a strict dry run)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'explore-'));
+    try {
+      const schedules = fc.sample(scheduleArb(explorableHere(true)), { seed: 11, numRuns: 40 });
+      schedules.forEach((s, k) => {
+        const feature = scheduleFeature(s, `schedule ${k}`, { seed: 11, profile: 'profiles/reference.json' });
+        expect(stepCount(feature)).to.be.greaterThan(4);
+        writeFileSync(path.join(dir, `s${k}.feature`), feature);
+      });
+      const run = spawnSync('npx', ['cucumber-js', '-p', 'lint', '--strict', dir], { cwd: ROOT, encoding: 'utf8' });
+      expect(run.status, `${run.stdout}${run.stderr}`).to.equal(0);
+      expect(run.stdout).to.match(/40 scenarios \(40 skipped\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
