@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { explorableHere } from '../support/faults/explorable';
 import { RECOVERY_S, scheduleFeature, stepCount } from '../support/explore/feature';
-import { type Outcome, ScenarioRunner } from '../support/explore/runner';
+import { type Outcome, ScenarioRunner } from '../support/cucumber/scenario-runner';
 import { describeSchedule, kindsOf, type Schedule, scheduleArb } from '../support/explore/schedule';
 import { type ExploreReport, renderExploreHtml, type TriedSchedule } from '../support/report/explore-html';
 
@@ -81,7 +81,9 @@ async function main(): Promise<void> {
   let target: string | undefined;
   let shrinkUntil: number | undefined;
   let count = 0;
-  console.log(`explore: seed ${seed}, profile ${values.profile}, budget ${values.budget} (+ shrinking ${shrinkMs / 1000} s), at most ${maxRuns} schedules`);
+  console.log(
+    `explore: seed ${seed}, profile ${values.profile}, budget ${values.budget} (+ shrinking ${shrinkMs / 1000} s), at most ${maxRuns} schedules`,
+  );
   console.log(`explore: faults drawn from ${names.join(', ')}`);
 
   const runOne = async (s: Schedule, phase: 'explore' | 'shrink'): Promise<Outcome> => {
@@ -89,7 +91,11 @@ async function main(): Promise<void> {
     writeFileSync(file, scheduleFeature(s, `schedule ${count}`, { seed, profile: values.profile }));
     const outcome = await runner.run(file);
     tried.push({ n: count, phase, schedule: s, kinds: kindsOf(s), outcome: { ...outcome, timelineSvg: undefined } });
-    const verdict = outcome.passed ? 'passed' : outcome.status === 'INFEASIBLE' ? `infeasible (${outcome.failedAt})` : `FAILED (${outcome.signature}): ${outcome.message?.split('\n')[0].slice(0, 200)}`;
+    const verdict = outcome.passed
+      ? 'passed'
+      : outcome.status === 'INFEASIBLE'
+        ? `infeasible (${outcome.failedAt})`
+        : `FAILED (${outcome.signature}): ${outcome.message?.split('\n')[0].slice(0, 200)}`;
     console.log(`${phase} ${count}: ${describeSchedule(s)} → ${verdict} in ${(outcome.ms / 1000).toFixed(1)} s`);
     return outcome;
   };
@@ -105,7 +111,8 @@ async function main(): Promise<void> {
       }
       // Shrinking budget spent: the remaining candidates count as not failing, so fast-check stops at the smallest
       // failure found so far. (fast-check's own time limit would abandon a running schedule, not stop it.)
-      if (Date.now() > (shrinkUntil ??= Date.now() + shrinkMs)) return true;
+      shrinkUntil ??= Date.now() + shrinkMs;
+      if (Date.now() > shrinkUntil) return true;
       const outcome = await runOne(s, 'shrink');
       return !(outcome.signature === target && !outcome.passed);
     }),

@@ -110,7 +110,8 @@ function buildMutant(dir: string): { status: number | null; stdout: string; stde
 }
 
 const results: MutantResult[] = [];
-if (values.explore) console.log(`mutants: the explorer alone (no scenario), ${values['budget-per-mutant']} per mutant, seed ${values.seed}`);
+if (values.explore)
+  console.log(`mutants: the explorer alone (no scenario), ${values['budget-per-mutant']} per mutant, seed ${values.seed}`);
 for (const m of chosen) {
   process.stdout.write(`mutant ${m.id} (${m.requirement}: ${m.breaks}) … `);
   const r = runMutant(m);

@@ -20,16 +20,23 @@ Given('a model of at least {int} MB', function (this: ChaosWorld, mb: number) {
 });
 
 Given('the {target disk} is on its own disk of {int} MB', function (this: ChaosWorld, disk: TargetDisk, mb: number) {
-  const fault = createFault(
-    'disk.full',
-    targetDiskDir(this.profile, this.scenarioDir, disk),
-    `${this.resourcePrefix}${disk.replace(/\W+/g, '-')}`,
-    mb * MB,
-  );
-  this.faults.register(fault);
-  fault.mount();
-  this.disks.set(disk, fault);
+  ownDisk(this, disk, mb * MB);
 });
+
+// The size follows the model the profile serves (a 4 MB fixture, a 98 MB real model): the disk holds the model, so
+// that once the filler is gone the staging can complete on the same disk.
+Given('the model cache is on its own disk with room for the model and {int} MB more', function (this: ChaosWorld, mb: number) {
+  ownDisk(this, 'model cache', this.modelSizeBytes() + mb * MB);
+});
+
+/** Mounts a disk of its own, of `bytes`, under a directory of the target, before the target starts. */
+function ownDisk(world: ChaosWorld, disk: TargetDisk, bytes: number): void {
+  const name = `${world.resourcePrefix}${disk.replace(/\W+/g, '-')}`;
+  const fault = createFault('disk.full', targetDiskDir(world.profile, world.scenarioDir, disk), name, bytes);
+  world.faults.register(fault);
+  fault.mount();
+  world.disks.set(disk, fault);
+}
 
 When('the {target disk} disk fills up', async function (this: ChaosWorld, disk: TargetDisk) {
   await this.faults.apply(this.requireDisk(disk));

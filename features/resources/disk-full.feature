@@ -3,9 +3,9 @@ Feature: Disk full
   No space for models or logs must never crash a daemon or leave a half-written model behind: a pool that cannot
   stage its model says why and refuses work with a retry hint, and it recovers by itself once space returns.
 
-  @ORCH-3002 @privileged @needs:staging-throttle @needs:fixture-model @fault:disk.full
+  @ORCH-3002 @privileged @needs:staging-throttle @fault:disk.full
   Scenario: a disk that fills up while the model is staged leaves the pool unready with the cause and no partial file, until space returns
-    Given the model cache is on its own disk of 8 MB
+    Given the model cache is on its own disk with room for the model and 4 MB more
     And the model takes 1 s to stage
     And a pool of 1 replica that is still provisioning
     When the model cache disk fills up

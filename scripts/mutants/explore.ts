@@ -25,12 +25,34 @@ export interface ExploredMutant {
 }
 
 /** Runs the explorer against a mutant's profile for `budget`, then its shrunk scenario on the mutant and the reference. */
-export function exploreMutant(root: string, id: string, profile: string, budget: string, seed: number): Omit<ExploredMutant, 'id' | 'requirement' | 'breaks' | 'ms'> {
+export function exploreMutant(
+  root: string,
+  id: string,
+  profile: string,
+  budget: string,
+  seed: number,
+): Omit<ExploredMutant, 'id' | 'requirement' | 'breaks' | 'ms'> {
   const out = path.join('reports', 'mutants', id, 'explore');
-  const args = ['run', '-s', 'explore', '--', '--profile', profile, '--seed', String(seed), '--budget', budget, '--shrink-budget', budget, '--out', out];
+  const args = [
+    'run',
+    '-s',
+    'explore',
+    '--',
+    '--profile',
+    profile,
+    '--seed',
+    String(seed),
+    '--budget',
+    budget,
+    '--shrink-budget',
+    budget,
+    '--out',
+    out,
+  ];
   const run = spawnSync('npm', args, { cwd: root, encoding: 'utf8', env: { ...process.env, CHAOS_REPORTS_DIR: path.join(out, 'runs') } });
   const reportFile = path.join(root, out, 'explore.json');
-  if (!existsSync(reportFile)) return { found: false, schedules: 0, detail: `the explorer wrote no report (exit ${run.status}): ${run.stderr.slice(-400)}` };
+  if (!existsSync(reportFile))
+    return { found: false, schedules: 0, detail: `the explorer wrote no report (exit ${run.status}): ${run.stderr.slice(-400)}` };
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ExploreReport;
   const explored = report.tried.filter((t) => t.phase === 'explore').length;
   const f = report.failure;
@@ -61,7 +83,10 @@ export function writeExploreReport(root: string, results: ExploredMutant[]): voi
   const found = results.filter((r) => r.found).length;
   const replayed = results.filter((r) => r.failsOnMutant && r.passesOnReference).length;
   mkdirSync(path.join(root, 'reports'), { recursive: true });
-  writeFileSync(path.join(root, 'reports', 'mutants-explore.json'), JSON.stringify({ generated: new Date().toISOString(), found, replayed, results }, null, 2));
+  writeFileSync(
+    path.join(root, 'reports', 'mutants-explore.json'),
+    JSON.stringify({ generated: new Date().toISOString(), found, replayed, results }, null, 2),
+  );
   const rows = results
     .map(
       (r) =>

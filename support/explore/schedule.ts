@@ -71,10 +71,12 @@ const workloadArb: fc.Arbitrary<WorkloadPlan> = fc.record({
  * earlier one (a paused engine, a restarting one) or on an engine while the pool manager is down is dropped.
  */
 export function scheduleArb(names: ExplorableName[]): fc.Arbitrary<Schedule> {
-  return fc
-    // Events first: fast-check shrinks a record's fields in order, and fewer faults make the shortest scenario.
-    .record({ events: fc.array(eventArb(names), { minLength: 1, maxLength: LIMITS.maxEvents }), workload: workloadArb })
-    .map(normalise);
+  return (
+    fc
+      // Events first: fast-check shrinks a record's fields in order, and fewer faults make the shortest scenario.
+      .record({ events: fc.array(eventArb(names), { minLength: 1, maxLength: LIMITS.maxEvents }), workload: workloadArb })
+      .map(normalise)
+  );
 }
 
 export function normalise(s: Schedule): Schedule {

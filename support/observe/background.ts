@@ -65,7 +65,9 @@ export class BackgroundLoad {
     if (!this.running) throw new Error('The steady load has not started');
     const ended = await Promise.race([this.running.then(() => true), delay(ms).then(() => false)]);
     if (ended || this.abort.signal.aborted)
-      throw new Error(`The steady load ended before ${ms} ms more of it had run (bounds: ${this.shape.maxTasks} tasks, ${this.shape.maxMs} ms)`);
+      throw new Error(
+        `The steady load ended before ${ms} ms more of it had run (bounds: ${this.shape.maxTasks} tasks, ${this.shape.maxMs} ms)`,
+      );
   }
 
   async stop(): Promise<void> {

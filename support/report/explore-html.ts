@@ -1,4 +1,4 @@
-import type { Outcome } from '../explore/runner';
+import type { Outcome } from '../cucumber/scenario-runner';
 import { describeSchedule, type Schedule } from '../explore/schedule';
 
 /** One schedule the explorer ran: while exploring, or while shrinking a failure. */

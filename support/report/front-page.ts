@@ -161,6 +161,18 @@ export function renderFrontPage(report: TraceabilityReport, meta: RunMetadata, h
     const unrelated = m.results.filter((x) => x.status === 'killed' && x.byRequirement === false);
     mutants = `<p><a href="mutants.html">${m.killed} of ${m.total} mutants killed</a>, ${m.killed - unrelated.length} of them by a scenario tagged with the requirement the mutant breaks (${esc(m.generated)})${survivors.length ? `; not killed: ${survivors.map((x) => `${esc(x.id)} (${esc(x.requirement)}, ${esc(x.status)})`).join(', ')}` : ''}${unrelated.length ? `; killed only by an unrelated scenario (the requirement's own scenarios missed it): ${unrelated.map((x) => `${esc(x.id)} (${esc(x.requirement)})`).join(', ')}` : ''}.</p>`;
   }
+  const exploreFile = path.join(reportsDir, 'explore', 'explore.json');
+  let explore = '<p>No exploration in this folder yet (<code>npm run explore</code>).</p>';
+  if (existsSync(exploreFile)) {
+    const e = JSON.parse(readFileSync(exploreFile, 'utf8')) as {
+      seed: number;
+      generated: string;
+      tried: { phase: string }[];
+      failure?: { signature: string; file: string; steps: number };
+    };
+    const n = e.tried.filter((t) => t.phase === 'explore').length;
+    explore = `<p><a href="explore.html">${n} generated fault schedules</a> with seed ${e.seed} (${esc(e.generated)}): ${e.failure ? `<b>a failure</b>, ${esc(e.failure.signature)}, shrunk to ${e.failure.steps} steps in <code>${esc(e.failure.file)}</code>` : 'no failure'}.</p>`;
+  }
   const rows = historyRows(history, meta.profile)
     .map(
       (h) =>
@@ -185,6 +197,7 @@ ${profilesMatrix(report, otherProfileReports(reportsDir), badge)}
 <p id="must-counts">MUST requirements on ${esc(meta.profile)}: <b>${n.PASSED} proven</b>, ${n.PARTIAL} partial, ${n.UNPROVEN} unproven, ${n['NOT APPLICABLE']} not applicable, ${n.BROKEN} failing. Only a scenario that ran and passed proves anything; skipped or filtered-out scenarios leave a requirement UNPROVEN.</p>
 <table id="requirements"><tr><th>ID</th><th>level</th><th>title</th><th>status</th><th>why not passed</th></tr>${reqs}</table>
 <h2>Mutation check</h2>${mutants}
+<h2>Generative chaos</h2>${explore}
 <h2>History (${esc(meta.profile)}, last ${HISTORY_CAP} runs kept)</h2><table id="history"><tr><th>scenario</th><th>passed</th><th>durations, ms (oldest first)</th><th>flags</th></tr>${rows}</table>
 </body></html>
 `;

@@ -8,12 +8,18 @@ import fc from 'fast-check';
 import { EXPLORABLE, explorableHere, type ExplorableFault } from '../../support/faults/explorable';
 import { FAULTS } from '../../support/faults/registry';
 import { scheduleFeature, stepCount } from '../../support/explore/feature';
-import { signatureOf } from '../../support/explore/runner';
+import { signatureOf } from '../../support/cucumber/scenario-runner';
 import { describeSchedule, type FaultEvent, normalise, scheduleArb, within } from '../../support/explore/schedule';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const workload = { replicas: 2, rate: 2, loadTokens: 20, batch: 1, batchTokens: 40, poison: 0, resubmit: false };
-const ev = (fault: FaultEvent['fault'], replica: string, atMs: number, forMs = 500): FaultEvent => ({ fault, replica, atMs, forMs, magnitude: 0 });
+const ev = (fault: FaultEvent['fault'], replica: string, atMs: number, forMs = 500): FaultEvent => ({
+  fault,
+  replica,
+  atMs,
+  forMs,
+  magnitude: 0,
+});
 
 describe('explorer schedules', () => {
   it('are the same for the same seed, and differ for another', () => {
@@ -39,10 +45,16 @@ describe('explorer schedules', () => {
   });
 
   it('drop what cannot run beside the pool manager or the orchestrator being gone', () => {
-    const pm = normalise({ workload, events: [ev('pool-manager-kill', 'r1', 0, 1000), ev('engine-kill', 'r2', 500), ev('link-stall', 'r2', 600)] });
+    const pm = normalise({
+      workload,
+      events: [ev('pool-manager-kill', 'r1', 0, 1000), ev('engine-kill', 'r2', 500), ev('link-stall', 'r2', 600)],
+    });
     expect(pm.events.map((e) => e.fault)).to.deep.equal(['pool-manager-kill', 'link-stall']);
     // A link fault whose heal falls in the orchestrator's absence is dropped (its heal could not be verified).
-    const orch = normalise({ workload: { ...workload, cancelAfter: 1 }, events: [ev('orchestrator-kill', 'r1', 0, 1000), ev('link-stall', 'r1', 200, 300)] });
+    const orch = normalise({
+      workload: { ...workload, cancelAfter: 1 },
+      events: [ev('orchestrator-kill', 'r1', 0, 1000), ev('link-stall', 'r1', 200, 300)],
+    });
     expect(orch.events.map((e) => e.fault)).to.deep.equal(['orchestrator-kill']);
     expect(orch.workload.cancelAfter, 'no cancel while the orchestrator is gone').to.equal(undefined);
     expect(within(1000, orch.events[0])).to.equal(true);

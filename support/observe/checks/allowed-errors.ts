@@ -17,7 +17,9 @@ export const ALLOWED_ERRORS: Record<string, readonly string[]> = {
   'network.timeout': ['DECODE_TIMEOUT', 'POOL_UNAVAILABLE', 'WORKER_RESET'],
   'network.reset': ['WORKER_RESET', 'POOL_UNAVAILABLE'],
   'network.slow': ['DECODE_TIMEOUT'],
-  'network.cut': ['WORKER_RESET', 'DECODE_TIMEOUT'],
+  // A link that cuts every stream fails each attempt on that replica: its breaker opens (ORCHD_BREAKER_THRESHOLD), and
+  // with no other replica new tasks are refused as unavailable, with a retry hint (found by the explorer, seed 1001).
+  'network.cut': ['WORKER_RESET', 'DECODE_TIMEOUT', 'POOL_UNAVAILABLE'],
   'network.partition': ['POOL_UNAVAILABLE', 'WORKER_RESET', 'DECODE_TIMEOUT'],
   'memory.limit': ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
   'disk.full': ['POOL_UNAVAILABLE', 'POOL_UNREADY'],

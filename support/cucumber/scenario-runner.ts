@@ -57,7 +57,14 @@ export class ScenarioRunner {
       // A run-wide hook failed (Toxiproxy would not start, the run left something behind): the run's own error.
       const hooks = messages.flatMap((m) => (m.testRunHookFinished?.result.message ? [m.testRunHookFinished.result.message] : []));
       const message = [(err as Error).message, ...hooks].join('\n');
-      return { passed: false, status: 'RUN_FAILED', failedAt: 'run', message, signature: `run: ${hooks[0]?.split('\n')[0] ?? message}`, ms: Date.now() - started };
+      return {
+        passed: false,
+        status: 'RUN_FAILED',
+        failedAt: 'run',
+        message,
+        signature: `run: ${hooks[0]?.split('\n')[0] ?? message}`,
+        ms: Date.now() - started,
+      };
     }
     return { ...readOutcome(messages), ms: Date.now() - started };
   }
@@ -71,7 +78,8 @@ export function readOutcome(messages: Envelope[]): Omit<Outcome, 'ms'> {
   let worst: { status: TestStepResultStatus; at?: string; message?: string } | undefined;
   for (const m of messages) {
     if (m.pickle) for (const s of m.pickle.steps) stepText.set(s.id, s.text);
-    if (m.testCase) for (const s of m.testCase.testSteps) stepOf.set(s.id, s.pickleStepId ? (stepText.get(s.pickleStepId) ?? '?') : 'After');
+    if (m.testCase)
+      for (const s of m.testCase.testSteps) stepOf.set(s.id, s.pickleStepId ? (stepText.get(s.pickleStepId) ?? '?') : 'After');
     if (m.attachment?.fileName === 'timeline.svg') timelineSvg = m.attachment.body;
     const finished = m.testStepFinished;
     if (finished && finished.testStepResult.status !== 'PASSED' && !worst)
@@ -101,5 +109,8 @@ export function signatureOf(at: string, message: string): string {
   if (at !== 'After') return `step: ${at.replace(/\d+(\.\d+)?/g, 'N')}`;
   const checks = [...message.matchAll(/History check (\w+) (?:failed|could not decide)/g)].map((m) => m[1]);
   if (checks.length) return `check: ${[...new Set(checks)].sort().join(', ')}`;
-  return `after: ${message.split('\n')[0].replace(/\d+(\.\d+)?/g, 'N').slice(0, 120)}`;
+  return `after: ${message
+    .split('\n')[0]
+    .replace(/\d+(\.\d+)?/g, 'N')
+    .slice(0, 120)}`;
 }
