@@ -109,7 +109,7 @@ describe('requirements registry and tag lint', () => {
       '@fault:none cannot stand beside other fault kinds, found @fault:none @fault:process.kill',
     );
     expect(tagProblems(['@ORCH-3051', '@fault:none', '@wip'], known)).to.include(
-      'tag @wip is unknown (requirement IDs, @fault:<kind>, @needs:<capability> and @privileged @serial @smoke @slow are allowed)',
+      'tag @wip is unknown (requirement IDs, @fault:<kind>, @needs:<capability> and @privileged @serial @smoke @slow @explored are allowed)',
     );
     expect(tagProblems(['@ORCH-3051', '@fault:none', '@needs:telepathy'], known)).to.include(
       'tag @needs:telepathy names an unknown capability (see support/stack/capabilities.ts)',
