@@ -238,7 +238,7 @@ function slug(name: string): string {
  */
 let handlersInstalled = false;
 function installSignalHandlers(): void {
-  // Once per process: the explorer runs many cucumber runs in one process (support/explore/runner.ts).
+  // Once per process: the explorer runs many cucumber runs in one process (support/cucumber/scenario-runner.ts).
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.once('exit', () => reapAll());

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Envelope, TestStepResultStatus } from '@cucumber/messages';
+import { FaultNotConfirmed } from '../core/errors';
 import { type ISupportCodeLibrary, loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 
 /** What one run of a schedule's scenario showed: passed or not, the failure and where, its timeline picture. */
@@ -75,7 +76,7 @@ export function readOutcome(messages: Envelope[]): Omit<Outcome, 'ms'> {
   const stepText = new Map<string, string>();
   const stepOf = new Map<string, string>();
   let timelineSvg: string | undefined;
-  let worst: { status: TestStepResultStatus; at?: string; message?: string } | undefined;
+  let worst: { status: TestStepResultStatus; at?: string; message?: string; type?: string } | undefined;
   for (const m of messages) {
     if (m.pickle) for (const s of m.pickle.steps) stepText.set(s.id, s.text);
     if (m.testCase)
@@ -83,13 +84,18 @@ export function readOutcome(messages: Envelope[]): Omit<Outcome, 'ms'> {
     if (m.attachment?.fileName === 'timeline.svg') timelineSvg = m.attachment.body;
     const finished = m.testStepFinished;
     if (finished && finished.testStepResult.status !== 'PASSED' && !worst)
-      worst = { status: finished.testStepResult.status, at: stepOf.get(finished.testStepId), message: finished.testStepResult.message };
+      worst = {
+        status: finished.testStepResult.status,
+        at: stepOf.get(finished.testStepId),
+        message: finished.testStepResult.message,
+        type: finished.testStepResult.exception?.type,
+      };
   }
   if (!worst) return { passed: true, status: 'PASSED', timelineSvg };
   const failed = worst.status === 'FAILED';
   // A fault the schedule drew but that could not be confirmed where it was drawn (a link fault probed through a paused
   // engine): the schedule did not test what it says. Not a failure of the stack; reported apart, never shrunk to.
-  if (failed && worst.at !== 'After' && /^(FaultNotConfirmed: )?Fault not (confirmed|applied)/.test(worst.message ?? ''))
+  if (failed && worst.at !== 'After' && worst.type === FaultNotConfirmed.name)
     return { passed: false, status: 'INFEASIBLE', failedAt: worst.at, message: worst.message, signature: 'infeasible', timelineSvg };
   return {
     passed: false,

@@ -35,13 +35,11 @@ export interface Schedule {
 /** The bounds of every schedule: faults per schedule, their offsets and lengths, the load. */
 export const LIMITS = { maxEvents: 4, maxStartMs: 3000, minForMs: 200, maxForMs: 2500, maxReplicas: 3 };
 
-const ORDER = (names: ExplorableName[]) => fc.constantFrom(...names);
-
 /** A fault event drawn from the faults `names` allows, its magnitude within the kind's declared range. */
 function eventArb(names: ExplorableName[]): fc.Arbitrary<FaultEvent> {
   return fc
     .record({
-      fault: ORDER(names),
+      fault: fc.constantFrom(...names),
       replica: fc.integer({ min: 1, max: LIMITS.maxReplicas }),
       atMs: fc.integer({ min: 0, max: LIMITS.maxStartMs / 50 }).map((n) => n * 50),
       forMs: fc.integer({ min: LIMITS.minForMs / 50, max: LIMITS.maxForMs / 50 }).map((n) => n * 50),
@@ -143,6 +141,6 @@ export function describeSchedule(s: Schedule): string {
   const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}`;
   const onReplica = (e: FaultEvent) => ['engine', 'link'].includes((EXPLORABLE[e.fault] as ExplorableFault).place);
   const args = (e: FaultEvent) => [...(onReplica(e) ? [e.replica] : []), ...(e.magnitude ? [String(e.magnitude)] : [])].join(', ');
-  const events = s.events.map((e) => `${e.fault}(${args(e)}) @${e.atMs}+${spanOf(e)}ms`);
+  const events = s.events.map((e) => `${e.fault}${args(e) ? `(${args(e)})` : ''} @${e.atMs}+${spanOf(e)}ms`);
   return `${load} | ${events.join('; ')}`;
 }

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { EXPLORABLE, explorableHere, type ExplorableFault } from '../../support/faults/explorable';
 import { FAULTS } from '../../support/faults/registry';
 import { scheduleFeature, stepCount } from '../../support/explore/feature';
-import { signatureOf } from '../../support/cucumber/scenario-runner';
+import type { Envelope } from '@cucumber/messages';
+import { readOutcome, signatureOf } from '../../support/cucumber/scenario-runner';
 import { describeSchedule, type FaultEvent, normalise, scheduleArb, within } from '../../support/explore/schedule';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -65,6 +66,28 @@ describe('explorer schedules', () => {
     expect(signatureOf('After', 'History check StreamsWellFormed failed: …\nHistory check AdmittedTasksEnded could not decide')).to.equal(
       'check: AdmittedTasksEnded, StreamsWellFormed',
     );
+  });
+
+  it('tell a fault that could not be confirmed where it was drawn (infeasible) from a failure of the stack', () => {
+    const run = (type: string, message: string, step = 's1'): Envelope[] =>
+      [
+        { pickle: { steps: [{ id: 'p1', text: 'every connection to replica r1 is reset' }] } },
+        {
+          testCase: {
+            testSteps: [
+              { id: 's1', pickleStepId: 'p1' },
+              { id: 'h1', hookId: 'x' },
+            ],
+          },
+        },
+        { testStepFinished: { testStepId: step, testStepResult: { status: 'FAILED', message, exception: { type, message } } } },
+      ] as unknown as Envelope[];
+    expect(readOutcome(run('FaultNotConfirmed', 'Fault not confirmed: …')).status).to.equal('INFEASIBLE');
+    const failed = readOutcome(run('AssertionError', 'expected 503 to equal 202'));
+    expect(failed).to.include({ passed: false, status: 'FAILED', signature: 'step: every connection to replica rN is reset' });
+    // A fault not confirmed in the After hook (a heal that could not be verified) is a failure, not infeasible.
+    expect(readOutcome(run('FaultNotConfirmed', 'History check X failed: …', 'h1')).status).to.equal('FAILED');
+    expect(readOutcome(run('x', 'y').slice(0, 2)).passed).to.equal(true);
   });
 
   it('are written as scenarios whose every step the suite defines (a strict dry run)', () => {
