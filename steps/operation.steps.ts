@@ -21,7 +21,7 @@ When('the pool is drained with a deadline of {duration}', async function (this: 
 When('the pool is reloaded with {reload model}', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld, model: ReloadModel) {
   this.expectedErrors.add('POOL_UNREADY');
   this.probeBefore = await modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs);
-  const request = reloadRequest(this.scenarioDir, this.modelSizeBytes(), model);
+  const request = reloadRequest(this.scenarioDir, { realFile: this.profile.pool.modelFile, sizeBytes: this.modelSizeBytes() }, model);
   const answer = await this.client.reload(this.poolId, { ...request, deadline_ms: PATIENCE.streamingMs });
   this.lastControl = { status: answer.status, body: { ...answer.body, requested: request.new_model_ref } };
 });

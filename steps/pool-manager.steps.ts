@@ -1,6 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { eventually } from '../support/core/eventually';
+import { SuiteError } from '../support/core/errors';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { measureDetection } from '../support/observe/measures';
@@ -18,8 +19,14 @@ Given('the model takes {duration} to stage', function (this: ChaosWorld, ms: num
   this.settings.tunes['stage-bytes-per-sec'] = String(Math.ceil((this.modelSizeBytes() * 1000) / ms));
 });
 
+// The reference engine is told how long it lingers; an engine that does not drain on SIGTERM (llama-server: its
+// in-flight stream stops and the process is still alive 15 s later, reference/llama-server.md) outlives any grace
+// period by itself. An engine that drains and offers no knob cannot be made to outlive it: the scenario cannot run.
 Given('engines take up to {duration} to finish in-flight work when asked to stop', function (this: ChaosWorld, ms: number) {
-  this.settings.tunes['engine-shutdown-grace-ms'] = String(ms);
+  const { capabilities, file } = this.profile;
+  if (capabilities.includes('engine-knobs')) this.settings.tunes['engine-shutdown-grace-ms'] = String(ms);
+  else if (capabilities.includes('engine-drain-on-term'))
+    throw new SuiteError(`Target profile ${file}: its engines drain on SIGTERM and have no knob to make them linger`);
 });
 
 Given(

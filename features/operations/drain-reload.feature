@@ -24,7 +24,7 @@ Feature: Drain and reload under load
     And the pool is ready again within 2 s
     And a new task completes within 3 s
 
-  @needs:fixture-model @fault:none
+  @fault:none
   Scenario Outline: a reload to <bad model> rolls back and the pool serves on the old model
     Given a healthy pool of 2 replicas
     And a steady load of 5 tasks per second of 10 tokens each

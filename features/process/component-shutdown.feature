@@ -3,7 +3,7 @@ Feature: Graceful shutdown of the pool manager and of an engine
   SIGTERM means "stop cleanly": an engine finishes what it is generating; a pool manager stops its engines and,
   when one does not stop within the grace period, kills it, so nothing is left behind.
 
-  @needs:engine-knobs @fault:process.term
+  @fault:process.term
   Scenario: a pool manager asked to stop stops its engines, killing one that outlives the grace period, and leaves no orphan
     Given engines take up to 10 s to finish in-flight work when asked to stop
     And a healthy pool of 2 replicas

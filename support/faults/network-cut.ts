@@ -4,9 +4,12 @@ import { probeLink } from './link-probe';
 import { LinkObservation, ToxicFault } from './toxic-fault';
 
 /**
- * Streams cut mid-way: each connection passes `bytes` more bytes downstream, then is closed (Toxiproxy `limit_data`,
- * a per-connection counter). Hot-added, it cuts the live streams a little further on. Observed as a probe whose
- * answer stops short, after at most `bytes` bytes.
+ * Streams cut mid-way: each connection passes `bytes` more bytes downstream, then is closed cleanly, a FIN and no
+ * reset (Toxiproxy `limit_data`, a per-connection counter; only its `reset_peer` toxic sets a zero linger). Hot-added,
+ * it cuts the live streams a little further on. Observed as a probe whose answer stops short after at most `bytes`
+ * bytes and ends without ECONNRESET (a reset is a different fault, `network.reset`, and does not confirm this one).
+ * A clean end of the connection before the engine's stop frame is then what the orchestrator must treat as an error
+ * (the `silent-truncation` mutant, which counts it as the end of the generation, is killed by stream-degradation).
  */
 export class NetworkCutFault extends ToxicFault {
   readonly kind = 'network.cut' as const;

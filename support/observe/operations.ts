@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ConditionBroken } from '../core/errors';
+import { ConditionBroken, SuiteError } from '../core/errors';
 import type { OrchestratorClient, TaskRequest } from '../orchestrator/client';
 import { isAdmitted, terminalOf, textOf } from './history';
 import { taskEnds } from './waits';
@@ -10,23 +12,49 @@ import { writeModelFile } from '../stack/fixtures';
 /** The models a reload scenario offers the pool: a good new one, and three kinds of bad one. */
 export type ReloadModel = 'a new model' | 'a missing model' | 'a model whose digest does not match' | 'a corrupt model';
 
+/** The model the pool serves now, as a reload scenario derives its bad models from it. */
+export interface ServedModel {
+  /** The profile's real model file, when it serves one (a fixture is written otherwise). */
+  realFile?: string;
+  sizeBytes: number;
+}
+
 /**
- * Writes the model a reload scenario names into the scenario's folder and returns the reload request for it: a new
- * model (different bytes, a valid header, its true digest), a path that does not exist, a good file announced with a
- * wrong digest, or a file without the GGUF header (staged fine, refused by the engine at load).
+ * Writes the model a reload scenario names into the scenario's folder and returns the reload request for it. With a
+ * fixture: a new model (different bytes, a valid header, its true digest), a path that does not exist, a good file
+ * announced with a wrong digest, or a file without the GGUF header (staged fine, refused by the engine at load). With
+ * a real model file the bad ones are made from it: a copy announced with a wrong digest, and a copy cut to half its
+ * length with its true digest (the header is intact, so staging passes and only the engine's load can tell). A good
+ * new model needs a second real model, which a real profile does not have: it throws.
  */
-export function reloadRequest(dir: string, sizeBytes: number, model: ReloadModel): { new_model_ref: string; model_sha256?: string } {
+export function reloadRequest(dir: string, served: ServedModel, model: ReloadModel): { new_model_ref: string; model_sha256?: string } {
   const file = path.join(dir, 'model-v2.gguf');
+  if (model === 'a missing model') return { new_model_ref: `file:${path.join(dir, 'no-such-model.gguf')}` };
+  if (served.realFile) {
+    switch (model) {
+      case 'a new model':
+        throw new SuiteError(`A reload to a good new model needs a second real model besides ${served.realFile}`);
+      case 'a model whose digest does not match':
+        copyFileSync(served.realFile, file);
+        return { new_model_ref: `file:${file}`, model_sha256: '0'.repeat(64) };
+      case 'a corrupt model': {
+        const half = readFileSync(served.realFile).subarray(0, Math.floor(served.sizeBytes / 2));
+        writeFileSync(file, half);
+        return { new_model_ref: `file:${file}`, model_sha256: createHash('sha256').update(half).digest('hex') };
+      }
+    }
+  }
   switch (model) {
     case 'a new model':
-      return { new_model_ref: `file:${file}`, model_sha256: writeModelFile(file, sizeBytes, 'llama-orch-chaos model v2') };
-    case 'a missing model':
-      return { new_model_ref: `file:${path.join(dir, 'no-such-model.gguf')}` };
+      return { new_model_ref: `file:${file}`, model_sha256: writeModelFile(file, served.sizeBytes, 'llama-orch-chaos model v2') };
     case 'a model whose digest does not match':
-      writeModelFile(file, sizeBytes, 'llama-orch-chaos model v2');
+      writeModelFile(file, served.sizeBytes, 'llama-orch-chaos model v2');
       return { new_model_ref: `file:${file}`, model_sha256: '0'.repeat(64) };
     case 'a corrupt model':
-      return { new_model_ref: `file:${file}`, model_sha256: writeModelFile(file, sizeBytes, 'llama-orch-chaos model v2', 'XXXX') };
+      return {
+        new_model_ref: `file:${file}`,
+        model_sha256: writeModelFile(file, served.sizeBytes, 'llama-orch-chaos model v2', 'XXXX'),
+      };
   }
 }
 
