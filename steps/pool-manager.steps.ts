@@ -13,6 +13,7 @@ import {
   stagedCopyMatches,
   survivors,
 } from '../support/observe/supervision';
+import { restartReplicaGracefully } from '../support/observe/operations';
 import { poolSays } from '../support/observe/waits';
 
 Given('the model takes {duration} to stage', function (this: ChaosWorld, ms: number) {
@@ -28,6 +29,25 @@ Given('engines take up to {duration} to finish in-flight work when asked to stop
   else if (capabilities.includes('engine-drain-on-term'))
     throw new SuiteError(`Target profile ${file}: its engines drain on SIGTERM and have no knob to make them linger`);
 });
+
+// The other way round: the reference engine is told to drop its work at SIGTERM; one that does not drain (llama-server)
+// does so by itself; one that drains and offers no knob cannot show whether anyone else waited for its work.
+Given('engines drop their in-flight work when asked to stop', function (this: ChaosWorld) {
+  const { capabilities, file } = this.profile;
+  if (capabilities.includes('engine-knobs')) this.settings.tunes['engine-shutdown-grace-ms'] = '0';
+  else if (capabilities.includes('engine-drain-on-term'))
+    throw new SuiteError(`Target profile ${file}: its engines drain on SIGTERM and have no knob to make them drop their work`);
+});
+
+When(
+  'the pool manager restarts replica {replica} gracefully, with a deadline of {duration}',
+  { timeout: PATIENCE.longStepMs },
+  async function (this: ChaosWorld, replica: string, deadlineMs: number) {
+    const pm = this.requireStack().poolManager;
+    const answer = await restartReplicaGracefully(pm, this.timeline, this.poolId, replica, deadlineMs, PATIENCE.streamingMs);
+    expect(answer.status, `the pool manager's answer: ${JSON.stringify(answer.body)}`).to.equal(202);
+  },
+);
 
 Given(
   'a pool of {int} replica(s) that is still provisioning',

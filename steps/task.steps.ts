@@ -71,6 +71,16 @@ Then('the task fails with a retriable {error code} error', async function (this:
   expect(error, `the task's end: ${JSON.stringify(terminalOf(this.requireFocus())?.data)}`).to.include({ code, retriable: true });
 });
 
+// Which code depends on how the engine ends: the reference engine streams on until it is killed (WORKER_RESET); a real
+// one that stops streaming on SIGTERM and keeps its connection open stalls the stream until the idle timeout
+// (DECODE_TIMEOUT) or the kill, whichever comes first. Either must be a code the scenario's faults allow.
+Then('the task fails with a retriable error its fault allows', async function (this: ChaosWorld) {
+  const { error } = await taskEndsAfterFault(this.requireFocus(), this.timeline, PATIENCE.taskEndMs);
+  const allowed = allowedCodes([...this.faultKinds, ...this.faults.records().map((r) => r.kind)], this.expectedErrors);
+  expect(error, `the task's end: ${JSON.stringify(terminalOf(this.requireFocus())?.data)}`).to.include({ retriable: true });
+  expect([...allowed], `codes the scenario's faults allow, against the task's ${error?.code}`).to.include(error?.code);
+});
+
 Then('the streaming task completes', async function (this: ChaosWorld) {
   expect(await taskEnds(this.requireFocus(), PATIENCE.taskEndMs), `outcome of task ${this.requireFocus().taskId}`).to.equal('completed');
 });

@@ -14,7 +14,7 @@ Feature: Drain and reload under load
     And a new task is refused as "POOL_UNREADY" with a retry hint
     And the task fails with a retriable "WORKER_RESET" error at the drain deadline
 
-  @needs:fixture-model @fault:none
+  @fault:none
   Scenario: a reload to a good model switches under load with no task lost
     Given a healthy pool of 2 replicas
     And a steady load of 5 tasks per second of 10 tokens each

@@ -153,6 +153,14 @@ export const MUTANTS: Mutant[] = [
       "res.on('error', () => { if (settled) return; settled = true; clearTimeout(timer); clearTimeout(wallTimer); resolve({ tokens }); });",
   },
   {
+    id: 'restart-without-drain',
+    requirement: 'ORCH-3505',
+    breaks: "a replica's graceful restart stops its engine at once instead of letting its in-flight work finish first",
+    file: 'sut/pool-managerd/pool.ts',
+    find: 'const drained = await engineIdle(this.config.replicas[k].port, deadlineMs);',
+    replace: 'const drained = deadlineMs < 0 && (await engineIdle(this.config.replicas[k].port, deadlineMs));',
+  },
+  {
     id: 'no-idle-timeout',
     requirement: 'OC-CORE-1022',
     breaks: 'no idle timeout between tokens: a hung engine hangs its client',

@@ -2,12 +2,15 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ConditionBroken, SuiteError } from '../core/errors';
+import { ConditionBroken } from '../core/errors';
 import type { OrchestratorClient, TaskRequest } from '../orchestrator/client';
+import type { PoolManagerClient } from '../pool-manager/client';
+import type { Timeline } from '../core/timeline';
 import { isAdmitted, terminalOf, textOf } from './history';
 import { taskEnds } from './waits';
 import type { Workload } from './workload';
 import { writeModelFile } from '../stack/fixtures';
+import { withGgufFloat } from '../stack/gguf';
 
 /** The models a reload scenario offers the pool: a good new one, and three kinds of bad one. */
 export type ReloadModel = 'a new model' | 'a missing model' | 'a model whose digest does not match' | 'a corrupt model';
@@ -24,16 +27,20 @@ export interface ServedModel {
  * fixture: a new model (different bytes, a valid header, its true digest), a path that does not exist, a good file
  * announced with a wrong digest, or a file without the GGUF header (staged fine, refused by the engine at load). With
  * a real model file the bad ones are made from it: a copy announced with a wrong digest, and a copy cut to half its
- * length with its true digest (the header is intact, so staging passes and only the engine's load can tell). A good
- * new model needs a second real model, which a real profile does not have: it throws.
+ * length with its true digest (the header is intact, so staging passes and only the engine's load can tell); the good
+ * new one is a copy with one hyper-parameter changed (support/stack/gguf.ts), since no second real model is at hand.
  */
 export function reloadRequest(dir: string, served: ServedModel, model: ReloadModel): { new_model_ref: string; model_sha256?: string } {
   const file = path.join(dir, 'model-v2.gguf');
   if (model === 'a missing model') return { new_model_ref: `file:${path.join(dir, 'no-such-model.gguf')}` };
   if (served.realFile) {
     switch (model) {
-      case 'a new model':
-        throw new SuiteError(`A reload to a good new model needs a second real model besides ${served.realFile}`);
+      case 'a new model': {
+        // The same weights with a tenth of their RoPE base frequency: a valid model that writes another text.
+        const { bytes } = withGgufFloat(readFileSync(served.realFile), 'llama.rope.freq_base', 10_000);
+        writeFileSync(file, bytes);
+        return { new_model_ref: `file:${file}`, model_sha256: createHash('sha256').update(bytes).digest('hex') };
+      }
       case 'a model whose digest does not match':
         copyFileSync(served.realFile, file);
         return { new_model_ref: `file:${file}`, model_sha256: '0'.repeat(64) };
@@ -82,4 +89,20 @@ export async function modelProbe(workload: Workload, make: () => TaskRequest, wi
 export async function replicaStates(client: OrchestratorClient, poolId: string): Promise<Record<string, string>> {
   const h = (await client.poolHealth(poolId)).body;
   return Object.fromEntries(h.replicas.map((r) => [r.replica_id, r.state]));
+}
+
+/**
+ * Asks the pool manager for a graceful restart of one replica, recorded on the timeline as the operation it is (sent
+ * now; the reports place it there). Answers once the old engine is gone: the deadline, then at most `stopWithinMs`.
+ */
+export async function restartReplicaGracefully(
+  pm: PoolManagerClient,
+  timeline: Timeline,
+  poolId: string,
+  replicaId: string,
+  deadlineMs: number,
+  stopWithinMs: number,
+): Promise<{ status: number; body: unknown }> {
+  timeline.record('request', 'replica.restarted', { replica: replicaId, deadline_ms: deadlineMs });
+  return pm.restartReplica(poolId, replicaId, deadlineMs, deadlineMs + stopWithinMs);
 }

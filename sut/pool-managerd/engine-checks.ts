@@ -31,6 +31,28 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Waits until the engine on `port` generates nothing (`GET /slots`: no slot `is_processing`, as llama-server and the
+ * mock report it), twice in a row 50 ms apart so that a dispatch sent just before the orchestrator saw the replica
+ * leave rotation is seen too; false when `withinMs` passes first (or the engine cannot say).
+ */
+export async function engineIdle(port: number, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  let idleSeen = 0;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/slots`, { signal: AbortSignal.timeout(1000) });
+      const slots = (await res.json()) as { is_processing?: boolean }[];
+      idleSeen = res.status === 200 && Array.isArray(slots) && slots.every((x) => !x.is_processing) ? idleSeen + 1 : 0;
+    } catch {
+      idleSeen = 0;
+    }
+    if (idleSeen >= 2) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
 export async function healthOk(port: number): Promise<boolean> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });

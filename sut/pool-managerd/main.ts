@@ -50,6 +50,20 @@ async function main(): Promise<void> {
     return reply.code(200).send({ pool_id: pool.config.pool_id, model_ref: body.new_model_ref });
   });
 
+  app.post<{ Params: { id: string; replica: string } }>('/pools/:id/replicas/:replica/restart', async (req, reply) => {
+    const pool = poolOr404(req.params.id);
+    const d = (req.body as { deadline_ms?: unknown } | undefined)?.deadline_ms ?? policy.shutdownGraceMs;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > 600_000)
+      throw ApiError.invalid('deadline_ms must be an integer number of ms between 0 and 600000');
+    const done = await pool.restartReplica(req.params.replica, d);
+    if (!done) throw ApiError.notFound(`unknown replica ${req.params.replica} of pool ${req.params.id}`);
+    if (!done.restarting)
+      return reply
+        .code(409)
+        .send({ code: 'REPLICA_NOT_SERVING', message: 'only a serving replica can be restarted gracefully', retriable: true });
+    return reply.code(202).send({ pool_id: pool.config.pool_id, replica_id: req.params.replica, drained: done.drained });
+  });
+
   const { host, port } = envAddr('POOL_MANAGERD_ADDR', '127.0.0.1:9200');
   await app.listen({ host, port });
   log.info({ addr: `${host}:${port}`, pools: [...pools.keys()] }, 'pool-managerd listening');

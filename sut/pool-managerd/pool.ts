@@ -4,6 +4,7 @@ import { exponentialDelayMs } from '../common/backoff';
 import { envInt } from '../common/env';
 import { probeGpus } from '../common/gpu';
 import type { PoolConfig } from './config';
+import { engineIdle } from './engine-checks';
 import type { PoolMetrics } from './metrics';
 import { stageModel } from './provisioner';
 import type { SupervisionPolicy } from './supervision-policy';
@@ -148,6 +149,24 @@ export class Pool {
       last_error: lastError,
       replicas,
     };
+  }
+
+  /**
+   * A graceful restart of one replica, the pool manager's job since an engine need not drain on SIGTERM (llama-server
+   * does not): out of rotation first, its in-flight work may run until `deadlineMs` (the engine's own `/slots` all
+   * idle), then SIGTERM and SIGKILL after the grace period (POOL_SHUTDOWN_GRACE_MS), and a fresh start. Resolves
+   * once the old engine is gone, with whether its work had finished by the deadline; undefined for an unknown replica.
+   */
+  async restartReplica(replicaId: string, deadlineMs: number): Promise<{ drained: boolean; restarting: boolean } | undefined> {
+    const k = this.config.replicas.findIndex((r) => r.replica_id === replicaId);
+    if (k < 0) return undefined;
+    const supervisor = this.supervisors[k];
+    if (!supervisor.drain()) return { drained: false, restarting: false };
+    const drained = await engineIdle(this.config.replicas[k].port, deadlineMs);
+    this.log.info({ pool_id: this.config.pool_id, replica_id: replicaId, drained, deadline_ms: deadlineMs }, 'graceful restart: stopping');
+    await supervisor.stop();
+    void supervisor.startAgain();
+    return { drained, restarting: true };
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BreakerSnapshot } from './restart-breaker';
 
-export type ReplicaState = 'starting' | 'ready' | 'unready' | 'failed' | 'stopped';
+export type ReplicaState = 'starting' | 'ready' | 'unready' | 'draining' | 'failed' | 'stopped';
 
 /** What the supervisor knows about one replica, as `/pools` reports it. */
 export interface ReplicaStatus {

@@ -86,10 +86,8 @@ export class ReplicaSupervisor {
     this.driverResets = m.driverResets;
     this.lastError = m.lastError;
     this.breaker.restore(m.breaker);
-    this.log.info(
-      { ...this.labels, restarts: m.restarts, breaker: m.breaker.state, failure_count: m.breaker.consecutiveFailures },
-      'restored supervision history',
-    );
+    const fields = { ...this.labels, restarts: m.restarts, breaker: m.breaker.state, failure_count: m.breaker.consecutiveFailures };
+    this.log.info(fields, 'restored supervision history');
     return m.breaker.state === 'open' ? Math.max(0, m.openUntil - Date.now()) : 0;
   }
 
@@ -220,19 +218,8 @@ export class ReplicaSupervisor {
     const decision = this.breaker.onExit(Date.now());
     this.lastError = cause;
     this.rememberAll();
-    this.log.warn(
-      {
-        ...this.labels,
-        pid: exitedPid,
-        exit_code: code,
-        signal,
-        last_error: cause,
-        crash_reason: reason,
-        uptime_ms: uptimeMs,
-        failure_count: this.breaker.consecutiveFailures,
-      },
-      'engine exited',
-    );
+    const exited = { ...this.labels, pid: exitedPid, exit_code: code, signal, last_error: cause, crash_reason: reason };
+    this.log.warn({ ...exited, uptime_ms: uptimeMs, failure_count: this.breaker.consecutiveFailures }, 'engine exited');
     if (decision.kind === 'open') {
       if (decision.storm) this.metrics.restartStorms.inc(this.labels);
       this.openBreaker(decision.reason, decision.storm);
@@ -269,14 +256,26 @@ export class ReplicaSupervisor {
 
   private logBreaker(state: BreakerState, reason: string): void {
     this.metrics.breakerState.set(this.labels, state === 'open' ? 1 : state === 'half-open' ? 0.5 : 0);
-    this.log[state === 'open' ? 'error' : 'info'](
-      { ...this.labels, new_state: state, failure_count: this.breaker.consecutiveFailures, reason },
-      `circuit breaker ${state}`,
-    );
+    const fields = { ...this.labels, new_state: state, failure_count: this.breaker.consecutiveFailures, reason };
+    this.log[state === 'open' ? 'error' : 'info'](fields, `circuit breaker ${state}`);
   }
 
   private logTail(): string {
     return readLogTail(this.files.logFile, this.logOffset);
+  }
+
+  /** Out of rotation for a deliberate restart: `draining` in `/pools`, so the orchestrator sends nothing new. */
+  drain(): boolean {
+    if (this.state !== 'ready' && this.state !== 'unready') return false;
+    this.state = 'draining';
+    return true;
+  }
+
+  /** A deliberate restart after {@link stop}: counted as a restart, never as a failure (no backoff, breaker untouched). */
+  async startAgain(): Promise<void> {
+    this.restarts++;
+    this.rememberAll();
+    await this.start();
   }
 
   /** SIGTERM, then SIGKILL after the grace period; resolves once the engine is gone. */

@@ -8,7 +8,9 @@
 export const ALLOWED_ERRORS: Record<string, readonly string[]> = {
   none: [],
   'process.kill': ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
-  'process.term': ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
+  // An engine that stops streaming on SIGTERM but keeps its connection open (llama-server) stalls its streams until
+  // the idle timeout or the kill that follows the grace period.
+  'process.term': ['WORKER_RESET', 'DECODE_TIMEOUT', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
   'process.pause': ['DECODE_TIMEOUT', 'WORKER_RESET', 'POOL_UNAVAILABLE'],
   'engine.driver-reset': ['WORKER_RESET', 'POOL_UNAVAILABLE'],
   'gpu.unavailable': ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
