@@ -147,3 +147,49 @@ describe('services refuse a bad configuration with a message that names it', () 
     expect(err.message).to.contain('no CUDA-capable device is detected');
   });
 });
+
+describe('pool-managerd answers a bad replica restart with the envelope and a 4xx', () => {
+  let pm: RunningProcess;
+  let base = '';
+  const restart = (pool: string, replica: string, body: string) =>
+    fetch(`${base}/pools/${pool}/replicas/${replica}/restart`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+
+  before(async () => {
+    // One replica whose engine never becomes ready (it ignores its arguments and idles): it is not serving.
+    const file = path.join(tmp, 'pools-idle.json');
+    const engine = path.join(root, 'test', 'fixtures', 'forever.js');
+    const replicas = [{ replica_id: 'r1', port: await freePort(), advertised_url: 'http://127.0.0.1:1' }];
+    const pools = [{ pool_id: 'p0', model_ref: `file:${engine}`, engine_command: ['node', engine], slots: 1, devices: [], replicas }];
+    writeFileSync(file, JSON.stringify({ cache_dir: path.join(tmp, 'cache'), run_dir: path.join(tmp, 'run'), pools }));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    pm = await new ProcessSpec('pool-managerd', ['node', dist('pool-managerd/main.js')])
+      .withEnv({ POOL_MANAGERD_CONFIG: file, POOL_MANAGERD_ADDR: `127.0.0.1:${port}` })
+      .withWaitStrategy(Wait.forHttp(`${base}/health`).forStatus(200))
+      .start();
+  });
+
+  after(async () => {
+    await pm?.stop(1000);
+    reapAll();
+  });
+
+  it('a bad deadline → 400 INVALID_PARAMS naming the field; an unknown replica or pool → 404', async () => {
+    for (const body of ['{"deadline_ms":-1}', '{"deadline_ms":"soon"}', '{"deadline_ms":1.5}']) {
+      const res = await restart('p0', 'r9', body);
+      expect(res.status, body).to.equal(400);
+      expect(await res.json(), body)
+        .to.include({ code: 'INVALID_PARAMS' })
+        .and.to.have.property('message')
+        .that.contains('deadline_ms');
+    }
+    const unknownReplica = await restart('p0', 'r9', '{"deadline_ms":100}');
+    expect(unknownReplica.status).to.equal(404);
+    expect(((await unknownReplica.json()) as { message: string }).message).to.contain('unknown replica r9');
+    expect((await restart('nope', 'r1', '{}')).status).to.equal(404);
+    const notServing = await restart('p0', 'r1', '{"deadline_ms":100}');
+    expect(notServing.status, 'a replica that is not serving').to.equal(409);
+    expect(await notServing.json()).to.include({ code: 'REPLICA_NOT_SERVING', retriable: true });
+    expect(pm.isRunning).to.equal(true);
+  });
+});
