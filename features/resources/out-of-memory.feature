@@ -4,7 +4,7 @@ Feature: Out of memory
   told apart from a crash and from a driver reset), restart it with backoff, and the tasks it carried fail
   explicitly. A model that cannot fit at all must fail its preload fast, with the cause, and never loop.
 
-  @privileged @needs:engine-knobs @fault:memory.limit
+  @privileged @needs:engine-memory-per-token @fault:memory.limit
   Scenario: an engine OOM-killed mid-inference is reported as out of memory and restarted with backoff
     Given engines hold 1 MB of memory per token they generate
     And a healthy pool of 2 replicas

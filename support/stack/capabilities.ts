@@ -8,6 +8,8 @@ export const CAPABILITIES: Record<string, string> = {
   'gpu-inventory': 'the GPU probe reads a device inventory the suite can empty (faults.gpu.unavailable)',
   'staging-throttle': 'model staging can be slowed to a given duration (tune stage-bytes-per-sec)',
   'engine-knobs': "the engine's memory and CPU per token and its load time can be set (tunes engine-*)",
+  'engine-memory-per-token':
+    'the memory an engine holds grows with the tokens it generates (a KV cache that grows), so a limit can be crossed mid-inference',
   'engine-seed-log': "each engine logs every task it takes with the request's seed (evidence.engineTask: per-task engine evidence)",
   'engine-drain-on-term': 'an engine asked to stop (SIGTERM) finishes its in-flight work first',
   'engine-rejects-long-prompts': 'an engine refuses a prompt beyond its context with a 400 before taking a slot',
