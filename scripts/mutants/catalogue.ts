@@ -39,6 +39,14 @@ export const MUTANTS: Mutant[] = [
     replace: "engine_version: 'mock',",
   },
   {
+    id: 'admission-version-constant',
+    requirement: 'ORCH-3027',
+    breaks: "a task's admission is logged with a constant engine version instead of the build its pool's engines report",
+    file: 'sut/orchestratord/api.ts',
+    find: 'const engineVersion = directory.engineVersion(poolId);',
+    replace: "const engineVersion = 'mock';",
+  },
+  {
     id: 'drain-cuts-early',
     requirement: 'ORCH-3505',
     breaks: 'a drained pool force-stops its in-flight tasks at half the deadline instead of letting them run until it',

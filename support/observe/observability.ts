@@ -90,13 +90,21 @@ export async function engineBuilds(engineUrls: Map<string, string>, withinMs: nu
 
 /**
  * ORCH-3027: the `engine_version` of each ended task's last log line is the build that the engine of its replica
- * reports for itself, not a constant. Returns the mismatches.
+ * reports for itself, not a constant; its earlier lines (admission, before any replica) name a build that an engine
+ * of the pool reports. Returns the mismatches.
  */
 export function engineVersionMismatches(logFile: string, records: TaskRecord[], builds: Map<string, string | undefined>): string[] {
   const lines = jsonLines(logFile);
   const problems: string[] = [];
+  const known = new Set([...builds.values()].filter((b): b is string => b !== undefined));
   for (const r of records) {
-    const last = lines.filter((l) => l.job_id === r.taskId && l.engine_version !== undefined).at(-1);
+    const own = lines.filter((l) => l.job_id === r.taskId && l.engine_version !== undefined);
+    for (const l of own)
+      if (!known.has(String(l.engine_version)))
+        problems.push(
+          `${r.taskId}: a log line (${l.msg}) says engine_version ${l.engine_version}; the engines say ${[...known].join(', ') || 'nothing'}`,
+        );
+    const last = own.at(-1);
     if (!last || typeof last.replica_id !== 'string') continue;
     const build = builds.get(last.replica_id);
     if (!build || last.engine_version !== build)

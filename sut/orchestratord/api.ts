@@ -97,9 +97,17 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     }
     // Durable before the 202: a crash after this line loses nothing.
     if (!store.tryInsert(body, poolId, Date.now())) return reply.code(202).send(admission(body.task_id));
-    metrics.tasksEnqueued.inc({ engine: body.engine, engine_version: 'mock', pool_id: poolId, replica_id: '', priority: body.priority });
+    // Not yet on a replica: the build its pool's engines report (ORCH-3027), never a constant.
+    const engineVersion = directory.engineVersion(poolId);
+    metrics.tasksEnqueued.inc({
+      engine: body.engine,
+      engine_version: engineVersion,
+      pool_id: poolId,
+      replica_id: '',
+      priority: body.priority,
+    });
     metrics.tokensIn.inc(
-      { engine: body.engine, engine_version: 'mock', pool_id: poolId, replica_id: '' },
+      { engine: body.engine, engine_version: engineVersion, pool_id: poolId, replica_id: '' },
       (body.prompt ?? '').split(/\s+/).filter(Boolean).length,
     );
     const response = admission(body.task_id);
@@ -109,7 +117,7 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
         job_id: body.task_id,
         session_id: body.session_id,
         engine: body.engine,
-        engine_version: 'mock',
+        engine_version: engineVersion,
         pool_id: poolId,
         queue_position: response.queue_position,
         predicted_start_ms: response.predicted_start_ms,
@@ -173,11 +181,7 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     engines: [
       {
         engine: 'llamacpp',
-        engine_version:
-          directory
-            .poolIds()
-            .flatMap((id) => directory.pool(id)?.replicas ?? [])
-            .find((r) => r.engine_version)?.engine_version ?? 'unknown',
+        engine_version: directory.engineVersion(),
         ctx_max: deps.ctxMax,
         supported_workloads: ['completion'],
         features: {},

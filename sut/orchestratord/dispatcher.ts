@@ -215,7 +215,7 @@ export class Dispatcher {
     const tokens = this.store.tokenCount(taskId);
     this.metrics.tasksCanceled.inc({
       engine: task.request.engine,
-      engine_version: 'mock',
+      engine_version: entry?.replica.engine_version ?? this.directory.engineVersion(task.pool_id),
       pool_id: task.pool_id,
       replica_id: entry?.replica.replica_id ?? '',
       reason: 'client',
@@ -291,6 +291,11 @@ export class Dispatcher {
   private updateQueueDepth(): void {
     this.metrics.queueDepth.reset();
     for (const t of this.store.queued())
-      this.metrics.queueDepth.inc({ engine: t.request.engine, engine_version: 'mock', pool_id: t.pool_id, priority: t.priority });
+      this.metrics.queueDepth.inc({
+        engine: t.request.engine,
+        engine_version: this.directory.engineVersion(t.pool_id),
+        pool_id: t.pool_id,
+        priority: t.priority,
+      });
   }
 }

@@ -62,6 +62,12 @@ export class ReplicaDirectory {
     return [...this.pools.keys()];
   }
 
+  /** The build the engines of a pool (or of any pool) report through pool-managerd; `unknown` before any has. */
+  engineVersion(poolId?: string): string {
+    const ids = poolId ? [poolId] : this.poolIds();
+    return ids.flatMap((id) => this.pool(id)?.replicas ?? []).find((r) => r.engine_version)?.engine_version ?? 'unknown';
+  }
+
   pool(poolId: string): PoolView | undefined {
     return this.pools.get(poolId);
   }
