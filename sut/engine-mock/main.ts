@@ -22,6 +22,7 @@ const { values: args } = parseArgs({
     parallel: { type: 'string', default: '1' },
     'ctx-size': { type: 'string', default: '4096' },
     alias: { type: 'string' },
+    'list-devices': { type: 'boolean' },
   },
   strict: false,
 });
@@ -59,6 +60,14 @@ interface Generation {
 
 async function main(): Promise<void> {
   const devices = probeGpus();
+  if (args['list-devices']) {
+    // llama-server's own listing: the GPUs this build can use, `(none)` for a CPU build or a machine without one.
+    const lines = devices.map(
+      (d) => `  CUDA${d.index}: ${d.name} (${Math.round(d.memoryBytes / 2 ** 20)} MiB, ${Math.round(d.memoryBytes / 2 ** 20)} MiB free)`,
+    );
+    process.stdout.write(`Available devices:\n${lines.length > 0 ? lines.join('\n') : '  (none)'}\n`);
+    process.exit(0);
+  }
   if (devices.length === 0) {
     // llama.cpp's own wording, so log-based classifiers treat mock and real engines alike.
     process.stderr.write('ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected\n');

@@ -98,18 +98,9 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     // Durable before the 202: a crash after this line loses nothing.
     if (!store.tryInsert(body, poolId, Date.now())) return reply.code(202).send(admission(body.task_id));
     // Not yet on a replica: the build its pool's engines report (ORCH-3027), never a constant.
-    const engineVersion = directory.engineVersion(poolId);
-    metrics.tasksEnqueued.inc({
-      engine: body.engine,
-      engine_version: engineVersion,
-      pool_id: poolId,
-      replica_id: '',
-      priority: body.priority,
-    });
-    metrics.tokensIn.inc(
-      { engine: body.engine, engine_version: engineVersion, pool_id: poolId, replica_id: '' },
-      (body.prompt ?? '').split(/\s+/).filter(Boolean).length,
-    );
+    const labels = { engine: body.engine, engine_version: directory.engineVersion(poolId), pool_id: poolId, replica_id: '' };
+    metrics.tasksEnqueued.inc({ ...labels, priority: body.priority });
+    metrics.tokensIn.inc(labels, (body.prompt ?? '').split(/\s+/).filter(Boolean).length);
     const response = admission(body.task_id);
     // ORCH-3027 / OC-CTRL-2050: admission is logged with its queue position and ETA.
     deps.log.info(
@@ -117,7 +108,7 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
         job_id: body.task_id,
         session_id: body.session_id,
         engine: body.engine,
-        engine_version: engineVersion,
+        engine_version: labels.engine_version,
         pool_id: poolId,
         queue_position: response.queue_position,
         predicted_start_ms: response.predicted_start_ms,

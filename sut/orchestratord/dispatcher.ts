@@ -213,13 +213,9 @@ export class Dispatcher {
       entry.controller.abort();
     }
     const tokens = this.store.tokenCount(taskId);
-    this.metrics.tasksCanceled.inc({
-      engine: task.request.engine,
-      engine_version: entry?.replica.engine_version ?? this.directory.engineVersion(task.pool_id),
-      pool_id: task.pool_id,
-      replica_id: entry?.replica.replica_id ?? '',
-      reason: 'client',
-    });
+    const version = entry?.replica.engine_version ?? this.directory.engineVersion(task.pool_id);
+    const labels = { engine: task.request.engine, engine_version: version, pool_id: task.pool_id };
+    this.metrics.tasksCanceled.inc({ ...labels, replica_id: entry?.replica.replica_id ?? '', reason: 'client' });
     this.finishTask(task, 'canceled', { event: 'end', data: { canceled: true, tokens_out: tokens, decode_time_ms: 0 } }, entry?.replica);
     return true;
   }

@@ -8,7 +8,7 @@ export interface ReplicaConfig {
   advertised_url: string;
 }
 
-/** One pool: a model served by N identical engine replicas on the listed GPU devices. */
+/** One pool: a model served by N identical engine replicas on the listed GPU devices, or on the CPU (`"cpu"`). */
 export interface PoolConfig {
   pool_id: string;
   engine: string;
@@ -16,7 +16,8 @@ export interface PoolConfig {
   model_ref: string;
   /** Expected sha256 of the model, checked after staging when given. */
   model_sha256?: string;
-  devices: number[];
+  /** GPU device indices (ORCH-1102: GPU only, never a silent CPU fallback), or `"cpu"` for a pool that says it is one. */
+  devices: number[] | 'cpu';
   slots: number;
   ctx: number;
   /** argv of the engine; `--host --port --model --parallel --ctx-size` are appended. */
@@ -56,7 +57,8 @@ export function loadPoolsFile(file: string): PoolsFile {
     if (!Array.isArray(pool.engine_command) || pool.engine_command.length === 0)
       fail(`${at}.engine_command`, 'must be a non-empty argv array');
     if (!Number.isInteger(pool.slots) || pool.slots < 1) fail(`${at}.slots`, 'must be a positive integer');
-    if (!Array.isArray(pool.devices)) fail(`${at}.devices`, 'must be an array of device indices');
+    if (pool.devices !== 'cpu' && (!Array.isArray(pool.devices) || !pool.devices.every((d) => Number.isInteger(d) && d >= 0)))
+      fail(`${at}.devices`, 'must be an array of GPU device indices, or "cpu" for a CPU pool');
     if (!Array.isArray(pool.replicas) || pool.replicas.length === 0) fail(`${at}.replicas`, 'must be a non-empty array');
     pool.replicas.forEach((r, i) => {
       if (typeof r.replica_id !== 'string') fail(`${at}.replicas[${i}].replica_id`, 'must be a string');

@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
+import type { PoolConfig } from './config';
 
 /**
  * Names why an engine exited, from its exit code, signal, the end of its log and whether the kernel's OOM killer
@@ -161,4 +164,41 @@ export function readLogTail(file: string, offset: number): string {
   } catch {
     return '';
   }
+}
+
+const execFileAsync = promisify(execFile);
+const gpuEnginesSeen = new Set<string>();
+
+/**
+ * ORCH-1102 from the engine's side: a GPU pool's engine must itself see GPUs, or it would run on the CPU while the pool
+ * says GPU (a llama.cpp CPU build does just that). Asks the engine binary, as llama-server answers it
+ * (`--list-devices`: `Available devices:` then one line per device, `(none)` without any). Returns the problem, or
+ * undefined when it sees at least as many devices as the pool uses; a positive answer is kept for the process's life
+ * (the binary does not change; a GPU that vanishes later is the device probe's to see).
+ */
+export async function engineGpuProblem(pool: PoolConfig): Promise<string | undefined> {
+  if (pool.devices === 'cpu' || pool.devices.length === 0) return undefined;
+  const [command, ...argv] = pool.engine_command;
+  const key = JSON.stringify(pool.engine_command);
+  if (gpuEnginesSeen.has(key)) return undefined;
+  let listing: string;
+  try {
+    const out = await execFileAsync(command, [...argv, '--list-devices'], {
+      env: { ...process.env, ...pool.engine_env },
+      timeout: 10_000,
+      encoding: 'utf8',
+    });
+    listing = `${out.stdout}\n${out.stderr}`;
+  } catch (err) {
+    return `the engine could not list its devices (${(err as Error).message.split('\n')[0]}); no CPU fallback`;
+  }
+  const after = listing.slice(listing.indexOf('Available devices:') + 'Available devices:'.length);
+  const seen = after
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && l !== '(none)' && /^\w+\d+:/.test(l));
+  if (!listing.includes('Available devices:') || seen.length < Math.max(...pool.devices) + 1)
+    return `the engine sees ${seen.length} GPU device(s) [${seen.join('; ')}] for GPU device(s) ${pool.devices.join(',')}: a CPU build cannot serve a GPU pool; no CPU fallback (ORCH-1102)`;
+  gpuEnginesSeen.add(key);
+  return undefined;
 }

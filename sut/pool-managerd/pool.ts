@@ -4,7 +4,7 @@ import { exponentialDelayMs } from '../common/backoff';
 import { envInt } from '../common/env';
 import { probeGpus } from '../common/gpu';
 import type { PoolConfig } from './config';
-import { engineIdle } from './engine-checks';
+import { engineGpuProblem, engineIdle } from './engine-checks';
 import type { PoolMetrics } from './metrics';
 import { stageModel } from './provisioner';
 import type { SupervisionPolicy } from './supervision-policy';
@@ -17,6 +17,8 @@ export interface PoolStatus {
   state: PoolState;
   model_ref: string;
   engine: string;
+  /** The GPU devices the pool uses, or `cpu`: what it runs on, said plainly. */
+  devices: number[] | 'cpu';
   draining: boolean;
   /** The pool's model is staged in the cache (false while staging, or while staging keeps failing: ORCH-3091). */
   model_staged: boolean;
@@ -57,8 +59,12 @@ export class Pool {
     this.stopped = false;
     try {
       this.preflight();
+      // The engine's own device listing costs an engine start (about 100 ms): it runs beside the staging.
+      const engineSees = engineGpuProblem(this.config);
       this.log.info({ pool_id: this.config.pool_id, model_ref: this.modelRef }, 'staging model');
       const staged = await stageModel(this.modelRef, this.cacheDir, this.config.model_sha256, envInt('POOL_STAGE_BYTES_PER_SEC', 0));
+      const problem = await engineSees;
+      if (problem) throw new Error(problem);
       this.modelPath = staged.path;
       this.lastError = undefined;
       this.log.info({ pool_id: this.config.pool_id, model: staged.path, bytes: staged.sizeBytes }, 'model staged');
@@ -76,7 +82,9 @@ export class Pool {
     await Promise.all(this.supervisors.map((s) => s.start()));
   }
 
+  /** ORCH-1102: a GPU pool needs its devices present (and, see start, an engine that sees GPUs); a CPU pool says so. */
   private preflight(): void {
+    if (this.config.devices === 'cpu') return;
     const devices = probeGpus().map((d) => d.index);
     const missing = this.config.devices.filter((d) => !devices.includes(d));
     if (missing.length > 0)
@@ -144,6 +152,7 @@ export class Pool {
       state,
       model_ref: this.modelRef,
       engine: this.config.engine,
+      devices: this.config.devices,
       draining: this.draining,
       model_staged: this.modelPath !== '',
       last_error: lastError,
