@@ -58,6 +58,12 @@ When('the stream from replica {replica} is cut after a few more tokens', async f
   await this.faults.apply(createFault('network.cut', this.requireStack().engineLink(replica), 200), linkOf(replica));
 });
 
+// 150 bytes: a health check (about 70 bytes) passes whole; a dispatch (its headers alone about 120, then the body
+// with the prompt) never does.
+When('requests larger than a health check are cut on the way to every replica', async function (this: ChaosWorld) {
+  await this.faults.apply(createFault('network.truncate', this.requireStack().engineLinks(), 150));
+});
+
 When('the link from replica {replica} dribbles at {int} KB\\/s', async function (this: ChaosWorld, replica: string, rateKBps: number) {
   await this.faults.apply(createFault('network.slow', this.requireStack().engineLink(replica), rateKBps), linkOf(replica));
 });

@@ -42,6 +42,10 @@ Then(
   },
 );
 
+Given('replicas leave service only after {int} failed dispatches in a row', function (this: ChaosWorld, n: number) {
+  this.settings.tunes['dispatch-breaker-threshold'] = String(n);
+});
+
 Given('stream failover is on', function (this: ChaosWorld) {
   this.settings.tunes['migration-limit'] = '1';
 });

@@ -1,4 +1,4 @@
-@ORCH-3050 @ORCH-3051 @ORCH-3010 @HTU-1002
+@ORCH-3050 @ORCH-3051 @ORCH-3010
 Feature: Connection refused
   An engine that is not listening, as seen from the orchestrator: tasks go to the replicas it can reach; when it can
   reach none, it says so at once with a retry hint instead of queueing work it cannot run.

@@ -15,7 +15,7 @@ Feature: Connection timeout
     When the network heals
     Then a new task completes within 5 s
 
-  @ORCH-3010 @HTU-1002 @fault:network.timeout
+  @ORCH-3010 @fault:network.timeout
   Scenario: tasks that cannot start on a stalled replica are retried on the others
     Given a healthy pool of 3 replicas
     When the link to replica r1 stalls

@@ -169,6 +169,22 @@ export const MUTANTS: Mutant[] = [
     replace: 'const drained = deadlineMs < 0 && (await engineIdle(this.config.replicas[k].port, deadlineMs));',
   },
   {
+    id: 'fixed-retry-backoff',
+    requirement: 'HTU-1002',
+    breaks: 'dispatch retries wait their full ceiling every time: capped, but not jittered',
+    file: 'sut/common/backoff.ts',
+    find: 'return Math.floor(random() * Math.min(capMs, baseMs * 2 ** Math.max(0, attempt)));',
+    replace: 'return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));',
+  },
+  {
+    id: 'no-retry-backoff',
+    requirement: 'HTU-1002',
+    breaks: 'a failed dispatch is retried at once, with no backoff at all',
+    file: 'sut/common/backoff.ts',
+    find: 'return Math.floor(random() * Math.min(capMs, baseMs * 2 ** Math.max(0, attempt)));',
+    replace: 'return 0 * random();',
+  },
+  {
     id: 'no-idle-timeout',
     requirement: 'OC-CORE-1022',
     breaks: 'no idle timeout between tokens: a hung engine hangs its client',

@@ -11,6 +11,7 @@ export type FaultKind =
   | 'network.reset'
   | 'network.slow'
   | 'network.cut'
+  | 'network.truncate'
   | 'network.partition'
   | 'memory.limit'
   | 'disk.full'

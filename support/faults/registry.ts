@@ -12,6 +12,7 @@ import { NetworkPartitionFault } from './network-partition';
 import { NetworkResetFault } from './network-reset';
 import { NetworkSlowFault } from './network-slow';
 import { NetworkTimeoutFault } from './network-timeout';
+import { NetworkTruncateFault } from './network-truncate';
 import { ProcessKillFault } from './process-kill';
 import { ProcessPauseFault } from './process-pause';
 import { ProcessTermFault } from './process-term';
@@ -46,6 +47,10 @@ export const FAULTS = {
   'network.reset': entry('connections reset by the peer, all or a share of them (network-reset.ts)', NetworkResetFault),
   'network.slow': entry('bandwidth limited: tokens dribble in (network-slow.ts)', NetworkSlowFault),
   'network.cut': entry('streams cut after some bytes (network-cut.ts)', NetworkCutFault),
+  'network.truncate': entry(
+    'requests longer than some bytes cut on their way in: health checks pass (network-truncate.ts)',
+    NetworkTruncateFault,
+  ),
   'network.partition': entry('a named set of links cut at once (network-partition.ts)', NetworkPartitionFault),
   'memory.limit': entry('a cgroup memory limit around a process: the kernel OOM-kills past it (memory-limit.ts)', MemoryLimitFault),
   'disk.full': entry('a small tmpfs over a directory the target writes, filled to ENOSPC (disk-full.ts)', DiskFullFault),

@@ -23,6 +23,12 @@ export const BOUNDS = {
    */
   idleObservationSlackMs: 100,
   /**
+   * How far apart two tasks' times to fail may be beyond their backoffs' ceilings (HTU-1002): the noise of the fixed
+   * part (connects, resets, scheduling). Measured with the backoff removed (6–18 ms, 20 tasks) and with a fixed
+   * backoff (64–77 ms), on 2 cores beside a running exploration: spans of 12–13 ms; 20 ms leaves room for that.
+   */
+  retryObservationSlackMs: 20,
+  /**
    * How long after the queue timeout a task no replica took may reach its client's error (CHAOS-004). Measured
    * 1016–1026 ms from submission to the client's error against a 1000 ms timeout (3 runs, 2 cores); 250 ms is ten
    * times that overshoot, and an error before the timeout is caught as well.

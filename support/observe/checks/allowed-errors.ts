@@ -22,6 +22,8 @@ export const ALLOWED_ERRORS: Record<string, readonly string[]> = {
   // A link that cuts every stream fails each attempt on that replica: its breaker opens (ORCHD_BREAKER_THRESHOLD), and
   // with no other replica new tasks are refused as unavailable, with a retry hint (found by the explorer, seed 1001).
   'network.cut': ['WORKER_RESET', 'DECODE_TIMEOUT', 'POOL_UNAVAILABLE'],
+  // Every dispatch to the replica fails before its first token: retried elsewhere, or refused once no replica is left.
+  'network.truncate': ['POOL_UNAVAILABLE', 'WORKER_RESET'],
   'network.partition': ['POOL_UNAVAILABLE', 'WORKER_RESET', 'DECODE_TIMEOUT'],
   'memory.limit': ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
   'disk.full': ['POOL_UNAVAILABLE', 'POOL_UNREADY'],

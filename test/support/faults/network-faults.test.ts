@@ -8,6 +8,7 @@ import { InvalidFaultSpec } from '../../../support/core/errors';
 import type { Fault } from '../../../support/faults/fault';
 import { probeLink } from '../../../support/faults/link-probe';
 import { NetworkCutFault } from '../../../support/faults/network-cut';
+import { NetworkTruncateFault } from '../../../support/faults/network-truncate';
 import { NetworkDownFault } from '../../../support/faults/network-down';
 import { NetworkLatencyFault } from '../../../support/faults/network-latency';
 import { NetworkPartitionFault } from '../../../support/faults/network-partition';
@@ -62,6 +63,7 @@ describe('network faults through the real toxiproxy-server, against a TCP echo s
     ['network.reset (a share, as they open)', () => new NetworkResetFault(link, 0.5, 'upstream', 40)],
     ['network.slow', () => new NetworkSlowFault(link, 1)],
     ['network.cut', () => new NetworkCutFault(link, 100)],
+    ['network.truncate', () => new NetworkTruncateFault(link, 150)],
     ['network.partition', () => new NetworkPartitionFault('both links', [link, other])],
   ];
 
