@@ -10,7 +10,6 @@ import { faultWindows } from '../support/observe/judge';
 import { BackgroundLoad } from '../support/observe/background';
 import { BOUNDS } from '../support/observe/bounds';
 import { decodeTimes, eventsOf, firstTokenDelays, notCompleted, silentlyTruncated, terminalOf } from '../support/observe/history';
-import { backoffSpreadProblems, retryPolicyOf, timesToGiveUp } from '../support/observe/retries';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
 import {
   poisonProblems,
@@ -81,30 +80,6 @@ Then('the task fails with a retriable error its fault allows', async function (t
   expect(error, `the task's end: ${JSON.stringify(terminalOf(this.requireFocus())?.data)}`).to.include({ retriable: true });
   expect([...allowed], `codes the scenario's faults allow, against the task's ${error?.code}`).to.include(error?.code);
 });
-
-Then(
-  'every task fails with a retriable {error code} error',
-  { timeout: PATIENCE.longStepMs },
-  async function (this: ChaosWorld, code: string) {
-    await this.workload.settle(PATIENCE.batchMs);
-    const others = this.batch.filter(
-      (r) => terminalOf(r)?.event !== 'error' || terminalOf(r)?.data.code !== code || !terminalOf(r)?.data.retriable,
-    );
-    expect(
-      others.map((r) => `${r.taskId}: ${JSON.stringify(terminalOf(r)?.data ?? r.admission?.body)}`),
-      `tasks that did not fail retriably with ${code}`,
-    ).to.be.empty;
-  },
-);
-
-Then(
-  "the times the tasks took to fail spread as fully jittered backoffs do, within the retry policy's ceilings",
-  function (this: ChaosWorld) {
-    const verdict = backoffSpreadProblems(timesToGiveUp(this.batch), retryPolicyOf(this.profile), BOUNDS.retryObservationSlackMs);
-    this.timeline.measure('give_up_sd_ms', Math.round(verdict.seen.sd));
-    expect(verdict.problems, `times to fail: ${JSON.stringify(verdict.seen)}`).to.be.empty;
-  },
-);
 
 Then('the streaming task completes', async function (this: ChaosWorld) {
   expect(await taskEnds(this.requireFocus(), PATIENCE.taskEndMs), `outcome of task ${this.requireFocus().taskId}`).to.equal('completed');

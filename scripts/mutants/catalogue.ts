@@ -2,16 +2,10 @@
  * The mutation check's catalogue: each entry breaks one promised behaviour of the reference stack with one textual
  * change (`find` must occur exactly once in `file`). A mutant the suite does not kill is a gap in the suite.
  */
-export interface Mutant {
-  id: string;
-  /** The requirement the change violates. */
-  requirement: string;
-  /** What the change breaks, in the contract's words. */
-  breaks: string;
-  file: string;
-  find: string;
-  replace: string;
-}
+import { POOL_MANAGER_MUTANTS } from './catalogue-pool-manager';
+import type { Mutant } from './mutant';
+
+export type { Mutant } from './mutant';
 
 export const MUTANTS: Mutant[] = [
   {
@@ -21,14 +15,6 @@ export const MUTANTS: Mutant[] = [
     file: 'sut/common/logger.ts',
     find: '} catch {\n        dropped++;\n      }',
     replace: '} catch (err) {\n        dropped++;\n        throw err;\n      }',
-  },
-  {
-    id: 'reload-keeps-old-model',
-    requirement: 'ORCH-3031',
-    breaks: 'a reload reports the new model but restarts the engines on the old one',
-    file: 'sut/pool-managerd/pool.ts',
-    find: 'const failure = await this.restartOn(staged.path, newModelRef, readyWithinMs);',
-    replace: 'const failure = await this.restartOn(old.path, newModelRef, readyWithinMs);',
   },
   {
     id: 'engine-version-constant',
@@ -69,14 +55,6 @@ export const MUTANTS: Mutant[] = [
     file: 'sut/orchestratord/task-log.ts',
     find: 'tokens_out: row?.tokens_out ?? 0,',
     replace: 'tokens_out: 0,',
-  },
-  {
-    id: 'breaker-forgotten-on-restart',
-    requirement: 'OC-POOL-3011',
-    breaks: 'a pool manager restarted while a breaker was open forgets its cool-down and restarts the crashing engine at once',
-    file: 'sut/pool-managerd/supervisor.ts',
-    find: "return m.breaker.state === 'open' ? Math.max(0, m.openUntil - Date.now()) : 0;",
-    replace: 'return 0;',
   },
   {
     id: 'cancel-leaves-engine-working',
@@ -128,14 +106,6 @@ export const MUTANTS: Mutant[] = [
     replace: 'if (false)',
   },
   {
-    id: 'no-engine-restart',
-    requirement: 'ORCH-3038',
-    breaks: 'a crashed engine is never restarted',
-    file: 'sut/pool-managerd/supervisor.ts',
-    find: 'this.timer = setTimeout(() => this.restart(), backoffMs);',
-    replace: 'this.timer = setTimeout(() => undefined, backoffMs);',
-  },
-  {
     id: 'volatile-queue',
     requirement: 'CHAOS-001',
     breaks: 'admitted tasks live in memory only: an orchestrator restart forgets them',
@@ -159,14 +129,6 @@ export const MUTANTS: Mutant[] = [
     find: "res.on('error', (err: NodeJS.ErrnoException) => fail('WORKER_RESET', `engine stream broke: ${err.code ?? err.message}`));",
     replace:
       "res.on('error', () => { if (settled) return; settled = true; clearTimeout(timer); clearTimeout(wallTimer); resolve({ tokens }); });",
-  },
-  {
-    id: 'restart-without-drain',
-    requirement: 'ORCH-3505',
-    breaks: "a replica's graceful restart stops its engine at once instead of letting its in-flight work finish first",
-    file: 'sut/pool-managerd/pool.ts',
-    find: 'const drained = await engineIdle(this.config.replicas[k].port, deadlineMs);',
-    replace: 'const drained = deadlineMs < 0 && (await engineIdle(this.config.replicas[k].port, deadlineMs));',
   },
   {
     id: 'fixed-retry-backoff',
@@ -241,30 +203,6 @@ export const MUTANTS: Mutant[] = [
     replace: "const victim = candidates.filter((t) => t.priority === 'batch')[0] ?? candidates.at(-1);",
   },
   {
-    id: 'no-restart-breaker',
-    requirement: 'OC-POOL-3011',
-    breaks: 'consecutive crashes never open the restart breaker',
-    file: 'sut/pool-managerd/restart-breaker.ts',
-    find: 'if (this.consecutiveFailures >= this.policy.breakerThreshold)',
-    replace: 'if (this.consecutiveFailures >= Number.POSITIVE_INFINITY)',
-  },
-  {
-    id: 'driver-reset-as-crash',
-    requirement: 'ORCH-3053',
-    breaks: 'a driver reset is reported as an ordinary crash',
-    file: 'sut/pool-managerd/engine-checks.ts',
-    find: "if (/CUDA error|cudaErrorLaunchFailure|driver reset/i.test(logTail)) return 'driver_reset: CUDA error in engine log';",
-    replace: '',
-  },
-  {
-    id: 'no-adoption',
-    requirement: 'CHAOS-003',
-    breaks: 'a restarted pool manager starts new engines instead of adopting the live ones',
-    file: 'sut/pool-managerd/supervisor.ts',
-    find: 'const adopted = await this.tryAdopt();',
-    replace: 'const adopted = false;',
-  },
-  {
     id: 'no-correlation-id',
     requirement: 'OC-CTRL-2052',
     breaks: 'answers carry no X-Correlation-Id',
@@ -289,14 +227,6 @@ export const MUTANTS: Mutant[] = [
     replace: 'if (devices.length < 0) {',
   },
   {
-    id: 'keep-partial',
-    requirement: 'OC-POOL-3001',
-    breaks: 'a partial model file left by a crash is never discarded',
-    file: 'sut/pool-managerd/provisioner.ts',
-    find: "const partials = (await readdir(cacheDir)).filter((f) => f.endsWith('.partial'));",
-    replace: 'const partials: string[] = [];',
-  },
-  {
     id: 'no-drain-wait',
     requirement: 'ORCH-3505',
     breaks: 'a graceful shutdown cuts in-flight tasks at once instead of letting them finish',
@@ -312,4 +242,5 @@ export const MUTANTS: Mutant[] = [
     find: 'metrics.tokensOut.inc(labels);',
     replace: '',
   },
+  ...POOL_MANAGER_MUTANTS,
 ];

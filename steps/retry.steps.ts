@@ -1,0 +1,33 @@
+import { Then } from '@cucumber/cucumber';
+import { expect } from 'chai';
+import { PATIENCE } from '../support/cucumber/patience';
+import type { ChaosWorld } from '../support/cucumber/world';
+import { BOUNDS } from '../support/observe/bounds';
+import { terminalOf } from '../support/observe/history';
+import { backoffSpreadProblems, retryPolicyOf, timesToGiveUp } from '../support/observe/retries';
+
+// Dispatch retries (HTU-1002) as the client sees them: how every task of a batch failed, and how long it took.
+
+Then(
+  'every task fails with a retriable {error code} error',
+  { timeout: PATIENCE.longStepMs },
+  async function (this: ChaosWorld, code: string) {
+    await this.workload.settle(PATIENCE.batchMs);
+    const others = this.batch.filter(
+      (r) => terminalOf(r)?.event !== 'error' || terminalOf(r)?.data.code !== code || !terminalOf(r)?.data.retriable,
+    );
+    expect(
+      others.map((r) => `${r.taskId}: ${JSON.stringify(terminalOf(r)?.data ?? r.admission?.body)}`),
+      `tasks that did not fail retriably with ${code}`,
+    ).to.be.empty;
+  },
+);
+
+Then(
+  "the times the tasks took to fail spread as fully jittered backoffs do, within the retry policy's ceilings",
+  function (this: ChaosWorld) {
+    const verdict = backoffSpreadProblems(timesToGiveUp(this.batch), retryPolicyOf(this.profile), BOUNDS.retryObservationSlackMs);
+    this.timeline.measure('give_up_sd_ms', Math.round(verdict.seen.sd));
+    expect(verdict.problems, `times to fail: ${JSON.stringify(verdict.seen)}`).to.be.empty;
+  },
+);
