@@ -108,6 +108,12 @@ When('the engine of replica {replica} suffers a GPU driver reset', async functio
   await this.faults.apply(createFault('engine.driver-reset', stack.engineTarget(replica), driverResetMechanism(stack, replica)));
 });
 
+When('the engine of replica {replica} suffers an uncorrectable GPU memory error', async function (this: ChaosWorld, replica: string) {
+  const stack = this.requireStack();
+  const mechanism = driverResetMechanism(stack, replica, 'engine.ecc-error');
+  await this.faults.apply(createFault('engine.ecc-error', stack.engineTarget(replica), mechanism));
+});
+
 When('the GPU vanishes', async function (this: ChaosWorld) {
   await this.faults.apply(createFault('gpu.unavailable', gpuInventoryFile(this.requireStack())));
 });

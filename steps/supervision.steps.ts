@@ -70,6 +70,18 @@ Then('the pool reports a driver reset on replica {replica}, distinct from a cras
   expect(counted, 'driver_resets_total').to.equal(1);
 });
 
+Then(
+  'the pool reports an ECC error on replica {replica}, distinct from a crash and from a driver reset',
+  async function (this: ChaosWorld, replica: string) {
+    await replicaSays(this.client, this.poolId, replica, /^ecc_error/, PATIENCE.streamingMs);
+    const health = (await this.client.poolHealth(this.poolId)).body.replicas.find((r) => r.replica_id === replica);
+    expect(health, `replica ${replica} in the pool's health`).to.deep.include({ driver_resets: 0 });
+    const metrics = await this.requireStack().poolManager.metrics();
+    expect(metricSum(metrics, 'ecc_errors_total', { replica_id: replica }), 'ecc_errors_total').to.equal(1);
+    expect(metricSum(metrics, 'driver_resets_total', { replica_id: replica }), 'driver_resets_total').to.equal(0);
+  },
+);
+
 When(
   'the engine of replica {replica} crashes once more',
   { timeout: PATIENCE.longStepMs },

@@ -66,4 +66,12 @@ export const POOL_MANAGER_MUTANTS: Mutant[] = [
     find: "const partials = (await readdir(cacheDir)).filter((f) => f.endsWith('.partial'));",
     replace: 'const partials: string[] = [];',
   },
+  {
+    id: 'ecc-as-driver-reset',
+    requirement: 'ORCH-3053',
+    breaks: 'an uncorrectable GPU ECC error is reported as a driver reset',
+    file: 'sut/pool-managerd/engine-checks.ts',
+    find: "if (/uncorrectable ECC error|cudaErrorECCUncorrectable/i.test(logTail)) return 'ecc_error: uncorrectable ECC error in engine log';",
+    replace: '',
+  },
 ];

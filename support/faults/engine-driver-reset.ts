@@ -9,12 +9,12 @@ import type { DriverResetMechanism, ProcessTarget } from './targets';
  * manager must tell the two apart, ORCH-3053). Proven by the pid being gone and the error line in the engine's log.
  */
 export class EngineDriverResetFault extends SignalFault {
-  readonly kind = 'engine.driver-reset' as const;
+  readonly kind: 'engine.driver-reset' | 'engine.ecc-error' = 'engine.driver-reset';
   private logOffset = 0;
 
   constructor(
     target: ProcessTarget,
-    private readonly mechanism: DriverResetMechanism,
+    protected readonly mechanism: DriverResetMechanism,
   ) {
     if (!mechanism?.signal || !mechanism.logFile)
       throw new InvalidFaultSpec('an engine.driver-reset fault needs a mechanism: a signal and the engine log file');
@@ -36,6 +36,19 @@ export class EngineDriverResetFault extends SignalFault {
       .find((l) => this.mechanism.evidence.test(l));
     const observed = { ...gone.observed, log: this.mechanism.logFile, error_line: line ?? null, expected: String(this.mechanism.evidence) };
     return { verdict: gone.verdict === 'confirmed' && line ? 'confirmed' : 'mismatch', observed };
+  }
+}
+
+/**
+ * An uncorrectable ECC error in the GPU memory under an engine: llama.cpp writes the CUDA error and exits non-zero,
+ * as for a driver reset, with its own words (cudaErrorECCUncorrectable). The pool manager must surface it distinctly
+ * from a crash and from a driver reset (ORCH-3053). Proven the same way: the pid gone, the error line in the log.
+ */
+export class EngineEccErrorFault extends EngineDriverResetFault {
+  override readonly kind = 'engine.ecc-error' as const;
+
+  describe(): string {
+    return `uncorrectable GPU ECC error under ${this.target.description}`;
   }
 }
 

@@ -4,6 +4,7 @@ export type FaultKind =
   | 'process.term'
   | 'process.pause'
   | 'engine.driver-reset'
+  | 'engine.ecc-error'
   | 'gpu.unavailable'
   | 'network.down'
   | 'network.latency'

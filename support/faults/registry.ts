@@ -1,6 +1,6 @@
 import { CpuSaturateFault } from './cpu-saturate';
 import { DiskFullFault } from './disk-full';
-import { EngineDriverResetFault } from './engine-driver-reset';
+import { EngineDriverResetFault, EngineEccErrorFault } from './engine-driver-reset';
 import type { Fault, FaultKind } from './fault';
 import { GpuUnavailableFault } from './gpu-unavailable';
 import { LogUnwritableFault } from './log-unwritable';
@@ -39,6 +39,10 @@ export const FAULTS = {
   'engine.driver-reset': entry(
     'an engine dies the way a GPU driver reset kills llama.cpp (engine-driver-reset.ts)',
     EngineDriverResetFault,
+  ),
+  'engine.ecc-error': entry(
+    'an engine dies of an uncorrectable GPU ECC error, as llama.cpp reports it (engine-driver-reset.ts)',
+    EngineEccErrorFault,
   ),
   'gpu.unavailable': entry('every GPU device gone: the device probe finds none (gpu-unavailable.ts)', GpuUnavailableFault),
   'network.down': entry('a link refuses connections: proxy disabled (network-down.ts)', NetworkDownFault),

@@ -5,6 +5,7 @@
  */
 export const CAPABILITIES: Record<string, string> = {
   'driver-reset': 'an engine can be made to die the way a GPU driver reset kills llama.cpp (faults.engine.driver-reset)',
+  'ecc-error': 'an engine can be made to die of an uncorrectable GPU ECC error the way llama.cpp reports it (faults.engine.ecc-error)',
   'gpu-inventory': 'the GPU probe reads a device inventory the suite can empty (faults.gpu.unavailable)',
   'staging-throttle': 'model staging can be slowed to a given duration (tune stage-bytes-per-sec)',
   'engine-knobs': "the engine's memory and CPU per token and its load time can be set (tunes engine-*)",

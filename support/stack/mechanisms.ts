@@ -9,10 +9,14 @@ import type { StartedStack } from './stack';
  * needs one the profile lacks gets an error naming the field.
  */
 
-/** How to make one replica's engine undergo a GPU driver reset, from the profile's `faults`. */
-export function driverResetMechanism(stack: StartedStack, replicaId: string): DriverResetMechanism {
-  const m = stack.profile.faults['engine.driver-reset'];
-  if (!m) throw missing(stack, 'engine.driver-reset', 'faults.engine.driver-reset');
+/** How to make one replica's engine undergo a GPU error (a driver reset, an uncorrectable ECC error), from the profile's `faults`. */
+export function driverResetMechanism(
+  stack: StartedStack,
+  replicaId: string,
+  kind: 'engine.driver-reset' | 'engine.ecc-error' = 'engine.driver-reset',
+): DriverResetMechanism {
+  const m = stack.profile.faults[kind];
+  if (!m) throw missing(stack, kind, `faults.${kind}`);
   return { signal: m.signal, evidence: new RegExp(m.evidence), logFile: stack.engineLogFile(replicaId) };
 }
 

@@ -67,7 +67,11 @@ export interface TargetProfile {
    */
   requires: { command: string[]; reason: string }[];
   /** How this target can undergo faults that need its cooperation, by fault kind. */
-  faults: { 'engine.driver-reset'?: { signal: NodeJS.Signals; evidence: string }; 'gpu.unavailable'?: { inventory: string } };
+  faults: {
+    'engine.driver-reset'?: { signal: NodeJS.Signals; evidence: string };
+    'engine.ecc-error'?: { signal: NodeJS.Signals; evidence: string };
+    'gpu.unavailable'?: { inventory: string };
+  };
 }
 
 /** The named groups each evidence pattern must have (support/observe/evidence.ts). */
@@ -157,11 +161,15 @@ export function loadProfile(file: string): TargetProfile {
       profile.faults['gpu.unavailable'] = { inventory: v.string(m.inventory, `faults.${kind}.inventory`) };
       continue;
     }
-    if (kind !== 'engine.driver-reset')
-      v.fail(`faults.${kind}`, 'names no fault that needs a target mechanism (known: engine.driver-reset, gpu.unavailable)', spec);
+    if (kind !== 'engine.driver-reset' && kind !== 'engine.ecc-error')
+      v.fail(
+        `faults.${kind}`,
+        'names no fault that needs a target mechanism (known: engine.driver-reset, engine.ecc-error, gpu.unavailable)',
+        spec,
+      );
     const signal = v.string(m.signal, `faults.${kind}.signal`);
     if (!/^SIG[A-Z0-9]+$/.test(signal)) v.fail(`faults.${kind}.signal`, 'must be a signal name such as SIGUSR2', signal);
-    profile.faults[kind as 'engine.driver-reset'] = {
+    profile.faults[kind as 'engine.driver-reset' | 'engine.ecc-error'] = {
       signal: signal as NodeJS.Signals,
       evidence: v.string(m.evidence, `faults.${kind}.evidence`),
     };

@@ -189,6 +189,16 @@ async function main(): Promise<void> {
     }, gpuCheckMs).unref();
   }
 
+  // Fault hook of the mock: SIGWINCH makes it die of an uncorrectable ECC error, in llama.cpp's CUDA error words.
+  process.once('SIGWINCH', () => {
+    process.stderr.write(
+      'CUDA error: uncorrectable ECC error encountered\n' +
+        '  current device: 0, in function ggml_backend_cuda_synchronize at ggml/src/ggml-cuda/ggml-cuda.cu:2446\n' +
+        'ggml/src/ggml-cuda/ggml-cuda.cu:75: CUDA error\n',
+      () => process.exit(134),
+    );
+  });
+
   // Fault hook of the mock: SIGUSR2 makes it die the way a CUDA driver reset kills llama.cpp (the target profile maps
   // the engine.driver-reset fault to this signal; a real engine needs a real mechanism).
   process.once('SIGUSR2', () => {

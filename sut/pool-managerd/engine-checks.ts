@@ -13,6 +13,8 @@ export function classifyExit(code: number | null, signal: NodeJS.Signals | null,
   if (/CUDA error: out of memory|cudaMalloc failed|failed to allocate .*buffer/i.test(logTail))
     return 'oom_vram: the engine ran out of GPU memory';
   if (/fallen off the bus|device lost/i.test(logTail)) return 'gpu_lost: the GPU disappeared under the engine';
+  // ORCH-3053: an uncorrectable ECC error is a fault of the GPU's memory, not of the driver: surfaced on its own.
+  if (/uncorrectable ECC error|cudaErrorECCUncorrectable/i.test(logTail)) return 'ecc_error: uncorrectable ECC error in engine log';
   if (/CUDA error|cudaErrorLaunchFailure|driver reset/i.test(logTail)) return 'driver_reset: CUDA error in engine log';
   if (/no CUDA-capable device/i.test(logTail)) return 'no_gpu: no CUDA-capable device is detected';
   if (signal) return `killed by ${signal}`;

@@ -10,6 +10,12 @@ export class PoolMetrics {
     labelNames: ['pool_id', 'replica_id', 'crash_reason'],
     registers: this.r,
   });
+  readonly eccErrors = new client.Counter({
+    name: 'ecc_errors_total',
+    help: 'Engine exits classified as uncorrectable GPU ECC errors (ORCH-3053)',
+    labelNames: ['pool_id', 'replica_id'],
+    registers: this.r,
+  });
   readonly driverResets = new client.Counter({
     name: 'driver_resets_total',
     help: 'Engine exits classified as GPU driver resets (ORCH-3053)',

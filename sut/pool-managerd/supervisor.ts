@@ -210,6 +210,7 @@ export class ReplicaSupervisor {
     const cause = this.state === 'starting' ? `preload failed: ${exitCause}` : exitCause;
     const reason = exitCause.split(':')[0].split(' ')[0];
     if (reason.startsWith('oom')) this.metrics.oomKills.inc({ ...this.labels, kind: reason });
+    if (reason === 'ecc_error') this.metrics.eccErrors.inc(this.labels);
     if (reason === 'driver_reset') {
       // ORCH-3053: driver resets are surfaced distinctly, in state, metrics and logs.
       this.driverResets++;

@@ -13,6 +13,7 @@ export const ALLOWED_ERRORS: Record<string, readonly string[]> = {
   'process.term': ['WORKER_RESET', 'DECODE_TIMEOUT', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
   'process.pause': ['DECODE_TIMEOUT', 'WORKER_RESET', 'POOL_UNAVAILABLE'],
   'engine.driver-reset': ['WORKER_RESET', 'POOL_UNAVAILABLE'],
+  'engine.ecc-error': ['WORKER_RESET', 'POOL_UNAVAILABLE'],
   'gpu.unavailable': ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
   'network.down': ['POOL_UNAVAILABLE', 'WORKER_RESET'],
   'network.latency': ['DECODE_TIMEOUT'],
