@@ -2,6 +2,7 @@ import type { Proxy } from 'toxiproxy-node-client';
 import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import type { Evidence, Fault, FaultContext, FaultKind, HealVerified, Preflighted } from './fault';
+import { probeLink } from './link-probe';
 import { trafficCrosses } from './link-checks';
 
 /** Which bytes a toxic acts on: `downstream` = replies (tokens), `upstream` = requests. */
@@ -87,13 +88,21 @@ export abstract class ToxicFault implements Fault, Preflighted, HealVerified {
   }
 
   /** After the heal: no link lists the toxic any more, and the stack's traffic flows through every link again. */
+  /**
+   * Healed when the toxic is gone and the link carries traffic again: the stack's own, or, where the stack has no
+   * reason to use the link just then (an orchestrator restarted while its pool manager is down knows no replica to
+   * probe: found by the explorer, seed 1203), a probe of the suite's own through the proxy that is answered in full.
+   */
   async verifyHealed(ctx: FaultContext): Promise<Evidence> {
     const listed = await Promise.all(this.links.map((l) => toxicListed(l.proxy, this.toxicName)));
     const flowing = await trafficCrosses(this.links, TRAFFIC_WITHIN_MS, ctx);
     const gone = listed.every((x) => !x);
+    const quiet = flowing.verdict === 'confirmed' ? [] : this.links;
+    const probes = await Promise.all(quiet.map((l) => probeLink(l.proxy.listen, { timeoutMs: 2000 })));
+    const answered = probes.every((p) => p.outcome === 'answered');
     return {
-      verdict: gone && flowing.verdict === 'confirmed' ? 'confirmed' : 'mismatch',
-      observed: { toxic_listed: listed, ...flowing.observed },
+      verdict: gone && answered ? 'confirmed' : 'mismatch',
+      observed: { toxic_listed: listed, ...flowing.observed, ...(quiet.length > 0 ? { own_probes: probes } : {}) },
     };
   }
 }
