@@ -50,6 +50,22 @@ When(
 );
 
 Given(
+  'a pool of {int} replica(s) whose engines are built without GPU support',
+  { timeout: PATIENCE.longStepMs },
+  async function (this: ChaosWorld, replicas: number) {
+    this.settings.replicas = replicas;
+    this.settings.tunes['engine-cpu-build'] = '1';
+    // Such a pool never becomes ready: refusing its tasks as unready is the point.
+    this.expectedErrors.add('POOL_UNREADY');
+    await this.startStack();
+  },
+);
+
+Then('the pool says its engines cannot serve a GPU pool', async function (this: ChaosWorld) {
+  await poolSays(this.client, this.poolId, /CPU build cannot serve a GPU pool/, PATIENCE.streamingMs);
+});
+
+Given(
   'a pool of {int} replica(s) that is still provisioning',
   { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld, replicas: number) {

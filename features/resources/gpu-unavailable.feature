@@ -3,6 +3,13 @@ Feature: GPU unavailable
   llama-orch is GPU only: with no GPU there is no CPU fallback. When the devices vanish, the engines go down, the
   pool says why, and new tasks are refused at once with a retry hint; when the GPU is back, the pool serves again.
 
+  # A GPU pool on an engine that cannot use a GPU would be a CPU fallback in disguise: refused before it serves.
+  @needs:gpu-inventory @fault:none
+  Scenario: a GPU pool whose engines are built without GPU support is refused, saying why, and serves nothing
+    Given a pool of 1 replica whose engines are built without GPU support
+    Then the pool says its engines cannot serve a GPU pool
+    And a new task is refused as "POOL_UNREADY" with a retry hint
+
   @needs:gpu-inventory @fault:gpu.unavailable
   Scenario: with the GPU gone the engines fail, the pool says why and new tasks are refused fast; with it back the pool serves again
     Given engines are restarted 100 ms after a first crash, doubling each time

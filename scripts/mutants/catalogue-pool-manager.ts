@@ -74,4 +74,12 @@ export const POOL_MANAGER_MUTANTS: Mutant[] = [
     find: "if (/uncorrectable ECC error|cudaErrorECCUncorrectable/i.test(logTail)) return 'ecc_error: uncorrectable ECC error in engine log';",
     replace: '',
   },
+  {
+    id: 'engine-gpu-unchecked',
+    requirement: 'ORCH-1102',
+    breaks: 'a GPU pool runs on engines that list no GPU: a CPU fallback the pool does not admit to',
+    file: 'sut/pool-managerd/pool.ts',
+    find: 'const engineSees = engineGpuProblem(this.config);',
+    replace: 'const engineSees = Promise.resolve(undefined as string | undefined);',
+  },
 ];

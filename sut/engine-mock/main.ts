@@ -34,6 +34,8 @@ const cpuWorkPerToken = envInt('ENGINE_CPU_WORK', 20_000);
 // CPU time each token costs, ms of busy work (on top of ENGINE_CPU_WORK), so a CPU quota slows generation for real.
 const cpuMsPerToken = envInt('ENGINE_CPU_MS_PER_TOKEN', 0);
 const shutdownGraceMs = envInt('ENGINE_SHUTDOWN_GRACE_MS', 5_000);
+// Stands for a build without GPU support: it lists no device (as llama-server's CPU build does).
+const cpuBuild = envInt('ENGINE_CPU_BUILD', 0) === 1;
 const gpuCheckMs = envInt('ENGINE_GPU_CHECK_MS', 1000);
 // Memory a generation holds per token until it ends (a KV cache that grows with the stream), so a memory limit can
 // be crossed mid-inference for real.
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
   const devices = probeGpus();
   if (args['list-devices']) {
     // llama-server's own listing: the GPUs this build can use, `(none)` for a CPU build or a machine without one.
-    const lines = devices.map(
+    const lines = (cpuBuild ? [] : devices).map(
       (d) => `  CUDA${d.index}: ${d.name} (${Math.round(d.memoryBytes / 2 ** 20)} MiB, ${Math.round(d.memoryBytes / 2 ** 20)} MiB free)`,
     );
     process.stdout.write(`Available devices:\n${lines.length > 0 ? lines.join('\n') : '  (none)'}\n`);
