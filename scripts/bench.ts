@@ -6,7 +6,9 @@
  *   - goodput with 1 of 3 replicas killed, under rolling failures, and with one engine starved of CPU (root);
  *   - one stream's tokens per second on a replica;
  *   - the chaos suite's wall time, serial and with parallel workers, and per scenario time-to-detect/recover.
+ *   - where the suite's time goes, per kind of work, summed over the catalogue and for the ten slowest scenarios.
  * Usage: npm run bench -- [--profile profiles/reference.json] [--runs 5] [--suite-runs 3] [--workers 2] [--load-ms 3000]
+ *        npm run bench -- --split reports/messages.ndjson   (only the time split of a run already made)
  * Writes reports/bench.json (reports/bench-<profile>.json for another profile).
  */
 import { spawnSync } from 'node:child_process';
@@ -19,6 +21,7 @@ import { readScenarioRuns } from '../support/report/run-messages';
 import { loadProfile } from '../support/stack/profile';
 import { ToxiproxyService } from '../support/stack/toxiproxy';
 import * as m from './bench/stack-measures';
+import { type SplitReport, splitLines, splitOf } from './bench/time-split';
 
 process.once('exit', () => reapAll());
 const root = path.resolve(__dirname, '..');
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     'suite-runs': { type: 'string', default: '3' },
     workers: { type: 'string', default: '2' },
     'load-ms': { type: 'string', default: '3000' },
+    split: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -37,9 +41,13 @@ const benchDir = path.join(root, 'reports', 'bench');
 const loadMs = Number(values['load-ms']);
 
 /** Runs the whole suite `count` times with `workers` (1: serial); returns wall times and per-scenario measures. */
-function suiteRuns(count: number, workers: number): { walls: number[]; measures: [string, Record<string, number>][] } {
+function suiteRuns(
+  count: number,
+  workers: number,
+): { walls: number[]; measures: [string, Record<string, number>][]; splits: SplitReport[] } {
   const walls: number[] = [];
   const measures: [string, Record<string, number>][] = [];
+  const splits: SplitReport[] = [];
   for (let i = 0; i < count; i++) {
     const dir = path.join('reports', 'bench', `suite-${workers}w-${i}`);
     const started = Date.now();
@@ -51,13 +59,18 @@ function suiteRuns(count: number, workers: number): { walls: number[]; measures:
     });
     if (r.status !== 0) throw new Error(`suite run ${i} (${workers} workers) failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
     walls.push(Date.now() - started);
-    for (const run of readScenarioRuns(path.join(root, dir, 'messages.ndjson')))
-      if (run.evidence?.measures) measures.push([run.name, run.evidence.measures]);
+    const scenarios = readScenarioRuns(path.join(root, dir, 'messages.ndjson'));
+    for (const run of scenarios) if (run.evidence?.measures) measures.push([run.name, run.evidence.measures]);
+    splits.push(splitOf(scenarios, Number(values.workers))); // the floor for the parallel run
   }
-  return { walls, measures };
+  return { walls, measures, splits };
 }
 
 async function main(): Promise<void> {
+  if (values.split) {
+    for (const line of splitLines(splitOf(readScenarioRuns(path.resolve(values.split)), Number(values.workers)))) console.log(line);
+    return;
+  }
   rmSync(benchDir, { recursive: true, force: true });
   mkdirSync(benchDir, { recursive: true });
   const toxiproxy = await ToxiproxyService.start(benchDir);
@@ -117,7 +130,9 @@ async function main(): Promise<void> {
   }
   const serial = suiteRuns(Number(values['suite-runs']), 1);
   const workers = Number(values.workers);
-  const parallel = workers > 1 ? suiteRuns(Number(values['suite-runs']), workers) : { walls: [], measures: [] };
+  const parallel = workers > 1 ? suiteRuns(Number(values['suite-runs']), workers) : { walls: [], measures: [], splits: [] };
+  // The split of the serial run of median total: scenarios timed one at a time, as each costs alone.
+  const split = [...serial.splits].sort((a, b) => a.total_ms - b.total_ms)[Math.floor((serial.splits.length - 1) / 2)];
   const recovery = new Map<string, { detect: number[]; recover: number[] }>();
   for (const [scenario, x] of serial.measures) {
     const e = recovery.get(scenario) ?? { detect: [], recover: [] };
@@ -149,9 +164,10 @@ async function main(): Promise<void> {
         },
       ]),
     ),
+    time_split: split,
     goodput_failed_or_refused_tasks: failedTasks,
     samples: rows,
-    budgets: { stack_ready_ms: 500, crash_detect_ms: 100, restart_to_ready_ms: 1000, suite_wall_ms: 60_000, goodput_ratio: 0.6 },
+    budgets: { stack_ready_ms: 500, crash_detect_ms: 100, restart_to_ready_ms: 1000, suite_wall_ms: 40_000, goodput_ratio: 0.6 },
   };
   const name = path.basename(values.profile!, '.json');
   writeFileSync(path.join(root, 'reports', name === 'reference' ? 'bench.json' : `bench-${name}.json`), JSON.stringify(report, null, 2));
@@ -164,6 +180,11 @@ async function main(): Promise<void> {
     console.log(
       `  suite wall time, ${workers} workers              ${report.suite_wall_ms.parallel_median} ms (runs ${parallel.walls.join(', ')})`,
     );
+  if (parallel.walls.length)
+    console.log(
+      `  serial / parallel wall time                ${(report.suite_wall_ms.serial_median / m.median(parallel.walls)).toFixed(2)}`,
+    );
+  if (split) for (const line of splitLines(split)) console.log(line);
   console.log(`  goodput tasks failed or refused: ${failedTasks}`);
 }
 

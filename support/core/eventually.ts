@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConditionBroken, WaitTimedOut } from './errors';
 import { WaitProgress } from './progress';
+import { timed } from './time-split';
 import { recordWait } from './wait-journal';
 
 export interface EventuallyOptions {
@@ -24,6 +25,14 @@ export interface Observation<T> {
  * the one way the suite waits for a condition.
  */
 export async function eventually<T>(
+  condition: string,
+  probe: () => Promise<Observation<T>>,
+  options: EventuallyOptions,
+): Promise<{ value?: T; elapsedMs: number }> {
+  return timed('waits for a state of the stack', () => poll(condition, probe, options));
+}
+
+async function poll<T>(
   condition: string,
   probe: () => Promise<Observation<T>>,
   options: EventuallyOptions,
@@ -62,6 +71,14 @@ export async function eventually<T>(
  * and what was seen the first time it did not hold. "Stays canceled" is a claim about a stretch of time, not a moment.
  */
 export async function holds<T>(
+  condition: string,
+  probe: () => Promise<Observation<T>>,
+  options: { forMs: number; everyMs?: number },
+): Promise<number> {
+  return timed('stated durations (contract bounds, Gherkin times)', () => holdsFor(condition, probe, options));
+}
+
+async function holdsFor<T>(
   condition: string,
   probe: () => Promise<Observation<T>>,
   options: { forMs: number; everyMs?: number },

@@ -11,6 +11,7 @@ import {
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
+import { takeSplit, timed } from '../core/time-split';
 import { takeWaits } from '../core/wait-journal';
 import { BOUNDS } from '../observe/bounds';
 import { allowedCodes } from '../observe/checks/allowed-errors';
@@ -91,6 +92,7 @@ Before(async function (this: ChaosWorld, { pickle, gherkinDocument }: ITestCaseH
   }
   this.faultKinds = tags.filter((t) => t.startsWith('@fault:')).map((t) => t.slice('@fault:'.length));
   takeWaits(); // from here on, the journal's waits are this scenario's
+  takeSplit(); // and so is the time split
   this.prepare(slug(pickle.name));
   active = this;
   return undefined;
@@ -107,7 +109,7 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
   const verdicts = !this.stack
     ? []
     : this.history.all().length > 0
-      ? await judge(this)
+      ? await timed("After: the checker's evidence and checks", () => judge(this))
       : [OrchestratorStayedLive(this.liveness?.samples ?? [], [], BOUNDS.answerMs)];
   this.workload.stop();
   this.liveness?.stop();
@@ -122,18 +124,20 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
   );
   // 3b. A heal that failed or could not be verified fails the scenario too, reported after the verdicts.
   failures.push(...healErrors.map((e) => e.message));
-  // 4. A toxic still on the scenario's proxies outlived its heal: a leak (seen now, as stopping removes the proxies).
-  failures.push(
-    ...(await reportLeaks(
-      `the scenario "${pickleName}"`,
-      await findToxicLeaks(this.resourcePrefix, runContext().toxiproxy ?? NO_PROXY_SERVER),
-    )),
-  );
-  // 5. Stop the stack (and its proxies); a killed run's leftovers are the reaper's.
-  await this.stack?.stop().catch((err) => failures.push(`Stopping the stack failed: ${(err as Error).message}`));
-  failures.push(...(await this.faults.disposeAll()).map((e) => e.message));
-  // 6. Nothing of the scenario may be left: report what leaked, clean it, and fail.
-  failures.push(...(await leakCheck(`the scenario "${pickleName}"`, this.resourcePrefix)));
+  await timed('teardown and leak checks', async () => {
+    // 4. A toxic still on the scenario's proxies outlived its heal: a leak (seen now, as stopping removes the proxies).
+    failures.push(
+      ...(await reportLeaks(
+        `the scenario "${pickleName}"`,
+        await findToxicLeaks(this.resourcePrefix, runContext().toxiproxy ?? NO_PROXY_SERVER),
+      )),
+    );
+    // 5. Stop the stack (and its proxies); a killed run's leftovers are the reaper's.
+    await this.stack?.stop().catch((err) => failures.push(`Stopping the stack failed: ${(err as Error).message}`));
+    failures.push(...(await this.faults.disposeAll()).map((e) => e.message));
+    // 6. Nothing of the scenario may be left: report what leaked, clean it, and fail.
+    failures.push(...(await leakCheck(`the scenario "${pickleName}"`, this.resourcePrefix)));
+  });
   // 7. Evidence for the report; logs when anything went wrong.
   const evidence = {
     faults: this.faults.records().map((r) => ({
@@ -149,6 +153,8 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
     checks: verdicts,
     // Each wait that used a tenth of its limit or more, at its worst: what `npm run stress` reads.
     waits: takeWaits(0.1),
+    // Where the scenario's time went, by kind of work (support/core/time-split.ts): what `npm run bench` sums.
+    time_split_ms: takeSplit(),
   };
   this.attach(JSON.stringify(evidence, null, 2), { mediaType: 'application/json', fileName: 'evidence.json' });
   this.attach(JSON.stringify(this.timeline.all(), null, 2), { mediaType: 'application/json', fileName: 'timeline.json' });

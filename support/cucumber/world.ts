@@ -1,6 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setWorldConstructor, World } from '@cucumber/cucumber';
+import { timed } from '../core/time-split';
 import { SuiteError } from '../core/errors';
 import type { DiskFullFault } from '../faults/disk-full';
 import { FaultLedger } from '../faults/ledger';
@@ -105,7 +106,9 @@ export class ChaosWorld extends World<SuiteParams> {
   async startHealthyPool(settings: { replicas: number; slots?: number }): Promise<void> {
     Object.assign(this.settings, settings);
     const stack = await this.startStack();
-    const readyMs = await poolReaches(this.client, stack.profile.pool.id, 'ready', stack.profile.startupTimeoutMs);
+    const readyMs = await timed('stack: engines until the pool is ready', () =>
+      poolReaches(this.client, stack.profile.pool.id, 'ready', stack.profile.startupTimeoutMs),
+    );
     this.timeline.measure('pool_ready_after_start_ms', readyMs);
   }
 

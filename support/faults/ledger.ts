@@ -1,4 +1,5 @@
 import { FaultNotConfirmed, HealFailed } from '../core/errors';
+import { timed } from '../core/time-split';
 import type { Timeline } from '../core/timeline';
 import { type Evidence, type Fault, type FaultContext, isDisposable, isHealVerified, isPreflighted } from './fault';
 
@@ -147,7 +148,11 @@ export class FaultLedger {
     return this.entries.map((e) => e.record);
   }
 
-  private async healEntry(entry: { fault: Fault; record: FaultRecord; healed: boolean }): Promise<void> {
+  private healEntry(entry: { fault: Fault; record: FaultRecord; healed: boolean }): Promise<void> {
+    return timed('heals and their verification', () => this.healAndVerify(entry));
+  }
+
+  private async healAndVerify(entry: { fault: Fault; record: FaultRecord; healed: boolean }): Promise<void> {
     try {
       const ctx = { signal: new AbortController().signal, log: this.log };
       await entry.fault.heal(ctx);

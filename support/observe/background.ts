@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { timed } from '../core/time-split';
 import type { TaskRequest } from '../orchestrator/client';
 import type { TaskRecord } from './history';
 import type { Workload } from './workload';
@@ -63,7 +64,10 @@ export class BackgroundLoad {
    */
   async runFor(ms: number): Promise<void> {
     if (!this.running) throw new Error('The steady load has not started');
-    const ended = await Promise.race([this.running.then(() => true), delay(ms).then(() => false)]);
+    const running = this.running;
+    const ended = await timed('stated durations (contract bounds, Gherkin times)', () =>
+      Promise.race([running.then(() => true), delay(ms).then(() => false)]),
+    );
     if (ended || this.abort.signal.aborted)
       throw new Error(
         `The steady load ended before ${ms} ms more of it had run (bounds: ${this.shape.maxTasks} tasks, ${this.shape.maxMs} ms)`,

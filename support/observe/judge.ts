@@ -1,3 +1,4 @@
+import { timed } from '../core/time-split';
 import type { Timeline } from '../core/timeline';
 import { newTask, type OrchestratorClient } from '../orchestrator/client';
 import type { Rerun } from './checks/determinism';
@@ -64,10 +65,12 @@ export function disturbedTasks(records: TaskRecord[], windows: { from: number; t
  */
 export async function judgeScenario(input: JudgeInput): Promise<Verdict[]> {
   const { workload, history } = input;
-  await workload.settle(input.patienceMs);
-  await workload.resolveUnseen(Math.min(input.patienceMs, 2000));
+  await timed('After: settling the load', async () => {
+    await workload.settle(input.patienceMs);
+    await workload.resolveUnseen(Math.min(input.patienceMs, 2000));
+  });
   const disturbed = disturbedTasks(history.all(), faultWindows(input.timeline));
-  const clones = await rerunAll(workload, disturbed, Date.now() + 2 * input.patienceMs);
+  const clones = await timed('undisturbed reruns', () => rerunAll(workload, disturbed, Date.now() + 2 * input.patienceMs));
   const reruns: Rerun[] = disturbed.map((r, k) => {
     const end = terminalOf(clones[k]);
     const done = end?.event === 'end' && !end.data.canceled;

@@ -4,6 +4,7 @@ import { eventsOf, isAdmitted, longestTokenGapMs, outcomeOf, type TaskRecord, te
 import { lastInjectionAt, measureDetection } from './measures';
 import { ConditionBroken } from '../core/errors';
 import { eventually } from '../core/eventually';
+import { timed } from '../core/time-split';
 import type { Timeline } from '../core/timeline';
 import { taskEnds } from './waits';
 import type { Workload } from './workload';
@@ -114,9 +115,11 @@ export async function rerunUndisturbed(
   const injectedAt = lastInjectionAt(timeline);
   if (injectedAt !== undefined)
     timeline.measure('time_to_recover_ms', longestTokenGapMs(record, injectedAt), { sign: 'longest wait between tokens after the fault' });
-  const clone = await workload.submit({ ...record.request, task_id: newTask().task_id });
-  await taskEnds(clone, withinMs);
-  return { disturbed: textOf(record), undisturbed: textOf(clone) };
+  return timed('undisturbed reruns', async () => {
+    const clone = await workload.submit({ ...record.request, task_id: newTask().task_id });
+    await taskEnds(clone, withinMs);
+    return { disturbed: textOf(record), undisturbed: textOf(clone) };
+  });
 }
 
 /** The tasks submitted while a fault was active (from its injection to its heal, or to now if still active). */

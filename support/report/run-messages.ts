@@ -11,7 +11,7 @@ export interface ScenarioRun {
   /** The first line of the first failure, if any. */
   message?: string;
   /** The scenario's `evidence.json` attachment (support/cucumber/hooks.ts), if it has one. */
-  evidence?: { measures?: Record<string, number>; waits?: WaitUse[] };
+  evidence?: { measures?: Record<string, number>; waits?: WaitUse[]; time_split_ms?: Record<string, number> };
 }
 
 /** How much of a wait's limit a scenario used (support/core/wait-journal.ts). */

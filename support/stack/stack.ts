@@ -1,13 +1,16 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Proxy } from 'toxiproxy-node-client';
 import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
 import { PhaseClock } from '../core/phase-clock';
+import { timed } from '../core/time-split';
 import { PoolManagerClient } from '../pool-manager/client';
 import { ProcessSpec } from '../processes/process-spec';
 import type { ExitedProcess, RunningProcess } from '../processes/running-process';
 import { Wait } from '../processes/wait/wait';
 import { writeGpuInventory, writeModelFile } from './fixtures';
+import { createLinks, wantedLinks } from './links';
+import { collectLogs } from './logs';
 import { freePort } from './ports';
 import type { LinkTarget, ProcessTarget } from '../faults/targets';
 import type { TargetProfile } from './profile';
@@ -58,6 +61,17 @@ export class StartedStack {
   /** Allocates ports, creates proxies, writes generated files, starts every component and waits for each to be ready. */
   static async start(profile: TargetProfile, request: StackRequest, toxiproxy: ToxiproxyService): Promise<StartedStack> {
     const phases = new PhaseClock();
+    const stack = await timed('stack: files, ports and proxies', () => StartedStack.prepare(profile, request, toxiproxy, phases));
+    return timed('stack: daemons until listening', () => stack.startDaemons(phases));
+  }
+
+  /** Files, ports, proxies and the components' specs: everything of a start but the processes. */
+  private static async prepare(
+    profile: TargetProfile,
+    request: StackRequest,
+    toxiproxy: ToxiproxyService,
+    phases: PhaseClock,
+  ): Promise<StartedStack> {
     mkdirSync(request.dir, { recursive: true });
     const replicaIds = Array.from({ length: request.replicas }, (_, i) => `r${i + 1}`);
     const slots = request.slots ?? profile.pool.slots;
@@ -84,16 +98,9 @@ export class StartedStack {
     await values.allocatePorts(freePort);
     phases.mark('files and ports');
 
-    const proxies = new Map<string, Proxy>();
-    for (const [nameTemplate, upstreamTemplate] of Object.entries(profile.proxies)) {
-      const expansions = nameTemplate.includes('${replica}') ? replicaIds : [undefined];
-      for (const replica of expansions) {
-        const name = replica ? nameTemplate.replace(/\$\{replica\}/g, replica) : nameTemplate;
-        const proxy = await toxiproxy.createProxy(`${request.proxyPrefix}${name}`, String(render(upstreamTemplate, resolve, replica)));
-        proxies.set(name, proxy);
-        values.proxies.set(name, proxy.listen);
-      }
-    }
+    const wanted = wantedLinks(profile.proxies, replicaIds, (upstream, replica) => String(render(upstream, resolve, replica)));
+    const proxies = await createLinks(toxiproxy, request.proxyPrefix, wanted);
+    for (const [name, proxy] of proxies) values.proxies.set(name, proxy.listen);
     phases.mark('proxies');
     for (const [name, content] of Object.entries(profile.files)) {
       const file = path.join(request.dir, `${name}.json`);
@@ -124,7 +131,7 @@ export class StartedStack {
           .withStartupTimeout(profile.startupTimeoutMs),
       );
     }
-    const stack = new StartedStack(
+    return new StartedStack(
       profile,
       request,
       replicaIds,
@@ -136,23 +143,31 @@ export class StartedStack {
       toxiproxy,
       listenPorts,
     );
+  }
+
+  /** Starts the components in the profile's order, each stage's side by side; stops what started if one fails. */
+  private async startDaemons(phases: PhaseClock): Promise<StartedStack> {
     try {
-      for (const stage of profile.startOrder) {
-        const started = await Promise.allSettled(stage.map((name) => stack.startComponent(name)));
+      for (const stage of this.profile.startOrder) {
+        const started = await Promise.allSettled(stage.map((name) => this.startComponentNow(name)));
         const failed = started.find((s) => s.status === 'rejected');
         if (failed) throw failed.reason;
         phases.mark(stage.join(' + '));
       }
     } catch (err) {
-      await stack.stop(); // what did start must not outlive a failed start
+      await this.stop(); // what did start must not outlive a failed start
       throw err;
     }
-    stack.startup.push(...phases.phases);
-    return stack;
+    this.startup.push(...phases.phases);
+    return this;
   }
 
   /** Starts (or starts again, with the same ports and data) one component and waits until it is ready. */
   async startComponent(name: string): Promise<RunningProcess> {
+    return timed('stack: restarts within the scenario', () => this.startComponentNow(name));
+  }
+
+  private async startComponentNow(name: string): Promise<RunningProcess> {
     const spec = this.specs.get(name);
     if (!spec)
       throw new SuiteError(`No component "${name}" in target profile ${this.profile.file} (has: ${[...this.specs.keys()].join(', ')})`);
@@ -265,36 +280,21 @@ export class StartedStack {
 
   /** Each component's log and every log under the profile's `logDirs`, for the report. */
   logs(): { name: string; text: string }[] {
-    const out: { name: string; text: string }[] = [];
-    for (const name of this.specs.keys()) out.push({ name: `${name}.log`, text: readIfAny(this.componentLogFile(name)) });
-    for (const dirTemplate of this.profile.logDirs) {
-      const dir = this.fill(dirTemplate);
-      let entries: string[] = [];
-      try {
-        entries = readdirSync(dir).filter((f) => f.endsWith('.log'));
-      } catch {
-        /* not created */
-      }
-      for (const f of entries) out.push({ name: f, text: readIfAny(path.join(dir, f)) });
-    }
-    return out;
+    return collectLogs(
+      [...this.specs.keys()].map((name) => this.componentLogFile(name)),
+      this.profile.logDirs.map((d) => this.fill(d)),
+    );
   }
 
-  /** Stops every component (reverse start order, graceful then forced) and removes the proxies. Idempotent. */
+  /** Stops every component, side by side (each gracefully, then SIGKILL after its grace), then removes the proxies. Idempotent. */
   async stop(): Promise<void> {
-    for (const name of this.profile.startOrder.flat().reverse()) {
-      const proc = this.running.get(name);
-      if (proc) await proc.stop(this.profile.components[name].stopGraceMs);
-    }
+    await Promise.all(
+      this.profile.startOrder.flat().map(async (name) => {
+        const proc = this.running.get(name);
+        if (proc) await proc.stop(this.profile.components[name].stopGraceMs);
+      }),
+    );
     await Promise.all([...this.proxies.values()].map((p) => p.remove().catch(() => undefined)));
     this.proxies.clear();
-  }
-}
-
-function readIfAny(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
   }
 }
