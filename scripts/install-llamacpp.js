@@ -78,6 +78,11 @@ function buildServer() {
     '-B',
     build,
     '-DCMAKE_BUILD_TYPE=Release',
+    // -O2 instead of Release's -O3: measured 2026-12-04 on 2 cores, the build of llama-server took 260 s against 282 s
+    // and one engine's rate (100 tokens, one thread, 6 requests each, two rounds) was 74 tokens/s against 77 (-4 %).
+    // A unity build of everything (CMAKE_UNITY_BUILD) does not compile this llama.cpp (mtmd-helper, common/json).
+    '-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG',
+    '-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG',
     '-DLLAMA_BUILD_TESTS=OFF',
     '-DLLAMA_BUILD_EXAMPLES=OFF',
     '-DLLAMA_BUILD_APP=OFF',

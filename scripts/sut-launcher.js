@@ -34,12 +34,10 @@ localRequire.cache = Module._cache;
 script.runInThisContext().call(main.exports, main.exports, localRequire, main, file, __dirname);
 
 if (cachedData === undefined || script.cachedDataRejected) {
-  // Once start-up has run, so that the functions it ran are in the cache too (or at exit, if that comes first);
-  // written whole or not at all (a rename), by whichever start of the build gets there.
-  let written = false;
-  const write = () => {
-    if (written) return;
-    written = true;
+  // Once start-up has run, so that the functions it ran are in the cache too; not at an exit that comes sooner (a
+  // device listing), whose cache would hold only the few functions it ran. Written whole or not at all (a rename),
+  // by whichever start of the build gets there.
+  setTimeout(() => {
     const partial = `${cacheFile}.${process.pid}`;
     try {
       fs.writeFileSync(partial, script.createCachedData());
@@ -47,7 +45,5 @@ if (cachedData === undefined || script.cachedDataRejected) {
     } catch {
       fs.rmSync(partial, { force: true }); // a read-only tree runs uncached, as before
     }
-  };
-  setTimeout(write, 200).unref();
-  process.once('exit', write);
+  }, 200).unref();
 }

@@ -222,7 +222,7 @@ export const MUTANTS: Mutant[] = [
     id: 'gpu-cpu-fallback',
     requirement: 'ORCH-1102',
     breaks: 'an engine with no GPU starts anyway (a CPU fallback)',
-    file: 'sut/engine-mock/main.ts',
+    file: 'sut/engine-mock/server.ts',
     find: 'if (devices.length === 0) {',
     replace: 'if (devices.length < 0) {',
   },

@@ -2,7 +2,7 @@ import { timed } from '../core/time-split';
 import type { Timeline } from '../core/timeline';
 import { newTask, type OrchestratorClient } from '../orchestrator/client';
 import type { Rerun } from './checks/determinism';
-import type { Generation } from './checks/engines';
+import { EnginesAgree, type Generation } from './checks/engines';
 import { judgeHistory, type Verdict } from './checks/index';
 import { type EvidencePatterns, readAvailability, readDispatchAttempts, readGenerations } from './evidence';
 import { eventsOf, type TaskHistory, type TaskRecord, terminalOf, textOf } from './history';
@@ -88,7 +88,7 @@ export async function judgeScenario(input: JudgeInput): Promise<Verdict[]> {
       completed.map(async (r) => [r.taskId, (await input.client.status(r.taskId).catch(() => undefined))?.body.replica_id] as const),
     ),
   );
-  const generations = input.patterns.engineGeneration && (await engineGenerations(input, completed));
+  const generations = input.patterns.engineGeneration && (await engineGenerations(input, records, servedBy));
   const attempts = input.patterns.dispatchStarted && readDispatchAttempts(input.orchestratorLog, input.patterns.dispatchStarted);
   const availability = input.patterns.replicaAvailability && readAvailability(input.orchestratorLog, input.patterns.replicaAvailability);
   return judgeHistory({
@@ -107,13 +107,21 @@ export async function judgeScenario(input: JudgeInput): Promise<Verdict[]> {
   });
 }
 
-/** The engines' generations, once every completed task's seed shows in a log (logs are flushed asynchronously). */
-async function engineGenerations(input: JudgeInput, completed: TaskRecord[]): Promise<Generation[]> {
+/**
+ * The engines' generations, once what they logged agrees with what the clients received (logs are flushed
+ * asynchronously), or as they are at the deadline: the check then says what is missing. The wait ends on the check's
+ * own condition, so an engine that logs no seed (llama-server: decoded-token totals per replica) is not waited on
+ * for seeds it never writes.
+ */
+async function engineGenerations(
+  input: JudgeInput,
+  records: TaskRecord[],
+  servedBy: Map<string, string | undefined>,
+): Promise<Generation[]> {
   const deadline = Date.now() + Math.min(input.patienceMs, 3000);
   for (;;) {
     const generations = readGenerations(input.engineLogs, input.patterns.engineGeneration!);
-    const seeds = new Set(generations.map((g) => g.seed));
-    if (completed.every((r) => seeds.has(Number(r.request.seed))) || Date.now() >= deadline) return generations;
+    if (EnginesAgree(records, generations, servedBy, input.engineLogGaps).valid === true || Date.now() >= deadline) return generations;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -122,25 +130,29 @@ async function engineGenerations(input: JudgeInput, completed: TaskRecord[]): Pr
 const RERUN_CONCURRENCY = 4;
 
 /**
- * Runs each task's request again (new id), a few at a time, as a careful client: a refusal with a retry hint is
- * retried after the hint, until `deadline` (epoch ms). Returns the reruns' records in the order of `tasks`.
+ * Runs each task's request again (new id), RERUN_CONCURRENCY at a time (each lane takes the next task as soon as its
+ * last one ended), as a careful client: a refusal with a retry hint is retried after the hint, until `deadline`
+ * (epoch ms). Returns the reruns' records in the order of `tasks`.
  */
 async function rerunAll(workload: Workload, tasks: TaskRecord[], deadline: number): Promise<TaskRecord[]> {
-  const out: TaskRecord[] = [];
-  for (let k = 0; k < tasks.length; k += RERUN_CONCURRENCY) {
-    const batch = tasks.slice(k, k + RERUN_CONCURRENCY).map(async (r) => {
-      for (;;) {
-        const clone = await workload.submit({ ...r.request, task_id: newTask().task_id });
-        const refused = clone.admission && clone.admission.status !== 202;
-        if (!refused || Date.now() >= deadline) {
-          if (!refused) await taskEnds(clone, Math.max(0, deadline - Date.now())).catch(() => undefined);
-          return clone;
-        }
-        const hintMs = Number(clone.admission?.body?.retry_after_ms) || 200;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(hintMs, Math.max(0, deadline - Date.now()))));
-      }
-    });
-    out.push(...(await Promise.all(batch)));
-  }
+  const out: TaskRecord[] = new Array(tasks.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let k = next++; k < tasks.length; k = next++) out[k] = await rerun(workload, tasks[k], deadline);
+  };
+  await Promise.all(Array.from({ length: Math.min(RERUN_CONCURRENCY, tasks.length) }, lane));
   return out;
+}
+
+async function rerun(workload: Workload, task: TaskRecord, deadline: number): Promise<TaskRecord> {
+  for (;;) {
+    const clone = await workload.submit({ ...task.request, task_id: newTask().task_id });
+    const refused = clone.admission && clone.admission.status !== 202;
+    if (!refused || Date.now() >= deadline) {
+      if (!refused) await taskEnds(clone, Math.max(0, deadline - Date.now())).catch(() => undefined);
+      return clone;
+    }
+    const hintMs = Number(clone.admission?.body?.retry_after_ms) || 200;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(hintMs, Math.max(0, deadline - Date.now()))));
+  }
 }

@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: everything, in the order of `npm run test:reference` then `npm run test:llamacpp`, with the one long
+ * build overlapped: the real engine's build (npm run install:llamacpp, several minutes on 2 cores) starts first, at
+ * the lowest CPU priority (nice 19), beside the typecheck, the lints, the unit tests and the explorer's short run;
+ * no suite runs until it has ended, so no timing verdict of a suite shares the cores with it. Stops at the first
+ * failure (and ends the build), as `&&` would. The build's output goes to reports/install-llamacpp.log.
+ *
+ *   node scripts/test.js               everything (npm test)
+ *   node scripts/test.js --reference   the checks and the suite on the reference profile (npm run test:reference)
+ *   node scripts/test.js --llamacpp    the real engine's install and the suite on it (npm run test:llamacpp)
+ */
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const buildLog = path.join(root, 'reports', 'install-llamacpp.log');
+
+/** Runs an npm script (or a command) in the foreground; exits the whole run on failure. */
+function step(label, cmd, args, env = {}) {
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const took = `${((Date.now() - started) / 1000).toFixed(0)} s`;
+  if (r.status !== 0) {
+    console.error(`[test] ${label} failed (exit ${r.status ?? r.signal}) after ${took}`);
+    stopBuild();
+    process.exit(r.status || 1);
+  }
+  console.log(`[test] ${label}: ${took}`);
+}
+
+let build;
+let buildEnded;
+function startBuild() {
+  fs.mkdirSync(path.dirname(buildLog), { recursive: true });
+  const out = fs.openSync(buildLog, 'w');
+  const started = Date.now();
+  build = spawn('nice', ['-n', '19', 'node', path.join(__dirname, 'install-llamacpp.js')], {
+    cwd: root,
+    stdio: ['ignore', out, out],
+    detached: true, // its own process group, so that a failure elsewhere ends the compilers too
+  });
+  buildEnded = new Promise((resolve) =>
+    build.on('exit', (code, signal) => resolve({ code, signal, seconds: Math.round((Date.now() - started) / 1000) })),
+  );
+  console.log(`[test] the real engine's build runs beside the checks (nice 19), its output in ${path.relative(root, buildLog)}`);
+}
+
+function stopBuild() {
+  if (build && build.exitCode === null) {
+    try {
+      process.kill(-build.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+const reference = !process.argv.includes('--llamacpp');
+const llamacpp = !process.argv.includes('--reference');
+
+async function main() {
+  process.once('SIGINT', () => {
+    stopBuild();
+    process.exit(130);
+  });
+  process.once('SIGTERM', () => {
+    stopBuild();
+    process.exit(143);
+  });
+  if (llamacpp) startBuild();
+  if (reference) {
+    for (const s of ['typecheck', 'lint', 'lint:tags', 'lint:steps']) step(s, 'npm', ['run', '-s', s]);
+    step('browser', 'node', [path.join(__dirname, 'install-browser.js')]);
+    step('unit tests', 'npm', ['run', '-s', 'test:unit']);
+    step('explore:short', 'npm', ['run', '-s', 'explore:short']);
+  }
+  if (llamacpp) await waitForBuild();
+  if (reference) {
+    step('reference suite', 'npx', ['cucumber-js', '-p', 'ci']);
+    step('trace:check (reference)', 'npm', ['run', '-s', 'trace:check']);
+  }
+  if (!llamacpp) return;
+  step('llamacpp suite', 'npx', ['cucumber-js', '-p', 'ci'], {
+    CHAOS_WORKERS: '1',
+    CHAOS_PROFILE: 'profiles/llamacpp.json',
+    CHAOS_REPORTS_DIR: 'reports/llamacpp',
+  });
+  step('trace:check (llamacpp)', 'npm', ['run', '-s', 'trace:check', '--', 'reports/llamacpp/traceability.json']);
+}
+
+async function waitForBuild() {
+  const waitStarted = Date.now();
+  const built = await buildEnded;
+  const tail = fs.readFileSync(buildLog, 'utf8').trimEnd().split('\n').slice(-3).join('\n');
+  console.log(
+    `[test] the real engine's install ended after ${built.seconds} s (waited ${Math.round((Date.now() - waitStarted) / 1000)} s for it):\n${tail}`,
+  );
+  if (built.code !== 0) {
+    console.error(`[test] npm run install:llamacpp failed (exit ${built.code ?? built.signal}): see ${path.relative(root, buildLog)}`);
+    process.exit(1);
+  }
+}
+
+main().catch((err) => {
+  console.error(`[test] ${err.stack}`);
+  stopBuild();
+  process.exit(1);
+});
