@@ -18,7 +18,7 @@ Feature: Partial network partition
     Then the pool is ready again within 2 s
     When a client submits 6 tasks of 10 tokens each
     Then every task completes
-    And some task is served by replica r1
+    And some task since the heal is served by replica r1
 
   @fault:network.partition
   Scenario: cut off from the pool manager, the orchestrator keeps serving with the replicas it knows

@@ -182,3 +182,11 @@ export function poisonProblems(record: TaskRecord, code: string, fastMs: number)
 export function poisonTask(base: TaskRequest): TaskRequest {
   return { ...base, prompt: Array.from({ length: 5_000 }, (_, i) => `w${i % 100}`).join(' ') };
 }
+
+/** The tasks submitted since the scenario's last heal that completed; none healed is a scenario that cannot ask. */
+export function completedSinceLastHeal(records: TaskRecord[], timeline: Timeline): TaskRecord[] {
+  const healed = timeline.last('fault', 'fault.healed');
+  if (!healed) throw new ConditionBroken('No fault was healed in this scenario: there is no "since the heal" to look at');
+  const since = timeline.startedAt + healed.at;
+  return records.filter((r) => r.submittedAt >= since && outcomeOf(r) === 'completed');
+}
