@@ -165,10 +165,10 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
   }
   active = undefined;
   // A passed scenario's folder (fixture model, staged copy, logs) goes: its evidence is in the report. A failed one's
-  // stays for a closer look, until the next run in the same reports folder.
+  // stays for a closer look, until the next run in the same reports folder. CHAOS_KEEP_FILES=1 keeps them all.
   if (failures.length > 0) failures.push(`Its files: ${this.scenarioDir}`);
   else if (result?.status === Status.FAILED) this.log(`Its files: ${this.scenarioDir}`);
-  else if (this.scenarioDir) rmSync(this.scenarioDir, { recursive: true, force: true });
+  else if (this.scenarioDir && !process.env.CHAOS_KEEP_FILES) rmSync(this.scenarioDir, { recursive: true, force: true });
   if (failures.length > 0) throw new SuiteError(failures.join('\n'));
 });
 

@@ -20,6 +20,8 @@ export interface DispatchPolicy extends RetryPolicy {
 interface Running {
   task: TaskRow;
   replica: ReplicaView;
+  /** The dispatch's place in the replica's send order (its breaker counts failures in that order). */
+  seq: number;
   controller: AbortController;
   canceled: boolean;
   done: Promise<void>;
@@ -135,7 +137,7 @@ export class Dispatcher {
       { job_id: task.task_id, pool_id: task.pool_id, replica_id: replica.replica_id, resume_from: resumeFrom },
       'dispatch started',
     );
-    this.directory.dispatchStarted(replica);
+    const seq = this.directory.dispatchStarted(replica);
     if (resumeFrom === 0)
       this.metrics.tasksStarted.inc({
         engine: task.request.engine,
@@ -144,18 +146,18 @@ export class Dispatcher {
         replica_id: replica.replica_id,
         priority: task.priority,
       });
-    const entry: Running = { task, replica, controller: new AbortController(), canceled: false, done: Promise.resolve() };
+    const entry: Running = { task, replica, seq, controller: new AbortController(), canceled: false, done: Promise.resolve() };
     this.running.set(task.task_id, entry);
     const sinks = { store: this.store, events: this.events, metrics: this.metrics };
     entry.done = runAttempt(sinks, task, replica, resumeFrom, this.policy.timeouts, entry.controller, () => entry.canceled)
       .then((result) => {
         if (!result.ok) return this.onAttemptFailed(entry, result, resumeFrom);
-        this.directory.reportSuccess(replica, now);
+        this.directory.reportSuccess(replica, now, seq);
         const end = { tokens_out: this.store.tokenCount(task.task_id), decode_time_ms: result.decodeMs, decode_ms: result.decodeMs };
         this.finishTask(task, 'completed', { event: 'end', data: end }, replica);
       })
       .finally(() => {
-        this.directory.dispatchEnded(replica);
+        this.directory.dispatchEnded(replica, seq);
         this.running.delete(task.task_id);
         this.pump();
       });
@@ -176,7 +178,7 @@ export class Dispatcher {
       return;
     }
     if (err.code === 'DECODE_TIMEOUT') this.metrics.timeouts.inc({ pool_id: task.pool_id, kind: err.message.split(' ')[0] });
-    if (err.code !== 'REPLICA_BUSY') this.directory.reportFailure(replica, err.message);
+    if (err.code !== 'REPLICA_BUSY') this.directory.reportFailure(replica, err.message, entry.seq);
     const tokens = this.store.tokenCount(task.task_id);
     const decision = decideAfterFailure(this.progressOf(task.task_id), err, replica.replica_id, tokens, resumeFrom, this.policy);
     const fields = {

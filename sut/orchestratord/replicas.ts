@@ -1,5 +1,6 @@
 import type pino from 'pino';
 import { getText, type ManagerPool, mergePool, type PoolView, probe, type ReplicaView } from './pool-view';
+import { SendOrder } from './send-order';
 
 export type { PoolView, ReplicaView } from './pool-view';
 
@@ -30,6 +31,8 @@ export class ReplicaDirectory {
   private readonly drained = new Set<string>();
   /** The availability last logged per replica (`pool/replica`). */
   private readonly availability = new Map<string, boolean>();
+  /** Each replica's dispatches in send order, for its breaker. */
+  private readonly sendOrders = new WeakMap<ReplicaView, SendOrder>();
 
   constructor(
     private readonly options: DirectoryOptions,
@@ -126,18 +129,21 @@ export class ReplicaDirectory {
       .sort((a, b) => a.inflight - b.inflight || a.replica_id.localeCompare(b.replica_id))[0];
   }
 
-  /** Marks the start of a dispatch; through a half-open breaker it is the one trial. */
-  dispatchStarted(r: ReplicaView): void {
+  /** Marks the start of a dispatch and returns its place in the replica's send order; through a half-open breaker it is the one trial. */
+  dispatchStarted(r: ReplicaView): number {
     r.inflight++;
     if (r.breaker === 'half-open') r.trialInFlight = true;
+    return this.sendOrder(r).sent();
   }
 
   /**
-   * Records a failed dispatch. `threshold` consecutive failures (or a failed half-open trial) open the replica's
-   * breaker for the cool-down (ORCH-3040: shed load instead of piling it onto a failing replica).
+   * Records a failed dispatch (`seq` from `dispatchStarted`; none: one sent and failed now). `threshold` failures in
+   * a row in send order (or a failed half-open trial) open the replica's breaker for the cool-down (ORCH-3040: shed
+   * load instead of piling it onto a failing replica).
    */
-  reportFailure(r: ReplicaView, reason: string): void {
-    r.consecutiveFailures++;
+  reportFailure(r: ReplicaView, reason: string, seq?: number): void {
+    const order = this.sendOrder(r);
+    r.consecutiveFailures = order.failed(seq ?? order.sent());
     const trialFailed = r.breaker === 'half-open';
     r.trialInFlight = false;
     if (trialFailed || (r.breaker === 'closed' && r.consecutiveFailures >= this.options.breakerThreshold)) {
@@ -166,10 +172,24 @@ export class ReplicaDirectory {
   }
 
   /**
-   * Records a successful dispatch that started at `startedAt`: the failure count resets and a half-open breaker
-   * closes. A dispatch that started before the breaker opened says nothing about the replica since, and is ignored.
+   * Records a successful dispatch that started at `startedAt` (`seq` from `dispatchStarted`): the run of failures
+   * ends and a half-open breaker closes. A dispatch that started before the breaker opened says nothing about the
+   * replica since, and is ignored by the breaker. Any completed dispatch shows the replica reachable, whatever the
+   * last probes said: a link that resets some new connections must not take a replica that serves out of rotation.
    */
-  reportSuccess(r: ReplicaView, startedAt = Date.now()): void {
+  reportSuccess(r: ReplicaView, startedAt = Date.now(), seq?: number): void {
+    if (r.probeFailures > 0) {
+      const before = this.isReachable(r);
+      r.probeFailures = 0;
+      if (!before) {
+        this.log.info(
+          { pool_id: r.pool_id, replica_id: r.replica_id, reachable: true, probe_failures: 0, by: 'dispatch' },
+          'replica reachable',
+        );
+        this.notify();
+      }
+    }
+    if (seq !== undefined) this.sendOrder(r).succeeded(seq);
     if (r.breaker !== 'closed' && startedAt < r.breakerOpenedAt) return;
     if (r.breaker !== 'closed')
       this.log.info({ pool_id: r.pool_id, replica_id: r.replica_id, old_state: r.breaker, new_state: 'closed' }, 'replica breaker closed');
@@ -179,12 +199,19 @@ export class ReplicaDirectory {
   }
 
   /** Marks the end of a dispatch, whatever its result. */
-  dispatchEnded(r: ReplicaView): void {
+  dispatchEnded(r: ReplicaView, seq?: number): void {
     r.inflight--;
+    if (seq !== undefined) this.sendOrder(r).ended(seq);
   }
 
   /** Called when a breaker opens (metrics). */
   onBreakerOpen?: (r: ReplicaView) => void;
+
+  private sendOrder(r: ReplicaView): SendOrder {
+    const order = this.sendOrders.get(r) ?? new SendOrder();
+    this.sendOrders.set(r, order);
+    return order;
+  }
 
   private loop(fn: () => Promise<void>, everyMs: number): void {
     const tick = async (): Promise<void> => {

@@ -91,4 +91,37 @@ describe('per-replica circuit breaker and reachability in the orchestrator', () 
     expect(directory.isServing(r)).to.equal(false);
     expect(directory.stateOf(r)).to.equal('starting');
   });
+
+  it('counts failures in a row in send order: a dispatch sent between them and still streaming separates them', () => {
+    const r = replica();
+    const [s1, s2, s3, s4] = [1, 2, 3, 4].map(() => directory.dispatchStarted(r));
+    directory.reportFailure(r, 'reset', s1);
+    directory.reportFailure(r, 'reset', s2);
+    directory.reportFailure(r, 'reset', s4);
+    expect(r.breaker, 'two failures, a dispatch still streaming, one failure').to.equal('closed');
+    directory.reportFailure(r, 'reset', s3);
+    expect(r.breaker, 'the streaming one failed too: four in a row').to.equal('open');
+    expect(r.consecutiveFailures).to.equal(4);
+  });
+
+  it('a success ends the run of failures sent before it, whenever it ends', () => {
+    const r = replica();
+    const [s1, s2, s3, s4] = [1, 2, 3, 4].map(() => directory.dispatchStarted(r));
+    directory.reportFailure(r, 'reset', s1);
+    directory.reportFailure(r, 'reset', s3);
+    directory.reportFailure(r, 'reset', s4);
+    directory.reportSuccess(r, Date.now(), s2);
+    expect(r.breaker).to.equal('closed');
+    const s5 = directory.dispatchStarted(r);
+    directory.reportFailure(r, 'reset', s5);
+    expect(r.breaker, 'the run after the success: s3, s4, s5').to.equal('open');
+  });
+
+  it('a dispatch that completes shows the replica reachable, whatever the last probes said', () => {
+    const r = replica();
+    r.probeFailures = 3;
+    expect(directory.isReachable(r)).to.equal(false);
+    directory.reportSuccess(r, Date.now(), directory.dispatchStarted(r));
+    expect(directory.isReachable(r)).to.equal(true);
+  });
 });
