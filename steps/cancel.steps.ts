@@ -6,7 +6,7 @@ import { BOUNDS } from '../support/observe/bounds';
 import { engineSlotsFree, keptAfterCancel } from '../support/observe/cancel';
 import { tokensAfterCancel } from '../support/observe/history';
 import { cancelQueuedTask, cancelTask } from '../support/observe/tasks';
-import { taskEnds, taskStaysCanceled } from '../support/observe/waits';
+import { statusBecomes, taskEnds, taskStaysCanceled } from '../support/observe/waits';
 import { engineUrl } from '../support/stack/mechanisms';
 
 When('the client cancels the task', async function (this: ChaosWorld) {
@@ -27,25 +27,37 @@ Then('the second task stays canceled for {duration} without a single token', asy
   await taskStaysCanceled(this.client, this.batch[1], ms);
 });
 
-Then('the orchestrator keeps no token of the task beyond the cancel', async function (this: ChaosWorld) {
-  const kept = await keptAfterCancel(this.client, this.requireFocus(), PATIENCE.taskEndMs);
-  expect(kept, 'tokens the client had at the cancel, by the status, and on a read from the start').to.deep.equal({
-    atCancel: kept.atCancel,
-    statusTokens: kept.atCancel,
-    replayedTokens: kept.atCancel,
-  });
+When("the client goes away from the task's stream", async function (this: ChaosWorld) {
+  await this.workload.leaveOnNextToken(this.requireFocus(), PATIENCE.streamingMs);
 });
 
-Then('the engine of replica {replica} frees its slot soon after the cancel', async function (this: ChaosWorld, replica: string) {
-  const { canceledAt } = this.requireFocus();
-  expect(canceledAt, 'when the cancel was answered 204').to.be.a('number');
-  const ms = await engineSlotsFree(
-    engineUrl(this.requireStack(), replica),
-    canceledAt!,
-    BOUNDS.slotFreedAfterCancelMs + PATIENCE.pastBoundMs,
-  );
-  this.timeline.measure('slot_freed_after_cancel_ms', ms);
-  expect(ms, `ms from the cancel's 204 to the engine's slot free (bound ${BOUNDS.slotFreedAfterCancelMs} ms)`).to.be.at.most(
-    BOUNDS.slotFreedAfterCancelMs,
-  );
+Then('the task ends as canceled, as its status says', async function (this: ChaosWorld) {
+  await statusBecomes(this.client, this.requireFocus(), 'canceled', PATIENCE.taskEndMs);
 });
+
+// The cancel is the client's 204-answered request, or its going away from the stream (SSE-1003: that counts as one).
+Then(
+  /^the orchestrator keeps no token of the task beyond (?:the cancel|what the client had when it went away)$/,
+  async function (this: ChaosWorld) {
+    const kept = await keptAfterCancel(this.client, this.requireFocus(), PATIENCE.taskEndMs);
+    expect(kept, 'tokens the client had at the cancel, by the status, and on a read from the start').to.deep.equal({
+      atCancel: kept.atCancel,
+      statusTokens: kept.atCancel,
+      replayedTokens: kept.atCancel,
+    });
+  },
+);
+
+Then(
+  /^the engine of replica (r\d+) frees its slot soon after (the cancel|the client went away)$/,
+  async function (this: ChaosWorld, replica: string, cancel: string) {
+    const { canceledAt, leftAt } = this.requireFocus();
+    const at = cancel === 'the cancel' ? canceledAt : leftAt;
+    expect(at, `when ${cancel === 'the cancel' ? 'the cancel was answered 204' : 'the client went away'}`).to.be.a('number');
+    const ms = await engineSlotsFree(engineUrl(this.requireStack(), replica), at!, BOUNDS.slotFreedAfterCancelMs + PATIENCE.pastBoundMs);
+    this.timeline.measure('slot_freed_after_cancel_ms', ms);
+    expect(ms, `ms from ${cancel} to the engine's slot free (bound ${BOUNDS.slotFreedAfterCancelMs} ms)`).to.be.at.most(
+      BOUNDS.slotFreedAfterCancelMs,
+    );
+  },
+);

@@ -214,7 +214,7 @@ export const MUTANTS: Mutant[] = [
     id: 'resume-duplicates',
     requirement: 'CHAOS-002',
     breaks: 'a stream resumed with Last-Event-ID repeats the last token',
-    file: 'sut/orchestratord/api.ts',
+    file: 'sut/orchestratord/event-stream.ts',
     find: 'let next = lastEventId === undefined ? 0 : lastEventId + 1;',
     replace: 'let next = lastEventId === undefined ? 0 : lastEventId;',
   },
@@ -241,6 +241,14 @@ export const MUTANTS: Mutant[] = [
     file: 'sut/orchestratord/attempt.ts',
     find: 'metrics.tokensOut.inc(labels);',
     replace: '',
+  },
+  {
+    id: 'disconnect-ignored',
+    requirement: 'SSE-1003',
+    breaks: 'a client that goes away from its stream leaves its task running on the engine, its tokens kept for nobody',
+    file: 'sut/orchestratord/event-stream.ts',
+    find: 'if (!deps.cancelOnDisconnect || deps.isShuttingDown()) return;',
+    replace: 'return;',
   },
   ...POOL_MANAGER_MUTANTS,
 ];

@@ -6,13 +6,21 @@ import { eventsOf, type TaskRecord } from './history';
  * What the orchestrator kept of a canceled task, read back from the outside after the cancel was answered: the
  * tokens its client had then, the status endpoint's `tokens_out`, and the tokens a client gets when it reads the
  * stream again from the start (what a `Last-Event-ID` resume would see). A stack that acknowledges the cancel but lets
- * the engine go on stores tokens the client never saw; both readings show them.
+ * the engine go on stores tokens the client never saw; both readings show them. For a client that went away, what it
+ * had is all it received before the orchestrator closed the stream.
  */
 export async function keptAfterCancel(
   client: OrchestratorClient,
   record: TaskRecord,
   withinMs: number,
 ): Promise<{ atCancel: number; statusTokens: number; replayedTokens: number }> {
+  // A client that went away (SSE-1003) reads on until the orchestrator closes its side: all it received is what it had.
+  if (record.leftAt !== undefined)
+    await eventually(
+      `the orchestrator closes the stream of task ${record.taskId} that its client left`,
+      async () => ({ ok: record.streams.at(-1)?.end !== undefined, seen: `${eventsOf(record).length} events received, stream still open` }),
+      { withinMs, everyMs: 10 },
+    );
   const canceledAt = record.canceledAt ?? Number.POSITIVE_INFINITY;
   const atCancel = eventsOf(record).filter((e) => e.event === 'token' && e.at <= canceledAt).length;
   const statusTokens = (await client.status(record.taskId)).body.tokens_out;

@@ -25,6 +25,8 @@ export interface TaskRecord {
   resends?: string[];
   /** Epoch ms when the client's cancel request was answered 204, if it canceled the task. */
   canceledAt?: number;
+  /** Epoch ms when the client went away from the task's stream, never to read it again (SSE-1003), if it did. */
+  leftAt?: number;
 }
 
 export type Outcome = 'completed' | 'failed' | 'canceled' | 'indeterminate';

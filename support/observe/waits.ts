@@ -190,6 +190,21 @@ export async function taskStaysCanceled(client: OrchestratorClient, record: Task
   );
 }
 
+/**
+ * Waits until the status endpoint says the task is `state`: for a task whose client went away (SSE-1003), its end is
+ * known only there. Returns the state last seen.
+ */
+export async function statusBecomes(client: OrchestratorClient, record: TaskRecord, state: string, withinMs: number): Promise<void> {
+  await eventually(
+    `task ${record.taskId} is ${state} by its status`,
+    async () => {
+      const status = (await client.status(record.taskId)).body;
+      return { ok: status.state === state, seen: `status ${status.state}, tokens_out ${status.tokens_out}` };
+    },
+    { withinMs, everyMs: 20 },
+  );
+}
+
 /** Waits until the pool's health reports a `last_error` (its own or a replica's) matching `pattern`. */
 export async function poolSays(client: OrchestratorClient, poolId: string, pattern: RegExp, withinMs: number): Promise<void> {
   await eventually(

@@ -29,6 +29,8 @@ const DEFAULT_LIMITS: WorkloadLimits = { maxTasks: 500, maxReconnects: 300, reco
 export class Workload {
   private readonly followers = new Set<Promise<void>>();
   private readonly abort = new AbortController();
+  /** Tasks whose client is to go away on the next token it receives (SSE-1003), with what to call when it has. */
+  private readonly leaving = new Map<string, (at: number) => void>();
   private submitted = 0;
 
   constructor(
@@ -84,13 +86,44 @@ export class Workload {
     return out;
   }
 
+  /**
+   * SSE-1003: the client goes away on the next token it receives on the task's stream: it closes its side of the
+   * connection there and then, reads what the orchestrator had already sent (see readEventStream), and never reads the
+   * stream again. Resolves with when it left (epoch ms); rejects when no token came within `withinMs`.
+   */
+  leaveOnNextToken(record: TaskRecord, withinMs: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.leaving.delete(record.taskId);
+        reject(new Error(`No token of task ${record.taskId} reached the client within ${withinMs} ms, so it could not leave after one`));
+      }, withinMs);
+      this.leaving.set(record.taskId, (at) => {
+        clearTimeout(timer);
+        record.leftAt = at;
+        this.timeline.record('request', 'task.left', { task_id: record.taskId });
+        resolve(at);
+      });
+    });
+  }
+
   private follow(record: TaskRecord): void {
     const run = async (): Promise<void> => {
       for (let attempt = 0; attempt <= this.limits.maxReconnects && !this.abort.signal.aborted; attempt++) {
+        if (record.leftAt !== undefined) return;
         const lastToken = [...record.streams.flatMap((s) => s.events)].reverse().find((e) => e.event === 'token');
         const read: StreamRead = { openedAt: Date.now(), lastEventId: lastToken ? Number(lastToken.data.i) : undefined, events: [] };
         record.streams.push(read);
-        read.end = await this.client().events(record.taskId, (e) => read.events.push(e), this.abort.signal, read.lastEventId);
+        const leave = new AbortController();
+        const onEvent = (e: StreamRead['events'][number]): void => {
+          read.events.push(e);
+          const left = this.leaving.get(record.taskId);
+          if (e.event !== 'token' || !left) return;
+          this.leaving.delete(record.taskId);
+          leave.abort();
+          left(Date.now());
+        };
+        read.end = await this.client().events(record.taskId, onEvent, this.abort.signal, read.lastEventId, leave.signal);
+        if (record.leftAt !== undefined) return;
         if (terminalOf(record)) {
           this.timeline.record('request', 'task.ended', {
             task_id: record.taskId,

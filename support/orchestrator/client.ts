@@ -141,10 +141,16 @@ export class OrchestratorClient {
     return this.call('get', '/metrics');
   }
 
-  /** Follows a task's event stream; `lastEventId` resumes after that token index. */
-  events(taskId: string, onEvent: (e: ReceivedEvent) => void, signal: AbortSignal, lastEventId?: number): Promise<StreamEnd> {
+  /** Follows a task's event stream; `lastEventId` resumes after that token index; `leave` makes the client go away. */
+  events(
+    taskId: string,
+    onEvent: (e: ReceivedEvent) => void,
+    signal: AbortSignal,
+    lastEventId?: number,
+    leave?: AbortSignal,
+  ): Promise<StreamEnd> {
     const headers: Record<string, string> = lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) };
-    return readEventStream(`${this.baseUrl}/v2/tasks/${encodeURIComponent(taskId)}/events`, headers, onEvent, signal);
+    return readEventStream(`${this.baseUrl}/v2/tasks/${encodeURIComponent(taskId)}/events`, headers, onEvent, signal, leave);
   }
 
   private async call<T>(method: 'get' | 'post', url: string, data?: unknown, timeoutMs?: number): Promise<Answer<T>> {

@@ -21,13 +21,16 @@ export interface StreamEnd {
 
 /**
  * Reads an SSE stream over plain HTTP, calling `onEvent` per event in arrival order (comments and keep-alives are
- * skipped). Resolves when the server closes the stream, or when `signal` aborts it.
+ * skipped). Resolves when the server closes the stream, or when `signal` aborts it. When `leave` aborts, the client
+ * goes away: it closes its side of the connection (a FIN, as a closed browser tab sends) and reads on until the server
+ * closes its side, so whatever the server sent before it learned of the leaving is still received, and counted.
  */
 export function readEventStream(
   url: string,
   headers: Record<string, string>,
   onEvent: (e: ReceivedEvent) => void,
   signal: AbortSignal,
+  leave?: AbortSignal,
 ): Promise<StreamEnd> {
   return new Promise((resolve) => {
     let sawTerminal = false;
@@ -63,5 +66,6 @@ export function readEventStream(
       res.on('close', () => settle({ how: sawTerminal ? 'terminal' : 'closed', status: 200, correlationId }));
     });
     req.on('error', (err: NodeJS.ErrnoException) => settle({ how: 'failed', error: err.code ?? err.message }));
+    leave?.addEventListener('abort', () => req.socket?.end(), { once: true });
   });
 }

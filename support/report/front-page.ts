@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { mustCounts } from './gate';
+import { gateCauses, mustCounts } from './gate';
 import type { TraceabilityReport } from './traceability';
 
 /** What a reviewer needs to know about the run before its results. */
@@ -179,14 +179,23 @@ export function renderFrontPage(report: TraceabilityReport, meta: RunMetadata, h
         `<tr><td>${esc(h.name)}</td><td>${h.passRate}</td><td><small>${h.durations.join(' · ')}</small></td><td class="err">${esc(h.flags.join('; '))}</td></tr>`,
     )
     .join('\n');
-  const verdict = report.run.success ? 'PASSED' : 'FAILED';
+  // The headline is the gate's (npm run trace:check): green scenarios with a MUST requirement unproven is not a pass.
+  const gate = gateCauses(report);
+  const verdict = report.run.success && gate.length === 0 ? 'PASSED' : 'FAILED';
+  const more = gate.length > 10 ? `<li>and ${gate.length - 10} more (\`npm run trace:check\` lists them)</li>` : '';
+  const why = gate.length
+    ? `<ul id="gate" class="err">${gate
+        .slice(0, 10)
+        .map((c) => `<li>gate: ${esc(c)}</li>`)
+        .join('')}${more}</ul>`
+    : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>llama-orch chaos — run ${esc(meta.commit)}</title><style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 small{color:#666}.err{color:#a00;font-size:12px}.cell{min-width:9em}.verdict{font-size:28px;font-weight:bold}
 .st{display:inline-block;padding:0 6px;border-radius:3px;font-size:11px;font-weight:bold;color:#fff;background:#888}
 .st-passed{background:#2a7}.st-failed,.st-empty{background:#c33}.st-partial,.st-skipped{background:#e80}.st-not-run{background:#999}.st-unproven{background:#c33}.st-not-applicable{background:#57a}
 </style></head><body>
-<p class="verdict">Run ${badge(verdict)} ${report.run.passed} passed, ${report.run.failed} failed, ${report.run.skipped} skipped, ${report.run.notApplicable ?? 0} not applicable of ${report.run.scenarios}</p>
+<p class="verdict">Run ${badge(verdict)} ${report.run.passed} passed, ${report.run.failed} failed, ${report.run.skipped} skipped, ${report.run.notApplicable ?? 0} not applicable of ${report.run.scenarios}</p>${why}
 <table id="meta"><tr><th>commit</th><td>${esc(meta.commit)}</td><th>profile</th><td>${esc(meta.profile)}</td></tr>
 <tr><th>node</th><td>${esc(meta.node)}</td><th>toxiproxy</th><td>${esc(meta.toxiproxy)}</td></tr>
 <tr><th>started</th><td>${esc(meta.startedAt)}</td><th>wall time</th><td>${meta.wallMs} ms</td></tr></table>

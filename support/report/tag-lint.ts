@@ -11,6 +11,8 @@ export interface ScenarioTags {
   name: string;
   where: string;
   tags: string[];
+  /** Its Then-steps (and the And/But after them), when read from a feature file. */
+  thens?: number;
 }
 
 /** Tags that are neither requirement IDs nor faults but mean something to the suite. */
@@ -41,7 +43,12 @@ export function readScenarios(dir: string): ScenarioTags[] {
     };
     index(gherkinDocument.feature?.children ?? []);
     for (const pickle of compile(gherkinDocument, uri, newId)) {
-      out.push({ name: pickle.name, where: `${uri}:${lines.get(pickle.astNodeIds[0]) ?? '?'}`, tags: pickle.tags.map((t) => t.name) });
+      out.push({
+        name: pickle.name,
+        where: `${uri}:${lines.get(pickle.astNodeIds[0]) ?? '?'}`,
+        tags: pickle.tags.map((t) => t.name),
+        thens: pickle.steps.filter((step) => step.type === 'Outcome').length,
+      });
     }
   }
   return out;
@@ -49,7 +56,8 @@ export function readScenarios(dir: string): ScenarioTags[] {
 
 /**
  * Checks every scenario's tags: each needs at least one requirement ID from the registry and at least one known
- * `@fault:<kind>`; any other tag must be a known marker. Also lists registry IDs no scenario covers.
+ * `@fault:<kind>`; any other tag must be a known marker. A scenario with no Then-step checks nothing of its own, so it
+ * proves no requirement: an error too. Also lists registry IDs no scenario covers.
  */
 export function lintTags(scenarios: ScenarioTags[], requirements: Requirement[]): LintResult {
   const known = new Set(requirements.map((r) => r.id));
@@ -57,6 +65,7 @@ export function lintTags(scenarios: ScenarioTags[], requirements: Requirement[])
   const errors: string[] = [];
   for (const s of scenarios) {
     const problems = tagProblems(s.tags, known);
+    if (s.thens === 0) problems.push('has no Then-step: it checks nothing of its own, so it proves no requirement');
     for (const t of s.tags) if (known.has(t.slice(1))) covered.add(t.slice(1));
     errors.push(...problems.map((p) => `${s.where} (${s.name}): ${p}`));
   }

@@ -1,12 +1,12 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type pino from 'pino';
 import { ApiError, retryHeaders } from '../common/envelope';
-import { formatSse, formatSseComment } from '../common/sse';
 import type { Dispatcher } from './dispatcher';
+import { streamEvents } from './event-stream';
 import type { OrchestratorMetrics } from './metrics';
 import type { ReplicaDirectory } from './replicas';
-import { TaskRequest, TaskStore, TERMINAL_STATES } from './store';
-import type { LiveEvent, TaskEvents } from './task-events';
+import type { TaskRequest, TaskStore } from './store';
+import type { TaskEvents } from './task-events';
 import { taskRequestSchema } from './task-schema';
 
 export interface ApiDeps {
@@ -21,6 +21,7 @@ export interface ApiDeps {
   admissionPolicy: 'reject' | 'drop-lru';
   retryAfterMs: number;
   heartbeatMs: number;
+  cancelOnDisconnect: boolean;
   ctxMax: number;
   predictMsPerTask: number;
 }
@@ -237,57 +238,4 @@ function poolHealth(poolId: string, deps: ApiDeps) {
 function parseLastEventId(header: string | string[] | undefined): number | undefined {
   if (typeof header !== 'string' || !/^\d+$/.test(header.trim())) return undefined;
   return Number(header.trim());
-}
-
-/**
- * Streams a task's events: `started` (unless resuming), the stored tokens after `Last-Event-ID`, then live ones, then
- * the terminal `end` or `error`. Stored and live tokens are joined by index, so there is no gap and no duplicate.
- */
-function streamEvents(reply: FastifyReply, taskId: string, lastEventId: number | undefined, deps: ApiDeps): void {
-  const { store, events } = deps;
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, {
-    ...(reply.getHeaders() as Record<string, string>),
-    'Content-Type': 'text/event-stream',
-    'Cache-Control': 'no-cache',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-  });
-  res.flushHeaders();
-  let next = lastEventId === undefined ? 0 : lastEventId + 1;
-  let closed = false;
-  const write = (chunk: string): void => {
-    if (!closed) res.write(chunk);
-  };
-  const end = (): void => {
-    if (closed) return;
-    closed = true;
-    unsubscribe();
-    clearInterval(heartbeat);
-    res.end();
-  };
-  const sendToken = (i: number, t: string): void => {
-    if (i < next) return; // already sent from the store
-    next = i + 1;
-    write(formatSse({ event: 'token', id: i, data: { t, i } }));
-  };
-  const sendTerminal = (e: { event: 'end' | 'error'; data: Record<string, unknown> }): void => {
-    write(formatSse({ event: e.event, data: e.data }));
-    end();
-  };
-  // Subscribing and reading the store happen in one tick (better-sqlite3 is synchronous), so no event slips between.
-  const unsubscribe = events.subscribe(taskId, (e: LiveEvent) => {
-    if (e.event === 'token') sendToken(e.i, e.t);
-    else sendTerminal(e);
-  });
-  const heartbeat = setInterval(() => write(formatSseComment('keep-alive')), deps.heartbeatMs);
-  res.on('close', end);
-  if (lastEventId === undefined) {
-    const position = store.queuePosition(taskId);
-    write(formatSse({ event: 'started', data: { queue_position: position, predicted_start_ms: position * deps.predictMsPerTask } }));
-  }
-  for (const { i, t } of store.tokensAfter(taskId, next - 1)) sendToken(i, t);
-  const task = store.get(taskId);
-  if (task && TERMINAL_STATES.includes(task.state) && task.terminal) sendTerminal(task.terminal);
 }

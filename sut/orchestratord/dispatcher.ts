@@ -206,7 +206,7 @@ export class Dispatcher {
   }
 
   /** Cancels a queued or running task; returns false when it was already terminal. No token is published after this returns. */
-  cancel(taskId: string): boolean {
+  cancel(taskId: string, reason: 'client' | 'disconnect' = 'client'): boolean {
     const task = this.store.get(taskId);
     if (!task || (task.state !== 'queued' && task.state !== 'running')) return false;
     const entry = this.running.get(taskId);
@@ -217,7 +217,7 @@ export class Dispatcher {
     const tokens = this.store.tokenCount(taskId);
     const version = entry?.replica.engine_version ?? this.directory.engineVersion(task.pool_id);
     const labels = { engine: task.request.engine, engine_version: version, pool_id: task.pool_id };
-    this.metrics.tasksCanceled.inc({ ...labels, replica_id: entry?.replica.replica_id ?? '', reason: 'client' });
+    this.metrics.tasksCanceled.inc({ ...labels, replica_id: entry?.replica.replica_id ?? '', reason });
     this.finishTask(task, 'canceled', { event: 'end', data: { canceled: true, tokens_out: tokens, decode_time_ms: 0 } }, entry?.replica);
     return true;
   }

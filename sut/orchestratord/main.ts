@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     admissionPolicy: policy as 'reject' | 'drop-lru',
     retryAfterMs,
     heartbeatMs: envInt('ORCHD_SSE_HEARTBEAT_MS', 5000),
+    cancelOnDisconnect: envInt('ORCHD_CANCEL_ON_DISCONNECT', 1) === 1,
     ctxMax: envInt('ORCHD_CTX_MAX', 32768),
     predictMsPerTask: envInt('ORCHD_PREDICT_MS_PER_TASK', 100),
   };

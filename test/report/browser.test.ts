@@ -43,11 +43,13 @@ describe('the evidence report in a real browser', {
     await browser?.close();
   });
 
-  it('shows the verdict, the catalogue matrix and the requirements on the front page', async () => {
+  it("shows the gate's verdict, the catalogue matrix and the requirements on the front page", async () => {
     const page = await browser.newPage();
     await page.setViewport({ width: 1400, height: 1000 });
     await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
-    expect(await page.$eval('.verdict', (e) => e.textContent)).to.match(/Run PASSED 1 passed/);
+    // One feature of the catalogue ran: its scenario passed, but the gate fails the run (MUST requirements unproven).
+    expect(await page.$eval('.verdict', (e) => e.textContent)).to.match(/Run FAILED 1 passed, 0 failed/);
+    expect(await page.$eval('#gate', (e) => e.textContent)).to.match(/^gate: MUST requirement ORCH-\d+ \(.+\) is /);
     expect(await page.$$eval('#catalogue td.cell', (cells) => cells.length)).to.be.greaterThan(10);
     expect(await page.$$eval('#requirements tr', (rows) => rows.length)).to.be.greaterThan(30);
     await page.screenshot({ path: path.join(shots, 'front-page.png'), fullPage: false });

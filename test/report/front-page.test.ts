@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import { otherProfileReports, renderFrontPage } from '../../support/report/front-page';
-import type { TraceabilityReport } from '../../support/report/traceability';
+import type { ScenarioResult, TraceabilityReport } from '../../support/report/traceability';
 
 const report = (profile: string, status: 'PASSED' | 'NOT APPLICABLE'): TraceabilityReport => ({
   generatedAt: '2026-12-02T00:00:00Z',
@@ -29,5 +29,41 @@ describe('the front page beside the other profiles', () => {
     const html = renderFrontPage(report('profiles/reference.json', 'PASSED'), meta, [], dir);
     const table = html.slice(html.indexOf('id="profiles"'));
     expect(table).to.contain('profiles/llamacpp.json').and.contain('st-not-applicable').and.contain('st-passed');
+  });
+
+  it("headlines the gate's verdict: all scenarios green with a MUST requirement partly proven is FAILED, with the cause", () => {
+    const meta = { commit: 'x', profile: 'profiles/reference.json', node: 'v20', toxiproxy: 't', startedAt: 's', wallMs: 1 };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'chaos-front-'));
+    const proven = report('profiles/reference.json', 'PASSED');
+    expect(renderFrontPage(proven, meta, [], dir)).to.contain('Run <span class="st st-passed">PASSED</span>');
+    const scenario = (status: 'PASSED' | 'SKIPPED'): ScenarioResult => ({
+      name: status,
+      where: 'f:1',
+      tags: ['@ORCH-3010'],
+      status,
+      attempts: 1,
+      flaky: false,
+      durationMs: 1,
+      faults: [],
+      measures: {},
+    });
+    const partial: TraceabilityReport = {
+      ...proven,
+      requirements: [
+        {
+          id: 'ORCH-3010',
+          level: 'MUST',
+          title: 'Dispatch only to ready replicas',
+          source: 's',
+          text: 't',
+          status: 'PARTIAL',
+          reason: '1 of 2 scenarios did not run here: needs root',
+          scenarios: [scenario('PASSED'), scenario('SKIPPED')],
+        },
+      ],
+    };
+    const html = renderFrontPage(partial, meta, [], dir);
+    expect(html).to.contain('Run <span class="st st-failed">FAILED</span>');
+    expect(html).to.match(/<li>gate: MUST requirement ORCH-3010 .* is PARTIAL: 1 of 2 scenarios did not run here: needs root<\/li>/);
   });
 });

@@ -80,6 +80,21 @@ describe('requirements registry and tag lint', () => {
     expect(result.scenarios).to.be.greaterThan(0);
   });
 
+  it('a scenario with no Then-step proves no requirement: the lint names it', () => {
+    const dir = mkdtempSync(path.join(tmp, 'features-'));
+    writeFileSync(
+      path.join(dir, 'x.feature'),
+      'Feature: x\n  @ORCH-3051 @fault:none\n  Scenario: only actions\n    Given a healthy pool of 1 replica\n    When a client submits 1 task\n' +
+        '  @ORCH-3051 @fault:none\n  Scenario: checks\n    Given a healthy pool of 1 replica\n    Then every task completes\n    And nothing else\n',
+    );
+    const requirements = loadRequirements(path.join(root, 'features', 'requirements.yaml'));
+    const scenarios = readScenarios(dir);
+    expect(scenarios.map((s) => s.thens)).to.deep.equal([0, 2]);
+    expect(lintTags(scenarios, requirements).errors).to.deep.equal([
+      `${path.relative(process.cwd(), path.join(dir, 'x.feature'))}:3 (only actions): has no Then-step: it checks nothing of its own, so it proves no requirement`,
+    ]);
+  });
+
   it('a malformed registry names the file, the entry and the field', () => {
     const file = write(
       'reqs.yaml',

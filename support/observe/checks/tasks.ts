@@ -30,11 +30,14 @@ export function AdmittedTasksEnded(records: TaskRecord[]): Verdict {
   const admitted = records.filter(isAdmitted);
   if (admitted.length === 0)
     return { check: 'AdmittedTasksEnded', valid: true, detail: 'no task was admitted (refusals are judged by RefusalsExplicit)' };
-  const open = admitted.filter((r) => !terminalOf(r));
+  // A client that went away on purpose (SSE-1003) sees no end by its own choice; its steps judge that task's end.
+  const left = admitted.filter((r) => r.leftAt !== undefined).length;
+  const open = admitted.filter((r) => !terminalOf(r) && r.leftAt === undefined);
   const problems = open.map(
     (r) => `${r.taskId}: no terminal event seen, ${describeEvents(r)}${r.resolved ? `; status endpoint says ${r.resolved.state}` : ''}`,
   );
-  return verdictOf('AdmittedTasksEnded', problems, `${admitted.length} admitted tasks, every end seen by its client`);
+  const whose = left > 0 ? ` (${left} whose client went away before it)` : '';
+  return verdictOf('AdmittedTasksEnded', problems, `${admitted.length} admitted tasks, every end seen by its client${whose}`);
 }
 
 /**
