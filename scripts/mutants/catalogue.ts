@@ -59,10 +59,10 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'cancel-leaves-engine-working',
     requirement: 'ORCH-3026',
-    breaks: 'a cancel is answered 204 and the client gets nothing more, but the engine is told only a second later',
+    breaks: 'a cancel is answered 204 and the client gets nothing more, but the engine is told only 400 ms later',
     file: 'sut/orchestratord/dispatcher.ts',
     find: 'if (entry) {\n      entry.canceled = true;\n      entry.controller.abort();',
-    replace: 'if (entry) {\n      entry.canceled = true;\n      setTimeout(() => entry.controller.abort(), 1000);',
+    replace: 'if (entry) {\n      entry.canceled = true;\n      setTimeout(() => entry.controller.abort(), 400);',
   },
   {
     id: 'poison-counts-against-replica',

@@ -35,12 +35,15 @@ export const BOUNDS = {
    */
   queueTimeoutSlackMs: 250,
   /**
-   * How soon after a cancel's 204 the engine that served the task must show its slot free (ORCH-3026: the work stops,
-   * its slot is freed). A generating engine writes a token every few tens of ms and notices the closed connection at
-   * its next write: measured 9 ms on llama-server and 21 ms on the reference engine (a task dribbling through a slow
-   * link); 500 ms is twenty times the worst seen. An orchestrator that answers 204 and lets the engine go on fails it.
+   * How soon after a cancel's 204 (or the client's going away, SSE-1003) the engine that served the task must show its
+   * slot free (ORCH-3026: the work stops, its slot is freed). A generating engine writes a token every 10-13 ms and
+   * notices the closed connection at its next write; the suite polls `/slots` every 20 ms. Measured 2026-12-05 on 2
+   * cores while a fresh-clone CI ran beside (the llama-server build, the unit tests): 29-81 ms on the reference engine
+   * (8 cancels), 35-73 ms on llama-server (6); 9-21 ms on a quiet machine. 200 ms is 2.5 times the worst seen under
+   * that load; an orchestrator that answers the cancel and lets the engine go on for 400 ms (mutant cancel-leaves-engine-working)
+   * fails it, where 500 ms let it through.
    */
-  slotFreedAfterCancelMs: 500,
+  slotFreedAfterCancelMs: 200,
   /**
    * How soon after a drain's deadline a task that outlived it must get its error (ORCH-3505: in-flight work runs until
    * the deadline, then is force-stopped): never before the deadline, and at most this much after. Measured 1019–1023
