@@ -5,7 +5,13 @@ import type { ChaosWorld } from '../support/cucumber/world';
 import { BOUNDS } from '../support/observe/bounds';
 import { OrchestratorStayedLive } from '../support/observe/checks/liveness';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
-import { answersWithoutCorrelationId, metricsMismatches, taskLogProblems } from '../support/observe/observability';
+import {
+  answersWithoutCorrelationId,
+  metricsMismatches,
+  queueDepthMismatch,
+  refusalAndCancelCountMismatches,
+  taskLogProblems,
+} from '../support/observe/observability';
 import { engineUrl } from '../support/stack/mechanisms';
 import { poolManagerReachability } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
@@ -65,4 +71,15 @@ Then(
 
 Then("the orchestrator's metrics count every admitted task, its start and its tokens", async function (this: ChaosWorld) {
   expect(metricsMismatches((await this.client.metrics()).body, this.history.admitted()), 'metrics against what the client saw').to.be.empty;
+});
+
+Then("the orchestrator's metrics count every refusal and every cancel the client saw", async function (this: ChaosWorld) {
+  const problems = refusalAndCancelCountMismatches((await this.client.metrics()).body, this.history.all());
+  expect(problems, 'tasks_rejected_total and tasks_canceled_total against what the client saw').to.be.empty;
+});
+
+Then("the orchestrator's metrics show the {int} waiting tasks queued", async function (this: ChaosWorld, waiting: number) {
+  const slots = (this.settings.slots ?? this.profile.pool.slots) * this.settings.replicas;
+  const mismatch = queueDepthMismatch((await this.client.metrics()).body, this.history.all(), slots, waiting);
+  expect(mismatch, 'queue_depth against the tasks the client has waiting').to.equal(undefined);
 });

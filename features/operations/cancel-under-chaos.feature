@@ -4,7 +4,7 @@ Feature: Cancel under chaos
   cancel, and a queued task is never dispatched, not even once its replica is free again after a crash. A client that
   goes away from its task's stream has canceled it just the same: nobody is left to read what the engine would make.
 
-  @fault:network.slow
+  @ORCH-3028 @fault:network.slow
   Scenario: a task canceled while its tokens dribble through a slow link gets no token after the cancel
     Given a healthy pool of 1 replica
     When the link from replica r1 dribbles at 1 KB/s
@@ -13,6 +13,7 @@ Feature: Cancel under chaos
     Then the task ends as canceled with no token after the cancel
     And the orchestrator keeps no token of the task beyond the cancel
     And the engine of replica r1 frees its slot soon after the cancel
+    And the orchestrator's metrics count every refusal and every cancel the client saw
     When the network heals
     Then a new task completes within 3 s
 
@@ -30,7 +31,7 @@ Feature: Cancel under chaos
 
   # The client closes its connection in the callback of the token it received, before the orchestrator can send the
   # next one (a token every 10 ms on the reference engine, about 13 ms on llama-server), so what it had is exact.
-  @SSE-1003 @fault:none
+  @SSE-1003 @ORCH-3028 @fault:none
   Scenario: a client that goes away from its task's stream cancels the task: the engine stops and nothing more is kept
     Given a healthy pool of 1 replica
     And a client has a task of 100 tokens streaming on replica r1
@@ -38,3 +39,4 @@ Feature: Cancel under chaos
     Then the task ends as canceled, as its status says
     And the orchestrator keeps no token of the task beyond what the client had when it went away
     And the engine of replica r1 frees its slot soon after the client went away
+    And the orchestrator's metrics count every refusal and every cancel the client saw

@@ -4,17 +4,19 @@ Feature: Queue saturation
   429 with a retry hint and the policy's name; under `drop-lru`, the oldest queued task makes room and its client is
   told with a retriable error. Nothing admitted is lost either way.
 
-  @fault:network.slow
+  @ORCH-3028 @fault:network.slow
   Scenario: with the queue full behind a slow engine, new tasks are refused with 429, a retry hint and the policy
     Given the queue holds at most 3 tasks, rejecting new ones when full
     And a healthy pool of 1 replica with 1 slot each
     When the link from replica r1 dribbles at 1 KB/s
     And a client submits 6 tasks of 10 tokens each
     Then 2 of them are refused as "ADMISSION_REJECT" with a retry hint and the queue's policy
+    And the orchestrator's metrics show the 3 waiting tasks queued
+    And the orchestrator's metrics count every refusal and every cancel the client saw
     When the network heals
     Then every admitted task completes
 
-  @fault:network.slow
+  @ORCH-3028 @fault:network.slow
   Scenario: with the queue full under drop-lru, the oldest queued task makes room and fails with a retriable error
     Given the queue holds at most 3 tasks, dropping the oldest when full
     And a healthy pool of 1 replica with 1 slot each
@@ -22,6 +24,7 @@ Feature: Queue saturation
     And a client submits 5 tasks of 10 tokens each
     Then every task is admitted
     And the second task fails with a retriable "QUEUE_FULL_DROP_LRU" error
+    And the orchestrator's metrics count every refusal and every cancel the client saw
     When the network heals
     Then the other tasks complete
 

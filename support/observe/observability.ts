@@ -146,6 +146,68 @@ export function metricsMismatches(metricsText: string, admitted: TaskRecord[]): 
   return problems;
 }
 
+/** Per reason, what the client saw: refusals of its submissions by code, and evictions by drop-lru on its streams. */
+export function rejectionsSeen(records: TaskRecord[]): Record<string, number> {
+  const seen: Record<string, number> = {};
+  const add = (code: unknown): void => {
+    seen[String(code)] = (seen[String(code)] ?? 0) + 1;
+  };
+  for (const r of records) {
+    const status = r.admission?.status;
+    if (status !== undefined && status >= 400) add(r.admission?.body?.code);
+    const end = terminalOf(r);
+    if (end?.event === 'error' && end.data.code === 'QUEUE_FULL_DROP_LRU') add(end.data.code);
+  }
+  return seen;
+}
+
+/**
+ * ORCH-3028 by value, not presence: `tasks_rejected_total` per reason is what the client saw refused (or evicted),
+ * and `tasks_canceled_total` is the cancels it had answered 204 (reason `client`) and the streams it went away from
+ * (reason `disconnect`, SSE-1003). Returns the mismatches.
+ */
+export function refusalAndCancelCountMismatches(metricsText: string, records: TaskRecord[]): string[] {
+  const problems: string[] = [];
+  const seen = rejectionsSeen(records);
+  const reasons = new Set([...Object.keys(seen), ...labelValues(metricsText, 'tasks_rejected_total', 'reason')]);
+  for (const reason of reasons) {
+    const counted = metricSum(metricsText, 'tasks_rejected_total', { reason });
+    if (counted !== (seen[reason] ?? 0))
+      problems.push(`tasks_rejected_total{reason="${reason}"} ${counted}, the client saw ${seen[reason] ?? 0}`);
+  }
+  const cancels = {
+    client: records.filter((r) => r.canceledAt !== undefined).length,
+    disconnect: records.filter((r) => r.leftAt !== undefined).length,
+  };
+  for (const [reason, n] of Object.entries(cancels)) {
+    const counted = metricSum(metricsText, 'tasks_canceled_total', { reason });
+    if (counted !== n)
+      problems.push(
+        `tasks_canceled_total{reason="${reason}"} ${counted}, the client ${reason === 'client' ? 'had 204 for' : 'went away from'} ${n}`,
+      );
+  }
+  return problems;
+}
+
+/** The values one label takes on a metric's samples. */
+function labelValues(metricsText: string, name: string, label: string): string[] {
+  const re = new RegExp(`^${name}\\{[^}]*\\b${label}="([^"]*)"`, 'gm');
+  return [...metricsText.matchAll(re)].map((m) => m[1]);
+}
+
+/**
+ * ORCH-3028 by value: `queue_depth` (summed over its labels) is the number of admitted tasks waiting for a slot, as
+ * the client counts them: admitted, not ended, beyond the pool's `slots` (every slot busy while tasks wait).
+ */
+export function queueDepthMismatch(metricsText: string, records: TaskRecord[], slots: number, expected: number): string | undefined {
+  const open = records.filter((r) => r.admission?.status === 202 && !terminalOf(r)).length;
+  const waiting = Math.max(0, open - slots);
+  const gauge = metricSum(metricsText, 'queue_depth');
+  const seen = `the client has ${open} tasks open for ${slots} slots: ${waiting} waiting`;
+  if (waiting !== expected) return `precondition: ${expected} tasks waiting, but ${seen}`;
+  return gauge === waiting ? undefined : `queue_depth ${gauge}, ${seen}`;
+}
+
 /**
  * ORCH-3027 for a scenario's tasks, one line per problem: every field present (waiting up to `logFlushMs` for the
  * log to reach its file), `tokens_out` what the client received, `engine_version` what the engine reports.
