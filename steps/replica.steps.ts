@@ -6,21 +6,25 @@ import { createFault } from '../support/faults/registry';
 import { linkOf } from '../support/faults/subjects';
 import { notCompleted } from '../support/observe/history';
 import { measureRecovery } from '../support/observe/measures';
-import { dispatchCount, everReported, notReadyThroughout, rollThroughReplicas } from '../support/observe/replicas';
+import { dispatchCount, everReported, notReadyThroughout, type RollingKill, rollThroughReplicas } from '../support/observe/replicas';
 import { dispatchPattern } from '../support/stack/mechanisms';
 
 When(
   'each replica is killed in turn, the next only once the pool is ready again and the tasks running at the previous kill have ended',
   { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld) {
-    const recoveries = await rollThroughReplicas(
+    const kills = await rollThroughReplicas(
       this.faults,
       this.requireStack(),
       this.client,
       () => this.history.admitted(),
       PATIENCE.taskEndMs,
     );
-    this.timeline.record('note', 'rolling failures', { recoveries_ms: recoveries });
+    this.timeline.record('note', 'rolling failures', { kills });
+    this.timeline.measure(
+      'streams_met_by_kills',
+      kills.reduce((n, k) => n + k.streaming, 0),
+    );
     measureRecovery(this.timeline, 'pool ready after the last replica came back');
   },
 );
@@ -33,6 +37,21 @@ Then('every task of the steady load completes', { timeout: PATIENCE.longStepMs }
   await this.background?.stop();
   await this.workload.settle(PATIENCE.batchMs);
   expect(this.background?.records.length ?? 0, 'tasks of the steady load').to.be.greaterThan(0);
+  expect(notCompleted(this.background?.records ?? []), 'tasks of the steady load that did not complete').to.be.empty;
+});
+
+// The kill step waits for each victim's engine to stream (its /slots) before it kills; this Then says what it met.
+Then('each kill met a task streaming on its replica, and those tasks completed on the others', function (this: ChaosWorld) {
+  const kills = (this.timeline.first('note', 'rolling failures')?.data?.kills ?? []) as RollingKill[];
+  expect(
+    kills.map((k) => k.replica),
+    'replicas killed',
+  ).to.deep.equal(this.requireStack().replicaIds);
+  const met = kills.map((k) => `${k.replica}: ${k.streaming}`).join(', ');
+  expect(
+    kills.filter((k) => k.streaming < 1),
+    `slots streaming at each kill (${met})`,
+  ).to.be.empty;
   expect(notCompleted(this.background?.records ?? []), 'tasks of the steady load that did not complete').to.be.empty;
 });
 

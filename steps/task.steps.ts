@@ -213,14 +213,14 @@ Given('the queue holds at most {int} tasks, {queue policy} when full', function 
   this.expectedErrors.add(policy === 'reject' ? 'ADMISSION_REJECT' : 'QUEUE_FULL_DROP_LRU');
 });
 
-Given('a steady load of {int} task(s) per second of {int} tokens each', function (this: ChaosWorld, rate: number, tokens: number) {
-  this.background = new BackgroundLoad(this.workload, (n) => this.newTask(n), {
-    tasksPerSecond: rate,
-    tokensPerTask: tokens,
-    ...LOAD_BOUNDS,
-  });
-  this.background.start();
-});
+Given(
+  /^a steady load of (\d+) tasks? per second of (\d+) tokens each(?:, sent (\d+) at a time)?$/,
+  function (this: ChaosWorld, rate: string, tokens: string, burst?: string) {
+    const shape = { tasksPerSecond: Number(rate), tokensPerTask: Number(tokens), burst: burst ? Number(burst) : 1, ...LOAD_BOUNDS };
+    this.background = new BackgroundLoad(this.workload, (n) => this.newTask(n), shape);
+    this.background.start();
+  },
+);
 
 When('{duration} pass(es) under the load', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld, ms: number) {
   if (!this.background) throw new SuiteError('No steady load is running: a Given step must start one first');

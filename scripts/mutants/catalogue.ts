@@ -267,6 +267,14 @@ export const MUTANTS: Mutant[] = [
     replace: '',
   },
   {
+    id: 'no-failover',
+    requirement: 'CHAOS-002',
+    breaks: 'with stream failover on, a task whose replica dies mid-stream fails instead of resuming on another replica',
+    file: 'sut/orchestratord/retry-policy.ts',
+    find: 'if (progress.migrations < policy.migrationLimit) {',
+    replace: 'if (progress.migrations < 0) {',
+  },
+  {
     id: 'disconnect-ignored',
     requirement: 'SSE-1003',
     breaks: 'a client that goes away from its stream leaves its task running on the engine, its tokens kept for nobody',

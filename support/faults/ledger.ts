@@ -47,8 +47,11 @@ export class FaultLedger {
       this.entries.push({ fault, record: { kind: fault.kind, description: fault.describe() }, healed: false });
   }
 
-  /** Applies a fault; `subject` names what it acts on, so that a later step can heal just that ({@link healSubject}). */
-  async apply(fault: Fault, subject?: string): Promise<Evidence> {
+  /**
+   * Applies a fault; `subject` names what it acts on, so that a later step can heal just that ({@link healSubject});
+   * `moment`, when given, is awaited after the preflight and right before the inject (a state the fault must meet).
+   */
+  async apply(fault: Fault, subject?: string, moment?: () => Promise<unknown>): Promise<Evidence> {
     let entry = this.entries.find((e) => e.fault === fault);
     if (!entry) {
       entry = { fault, record: { kind: fault.kind, description: fault.describe() }, healed: false };
@@ -68,6 +71,8 @@ export class FaultLedger {
           `Fault not applied: ${record.description}: expected it to act on the stack's real path but the preflight verdict is ${record.preflight.verdict} (evidence: ${JSON.stringify(record.preflight.observed)})`,
         );
     }
+    // The moment the scenario waits for (a victim streaming), after the preflight's slower checks, right before inject.
+    if (moment) await moment();
     await fault.inject(this.context);
     record.injectedAt = this.timeline.record('fault', 'fault.injected', { kind: fault.kind, description: record.description }).at;
     const evidence = await fault.verify(this.context);

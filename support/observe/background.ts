@@ -12,6 +12,11 @@ export interface LoadShape {
   maxTasks: number;
   /** Longest the load runs, ms. */
   maxMs: number;
+  /**
+   * Tasks sent together at each tick (default 1), at the same average rate. One at a time, short tasks never overlap,
+   * so a least-loaded dispatcher gives them all to the first replica; a burst as large as the pool reaches every one.
+   */
+  burst?: number;
 }
 
 /**
@@ -35,7 +40,8 @@ export class BackgroundLoad {
   }
 
   start(): void {
-    const everyMs = 1000 / this.shape.tasksPerSecond;
+    const burst = this.shape.burst ?? 1;
+    const everyMs = (1000 * burst) / this.shape.tasksPerSecond;
     const until = Date.now() + this.shape.maxMs;
     this.running = (async () => {
       let next = Date.now();
@@ -48,6 +54,7 @@ export class BackgroundLoad {
           })
           .finally(() => this.pending.delete(p));
         this.pending.add(p);
+        if ((sent + 1) % burst !== 0) continue; // the rest of the burst goes now
         next += everyMs;
         await delay(Math.max(0, next - Date.now()), undefined, { signal: this.abort.signal }).catch(() => undefined);
       }

@@ -46,3 +46,24 @@ export async function engineSlotsFree(engineUrl: string, sinceMs: number, within
   );
   return Date.now() - sinceMs;
 }
+
+/**
+ * Waits until an engine's own `/slots` shows a slot that has generated at least `tokens` tokens of its task (its
+ * `next_token[0].n_decoded`, as llama-server reports it): the engine's word that it is streaming a task right now, its
+ * first tokens already sent (a precondition of a fault meant to meet a stream mid-way, not a dispatch before its first
+ * token). Returns how many slots were streaming; fails after `withinMs`.
+ */
+export async function engineStreaming(engineUrl: string, who: string, withinMs: number, tokens = 2): Promise<number> {
+  const { value } = await eventually(
+    `the engine of ${who} streams a task (a slot with ${tokens} tokens decoded or more, by its /slots)`,
+    async () => {
+      const res = await fetch(`${engineUrl}/slots`, { signal: AbortSignal.timeout(1000) });
+      const slots = (await res.json()) as { is_processing: boolean; next_token?: { n_decoded?: number }[] }[];
+      const busy = slots.filter((s) => s.is_processing);
+      const streaming = busy.filter((s) => (s.next_token?.[0]?.n_decoded ?? 0) >= tokens).length;
+      return { ok: streaming > 0, seen: `busy slots: ${busy.length}, of which ${streaming} with ${tokens}+ tokens`, value: streaming };
+    },
+    { withinMs, everyMs: 5 },
+  );
+  return value ?? 0;
+}

@@ -55,6 +55,9 @@ const active = new Set<Generation>();
 interface Generation {
   done: Promise<void>;
   abort(): void;
+  /** Tokens generated so far and still to generate (llama-server's `/slots` `next_token`). */
+  decoded: number;
+  remain: number;
 }
 
 async function main(): Promise<void> {
@@ -81,7 +84,14 @@ async function main(): Promise<void> {
     model_id: modelId,
     build_info: BUILD_INFO,
   }));
-  app.get('/slots', async () => Array.from({ length: slotsTotal }, (_, id) => ({ id, is_processing: id < active.size })));
+  // As llama-server's: per slot `is_processing`, and for a busy one `next_token` with the tokens decoded and remaining.
+  app.get('/slots', async () => {
+    const busy = [...active];
+    return Array.from({ length: slotsTotal }, (_, id) => {
+      const g = busy[id];
+      return g ? { id, is_processing: true, next_token: [{ n_decoded: g.decoded, n_remain: g.remain }] } : { id, is_processing: false };
+    });
+  });
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
   app.post('/completion', async (request, reply) => {
@@ -121,6 +131,8 @@ async function main(): Promise<void> {
         aborted = true;
       },
       done: Promise.resolve(),
+      decoded: 0,
+      remain: nPredict,
     };
     let decoded = 0;
     const kvCache: Buffer[] = [];
@@ -135,6 +147,8 @@ async function main(): Promise<void> {
           res.write(formatSse({ data: { content: tokenAt(modelId, prompt, seed, i), stop: false, index: i } }));
           tokensPredicted.inc();
           decoded++;
+          generation.decoded = decoded;
+          generation.remain = nPredict - decoded;
           if (bytesPerToken > 0) kvCache.push(Buffer.alloc(bytesPerToken, i));
         }
         if (!aborted) {
