@@ -3,13 +3,14 @@ Feature: Graceful shutdown of the pool manager and of an engine
   SIGTERM means "stop cleanly": a pool manager stops its engines and, when one does not stop within the grace
   period, kills it, so nothing is left behind; a pool manager restarting one engine lets it finish its work first.
 
-  @fault:process.term
+  @needs:engine-knobs @fault:process.term
   Scenario: a pool manager asked to stop stops its engines, killing one that outlives the grace period, and leaves no orphan
     Given engines take up to 10 s to finish in-flight work when asked to stop
     And a healthy pool of 2 replicas
     And a client has a task of 500 tokens streaming on replica r1
     When the pool manager is asked to shut down
     Then the pool manager exits cleanly within 4 s
+    And the engine of replica r1 outlived the grace period and was killed at its end
     And no engine of the pool is left running
     And the task fails with a retriable error its fault allows
     And the orchestrator stays live

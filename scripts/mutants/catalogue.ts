@@ -275,6 +275,14 @@ export const MUTANTS: Mutant[] = [
     replace: 'if (progress.migrations < 0) {',
   },
   {
+    id: 'stop-kills-at-once',
+    requirement: 'ORCH-3505',
+    breaks: 'a pool manager asked to stop kills its engines at once instead of giving them the grace period first',
+    file: 'sut/pool-managerd/engine-checks.ts',
+    find: 'const deadline = Date.now() + graceMs;',
+    replace: 'const deadline = Date.now();',
+  },
+  {
     id: 'disconnect-ignored',
     requirement: 'SSE-1003',
     breaks: 'a client that goes away from its stream leaves its task running on the engine, its tokens kept for nobody',

@@ -69,6 +69,8 @@ export class ChaosWorld extends World<SuiteParams> {
   leftPartials: PartialIdentity[] = [];
   /** Engine pids noted before a pool-manager fault, to compare after. */
   enginePidsBefore: number[] = [];
+  /** When the pool manager was asked to stop (the signal sent between two clock reads), its engines, when each was gone. */
+  engineStop?: { sentBetween: [number, number]; pids: Record<string, number>; exits: Promise<Map<number, number>> };
   scenarioDir = '';
   private seed = 0;
   private apiClient?: OrchestratorClient;

@@ -18,8 +18,9 @@ export const NEVER_INJECTED: Evidence = { verdict: 'inconclusive', observed: { r
 export abstract class SignalFault implements Fault, Preflighted {
   abstract readonly kind: FaultKind;
   protected pid?: number;
-  /** Epoch ms when the signal was sent. */
+  /** Epoch ms when the signal was sent (read just after; `sendingFrom` was read just before). */
   protected signalledAt = 0;
+  protected sendingFrom = 0;
 
   protected constructor(
     protected readonly target: ProcessTarget,
@@ -35,6 +36,7 @@ export abstract class SignalFault implements Fault, Preflighted {
   async inject(ctx: FaultContext): Promise<void> {
     this.pid = await this.target.pid();
     this.beforeSignal();
+    this.sendingFrom = Date.now();
     process.kill(this.pid, this.signal);
     this.signalledAt = Date.now();
     ctx.log(`${this.describe()}: pid ${this.pid}`);
@@ -43,7 +45,9 @@ export abstract class SignalFault implements Fault, Preflighted {
   async verify(ctx: FaultContext): Promise<Evidence> {
     if (this.pid === undefined) return NEVER_INJECTED;
     const evidence = await this.observe(this.pid, ctx);
-    return { ...evidence, observed: { pid: this.pid, signal: this.signal, target: this.target.description, ...evidence.observed } };
+    const sent = { sending_from: this.sendingFrom, signalled_at: this.signalledAt };
+    const observed = { pid: this.pid, signal: this.signal, target: this.target.description, ...sent };
+    return { ...evidence, observed: { ...observed, ...evidence.observed } };
   }
 
   /**

@@ -51,4 +51,12 @@ export const BOUNDS = {
    * that overshoot.
    */
   drainDeadlineSlackMs: 250,
+  /**
+   * How long after its grace period an engine that outlived it may take to be seen gone (ORCH-3505: the pool manager
+   * kills what does not stop in time): its 20 ms check of the deadline, the kill, the kernel's teardown of the process
+   * and the suite's 5 ms polling. Measured 2026-12-05 on 2 cores: 0-83 ms past the grace on the reference engine (12
+   * runs, some beside the stress run's busy loops), 0-18 ms on llama-server (3 runs); 250 ms is three times the worst.
+   * A pool manager that kills at 1.5 times its grace fails, and one that kills at once fails the lower bound.
+   */
+  killObservationSlackMs: 250,
 } as const;

@@ -74,6 +74,20 @@ export async function survivors(pids: number[], withinMs: number): Promise<numbe
   return pids.filter(isAlive);
 }
 
+/**
+ * Watches `pids` from now: resolves with when (epoch ms) each was first seen gone, polling every 5 ms, once all are
+ * gone or `withinMs` has passed (a pid still alive then has no entry).
+ */
+export async function watchExits(pids: number[], withinMs: number): Promise<Map<number, number>> {
+  const gone = new Map<number, number>();
+  const deadline = Date.now() + withinMs;
+  while (gone.size < pids.length && Date.now() < deadline) {
+    for (const pid of pids) if (!gone.has(pid) && !isAlive(pid)) gone.set(pid, Date.now());
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return gone;
+}
+
 /** The `.partial` files in a model cache. */
 export function partialFiles(cacheDir: string): string[] {
   return existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => f.endsWith('.partial')) : [];

@@ -58,7 +58,11 @@ export interface TargetProfile {
    * The contract timings the target is configured with, which scenarios assert against (a stalled stream ends at the
    * idle timeout): the same numbers as the target's own settings, so a bound scales with the profile.
    */
-  timings: { idleTimeoutMs: number };
+  timings: {
+    idleTimeoutMs: number;
+    /** How long the pool manager lets an engine it stops finish before it kills it (`POOL_SHUTDOWN_GRACE_MS`). */
+    engineStopGraceMs: number;
+  };
   /** The engines always generate the `max_tokens` asked for (no early stop at end-of-sequence). */
   generatesMaxTokens: boolean;
   /**
@@ -123,7 +127,10 @@ export function loadProfile(file: string): TargetProfile {
     evidence: {},
     capabilities: v.stringArray(root.capabilities ?? [], 'capabilities'),
     notApplicable: v.stringMap(root.notApplicable ?? {}, 'notApplicable'),
-    timings: { idleTimeoutMs: v.positiveInt(v.object(root.timings, 'timings').idleTimeoutMs, 'timings.idleTimeoutMs') },
+    timings: {
+      idleTimeoutMs: v.positiveInt(v.object(root.timings, 'timings').idleTimeoutMs, 'timings.idleTimeoutMs'),
+      engineStopGraceMs: v.positiveInt(v.object(root.timings, 'timings').engineStopGraceMs, 'timings.engineStopGraceMs'),
+    },
     generatesMaxTokens: root.generatesMaxTokens === undefined ? true : v.boolean(root.generatesMaxTokens, 'generatesMaxTokens'),
     requires: (Array.isArray(root.requires) || root.requires === undefined
       ? ((root.requires ?? []) as unknown[])

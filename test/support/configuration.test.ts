@@ -148,10 +148,12 @@ describe('fault tags against the faults applied', () => {
 
 describe('the profiles state what the stack runs with', () => {
   for (const name of ['reference', 'llamacpp'])
-    it(`${name}: the idle timeout the scenarios assert is the orchestrator's own, and the retry budget is the product default`, () => {
+    it(`${name}: the idle timeout and the engines' stop grace the scenarios assert are the stack's own, and the retry budget is the product default`, () => {
       const profile = loadProfile(path.join(__dirname, '..', '..', 'profiles', `${name}.json`));
       const env = profile.components.orchestrator.env;
       expect(Number(env.ORCHD_IDLE_TIMEOUT_MS), 'ORCHD_IDLE_TIMEOUT_MS').to.equal(profile.timings.idleTimeoutMs);
+      const pm = profile.components['pool-manager'].env;
+      expect(Number(pm.POOL_SHUTDOWN_GRACE_MS), 'POOL_SHUTDOWN_GRACE_MS').to.equal(profile.timings.engineStopGraceMs);
       expect(env, 'a raised retry budget would hide retry bugs').not.to.have.property('ORCHD_RETRY_MAX_ATTEMPTS');
       const main = readFileSync(path.join(__dirname, '..', '..', 'sut', 'orchestratord', 'main.ts'), 'utf8');
       expect(main).to.contain("envInt('ORCHD_RETRY_MAX_ATTEMPTS', 3)");
