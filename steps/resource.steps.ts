@@ -1,6 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
+import { SuiteError } from '../support/core/errors';
 import { createFault } from '../support/faults/registry';
 import { engineOf } from '../support/faults/subjects';
 import { PATIENCE } from '../support/cucumber/patience';
@@ -87,11 +88,17 @@ Then('the pool says its engine ran out of memory while loading the model', async
 });
 
 // The reference engine spends on a token what it is told to; a real engine spends what its model costs, which is far
-// more (llama-server, SmolLM2-135M on one thread: about 15 ms per token, 63–69 tokens/s, reference/llama-server.md),
-// so there is nothing to set. Either way the CPU fault confirms only once the kernel has throttled the engine while
-// it worked (cpu.stat nr_throttled rises), which it cannot do if tokens cost no CPU.
+// more (llama-server, SmolLM2-135M on one thread: about 15 ms per token, 63–69 tokens/s, reference/llama-server.md):
+// its profile says so with the capability engine-cpu-per-token. A profile with neither fails here, never silently.
+// Either way the CPU fault confirms only once the kernel has throttled the engine while it worked (cpu.stat
+// nr_throttled rises), which it cannot do if tokens cost no CPU.
 Given('each token costs an engine {int} ms of CPU', function (this: ChaosWorld, ms: number) {
-  if (this.profile.capabilities.includes('engine-knobs')) this.settings.tunes['engine-cpu-ms-per-token'] = String(ms);
+  const { capabilities, file } = this.profile;
+  if (capabilities.includes('engine-knobs')) this.settings.tunes['engine-cpu-ms-per-token'] = String(ms);
+  else if (!capabilities.includes('engine-cpu-per-token'))
+    throw new SuiteError(
+      `Target profile ${file}: its engines can neither be told to spend ${ms} ms of CPU per token (engine-knobs) nor are said to (engine-cpu-per-token)`,
+    );
 });
 
 Given(

@@ -9,6 +9,8 @@ export const CAPABILITIES: Record<string, string> = {
   'gpu-inventory': 'the GPU probe reads a device inventory the suite can empty (faults.gpu.unavailable)',
   'staging-throttle': 'model staging can be slowed to a given duration (tune stage-bytes-per-sec)',
   'engine-knobs': "the engine's memory and CPU per token and its load time can be set (tunes engine-*)",
+  'engine-cpu-per-token':
+    "each token costs an engine real CPU time by itself (a real model's forward pass), whatever a scenario asks (the profile's note says how much was measured)",
   'engine-memory-per-token':
     'the memory an engine holds grows with the tokens it generates (a KV cache that grows), so a limit can be crossed mid-inference',
   'engine-seed-log': "each engine logs every task it takes with the request's seed (evidence.engineTask: per-task engine evidence)",
