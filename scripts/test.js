@@ -77,7 +77,14 @@ async function main() {
     step('unit tests', 'npm', ['run', '-s', 'test:unit']);
     step('explore:short', 'npm', ['run', '-s', 'explore:short']);
   }
-  if (llamacpp) await waitForBuild();
+  if (llamacpp) {
+    await waitForBuild();
+    // The unit test of the GPU check against the real llama-server CPU build skips before the build: run it now.
+    step('unit tests on the real engine', 'node', ['--require', 'ts-node/register', '--test', 'test/sut/gpu-honesty.test.ts'], {
+      TS_NODE_TRANSPILE_ONLY: 'true',
+      CHAOS_NEEDS_LLAMA_SERVER: '1',
+    });
+  }
   if (reference) {
     step('reference suite', 'npx', ['cucumber-js', '-p', 'ci']);
     step('trace:check (reference)', 'npm', ['run', '-s', 'trace:check']);

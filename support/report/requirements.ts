@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { InvalidConfiguration } from '../core/errors';
+import { isFaultKind } from '../faults/registry';
 
 /** One requirement of the registry. */
 export interface Requirement {
@@ -20,6 +21,11 @@ export interface CatalogueCell {
   family: string;
   failure: string;
   features: string[];
+  /**
+   * The fault kinds that are this cell's fault: when given, only the scenarios of its features that apply one of them
+   * (tagged `@fault:<kind>`) prove it (a disk-full cell needs a disk that filled, not a log pipe that closed).
+   */
+  faults?: string[];
 }
 
 /** Reads the `catalogue` of `features/requirements.yaml`; every error names the file and the entry. */
@@ -31,6 +37,11 @@ export function loadCatalogue(file: string): CatalogueCell[] {
     if (typeof c?.family !== 'string' || typeof c.failure !== 'string' || !Array.isArray(c.features) || c.features.length === 0)
       throw new InvalidConfiguration(
         `Requirements registry ${file}: \`catalogue[${i}]\` needs a family, a failure and at least one feature, got \`${JSON.stringify(e)}\``,
+      );
+    const unknown = (c.faults ?? []).filter((k) => typeof k !== 'string' || !isFaultKind(k));
+    if (c.faults !== undefined && (!Array.isArray(c.faults) || c.faults.length === 0 || unknown.length > 0))
+      throw new InvalidConfiguration(
+        `Requirements registry ${file}: \`catalogue[${i}].faults\` (${c.family} / ${c.failure}) must list known fault kinds, got \`${JSON.stringify(c.faults)}\``,
       );
     return c as CatalogueCell;
   });

@@ -217,7 +217,8 @@ export function buildTraceability(envelopes: Envelope[], requirements: Requireme
   }
   const known = new Set(requirements.map((r) => r.id));
   const cells = catalogue.map((cell): CatalogueRow => {
-    const scenarios = all.filter((s) => cell.features.some((f) => s.where.startsWith(`${f}:`)));
+    const ofCell = (s: ScenarioResult): boolean => !cell.faults || cell.faults.some((k) => s.tags.includes(`@fault:${k}`));
+    const scenarios = all.filter((s) => cell.features.some((f) => s.where.startsWith(`${f}:`)) && ofCell(s));
     return { ...cell, ...rollUp(scenarios, 'EMPTY'), scenarios: scenarios.map((s) => s.name) };
   });
   const rows = requirements.map((req): RequirementRow => {

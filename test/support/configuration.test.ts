@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import { InvalidConfiguration } from '../../support/core/errors';
-import { loadRequirements } from '../../support/report/requirements';
+import { loadCatalogue, loadRequirements } from '../../support/report/requirements';
 import { faultTagMismatch, lintTags, readScenarios, tagProblems } from '../../support/report/tag-lint';
 import { loadProfile } from '../../support/stack/profile';
 import { render } from '../../support/stack/template';
@@ -92,6 +92,20 @@ describe('requirements registry and tag lint', () => {
     expect(scenarios.map((s) => s.thens)).to.deep.equal([0, 2]);
     expect(lintTags(scenarios, requirements).errors).to.deep.equal([
       `${path.relative(process.cwd(), path.join(dir, 'x.feature'))}:3 (only actions): has no Then-step: it checks nothing of its own, so it proves no requirement`,
+    ]);
+  });
+
+  it("a catalogue cell's fault kinds must be known kinds: the error names the file, the cell and what was given", () => {
+    const file = write(
+      'cat.yaml',
+      'catalogue:\n  - { family: resources, failure: disk full, faults: [disk.ful], features: [f.feature] }\n',
+    );
+    expect(() => loadCatalogue(file)).to.throw(
+      InvalidConfiguration,
+      `Requirements registry ${file}: \`catalogue[0].faults\` (resources / disk full) must list known fault kinds, got \`["disk.ful"]\``,
+    );
+    expect(loadCatalogue(path.join(root, 'features', 'requirements.yaml')).find((c) => c.failure === 'disk full')?.faults).to.deep.equal([
+      'disk.full',
     ]);
   });
 

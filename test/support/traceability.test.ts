@@ -155,6 +155,20 @@ describe('traceability report', () => {
     expect(gateCauses(dry).join('\n')).to.contain('ORCH-3010').and.contain('no scenario ran and passed');
   });
 
+  it("a catalogue cell with fault kinds is proven only by its features' scenarios that apply one of them", () => {
+    const envelopes = skippedRun([
+      { id: 'a', tags: ['@ORCH-3051', '@fault:log.unwritable'], status: 'PASSED' },
+      { id: 'b', tags: ['@ORCH-3051', '@fault:disk.full', '@fault:process.kill'], status: 'PASSED' },
+    ]);
+    const cell = (features: string[]) => [{ family: 'resources', failure: 'disk full', faults: ['disk.full'], features }];
+    const onlyLogs = buildTraceability(envelopes, [req('ORCH-3051')], cell(['features/a.feature']));
+    expect(onlyLogs.catalogue[0].status, 'a log pipe that closed is not a disk that filled').to.equal('EMPTY');
+    expect(gateCauses(onlyLogs).join('\n')).to.contain('catalogue cell resources / disk full has no scenario');
+    const both = buildTraceability(envelopes, [req('ORCH-3051')], cell(['features/a.feature', 'features/b.feature']));
+    expect(both.catalogue[0].status).to.equal('PASSED');
+    expect(both.catalogue[0].scenarios).to.deep.equal(['b']);
+  });
+
   it('a scenario needing what the profile declares physically absent is NOT APPLICABLE, and passes the gate with the reason', () => {
     const envelopes = skippedRun([
       {
