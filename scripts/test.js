@@ -95,6 +95,8 @@ async function main() {
     CHAOS_PROFILE: 'profiles/llamacpp.json',
     CHAOS_REPORTS_DIR: 'reports/llamacpp',
   });
+  // reports/index.html again, now that the real-engine run is beside it: the one page shows every profile's latest run.
+  if (reference) step('front page', 'npm', ['run', '-s', 'report:front']);
   step('trace:check (llamacpp)', 'npm', ['run', '-s', 'trace:check', '--', 'reports/llamacpp/traceability.json']);
 }
 

@@ -110,7 +110,8 @@ export function otherProfileReports(reportsDir: string): TraceabilityReport[] {
 function profilesMatrix(report: TraceabilityReport, others: TraceabilityReport[], badge: (s: string) => string): string {
   if (others.length === 0) return '';
   const all = [report, ...others];
-  const head = all.map((r) => `<th>${esc(r.profile ?? '?')}<br><small>${esc(r.generatedAt)}</small></th>`).join('');
+  const verdict = (r: TraceabilityReport): string => (r.run.success && gateCauses(r).length === 0 ? 'PASSED' : 'FAILED');
+  const head = all.map((r) => `<th>${esc(r.profile ?? '?')} ${badge(verdict(r))}<br><small>${esc(r.generatedAt)}</small></th>`).join('');
   const rows = report.catalogue
     .map((c) => {
       const cells = all.map((r) => {
@@ -210,4 +211,24 @@ ${profilesMatrix(report, otherProfileReports(reportsDir), badge)}
 <h2>History (${esc(meta.profile)}, last ${HISTORY_CAP} runs kept)</h2><table id="history"><tr><th>scenario</th><th>passed</th><th>durations, ms (oldest first)</th><th>flags</th></tr>${rows}</table>
 </body></html>
 `;
+}
+
+/**
+ * Writes `index.html` of `reportsDir` again from the reports already there (its `traceability.json` and history, and
+ * the other profiles' reports beside it), so that after `npm test` the one page a reader opens shows every profile's
+ * latest run, the one that ran last included. Returns the file written.
+ */
+export function rewriteFrontPage(cwd: string, reportsDir: string): string {
+  const report = JSON.parse(readFileSync(path.join(reportsDir, 'traceability.json'), 'utf8')) as TraceabilityReport;
+  const historyFile = path.join(reportsDir, 'history.jsonl');
+  const history = existsSync(historyFile)
+    ? readFileSync(historyFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as HistoryEntry)
+    : [];
+  const meta = { ...runMetadata(cwd, report), profile: report.profile ?? 'profiles/reference.json' };
+  const file = path.join(reportsDir, 'index.html');
+  writeFileSync(file, renderFrontPage(report, meta, history, reportsDir));
+  return file;
 }

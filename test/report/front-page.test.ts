@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { otherProfileReports, renderFrontPage } from '../../support/report/front-page';
+import { otherProfileReports, renderFrontPage, rewriteFrontPage } from '../../support/report/front-page';
 import type { ScenarioResult, TraceabilityReport } from '../../support/report/traceability';
 
 const report = (profile: string, status: 'PASSED' | 'NOT APPLICABLE'): TraceabilityReport => ({
@@ -65,5 +65,17 @@ describe('the front page beside the other profiles', () => {
     const html = renderFrontPage(partial, meta, [], dir);
     expect(html).to.contain('Run <span class="st st-failed">FAILED</span>');
     expect(html).to.match(/<li>gate: MUST requirement ORCH-3010 .* is PARTIAL: 1 of 2 scenarios did not run here: needs root<\/li>/);
+  });
+
+  it('is written again after the last profile ran, showing each profile with its own gate verdict', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'chaos-front-'));
+    mkdirSync(path.join(dir, 'llamacpp'));
+    writeFileSync(path.join(dir, 'traceability.json'), JSON.stringify(report('profiles/reference.json', 'PASSED')));
+    const failed = { ...report('profiles/llamacpp.json', 'PASSED'), run: { ...report('x', 'PASSED').run, success: false, failed: 1 } };
+    writeFileSync(path.join(dir, 'llamacpp', 'traceability.json'), JSON.stringify(failed));
+    const html = readFileSync(rewriteFrontPage(process.cwd(), dir), 'utf8');
+    const head = html.slice(html.indexOf('id="profiles"'), html.indexOf('</tr>', html.indexOf('id="profiles"')));
+    expect(head).to.match(/profiles\/reference.json <span class="st st-passed">PASSED/);
+    expect(head).to.match(/profiles\/llamacpp.json <span class="st st-failed">FAILED/);
   });
 });
