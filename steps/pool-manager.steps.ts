@@ -16,6 +16,7 @@ import {
 } from '../support/observe/supervision';
 import { restartReplicaGracefully } from '../support/observe/operations';
 import { poolSays } from '../support/observe/waits';
+import { gpuPoolOnHostInventory } from '../support/stack/fixtures';
 
 Given('the model takes {duration} to stage', function (this: ChaosWorld, ms: number) {
   this.settings.tunes['stage-bytes-per-sec'] = String(Math.ceil((this.modelSizeBytes() * 1000) / ms));
@@ -55,7 +56,8 @@ Given(
   { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld, replicas: number) {
     this.settings.replicas = replicas;
-    this.settings.tunes['engine-cpu-build'] = '1';
+    if (this.profile.capabilities.includes('engine-knobs')) this.settings.tunes['engine-cpu-build'] = '1';
+    else Object.assign(this.settings.tunes, gpuPoolOnHostInventory(this.scenarioDir, 1));
     // Such a pool never becomes ready: refusing its tasks as unready is the point.
     this.expectedErrors.add('POOL_UNREADY');
     await this.startStack();

@@ -3,8 +3,9 @@ Feature: GPU unavailable
   llama-orch is GPU only: with no GPU there is no CPU fallback. When the devices vanish, the engines go down, the
   pool says why, and new tasks are refused at once with a retry hint; when the GPU is back, the pool serves again.
 
-  # A GPU pool on an engine that cannot use a GPU would be a CPU fallback in disguise: refused before it serves.
-  @needs:gpu-inventory @fault:none
+  # A GPU pool on an engine that cannot use a GPU would be a CPU fallback in disguise: refused before it serves. On the
+  # real-engine profile the engine is llama-server's own CPU build, and the GPU the pool is set on a host inventory.
+  @needs:cpu-build-engine @fault:none
   Scenario: a GPU pool whose engines are built without GPU support is refused, saying why, and serves nothing
     Given a pool of 1 replica whose engines are built without GPU support
     Then the pool says its engines cannot serve a GPU pool

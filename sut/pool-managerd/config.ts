@@ -57,8 +57,10 @@ export function loadPoolsFile(file: string): PoolsFile {
     if (!Array.isArray(pool.engine_command) || pool.engine_command.length === 0)
       fail(`${at}.engine_command`, 'must be a non-empty argv array');
     if (!Number.isInteger(pool.slots) || pool.slots < 1) fail(`${at}.slots`, 'must be a positive integer');
+    // Device indices as a list, or as text the way CUDA_VISIBLE_DEVICES writes them ("0,1").
+    if (typeof pool.devices === 'string' && /^\d+(,\d+)*$/.test(pool.devices)) pool.devices = pool.devices.split(',').map(Number);
     if (pool.devices !== 'cpu' && (!Array.isArray(pool.devices) || !pool.devices.every((d) => Number.isInteger(d) && d >= 0)))
-      fail(`${at}.devices`, 'must be an array of GPU device indices, or "cpu" for a CPU pool');
+      fail(`${at}.devices`, 'must be an array of GPU device indices (or the same as text: "0,1"), or "cpu" for a CPU pool');
     if (!Array.isArray(pool.replicas) || pool.replicas.length === 0) fail(`${at}.replicas`, 'must be a non-empty array');
     pool.replicas.forEach((r, i) => {
       if (typeof r.replica_id !== 'string') fail(`${at}.replicas[${i}].replica_id`, 'must be a string');
