@@ -2,15 +2,15 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
+import { BOUNDS } from '../support/observe/bounds';
 import { measureRecovery } from '../support/observe/measures';
 import { awaitRestart, crashRepeatedly, delaysOutside, restartDelays } from '../support/observe/supervision';
 import { metricSum } from '../support/orchestrator/metrics';
 import { replicaSays } from '../support/observe/waits';
 
-/** Restart delays are judged against the configured series with its ±10 % jitter (POOL_RESTART_JITTER_PCT) plus this
- * slack for observing the restart and spawning the process (measured overshoot up to ~26 ms on the first restart). */
+/** Restart delays are judged against the configured series with its ±10 % jitter (POOL_RESTART_JITTER_PCT) plus the
+ * observation slack of bounds.ts; a breaker's cool-down has no jitter. */
 const RESTART_JITTER = 0.1;
-const RESTART_OBSERVATION_SLACK_MS = 60;
 
 Given('engines are restarted {duration} after a first crash, doubling each time', function (this: ChaosWorld, ms: number) {
   this.settings.tunes['restart-initial-ms'] = String(ms);
@@ -38,7 +38,7 @@ Then(
   { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld, a: number, b: number, c: number) {
     const delays = await restartDelays(this.requireStack().poolManager, this.poolId, this.crashes, PATIENCE.restartMs);
-    const outside = delaysOutside(this.crashes, [a, b, c], RESTART_JITTER, RESTART_OBSERVATION_SLACK_MS);
+    const outside = delaysOutside(this.crashes, [a, b, c], RESTART_JITTER, BOUNDS.restartObservationSlackMs);
     expect(outside, `restart delays: ${delays.join(', ')} ms`).to.be.empty;
   },
 );
@@ -49,7 +49,13 @@ Then(
   async function (this: ChaosWorld, _replica: string, ms: number) {
     const last = await awaitRestart(this.requireStack().poolManager, this.poolId, this.crashes.at(-1)!, ms + PATIENCE.restartMs);
     measureRecovery(this.timeline, 'engine started after the cool-down');
-    expect(last.restartedAt! - last.killedAt, 'ms from the last crash to the next start').to.be.at.least(ms * (1 - RESTART_JITTER));
+    // Both ways: no trial start before the cool-down ends (from the kill), and the trial within it and the slack (from
+    // the death): a cool-down twice as long fails.
+    expect(last.restartedAt! - last.killedAt, 'ms from the last crash to the next start').to.be.at.least(ms);
+    const fromDeath = last.restartedAt! - last.goneAt;
+    expect(fromDeath, `ms from the last engine's death to the trial start (cool-down ${ms} ms)`).to.be.at.most(
+      ms + BOUNDS.restartObservationSlackMs,
+    );
   },
 );
 

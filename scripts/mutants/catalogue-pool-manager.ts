@@ -82,4 +82,12 @@ export const POOL_MANAGER_MUTANTS: Mutant[] = [
     find: 'const engineSees = engineGpuProblem(this.config);',
     replace: 'const engineSees = Promise.resolve(undefined as string | undefined);',
   },
+  {
+    id: 'cooldown-doubled',
+    requirement: 'OC-POOL-3011',
+    breaks: 'an open restart breaker waits twice its configured cool-down before its trial start',
+    file: 'sut/pool-managerd/supervisor.ts',
+    find: 'private openBreaker(reason: string, storm: boolean, forMs = this.policy.breakerCooldownMs): void {',
+    replace: 'private openBreaker(reason: string, storm: boolean, forMs = 2 * this.policy.breakerCooldownMs): void {',
+  },
 ];

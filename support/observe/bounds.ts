@@ -29,6 +29,13 @@ export const BOUNDS = {
    */
   retryObservationSlackMs: 20,
   /**
+   * How long after its scheduled time (a backoff with its ±10 % jitter, or a breaker's cool-down) a restarted engine
+   * may be seen started, judged from the engine's death (its teardown is the kernel's): the pool manager's timer, the
+   * spawn and the suite's 2 ms polling. Measured overshoot up to ~26 ms on the first restart (2026-12-02, 2 cores); 60
+   * ms leaves room for that under load. A cool-down twice as long, or a backoff that does not double, fails.
+   */
+  restartObservationSlackMs: 60,
+  /**
    * How long after the queue timeout a task no replica took may reach its client's error (CHAOS-004). Measured
    * 1016–1026 ms from submission to the client's error against a 1000 ms timeout (3 runs, 2 cores); 250 ms is ten
    * times that overshoot, and an error before the timeout is caught as well.
