@@ -24,7 +24,8 @@ import {
   submittedDuringFaults,
   taskEndsAfterFault,
 } from '../support/observe/tasks';
-import { dispatchPattern, engineTaskPattern } from '../support/stack/mechanisms';
+import { dispatchPattern, engineTaskPattern, engineUrl } from '../support/stack/mechanisms';
+import { engineStreaming } from '../support/observe/cancel';
 import { dispatchesOf } from '../support/observe/replicas';
 import { aTaskCompletes, backpressureProblems, taskEnds, tasksRefused, tokensReceived } from '../support/observe/waits';
 
@@ -50,6 +51,8 @@ Given(
     this.focus = await this.workload.submit(this.newTask(tokens));
     await tokensReceived(this.focus, 1, PATIENCE.streamingMs);
     expect((await this.client.status(this.focus.taskId)).body.replica_id, 'replica serving the task').to.equal(replica);
+    // And by the engine's own word: a slot of that replica's engine is generating.
+    await engineStreaming(engineUrl(this.requireStack(), replica), `replica ${replica}`, PATIENCE.streamingMs, 1);
   },
 );
 
