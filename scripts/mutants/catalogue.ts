@@ -71,7 +71,7 @@ export const MUTANTS: Mutant[] = [
     file: 'sut/orchestratord/dispatcher.ts',
     find: "      this.finishTask(task, 'failed', errorEvent('INVALID_PARAMS', err.message, 0, false), replica);",
     replace:
-      "      this.directory.reportFailure(replica, err.message);\n      this.finishTask(task, 'failed', errorEvent('INVALID_PARAMS', err.message, 0, false), replica);",
+      "      this.directory.reportFailure(replica, err.message, entry.seq);\n      this.finishTask(task, 'failed', errorEvent('INVALID_PARAMS', err.message, 0, false), replica);",
   },
   {
     id: 'no-queue-timeout',
