@@ -1,5 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
+import { SuiteError } from '../support/core/errors';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { BOUNDS } from '../support/observe/bounds';
@@ -15,6 +16,13 @@ const RESTART_JITTER = 0.1;
 Given('engines are restarted {duration} after a first crash, doubling each time', function (this: ChaosWorld, ms: number) {
   this.settings.tunes['restart-initial-ms'] = String(ms);
 });
+
+Given(
+  'engines are restarted {duration} after a first crash, doubling each time up to {duration}',
+  function (this: ChaosWorld, ms: number, maxMs: number) {
+    Object.assign(this.settings.tunes, { 'restart-initial-ms': String(ms), 'restart-max-ms': String(maxMs) });
+  },
+);
 
 Given('the breaker opens after {int} consecutive crashes for {duration}', function (this: ChaosWorld, crashes: number, ms: number) {
   Object.assign(this.settings.tunes, { 'breaker-threshold': String(crashes), 'breaker-cooldown-ms': String(ms) });
@@ -33,15 +41,17 @@ When(
   },
 );
 
-Then(
-  'it was restarted after roughly {duration}, {duration} and {duration}',
-  { timeout: PATIENCE.longStepMs },
-  async function (this: ChaosWorld, a: number, b: number, c: number) {
-    const delays = await restartDelays(this.requireStack().poolManager, this.poolId, this.crashes, PATIENCE.restartMs);
-    const outside = delaysOutside(this.crashes, [a, b, c], RESTART_JITTER, BOUNDS.restartObservationSlackMs);
-    expect(outside, `restart delays: ${delays.join(', ')} ms`).to.be.empty;
-  },
-);
+// The expected delays come from the tunes the scenario's Given set (no second number in the Gherkin): doubling from
+// the first, never above the maximum.
+Then('it was restarted after each crash as that backoff says', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
+  const first = Number(this.settings.tunes['restart-initial-ms']);
+  const max = Number(this.settings.tunes['restart-max-ms']);
+  if (!(first > 0 && max > 0)) throw new SuiteError('No restart backoff was set: a Given must say how engines are restarted, up to what');
+  const expected = this.crashes.map((_, k) => Math.min(max, first * 2 ** k));
+  const delays = await restartDelays(this.requireStack().poolManager, this.poolId, this.crashes, PATIENCE.restartMs);
+  const outside = delaysOutside(this.crashes, expected, RESTART_JITTER, BOUNDS.restartObservationSlackMs);
+  expect(outside, `restart delays: ${delays.join(', ')} ms, against ${expected.join(', ')} ms`).to.be.empty;
+});
 
 Then(
   'replica {replica} is started again only after the cool-down of {duration}',

@@ -90,4 +90,12 @@ export const POOL_MANAGER_MUTANTS: Mutant[] = [
     find: 'private openBreaker(reason: string, storm: boolean, forMs = this.policy.breakerCooldownMs): void {',
     replace: 'private openBreaker(reason: string, storm: boolean, forMs = 2 * this.policy.breakerCooldownMs): void {',
   },
+  {
+    id: 'restart-max-ignored',
+    requirement: 'ORCH-3038',
+    breaks: 'the restart backoff keeps doubling past its configured maximum',
+    file: 'sut/common/backoff.ts',
+    find: 'const base = Math.min(policy.maxMs, policy.initialMs * policy.multiplier ** Math.max(0, attempt - 1));',
+    replace: 'const base = policy.initialMs * policy.multiplier ** Math.max(0, attempt - 1);',
+  },
 ];
