@@ -65,6 +65,10 @@ When('requests larger than a health check are cut on the way to every replica', 
   await this.faults.apply(createFault('network.truncate', this.requireStack().engineLinks(), 150));
 });
 
+When('requests larger than a health check are cut on the way to replica {replica}', async function (this: ChaosWorld, replica: string) {
+  await this.faults.apply(createFault('network.truncate', this.requireStack().engineLink(replica), 150), linkOf(replica));
+});
+
 When('the link from replica {replica} dribbles at {int} KB\\/s', async function (this: ChaosWorld, replica: string, rateKBps: number) {
   await this.faults.apply(createFault('network.slow', this.requireStack().engineLink(replica), rateKBps), linkOf(replica));
 });

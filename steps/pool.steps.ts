@@ -46,6 +46,21 @@ Given('replicas leave service only after {int} failed dispatches in a row', func
   this.settings.tunes['dispatch-breaker-threshold'] = String(n);
 });
 
+Given('a replica leaves service after {int} failed dispatches in a row', function (this: ChaosWorld, n: number) {
+  this.settings.tunes['dispatch-breaker-threshold'] = String(n);
+});
+
+Given(
+  'a replica leaves service for {duration} after {int} failed dispatches in a row',
+  function (this: ChaosWorld, cooldownMs: number, n: number) {
+    Object.assign(this.settings.tunes, { 'dispatch-breaker-threshold': String(n), 'dispatch-breaker-cooldown-ms': String(cooldownMs) });
+  },
+);
+
+Given('the dispatches reaching each replica are witnessed on their way', function (this: ChaosWorld) {
+  this.settings.recordDispatches = true;
+});
+
 Given('stream failover is on', function (this: ChaosWorld) {
   this.settings.tunes['migration-limit'] = '1';
 });

@@ -5,7 +5,16 @@ import type { ChaosWorld } from '../support/cucumber/world';
 import { createFault } from '../support/faults/registry';
 import { linkOf } from '../support/faults/subjects';
 import { notCompleted } from '../support/observe/history';
+import {
+  breakerPolicy,
+  dispatchesSeenAt,
+  dispatchesWhileOut,
+  longestRun,
+  replicaTakesTasksSideBySide,
+} from '../support/observe/dispatches';
 import { measureRecovery } from '../support/observe/measures';
+import { SuiteError } from '../support/core/errors';
+import { BreakerShedsFailingReplica } from '../support/observe/checks/breaker';
 import { dispatchCount, everReported, notReadyThroughout, type RollingKill, rollThroughReplicas } from '../support/observe/replicas';
 import { dispatchPattern } from '../support/stack/mechanisms';
 
@@ -64,6 +73,42 @@ Then('the orchestrator took replica {replica} out of service', function (this: C
   ).to.equal(true);
 });
 
+Then(
+  'the orchestrator sent replica {replica} no work while its breaker was open, and one trial at a time after each cool-down',
+  function (this: ChaosWorld, replica: string) {
+    const cut = this.faults.records().find((r) => r.subject === linkOf(replica) && r.injectedAt !== undefined);
+    if (!cut) throw new SuiteError(`No fault on the link to replica ${replica} was applied in this scenario`);
+    const seen = dispatchesSeenAt(this.requireStack(), replica, this.timeline.startedAt + (cut.injectedAt as number));
+    const verdict = BreakerShedsFailingReplica(seen, breakerPolicy(this.settings.tunes), Date.now());
+    this.timeline.record('note', 'breaker judged at the link', { replica, detail: verdict.detail });
+    expect(verdict.valid, verdict.detail).to.equal(true);
+  },
+);
+
+Then(
+  'once its cool-down has passed, replica {replica} takes more than one task at a time again',
+  { timeout: PATIENCE.longStepMs },
+  async function (this: ChaosWorld, replica: string) {
+    const stack = this.requireStack();
+    const healed = this.timeline.last('fault', 'fault.healed');
+    if (healed === undefined) throw new SuiteError('No fault was healed in this scenario: there is no breaker to see close');
+    const { cooldownMs } = breakerPolicy(this.settings.tunes);
+    // One task more than the replicas: a replica in full rotation gets two of a burst (least loaded first).
+    const burst = stack.replicaIds.length + 1;
+    const since = this.timeline.startedAt + healed.at;
+    const bursts = await replicaTakesTasksSideBySide(
+      stack,
+      this.workload,
+      () => this.newTask(PATIENCE.probeTaskTokens),
+      replica,
+      burst,
+      since,
+      cooldownMs + PATIENCE.streamingMs,
+    );
+    this.timeline.record('note', 'breaker closed, seen at the link', { replica, bursts });
+  },
+);
+
 Then('replica {replica} stayed ready throughout', function (this: ChaosWorld, replica: string) {
   // From the first fault on, or, in a scenario without one, from when the pool was first ready; until now.
   const since = this.timeline.first('fault', 'fault.injected') ?? this.timeline.last('measure', 'pool_ready_after_start_ms');
@@ -76,4 +121,35 @@ Then('the dispatches stayed within the retry budget of {int} per task', function
   const dispatches = dispatchCount(stack.componentLogFile('orchestrator'), dispatchPattern(stack));
   const tasks = this.history.admitted().length;
   expect(dispatches, `dispatches for ${tasks} admitted tasks`).to.be.at.most(budget * tasks);
+});
+
+Then('one replica was sent more of those tasks in a row than it takes to open its breaker', function (this: ChaosWorld) {
+  const threshold = Number(this.settings.tunes['dispatch-breaker-threshold']);
+  if (!(threshold > 0))
+    throw new SuiteError(
+      'The scenario states no breaker threshold: add "Given a replica leaves service after <n> failed dispatches in a row"',
+    );
+  const since = this.batch[0]?.submittedAt ?? Date.now();
+  const stack = this.requireStack();
+  // A refused dispatch is one the engine answered 400 (its prompt too long), as the replica's link saw it.
+  const runs = stack.replicaIds.map((r) => ({ r, run: longestRun(dispatchesSeenAt(stack, r, since), (d) => d.status === 400) }));
+  this.timeline.record('note', 'refused dispatches in a row, per replica', Object.fromEntries(runs.map((x) => [x.r, x.run])));
+  expect(
+    Math.max(...runs.map((x) => x.run)),
+    `the longest run of refused dispatches at one replica (${JSON.stringify(runs)})`,
+  ).to.be.at.least(threshold);
+});
+
+Then('no task reached replica {replica} while the pool reported it out of service', function (this: ChaosWorld, replica: string) {
+  const fault = this.faults.records().find((r) => r.injectedAt !== undefined);
+  if (!fault) throw new SuiteError('No fault was applied in this scenario: there is nothing to take the replica out of service');
+  const since = this.timeline.startedAt + (fault.injectedAt as number);
+  const until = fault.healedAt !== undefined ? this.timeline.startedAt + fault.healedAt : Date.now();
+  const { leftAt, seen } = dispatchesWhileOut(this.requireStack(), this.liveness?.samples ?? [], replica, since, until);
+  expect(leftAt, `a pool health sample showing replica ${replica} out of service while the fault lasted`).to.be.a('number');
+  this.timeline.record('note', 'dispatches while out of service', { replica, outForMs: until - (leftAt as number), reached: seen.length });
+  expect(
+    seen.map((d) => `${d.at - (leftAt as number)} ms after it left service`),
+    `tasks that reached replica ${replica}`,
+  ).to.be.empty;
 });

@@ -1,9 +1,11 @@
-@serial @ORCH-3050 @ORCH-3051 @HTU-1002
+@ORCH-3050 @ORCH-3051
 Feature: Requests cut on the way to the engines
   A replica whose health checks pass but whose dispatches never arrive whole (an MTU black hole, a proxy with a small
   request limit) fails every dispatch before its first token. The orchestrator retries on another replica after a
   capped, fully jittered backoff and, past its retry budget, gives up with a retriable error: how long each task takes
-  to fail shows the backoffs to the client.
+  to fail shows the backoffs to the client. When only one replica is cut that way, the orchestrator's breaker takes it
+  out of rotation instead of sending it work that fails, which only its link can show: the retries on the other
+  replicas hide it from the clients.
 
   # The promise is probabilistic, so it is stated with its arithmetic. The retry budget is the product's default of 3
   # failed dispatches, so a task waits 2 backoffs, uniform on [0, 20) and [0, 40) ms (ORCHD_RETRY_BASE_MS 20, cap
@@ -17,7 +19,7 @@ Feature: Requests cut on the way to the engines
   # machine overloaded by other work, the noise grows and can hide a fixed backoff.
   # The dispatch breaker would take the replicas out after 3 failures and end the experiment after 3 tasks, so this
   # scenario raises it, in its Gherkin.
-  @fault:network.truncate
+  @serial @HTU-1002 @fault:network.truncate
   Scenario: with every dispatch cut, each task fails retriably past its retry budget, its backoffs fully jittered within their ceilings
     Given replicas leave service only after 100 failed dispatches in a row
     And a healthy pool of 3 replicas
@@ -28,3 +30,23 @@ Feature: Requests cut on the way to the engines
     And replica r1 stayed ready throughout
     When the network heals
     Then a new task completes within 2 s
+
+  # The breaker (ORCH-3040) is judged at the cut replica's link, where every dispatch that reaches it fails: once 3
+  # have failed, nothing reaches it for the 500 ms cool-down, then one trial dispatch, whose failure starts the next
+  # cool-down. The steady load offers a task every 100 ms for 3 s, so a breaker that never opens sends the replica a
+  # dispatch about every 100 ms (each task tries the idle replica first) and one that never lets a trial through
+  # sends nothing after the threshold; 3 s span 6 cool-downs, so both show. After the heal, a good trial closes the
+  # breaker: bursts of 4 short tasks over the 3 replicas of 2 slots give r1 two at once, which a breaker that stays
+  # half-open (one trial at a time) never lets through.
+  @ORCH-3040 @fault:network.truncate
+  Scenario: a replica whose dispatches are all cut is sent no work while its breaker is open, one trial per cool-down, and the clients see nothing
+    Given a replica leaves service for 500 ms after 3 failed dispatches in a row
+    And the dispatches reaching each replica are witnessed on their way
+    And a healthy pool of 3 replicas
+    And a steady load of 10 tasks per second of 5 tokens each
+    When requests larger than a health check are cut on the way to replica r1
+    And 3 s pass under the load
+    Then the orchestrator sent replica r1 no work while its breaker was open, and one trial at a time after each cool-down
+    And every task of the steady load completes
+    When the network heals
+    Then once its cool-down has passed, replica r1 takes more than one task at a time again

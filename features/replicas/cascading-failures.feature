@@ -23,14 +23,19 @@ Feature: Cascading failures
     And a new task completes within 3 s
 
   @needs:engine-rejects-long-prompts @fault:none
-  # 12 poison requests in a burst: spread over the 3 replicas by load, about 4 each, above the orchestrator's breaker
-  # threshold of 3 consecutive failures, so a stack that counted them against the replica that refused them would
-  # take replicas out of service.
+  # 24 poison requests in a burst. Each is refused by its engine at once, so a replica idle at the time takes several
+  # in a row, as many as the breaker's threshold of 3 consecutive failures: a stack that counted them against the
+  # replica that refused them would take it out of service. That they did reach one replica back to back is checked
+  # at the replicas' links (the engines' answers), not assumed: with 12 the longest run was 3 or 4 (a load task landing
+  # on a replica breaks its run), too close to the threshold to be sure of.
   Scenario: poison requests fail fast to their own client, are not retried on other replicas and take no replica out of service
-    Given a healthy pool of 3 replicas
+    Given a replica leaves service after 3 failed dispatches in a row
+    And the dispatches reaching each replica are witnessed on their way
+    And a healthy pool of 3 replicas
     And a steady load of 5 tasks per second of 10 tokens each
-    When a client submits 12 tasks whose prompt is too long for any engine
-    Then each of those tasks fails at once as "INVALID_PARAMS", not retriable
+    When a client submits 24 tasks whose prompt is too long for any engine
+    Then one replica was sent more of those tasks in a row than it takes to open its breaker
+    And each of those tasks fails at once as "INVALID_PARAMS", not retriable
     And each of those tasks was dispatched only once
     And replica r1 stayed ready throughout
     And replica r2 stayed ready throughout

@@ -2,6 +2,7 @@
  * The mutation check's catalogue: each entry breaks one promised behaviour of the reference stack with one textual
  * change (`find` must occur exactly once in `file`). A mutant the suite does not kill is a gap in the suite.
  */
+import { DISPATCH_MUTANTS } from './catalogue-dispatch';
 import { POOL_MANAGER_MUTANTS } from './catalogue-pool-manager';
 import type { Mutant } from './mutant';
 
@@ -33,61 +34,12 @@ export const MUTANTS: Mutant[] = [
     replace: "const labels = { engine: body.engine, engine_version: 'mock', pool_id: poolId, replica_id: '' };",
   },
   {
-    id: 'drain-cuts-early',
-    requirement: 'ORCH-3505',
-    breaks: 'a drained pool force-stops its in-flight tasks at half the deadline instead of letting them run until it',
-    file: 'sut/orchestratord/dispatcher.ts',
-    find: 'return this.drainRunning(deadlineMs, (r) => r.task.pool_id === poolId, `pool ${poolId} drained`);',
-    replace: 'return this.drainRunning(deadlineMs / 2, (r) => r.task.pool_id === poolId, `pool ${poolId} drained`);',
-  },
-  {
-    id: 'drain-cuts-late',
-    requirement: 'ORCH-3505',
-    breaks: 'a drained pool lets its in-flight tasks run a second past the deadline before it force-stops them',
-    file: 'sut/orchestratord/dispatcher.ts',
-    find: 'return this.drainRunning(deadlineMs, (r) => r.task.pool_id === poolId, `pool ${poolId} drained`);',
-    replace: 'return this.drainRunning(deadlineMs + 1000, (r) => r.task.pool_id === poolId, `pool ${poolId} drained`);',
-  },
-  {
     id: 'task-log-tokens-constant',
     requirement: 'ORCH-3027',
     breaks: "a task's closing log line carries a tokens_out field, but not the count its client received",
     file: 'sut/orchestratord/task-log.ts',
     find: 'tokens_out: row?.tokens_out ?? 0,',
     replace: 'tokens_out: 0,',
-  },
-  {
-    id: 'cancel-leaves-engine-working',
-    requirement: 'ORCH-3026',
-    breaks: 'a cancel is answered 204 and the client gets nothing more, but the engine is told only 400 ms later',
-    file: 'sut/orchestratord/dispatcher.ts',
-    find: 'if (entry) {\n      entry.canceled = true;\n      entry.controller.abort();',
-    replace: 'if (entry) {\n      entry.canceled = true;\n      setTimeout(() => entry.controller.abort(), 400);',
-  },
-  {
-    id: 'poison-counts-against-replica',
-    requirement: 'ORCH-3040',
-    breaks: 'a request every engine refuses counts as a failure of the replica that refused it: poison opens healthy breakers',
-    file: 'sut/orchestratord/dispatcher.ts',
-    find: "      this.finishTask(task, 'failed', errorEvent('INVALID_PARAMS', err.message, 0, false), replica);",
-    replace:
-      "      this.directory.reportFailure(replica, err.message, entry.seq);\n      this.finishTask(task, 'failed', errorEvent('INVALID_PARAMS', err.message, 0, false), replica);",
-  },
-  {
-    id: 'no-queue-timeout',
-    requirement: 'CHAOS-004',
-    breaks: 'a queued task that no replica takes waits forever: no queue timeout',
-    file: 'sut/orchestratord/retry-policy.ts',
-    find: 'if (now - task.created_ms > policy.queueTimeoutMs)',
-    replace: 'if (now < 0)',
-  },
-  {
-    id: 'queued-cancel-ignored',
-    requirement: 'OC-CORE-1005',
-    breaks: 'the cancel of a queued task is answered 204 but leaves it queued: it runs later',
-    file: 'sut/orchestratord/dispatcher.ts',
-    find: "if (!task || (task.state !== 'queued' && task.state !== 'running')) return false;",
-    replace: "if (!task || task.state !== 'running') return false;",
   },
   {
     id: 'late-idle-timeout',
@@ -131,22 +83,6 @@ export const MUTANTS: Mutant[] = [
       "res.on('error', () => { if (settled) return; settled = true; clearTimeout(timer); clearTimeout(wallTimer); resolve({ tokens }); });",
   },
   {
-    id: 'fixed-retry-backoff',
-    requirement: 'HTU-1002',
-    breaks: 'dispatch retries wait their full ceiling every time: capped, but not jittered',
-    file: 'sut/common/backoff.ts',
-    find: 'return Math.floor(random() * Math.min(capMs, baseMs * 2 ** Math.max(0, attempt)));',
-    replace: 'return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));',
-  },
-  {
-    id: 'no-retry-backoff',
-    requirement: 'HTU-1002',
-    breaks: 'a failed dispatch is retried at once, with no backoff at all',
-    file: 'sut/common/backoff.ts',
-    find: 'return Math.floor(random() * Math.min(capMs, baseMs * 2 ** Math.max(0, attempt)));',
-    replace: 'return 0 * random();',
-  },
-  {
     id: 'no-idle-timeout',
     requirement: 'OC-CORE-1022',
     breaks: 'no idle timeout between tokens: a hung engine hangs its client',
@@ -163,44 +99,12 @@ export const MUTANTS: Mutant[] = [
     replace: 'const ready = replicas.length;',
   },
   {
-    id: 'dispatch-to-unready',
-    requirement: 'ORCH-3010',
-    breaks: 'tasks are dispatched to replicas that are not ready or not reachable',
-    file: 'sut/orchestratord/replicas.ts',
-    find: "if (r.managerState !== 'ready' || !this.isReachable(r)) return false;",
-    replace: "if (r.managerState === 'stopped') return false;",
-  },
-  {
-    id: 'no-dispatch-retry',
-    requirement: 'HTU-1002',
-    breaks: 'a dispatch that fails before its first token is not retried elsewhere',
-    file: 'sut/orchestratord/retry-policy.ts',
-    find: 'if (attempt < policy.retryMaxAttempts) {',
-    replace: 'if (attempt < 1) {',
-  },
-  {
-    id: 'non-retriable-errors',
-    requirement: 'OC-CTRL-2028',
-    breaks: 'mid-stream errors say retriable:false',
-    file: 'sut/orchestratord/retry-policy.ts',
-    find: "return { event: 'error', data: { code, message, retriable, retry_after_ms: retryAfterMs } };",
-    replace: "return { event: 'error', data: { code, message, retriable: false, retry_after_ms: retryAfterMs } };",
-  },
-  {
     id: 'no-retry-after',
     requirement: 'ORCH-2007',
     breaks: 'refusals carry no Retry-After header',
     file: 'sut/common/envelope.ts',
     find: "return { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))), 'X-Backoff-Ms': String(retryAfterMs) };",
     replace: "return { 'X-Backoff-Ms': String(retryAfterMs) };",
-  },
-  {
-    id: 'drop-newest',
-    requirement: 'ORCH-3005',
-    breaks: 'drop-lru evicts the newest queued task instead of the oldest',
-    file: 'sut/orchestratord/dispatcher.ts',
-    find: "const victim = candidates.filter((t) => t.priority === 'batch')[0] ?? candidates[0];",
-    replace: "const victim = candidates.filter((t) => t.priority === 'batch')[0] ?? candidates.at(-1);",
   },
   {
     id: 'no-correlation-id',
@@ -235,44 +139,12 @@ export const MUTANTS: Mutant[] = [
     replace: 'const cut = await dispatcher.drainRunning(0);',
   },
   {
-    id: 'tokens-not-counted',
-    requirement: 'ORCH-3028',
-    breaks: 'the tokens-out metric does not count the tokens sent',
-    file: 'sut/orchestratord/attempt.ts',
-    find: 'metrics.tokensOut.inc(labels);',
-    replace: '',
-  },
-  {
     id: 'rejections-not-counted',
     requirement: 'ORCH-3028',
     breaks: 'refusals at admission are not counted in tasks_rejected_total (the metric is exported, but stays at 0)',
     file: 'sut/orchestratord/api.ts',
     find: 'metrics.tasksRejected.inc({ engine: body.engine, reason });',
     replace: '',
-  },
-  {
-    id: 'cancels-not-counted',
-    requirement: 'ORCH-3028',
-    breaks: 'cancels are not counted in tasks_canceled_total (the metric is exported, but stays at 0)',
-    file: 'sut/orchestratord/dispatcher.ts',
-    find: "this.metrics.tasksCanceled.inc({ ...labels, replica_id: entry?.replica.replica_id ?? '', reason });",
-    replace: '',
-  },
-  {
-    id: 'queue-depth-adds-up',
-    requirement: 'ORCH-3028',
-    breaks: 'queue_depth adds the queued tasks at every dispatch round instead of being set to them',
-    file: 'sut/orchestratord/dispatcher.ts',
-    find: 'this.metrics.queueDepth.reset();',
-    replace: '',
-  },
-  {
-    id: 'no-failover',
-    requirement: 'CHAOS-002',
-    breaks: 'with stream failover on, a task whose replica dies mid-stream fails instead of resuming on another replica',
-    file: 'sut/orchestratord/retry-policy.ts',
-    find: 'if (progress.migrations < policy.migrationLimit) {',
-    replace: 'if (progress.migrations < 0) {',
   },
   {
     id: 'stop-kills-at-once',
@@ -290,5 +162,6 @@ export const MUTANTS: Mutant[] = [
     find: 'if (!deps.cancelOnDisconnect || deps.isShuttingDown()) return;',
     replace: 'return;',
   },
+  ...DISPATCH_MUTANTS,
   ...POOL_MANAGER_MUTANTS,
 ];

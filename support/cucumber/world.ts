@@ -31,6 +31,8 @@ export interface StackSettings {
   tunes: Record<string, string>;
   /** The model's size, bytes (the profile's when absent). */
   modelSizeBytes?: number;
+  /** Witness every request reaching a replica at its link (the suite's tap), for checks only the link can make. */
+  recordDispatches?: boolean;
 }
 
 /**
@@ -94,8 +96,8 @@ export class ChaosWorld extends World<SuiteParams> {
     if (!run.toxiproxy) throw run.toxiproxyError ?? new SuiteError('Toxiproxy is not available');
     if (this.stack) throw new SuiteError('The stack is already running in this scenario');
     const started = Date.now();
-    const { replicas, slots, tunes, modelSizeBytes } = this.settings;
-    const request = { replicas, slots, tunes, modelSizeBytes, dir: this.scenarioDir, proxyPrefix: this.resourcePrefix };
+    const { replicas, slots, tunes, modelSizeBytes, recordDispatches } = this.settings;
+    const request = { replicas, slots, tunes, modelSizeBytes, recordDispatches, dir: this.scenarioDir, proxyPrefix: this.resourcePrefix };
     this.stack = await StartedStack.start(run.profile, request, run.toxiproxy);
     this.apiClient = new OrchestratorClient(this.stack.orchestratorUrl);
     this.liveness = new LivenessProbe(() => this.client, run.profile.pool.id, this.excuses, BOUNDS.answerMs);

@@ -66,4 +66,12 @@ export const BOUNDS = {
    * A pool manager that kills at 1.5 times its grace fails, and one that kills at once fails the lower bound.
    */
   killObservationSlackMs: 250,
+  /**
+   * How far the suite's tap on a replica's link may see a dispatch's arrival or end from when the orchestrator acted
+   * on it (ORCH-3040: an open breaker keeps the replica out for its cool-down; a replica out of service gets no work):
+   * the tap is one proxy hop from the orchestrator. Measured 2026-12-05 on 2 cores against the orchestrator's own log of each dispatch's start and
+   * failure: 0-4 ms (14 events on the cut replica's link); 25 ms is six times that, room for event-loop delays under
+   * load, and a twentieth of the 500 ms cool-down the scenario states (a quarter-length cool-down is 375 ms short).
+   */
+  linkObservationSkewMs: 25,
 } as const;

@@ -58,7 +58,7 @@ export function outputTarget(stack: StartedStack, role: 'orchestrator' | 'pool-m
 
 /** The engine of a replica, reached directly (the upstream of its proxy), for what only the engine can tell. */
 export function engineUrl(stack: StartedStack, replicaId: string): string {
-  return `http://${stack.engineLink(replicaId).proxy.upstream}`;
+  return `http://${stack.engineAddress(replicaId)}`;
 }
 
 function missing(stack: StartedStack, kind: string, field: string): InvalidConfiguration {

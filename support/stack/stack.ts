@@ -1,20 +1,20 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Proxy } from 'toxiproxy-node-client';
 import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
 import { PhaseClock } from '../core/phase-clock';
 import { timed } from '../core/time-split';
 import { PoolManagerClient } from '../pool-manager/client';
-import { ProcessSpec } from '../processes/process-spec';
+import type { ProcessSpec } from '../processes/process-spec';
 import type { ExitedProcess, RunningProcess } from '../processes/running-process';
-import { Wait } from '../processes/wait/wait';
+import { planComponents } from './components';
 import { writeGpuInventory, writeModelFile } from './fixtures';
-import { createLinks, wantedLinks } from './links';
+import type { TappedRequest } from './dispatch-tap';
+import { createLinks, removeLinks, type StackLinks, wantedLinks } from './links';
 import { collectLogs } from './logs';
 import { freePort } from './ports';
 import type { LinkTarget, ProcessTarget } from '../faults/targets';
 import type { TargetProfile } from './profile';
-import { Placeholders, render, renderEnv } from './template';
+import { Placeholders, render } from './template';
 import type { ToxiproxyService } from './toxiproxy';
 
 /** What a scenario asks of the stack it starts. */
@@ -30,6 +30,8 @@ export interface StackRequest {
   proxyPrefix: string;
   /** Size of the model file to provision, bytes; the profile's when absent. */
   modelSizeBytes?: number;
+  /** Put the suite's DispatchTap behind every engine link, to see each request that reaches a replica. */
+  recordDispatches?: boolean;
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -51,7 +53,7 @@ export class StartedStack {
     readonly orchestratorUrl: string,
     readonly poolManagerUrl: string,
     private readonly specs: Map<string, () => ProcessSpec>,
-    private readonly proxies: Map<string, Proxy>,
+    private readonly links: StackLinks,
     private readonly drainingUrls: Map<string, string>,
     private readonly toxiproxy: ToxiproxyService,
     /** Component name or `engine-<replica>` → the port it listens on, to check pids against socket owners. */
@@ -99,8 +101,9 @@ export class StartedStack {
     phases.mark('files and ports');
 
     const wanted = wantedLinks(profile.proxies, replicaIds, (upstream, replica) => String(render(upstream, resolve, replica)));
-    const proxies = await createLinks(toxiproxy, request.proxyPrefix, wanted);
-    for (const [name, proxy] of proxies) values.proxies.set(name, proxy.listen);
+    const tapped = new Set(request.recordDispatches ? replicaIds.map((r) => `engine-${r}`) : []);
+    const links = await createLinks(toxiproxy, request.proxyPrefix, wanted, (name) => tapped.has(name));
+    for (const [name, proxy] of links.proxies) values.proxies.set(name, proxy.listen);
     phases.mark('proxies');
     for (const [name, content] of Object.entries(profile.files)) {
       const file = path.join(request.dir, `${name}.json`);
@@ -108,29 +111,7 @@ export class StartedStack {
       writeFileSync(file, JSON.stringify(render(content, resolve), null, 2));
     }
 
-    const baseEnv = renderEnv(profile.env, resolve);
-    const specs = new Map<string, () => ProcessSpec>();
-    const drainingUrls = new Map<string, string>();
-    const listenPorts = new Map<string, number>();
-    for (const r of replicaIds) {
-      const port = Number((render(profile.replica, resolve, r) as { port?: unknown }).port);
-      if (Number.isInteger(port) && port > 0) listenPorts.set(`engine-${r}`, port);
-    }
-    for (const [name, component] of Object.entries(profile.components)) {
-      const env = { ...baseEnv, ...renderEnv(component.env, resolve) };
-      const ready = String(render(component.ready, resolve));
-      const readyPort = Number(new URL(ready).port);
-      if (readyPort > 0) listenPorts.set(name, readyPort);
-      if (component.draining) drainingUrls.set(name, String(render(component.draining, resolve)));
-      specs.set(name, () =>
-        new ProcessSpec(name, component.command)
-          .withCwd(ROOT)
-          .withEnv(env)
-          .withLogFile(path.join(request.dir, `${name}.log`)) // = componentLogFile(name)
-          .withWaitStrategy(Wait.forHttp(ready).forStatus(200))
-          .withStartupTimeout(profile.startupTimeoutMs),
-      );
-    }
+    const { specs, drainingUrls, listenPorts } = planComponents(profile, resolve, replicaIds, ROOT, request.dir);
     return new StartedStack(
       profile,
       request,
@@ -138,7 +119,7 @@ export class StartedStack {
       String(render(profile.api.orchestrator, resolve)),
       String(render(profile.api.poolManager, resolve)),
       specs,
-      proxies,
+      links,
       drainingUrls,
       toxiproxy,
       listenPorts,
@@ -225,6 +206,20 @@ export class StartedStack {
     return this.link(`engine-${replicaId}`, `the link from the orchestrator to replica ${replicaId}`);
   }
 
+  /** Requests that reached one replica through its link, as the suite's tap saw them (the stack was asked to record them). */
+  requestsTo(replicaId: string): readonly TappedRequest[] {
+    this.assertReplica(replicaId);
+    const tap = this.links.taps.get(`engine-${replicaId}`);
+    if (!tap) throw new SuiteError(`The requests reaching replica ${replicaId} were not recorded: the stack was started without taps`);
+    return tap.requests();
+  }
+
+  /** The engine of a replica, `host:port`, reached directly (no proxy, no tap). */
+  engineAddress(replicaId: string): string {
+    this.assertReplica(replicaId);
+    return this.links.upstreams.get(`engine-${replicaId}`) ?? this.engineLink(replicaId).proxy.upstream;
+  }
+
   /** The links from the orchestrator to every replica's engine. */
   engineLinks(): LinkTarget[] {
     return this.replicaIds.map((r) => this.engineLink(r));
@@ -235,7 +230,7 @@ export class StartedStack {
   }
 
   private link(name: string, description: string): LinkTarget {
-    const proxy = this.proxies.get(name);
+    const proxy = this.links.proxies.get(name);
     if (!proxy) throw new SuiteError(`Target profile ${this.profile.file} puts no proxy named "${name}" in front of ${description}`);
     return { description, proxy, trafficBytes: () => this.toxiproxy.trafficBytes(proxy.name) };
   }
@@ -294,7 +289,6 @@ export class StartedStack {
         if (proc) await proc.stop(this.profile.components[name].stopGraceMs);
       }),
     );
-    await Promise.all([...this.proxies.values()].map((p) => p.remove().catch(() => undefined)));
-    this.proxies.clear();
+    await removeLinks(this.links);
   }
 }
