@@ -124,6 +124,15 @@ When('the engine of replica {replica} suffers an uncorrectable GPU memory error'
   await this.faults.apply(createFault('engine.ecc-error', stack.engineTarget(replica), mechanism));
 });
 
+When(
+  'the engine of replica {replica} ends its streams early, cleanly, before their stop frame',
+  async function (this: ChaosWorld, replica: string) {
+    const stack = this.requireStack();
+    const mechanism = driverResetMechanism(stack, replica, 'engine.stream-end');
+    await this.faults.apply(createFault('engine.stream-end', stack.engineTarget(replica), mechanism), engineOf(replica));
+  },
+);
+
 When('the GPU vanishes', async function (this: ChaosWorld) {
   await this.faults.apply(createFault('gpu.unavailable', gpuInventoryFile(this.requireStack())));
 });

@@ -1,6 +1,7 @@
 import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
+import { BOUNDS } from '../support/observe/bounds';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { createFault } from '../support/faults/registry';
 import { linkOf } from '../support/faults/subjects';
@@ -140,16 +141,23 @@ Then('one replica was sent more of those tasks in a row than it takes to open it
   ).to.be.at.least(threshold);
 });
 
-Then('no task reached replica {replica} while the pool reported it out of service', function (this: ChaosWorld, replica: string) {
+Then('no task reached replica {replica} while it was out of service', function (this: ChaosWorld, replica: string) {
+  // From the fault (once the pool reports the replica out), or from a graceful restart's request (once the
+  // orchestrator's view of the pool can have caught up), until the pool reports it ready again, the heal, or now.
   const fault = this.faults.records().find((r) => r.injectedAt !== undefined);
-  if (!fault) throw new SuiteError('No fault was applied in this scenario: there is nothing to take the replica out of service');
-  const since = this.timeline.startedAt + (fault.injectedAt as number);
-  const until = fault.healedAt !== undefined ? this.timeline.startedAt + fault.healedAt : Date.now();
-  const { leftAt, seen } = dispatchesWhileOut(this.requireStack(), this.liveness?.samples ?? [], replica, since, until);
-  expect(leftAt, `a pool health sample showing replica ${replica} out of service while the fault lasted`).to.be.a('number');
-  this.timeline.record('note', 'dispatches while out of service', { replica, outForMs: until - (leftAt as number), reached: seen.length });
+  const restart = this.timeline.first('request', 'replica.restarted');
+  const since = this.timeline.startedAt + (fault?.injectedAt ?? restart?.at ?? Number.NaN);
+  if (Number.isNaN(since)) throw new SuiteError('Nothing in this scenario took a replica out of service: no fault, no restart');
+  const untilMs = fault?.healedAt !== undefined ? this.timeline.startedAt + fault.healedAt : Date.now();
+  const outFrom = fault ? undefined : since + BOUNDS.poolViewLagMs;
+  const samples = this.liveness?.samples ?? [];
+  const { window, seen } = dispatchesWhileOut(this.requireStack(), samples, replica, { sinceMs: since, untilMs, outFrom });
+  expect(window, `pool health samples showing replica ${replica} out of service after it was taken out`).to.not.equal(undefined);
+  const { from, to } = window as { from: number; to: number };
+  this.timeline.record('note', 'dispatches while out of service', { replica, outForMs: to - from, reached: seen.length });
+  expect(to - from, `how long replica ${replica} was seen out of service, ms`).to.be.greaterThan(0);
   expect(
-    seen.map((d) => `${d.at - (leftAt as number)} ms after it left service`),
+    seen.map((d) => `${d.at - from} ms into its time out of service`),
     `tasks that reached replica ${replica}`,
   ).to.be.empty;
 });

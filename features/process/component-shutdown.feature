@@ -16,13 +16,18 @@ Feature: Graceful shutdown of the pool manager and of an engine
     And the orchestrator stays live
 
   # Not every engine drains on SIGTERM (llama-server stops its streams and lives on), so a graceful stop of one engine
-  # is its pool manager's job: out of rotation first, its in-flight work runs until the deadline, then SIGTERM.
+  # is its pool manager's job: out of rotation first, its in-flight work runs until the deadline, then SIGTERM. Out of
+  # rotation means no new work reaches it, which only its link can show under a steady load on two replicas.
   @fault:none
-  Scenario: an engine restarted gracefully by its pool manager finishes its in-flight task first, then serves again
+  Scenario: an engine restarted gracefully by its pool manager under load gets no new task, finishes its in-flight one, then serves again
     Given engines drop their in-flight work when asked to stop
-    And a healthy pool of 1 replica
+    And the dispatches reaching each replica are witnessed on their way
+    And a healthy pool of 2 replicas
     And a client has a task of 50 tokens streaming on replica r1
+    And a steady load of 5 tasks per second of 10 tokens each
     When the pool manager restarts replica r1 gracefully, with a deadline of 5 s
     Then the task completes
     And replica r1 is restarted and ready again within 5 s
+    And no task reached replica r1 while it was out of service
+    And every task of the steady load completes
     And a new task completes within 3 s

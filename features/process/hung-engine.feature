@@ -17,6 +17,6 @@ Feature: Hung engine
     And a new task completes within 3 s
     When 1 s passes under the load
     And the engine of replica r1 resumes
-    Then no task reached replica r1 while the pool reported it out of service
+    Then no task reached replica r1 while it was out of service
     And every task of the steady load completes
     And the pool is ready again within 3 s

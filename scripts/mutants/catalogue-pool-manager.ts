@@ -3,6 +3,14 @@ import type { Mutant } from './mutant';
 /** The mutants of the pool manager (sut/pool-managerd): supervision, staging, reloads, drain. */
 export const POOL_MANAGER_MUTANTS: Mutant[] = [
   {
+    id: 'restart-keeps-replica-in-rotation',
+    requirement: 'ORCH-3505',
+    breaks: 'a replica restarted gracefully stays ready in /pools while it drains, so the orchestrator keeps sending it work',
+    file: 'sut/pool-managerd/supervisor.ts',
+    find: "    if (this.state !== 'ready' && this.state !== 'unready') return false;\n    this.state = 'draining';",
+    replace: "    if (this.state !== 'ready' && this.state !== 'unready') return false;",
+  },
+  {
     id: 'reload-keeps-old-model',
     requirement: 'ORCH-3031',
     breaks: 'a reload reports the new model but restarts the engines on the old one',

@@ -83,6 +83,15 @@ export const MUTANTS: Mutant[] = [
       "res.on('error', () => { if (settled) return; settled = true; clearTimeout(timer); clearTimeout(wallTimer); resolve({ tokens }); });",
   },
   {
+    id: 'clean-end-completes',
+    requirement: 'OC-CTRL-2028',
+    breaks: 'an engine stream that ends cleanly before its stop frame counts as the end of the generation: the task completes short',
+    file: 'sut/orchestratord/engine-client.ts',
+    find: "res.on('close', () => fail('WORKER_RESET', `engine stream ended after ${tokens} tokens without stop (${Date.now() - started} ms)`));",
+    replace:
+      "res.on('close', () => { if (settled) return; settled = true; clearTimeout(timer); clearTimeout(wallTimer); resolve({ tokens }); });",
+  },
+  {
     id: 'no-idle-timeout',
     requirement: 'OC-CORE-1022',
     breaks: 'no idle timeout between tokens: a hung engine hangs its client',

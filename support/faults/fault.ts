@@ -5,6 +5,7 @@ export type FaultKind =
   | 'process.pause'
   | 'engine.driver-reset'
   | 'engine.ecc-error'
+  | 'engine.stream-end'
   | 'gpu.unavailable'
   | 'network.down'
   | 'network.latency'

@@ -1,6 +1,7 @@
 import { CpuSaturateFault } from './cpu-saturate';
 import { DiskFullFault } from './disk-full';
 import { EngineDriverResetFault, EngineEccErrorFault } from './engine-driver-reset';
+import { EngineStreamEndFault } from './engine-stream-end';
 import type { Fault, FaultKind } from './fault';
 import { GpuUnavailableFault } from './gpu-unavailable';
 import { LogUnwritableFault } from './log-unwritable';
@@ -43,6 +44,10 @@ export const FAULTS = {
   'engine.ecc-error': entry(
     'an engine dies of an uncorrectable GPU ECC error, as llama.cpp reports it (engine-driver-reset.ts)',
     EngineEccErrorFault,
+  ),
+  'engine.stream-end': entry(
+    'an engine ends its open streams cleanly, before the frame that says the generation stopped (engine-stream-end.ts)',
+    EngineStreamEndFault,
   ),
   'gpu.unavailable': entry('every GPU device gone: the device probe finds none (gpu-unavailable.ts)', GpuUnavailableFault),
   'network.down': entry('a link refuses connections: proxy disabled (network-down.ts)', NetworkDownFault),

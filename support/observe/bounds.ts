@@ -74,4 +74,12 @@ export const BOUNDS = {
    * load, and a twentieth of the 500 ms cool-down the scenario states (a quarter-length cool-down is 375 ms short).
    */
   linkObservationSkewMs: 25,
+  /**
+   * How long after the pool manager is asked to take a replica out of rotation (a graceful restart) the orchestrator
+   * may still dispatch to it: it learns the pool's state by polling the pool manager (ORCHD_POOL_POLL_MS, 50 ms on
+   * both profiles). Measured 2026-12-05 on 2 cores from the restart's request to the orchestrator's log of the
+   * replica draining: 27 ms (one run, the client's timeline set against the orchestrator's log by the tasks' admissions,
+   * within 9 ms); 150 ms is three poll intervals, five times that.
+   */
+  poolViewLagMs: 150,
 } as const;

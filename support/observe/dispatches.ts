@@ -78,19 +78,24 @@ export function longestRun(seen: SeenDispatch[], matches: (d: SeenDispatch) => b
 }
 
 /**
- * The dispatches that reached `replica` while the pool's health, as the client sampled it, reported it out of
- * service: from the first sample after `sinceMs` that shows it not ready until `untilMs` (the link's skew allowed at
- * both ends). Empty when it never left service: the caller says whether it had to.
+ * The dispatches that reached `replica` while it was out of service: from `outFrom` (epoch: when an operation took it
+ * out, its view's lag allowed) or else from the answer of the first pool health sample after `sinceMs` that shows it
+ * not ready, to the sending of the last sample before one showed it ready again (or before `untilMs`): the pool's
+ * health as the client sampled it, the link's skew allowed at both ends. No window when no sample showed it out.
  */
 export function dispatchesWhileOut(
   stack: StartedStack,
   samples: LivenessSample[],
   replica: string,
-  sinceMs: number,
-  untilMs: number,
-): { leftAt?: number; seen: SeenDispatch[] } {
-  const left = samples.find((s) => s.at >= sinceMs && s.at < untilMs && s.replicas !== undefined && s.replicas[replica] !== 'ready');
-  if (!left) return { seen: [] };
+  span: { sinceMs: number; untilMs: number; outFrom?: number },
+): { window?: { from: number; to: number }; seen: SeenDispatch[] } {
+  const answered = samples.filter((s) => s.at >= span.sinceMs && s.at < span.untilMs && s.replicas !== undefined);
+  const first = answered.findIndex((s) => s.replicas?.[replica] !== 'ready');
+  if (first < 0) return { seen: [] };
+  const back = answered.findIndex((s, k) => k > first && s.replicas?.[replica] === 'ready');
+  const lastOut = answered[(back < 0 ? answered.length : back) - 1];
   const skew = BOUNDS.linkObservationSkewMs;
-  return { leftAt: left.at, seen: dispatchesSeenAt(stack, replica, left.at + skew).filter((d) => d.at < untilMs - skew) };
+  const from = span.outFrom ?? (answered[first].answeredAt ?? answered[first].at) + skew;
+  const window = { from, to: lastOut.at - skew };
+  return { window, seen: dispatchesSeenAt(stack, replica, window.from).filter((d) => d.at < window.to) };
 }

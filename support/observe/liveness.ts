@@ -4,6 +4,8 @@ import type { OrchestratorClient } from '../orchestrator/client';
 export interface LivenessSample {
   /** Epoch ms when the request was sent. */
   at: number;
+  /** Epoch ms when its answer (or its failure) came: the state it reports held at some moment in [at, answeredAt]. */
+  answeredAt?: number;
   ok: boolean;
   seen: string;
   excused: boolean;
@@ -70,7 +72,7 @@ export class LivenessProbe {
         seen = (err as { code?: string }).code ?? (err as Error).message;
       }
       if (this.stopped) return;
-      this.samples.push({ at, ok, seen, excused: excused || this.excuses.active, replicas });
+      this.samples.push({ at, answeredAt: Date.now(), ok, seen, excused: excused || this.excuses.active, replicas });
       this.timer = setTimeout(() => void tick(), this.everyMs);
     };
     void tick();

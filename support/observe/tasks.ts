@@ -41,7 +41,10 @@ export async function resubmit(
 /** Cancels a task; records in the timeline (and on the record) when the cancel was answered. */
 export async function cancelTask(client: OrchestratorClient, timeline: Timeline, record: TaskRecord): Promise<{ status: number }> {
   const answer = await client.cancel(record.taskId);
-  if (answer.status === 204) record.canceledAt = Date.now();
+  // On loopback a write is in the peer's socket buffer when it returns, so a token the orchestrator wrote before its
+  // 204 is readable no later than the 204 is: this turn's pending reads run (setImmediate) before the cancel counts
+  // as seen, or the client's own scheduling could stamp such a token after it.
+  if (answer.status === 204) record.canceledAt = await new Promise<number>((resolve) => setImmediate(() => resolve(Date.now())));
   timeline.record('request', 'task.canceled', { task_id: record.taskId, status: answer.status, elapsed_ms: answer.elapsedMs });
   return { status: answer.status };
 }

@@ -6,6 +6,8 @@
 export const CAPABILITIES: Record<string, string> = {
   'driver-reset': 'an engine can be made to die the way a GPU driver reset kills llama.cpp (faults.engine.driver-reset)',
   'ecc-error': 'an engine can be made to die of an uncorrectable GPU ECC error the way llama.cpp reports it (faults.engine.ecc-error)',
+  'stream-end':
+    'an engine can be made to end its open streams cleanly before their stop frame, and go on serving (faults.engine.stream-end)',
   'gpu-inventory': 'the GPU probe reads a device inventory the suite can empty (faults.gpu.unavailable)',
   'cpu-build-engine':
     "a GPU pool can be given engines built without GPU support: the reference engine's tune engine-cpu-build, or a CPU build of llama-server as it is, over a host GPU inventory the suite writes (tunes pool-devices, host-gpu-inventory)",

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InvalidConfiguration } from '../core/errors';
 import type { DriverResetMechanism, OutputTarget } from '../faults/targets';
-import type { TargetProfile } from './profile';
+import type { SignalHookKind, TargetProfile } from './profile';
 import type { StartedStack } from './stack';
 
 /**
@@ -9,11 +9,14 @@ import type { StartedStack } from './stack';
  * needs one the profile lacks gets an error naming the field.
  */
 
-/** How to make one replica's engine undergo a GPU error (a driver reset, an uncorrectable ECC error), from the profile's `faults`. */
+/**
+ * How to make one replica's engine undergo a fault it must cooperate in (a driver reset, an uncorrectable ECC error,
+ * streams ended early), from the profile's `faults`.
+ */
 export function driverResetMechanism(
   stack: StartedStack,
   replicaId: string,
-  kind: 'engine.driver-reset' | 'engine.ecc-error' = 'engine.driver-reset',
+  kind: SignalHookKind = 'engine.driver-reset',
 ): DriverResetMechanism {
   const m = stack.profile.faults[kind];
   if (!m) throw missing(stack, kind, `faults.${kind}`);

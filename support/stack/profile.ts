@@ -74,9 +74,14 @@ export interface TargetProfile {
   faults: {
     'engine.driver-reset'?: { signal: NodeJS.Signals; evidence: string };
     'engine.ecc-error'?: { signal: NodeJS.Signals; evidence: string };
+    'engine.stream-end'?: { signal: NodeJS.Signals; evidence: string };
     'gpu.unavailable'?: { inventory: string };
   };
 }
+
+/** The fault kinds a target provides by a signal its engine handles, with a line its log must show afterwards. */
+export const SIGNAL_HOOKS = ['engine.driver-reset', 'engine.ecc-error', 'engine.stream-end'] as const;
+export type SignalHookKind = (typeof SIGNAL_HOOKS)[number];
 
 /** The named groups each evidence pattern must have (support/observe/evidence.ts). */
 const EVIDENCE_GROUPS: Record<string, string[]> = {
@@ -168,15 +173,15 @@ export function loadProfile(file: string): TargetProfile {
       profile.faults['gpu.unavailable'] = { inventory: v.string(m.inventory, `faults.${kind}.inventory`) };
       continue;
     }
-    if (kind !== 'engine.driver-reset' && kind !== 'engine.ecc-error')
+    if (!(SIGNAL_HOOKS as readonly string[]).includes(kind))
       v.fail(
         `faults.${kind}`,
-        'names no fault that needs a target mechanism (known: engine.driver-reset, engine.ecc-error, gpu.unavailable)',
+        `names no fault that needs a target mechanism (known: ${[...SIGNAL_HOOKS, 'gpu.unavailable'].join(', ')})`,
         spec,
       );
     const signal = v.string(m.signal, `faults.${kind}.signal`);
     if (!/^SIG[A-Z0-9]+$/.test(signal)) v.fail(`faults.${kind}.signal`, 'must be a signal name such as SIGUSR2', signal);
-    profile.faults[kind as 'engine.driver-reset' | 'engine.ecc-error'] = {
+    profile.faults[kind as SignalHookKind] = {
       signal: signal as NodeJS.Signals,
       evidence: v.string(m.evidence, `faults.${kind}.evidence`),
     };

@@ -216,6 +216,14 @@ async function main(): Promise<void> {
     );
   });
 
+  // Fault hook of the mock: SIGURG makes it end every open stream cleanly (its HTTP body terminated, no reset) before
+  // the frame that says the generation stopped, as a buggy or dying engine may; it goes on serving (engine.stream-end).
+  process.on('SIGURG', () => {
+    const open = [...active];
+    for (const g of open) g.abort();
+    log.warn({ streams: open.length }, 'streams ended early, without their stop frame');
+  });
+
   process.once('SIGTERM', () => {
     shuttingDown = true;
     log.info({ in_flight: active.size }, 'SIGTERM: finishing in-flight generations');

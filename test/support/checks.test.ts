@@ -92,6 +92,19 @@ describe('history checker: each defect makes a check fail, naming the task', () 
     expect(v.detail).to.contain('t1: 1 token(s) after the cancel was acknowledged, first index 1');
     const ok = task('t2', 10, [[ev('started', {}, 1), tok(0, 5), ev('end', { tokens_out: 1, canceled: true }, 25)]], { canceledAt: 20 });
     expect(NoTokenAfterCancel([ok]).valid).to.equal(true);
+    // A stream opened after the cancel replays from the store a token the first stream had before it: not a new one.
+    const replayed = task(
+      't3',
+      10,
+      [
+        [ev('started', {}, 1), tok(0, 5)],
+        [tok(0, 30), ev('end', { tokens_out: 1, canceled: true }, 31)],
+      ],
+      {
+        canceledAt: 20,
+      },
+    );
+    expect(NoTokenAfterCancel([replayed]).valid).to.equal(true);
   });
 
   it('a canceled task that then ends as an error', () => {

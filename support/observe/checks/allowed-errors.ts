@@ -14,6 +14,8 @@ export const ALLOWED_ERRORS: Record<string, readonly string[]> = {
   'process.pause': ['DECODE_TIMEOUT', 'WORKER_RESET', 'POOL_UNAVAILABLE'],
   'engine.driver-reset': ['WORKER_RESET', 'POOL_UNAVAILABLE'],
   'engine.ecc-error': ['WORKER_RESET', 'POOL_UNAVAILABLE'],
+  // A stream that ended without its stop frame is a broken dispatch: failed retriably, never completed short.
+  'engine.stream-end': ['WORKER_RESET'],
   'gpu.unavailable': ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
   'network.down': ['POOL_UNAVAILABLE', 'WORKER_RESET'],
   'network.latency': ['DECODE_TIMEOUT'],

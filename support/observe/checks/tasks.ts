@@ -121,7 +121,11 @@ export function NoTokenAfterCancel(records: TaskRecord[]): Verdict {
   const canceled = records.filter((r) => r.canceledAt !== undefined);
   const problems: string[] = [];
   for (const r of canceled) {
-    const late = eventsOf(r).filter((e) => e.event === 'token' && e.at > r.canceledAt!);
+    // A token is judged by when its index first reached the client, on any of its streams: a stream opened later
+    // replays from the store what an earlier one had, and a replayed token is not a new one.
+    const firstSeen = new Map<unknown, number>();
+    for (const e of eventsOf(r)) if (e.event === 'token') firstSeen.set(e.data.i, Math.min(firstSeen.get(e.data.i) ?? e.at, e.at));
+    const late = eventsOf(r).filter((e) => e.event === 'token' && e.at > r.canceledAt! && firstSeen.get(e.data.i) === e.at);
     if (late.length)
       problems.push(
         `${r.taskId}: ${late.length} token(s) after the cancel was acknowledged, first index ${late[0].data.i} at +${late[0].at - r.canceledAt!} ms`,
