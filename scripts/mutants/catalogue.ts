@@ -92,6 +92,14 @@ export const MUTANTS: Mutant[] = [
       "res.on('close', () => { if (settled) return; settled = true; clearTimeout(timer); clearTimeout(wallTimer); resolve({ tokens }); });",
   },
   {
+    id: 'tokens-in-not-counted',
+    requirement: 'ORCH-3028',
+    breaks: 'tokens_in_total is exported but never counts the prompt tokens the engines evaluated',
+    file: 'sut/orchestratord/attempt.ts',
+    find: 'metrics.tokensIn.inc(labels, n);',
+    replace: 'void n;',
+  },
+  {
     id: 'no-idle-timeout',
     requirement: 'OC-CORE-1022',
     breaks: 'no idle timeout between tokens: a hung engine hangs its client',

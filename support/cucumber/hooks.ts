@@ -16,8 +16,9 @@ import { takeWaits } from '../core/wait-journal';
 import { BOUNDS } from '../observe/bounds';
 import { allowedCodes } from '../observe/checks/allowed-errors';
 import type { Verdict } from '../observe/checks/index';
+import { LoadRanAcrossFaults } from '../observe/checks/load';
 import { OrchestratorStayedLive } from '../observe/checks/liveness';
-import { judgeScenario } from '../observe/judge';
+import { faultWindows, judgeScenario } from '../observe/judge';
 import { ownerTag, reapAll } from '../processes/reaper';
 import { cleanLeaks, findLeaks, findToxicLeaks, type Leak, NO_PROXY_SERVER } from '../observe/leaks';
 import { logOf } from '../faults/subjects';
@@ -122,6 +123,15 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
       this.faults.records().map((r) => r.kind),
     ),
   );
+  // 3a. A scenario under a steady load had it running across its faults: a load spent or stopped before a fault
+  // would leave the fault unmet, and the scenario green by accident.
+  if (this.background && this.stack) {
+    const { tasksPerSecond, burst } = this.background.shape;
+    const submitted = this.background.records.map((r) => r.submittedAt);
+    const ended = this.background.endedAt ?? Date.now();
+    const v = LoadRanAcrossFaults(submitted, ended, faultWindows(this.timeline), (1000 * (burst ?? 1)) / tasksPerSecond);
+    if (v.valid !== true) failures.push(`History check ${v.check} failed: ${v.detail}`);
+  }
   // 3b. A heal that failed or could not be verified fails the scenario too, reported after the verdicts.
   failures.push(...healErrors.map((e) => e.message));
   await timed('teardown and leak checks', async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setWorldConstructor, World } from '@cucumber/cucumber';
 import { timed } from '../core/time-split';
-import { SuiteError } from '../core/errors';
+import { InvalidConfiguration, SuiteError } from '../core/errors';
 import type { DiskFullFault } from '../faults/disk-full';
 import { FaultLedger } from '../faults/ledger';
 import { type TaskRecord, TaskHistory } from '../observe/history';
@@ -14,7 +14,7 @@ import { Timeline } from '../core/timeline';
 import { poolReaches } from '../observe/waits';
 import { Workload } from '../observe/workload';
 import { newTask, OrchestratorClient, type TaskRequest } from '../orchestrator/client';
-import type { TargetProfile } from '../stack/profile';
+import { type TargetProfile, tunesTaken } from '../stack/profile';
 import { StartedStack } from '../stack/stack';
 import { PATIENCE } from './patience';
 import { runContext } from './run';
@@ -97,6 +97,13 @@ export class ChaosWorld extends World<SuiteParams> {
     if (this.stack) throw new SuiteError('The stack is already running in this scenario');
     const started = Date.now();
     const { replicas, slots, tunes, modelSizeBytes, recordDispatches } = this.settings;
+    // A Given that tunes the stack must change it: a tune the profile does not take would leave it silently undone.
+    const taken = tunesTaken(run.profile);
+    const ignored = Object.keys(tunes).filter((t) => !taken.has(t));
+    if (ignored.length > 0)
+      throw new InvalidConfiguration(
+        `Target profile ${run.profile.file} takes no tune ${ignored.join(', ')} (no \${tune:NAME|default} in it): the Given that sets it would do nothing there. Wire it in the profile, or give the scenario a @needs: capability the profile lacks`,
+      );
     const request = { replicas, slots, tunes, modelSizeBytes, recordDispatches, dir: this.scenarioDir, proxyPrefix: this.resourcePrefix };
     this.stack = await StartedStack.start(run.profile, request, run.toxiproxy);
     this.apiClient = new OrchestratorClient(this.stack.orchestratorUrl);

@@ -26,6 +26,8 @@ export interface LoadShape {
  */
 export class BackgroundLoad {
   readonly records: TaskRecord[] = [];
+  /** When (epoch ms) the generator stopped submitting: stopped, or spent its bounds; undefined while it runs. */
+  endedAt?: number;
   private readonly abort = new AbortController();
   private readonly pending = new Set<Promise<void>>();
   private running?: Promise<void>;
@@ -58,6 +60,7 @@ export class BackgroundLoad {
         next += everyMs;
         await delay(Math.max(0, next - Date.now()), undefined, { signal: this.abort.signal }).catch(() => undefined);
       }
+      this.endedAt = Date.now();
     })();
   }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { metricSum } from '../orchestrator/metrics';
+import { SuiteError } from '../core/errors';
 import { eventually } from '../core/eventually';
 import { eventsOf, type TaskRecord, terminalOf } from './history';
 
@@ -129,9 +130,12 @@ export async function taskLogsComplete(logFile: string, taskIds: string[], withi
 
 /**
  * ORCH-3028: what the metrics must show for what the client saw: every admission counted, every admitted task
- * started at least once, every token the client received counted out. Returns the mismatches.
+ * started at least once, every token the client received counted out, and the prompt tokens of every task that
+ * streamed counted in (`promptTokens`: each task's prompt as an engine of the pool tokenizes it; with stream failover
+ * off a task is evaluated by one engine once it streams, as a dispatch that fails before its first token evaluated
+ * nothing the engine reported). Returns the mismatches.
  */
-export function metricsMismatches(metricsText: string, admitted: TaskRecord[]): string[] {
+export function metricsMismatches(metricsText: string, admitted: TaskRecord[], promptTokens: Map<string, number>): string[] {
   const problems: string[] = [];
   const enqueued = metricSum(metricsText, 'tasks_enqueued_total');
   const started = metricSum(metricsText, 'tasks_started_total');
@@ -140,7 +144,14 @@ export function metricsMismatches(metricsText: string, admitted: TaskRecord[]): 
   if (enqueued !== admitted.length) problems.push(`tasks_enqueued_total ${enqueued}, admitted ${admitted.length}`);
   if (started < admitted.length) problems.push(`tasks_started_total ${started} < admitted ${admitted.length}`);
   if (tokensOut !== received) problems.push(`tokens_out_total ${tokensOut}, tokens received ${received}`);
-  for (const name of ['queue_depth', 'tasks_canceled_total', 'tasks_rejected_total', 'tokens_in_total']) {
+  const streamed = admitted.filter((r) => eventsOf(r).some((e) => e.event === 'token'));
+  const tokensIn = metricSum(metricsText, 'tokens_in_total');
+  const sent = streamed.reduce((n, r) => n + (promptTokens.get(r.request.prompt ?? '') ?? Number.NaN), 0);
+  if (tokensIn !== sent)
+    problems.push(
+      `tokens_in_total ${tokensIn}, the prompts of the ${streamed.length} tasks that streamed hold ${sent} tokens by the engine's tokenizer`,
+    );
+  for (const name of ['queue_depth', 'tasks_canceled_total', 'tasks_rejected_total']) {
     if (!metricsText.includes(`# TYPE ${name} `)) problems.push(`${name} not exported`);
   }
   return problems;
@@ -225,4 +236,36 @@ export async function taskLogProblems(
   );
   const builds = await engineBuilds(engineUrls, patience.restartMs);
   return [...logValueMismatches(logFile, records), ...engineVersionMismatches(logFile, records, builds)];
+}
+
+/**
+ * How many tokens each prompt holds by the pool's own tokenizer: an engine's `/tokenize` (llama-server's endpoint, and
+ * the reference engine's), asked of the first of `engineUrls` that answers (an engine a scenario killed does not).
+ */
+export async function promptTokensByEngine(engineUrls: string[], prompts: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const errors: string[] = [];
+  for (const prompt of new Set(prompts)) {
+    for (const url of engineUrls) {
+      try {
+        const res = await fetch(`${url}/tokenize`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          // With its special tokens (a BOS), as a completion's prompt is tokenized.
+          body: JSON.stringify({ content: prompt, add_special: true }),
+          signal: AbortSignal.timeout(2000),
+        });
+        const body = (await res.json()) as { tokens?: unknown[] };
+        if (res.ok && Array.isArray(body.tokens)) {
+          out.set(prompt, body.tokens.length);
+          break;
+        }
+        errors.push(`${url}: HTTP ${res.status}`);
+      } catch (err) {
+        errors.push(`${url}: ${(err as Error).message}`);
+      }
+    }
+    if (!out.has(prompt)) throw new SuiteError(`No engine of the pool tokenized a prompt: ${errors.join('; ')}`);
+  }
+  return out;
 }

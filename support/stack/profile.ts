@@ -91,6 +91,11 @@ const EVIDENCE_GROUPS: Record<string, string[]> = {
   replicaAvailability: ['replica', 'time', 'available'],
 };
 
+/** The tunes a profile takes: every `${tune:NAME|default}` it holds. A scenario's tune it does not take does nothing. */
+export function tunesTaken(profile: TargetProfile): Set<string> {
+  return new Set([...JSON.stringify(profile).matchAll(/\$\{tune:([\w-]+)\|/g)].map((m) => m[1]));
+}
+
 /** Reads and validates a target profile; every error names the file and the field. */
 export function loadProfile(file: string): TargetProfile {
   let raw: unknown;

@@ -92,6 +92,18 @@ async function main(): Promise<void> {
       return g ? { id, is_processing: true, next_token: [{ n_decoded: g.decoded, n_remain: g.remain }] } : { id, is_processing: false };
     });
   });
+  // As llama-server's: the model's tokens of a text (this engine's tokenizer splits on white space, as its context
+  // check counts a prompt).
+  app.post('/tokenize', async (request, reply) => {
+    const { content } = (request.body ?? {}) as { content?: unknown };
+    if (typeof content !== 'string') return reply.code(400).send({ error: { code: 400, message: '"content" must be a string' } });
+    return {
+      tokens: content
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((w) => createHash('sha256').update(w).digest().readUInt16BE(0)),
+    };
+  });
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
   app.post('/completion', async (request, reply) => {
@@ -144,7 +156,10 @@ async function main(): Promise<void> {
           burnCpu(cpuWorkPerToken);
           burnCpuFor(cpuMsPerToken);
           if (aborted) break;
-          res.write(formatSse({ data: { content: tokenAt(modelId, prompt, seed, i), stop: false, index: i } }));
+          // As llama-server's partials: the prompt tokens it evaluated ride on every frame.
+          res.write(
+            formatSse({ data: { content: tokenAt(modelId, prompt, seed, i), stop: false, index: i, tokens_evaluated: promptTokens } }),
+          );
           tokensPredicted.inc();
           decoded++;
           generation.decoded = decoded;
@@ -153,7 +168,15 @@ async function main(): Promise<void> {
         }
         if (!aborted) {
           res.write(
-            formatSse({ data: { content: '', stop: true, tokens_predicted: nPredict, timings: { predicted_ms: Date.now() - started } } }),
+            formatSse({
+              data: {
+                content: '',
+                stop: true,
+                tokens_predicted: nPredict,
+                tokens_evaluated: promptTokens,
+                timings: { prompt_n: promptTokens, predicted_ms: Date.now() - started },
+              },
+            }),
           );
         }
       } finally {

@@ -101,7 +101,6 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     // Not yet on a replica: the build its pool's engines report (ORCH-3027), never a constant.
     const labels = { engine: body.engine, engine_version: directory.engineVersion(poolId), pool_id: poolId, replica_id: '' };
     metrics.tasksEnqueued.inc({ ...labels, priority: body.priority });
-    metrics.tokensIn.inc(labels, (body.prompt ?? '').split(/\s+/).filter(Boolean).length);
     const response = admission(body.task_id);
     // ORCH-3027 / OC-CTRL-2050: admission is logged with its queue position and ETA.
     deps.log.info(
@@ -113,7 +112,6 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
         pool_id: poolId,
         queue_position: response.queue_position,
         predicted_start_ms: response.predicted_start_ms,
-        tokens_in: (body.prompt ?? '').split(/\s+/).filter(Boolean).length,
       },
       'task admitted',
     );

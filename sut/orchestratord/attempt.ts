@@ -61,7 +61,12 @@ export async function runAttempt(
     seed: task.request.seed ?? seedOf(task.task_id),
   };
   try {
-    await streamCompletion(request, timeouts, onToken, controller.signal);
+    // ORCH-3028: tokens_in_total counts the prompt tokens each replica evaluated, by the engine's own tokenizer.
+    const onPrompt = (n: number): void => {
+      metrics.tokensIn.inc(labels, n);
+      store.setTokensIn(task.task_id, n);
+    };
+    await streamCompletion(request, timeouts, onToken, controller.signal, onPrompt);
     const decodeMs = firstTokenAt ? Date.now() - firstTokenAt : 0;
     metrics.decode.observe(timing, decodeMs);
     return { ok: true, decodeMs };

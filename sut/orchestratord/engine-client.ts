@@ -31,7 +31,7 @@ export interface CompletionRequest {
 
 /**
  * Streams one completion from a llama-server-compatible engine (`POST /completion`, `stream:true`), calling `onToken`
- * per token in order. A fresh connection per dispatch (no keep-alive), so each dispatch is one TCP connection and a
+ * per token in order, and `onPromptEvaluated` once with the prompt tokens the engine evaluated. A fresh connection per dispatch (no keep-alive), so each dispatch is one TCP connection and a
  * per-connection network fault hits whole dispatches. Resolves when the engine sends `stop:true`; rejects with a
  * `DispatchError` on refused/reset connections, bad statuses, a truncated stream or any of the four timeouts.
  */
@@ -40,9 +40,11 @@ export function streamCompletion(
   timeouts: DispatchTimeouts,
   onToken: (t: string) => void,
   signal: AbortSignal,
+  onPromptEvaluated: (tokens: number) => void = () => undefined,
 ): Promise<{ tokens: number }> {
   return new Promise((resolve, reject) => {
     let tokens = 0;
+    let promptSeen = false;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const started = Date.now();
@@ -104,7 +106,7 @@ export function streamCompletion(
       const parser = createParser({
         onEvent: (event) => {
           if (settled) return;
-          let frame: { content?: string; stop?: boolean; error?: { message?: string } };
+          let frame: { content?: string; stop?: boolean; tokens_evaluated?: number; error?: { message?: string } };
           try {
             frame = JSON.parse(event.data);
           } catch {
@@ -112,6 +114,11 @@ export function streamCompletion(
           }
           // llama-server reports a failure mid-stream as an error frame, then ends the stream: never a token.
           if (frame.error) return fail('WORKER_RESET', `engine error mid-stream: ${frame.error.message ?? JSON.stringify(frame.error)}`);
+          // The prompt tokens the engine evaluated, by its own tokenizer (llama-server's `tokens_evaluated`), once.
+          if (!promptSeen && typeof frame.tokens_evaluated === 'number') {
+            promptSeen = true;
+            onPromptEvaluated(frame.tokens_evaluated);
+          }
           if (frame.stop) {
             settled = true;
             clearTimeout(timer);

@@ -38,6 +38,8 @@ export interface TaskRow {
   replica_id?: string;
   attempts: number;
   tokens_out: number;
+  /** Prompt tokens as the engine evaluated them; undefined until an engine did. */
+  tokens_in?: number;
   error?: { code: string; message: string; retriable: boolean; retry_after_ms?: number };
   terminal?: TerminalEvent;
   created_ms: number;
@@ -55,6 +57,7 @@ interface RawRow {
   replica_id: string | null;
   attempts: number;
   tokens_out: number;
+  tokens_in: number | null;
   error: string | null;
   terminal: string | null;
   created_ms: number;
@@ -80,7 +83,7 @@ export class TaskStore {
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         task_id TEXT NOT NULL UNIQUE, session_id TEXT NOT NULL, pool_id TEXT NOT NULL, request TEXT NOT NULL,
         state TEXT NOT NULL, priority TEXT NOT NULL, replica_id TEXT, attempts INTEGER NOT NULL DEFAULT 0,
-        tokens_out INTEGER NOT NULL DEFAULT 0, error TEXT, terminal TEXT,
+        tokens_out INTEGER NOT NULL DEFAULT 0, tokens_in INTEGER, error TEXT, terminal TEXT,
         created_ms INTEGER NOT NULL, started_ms INTEGER, ended_ms INTEGER);
       CREATE INDEX IF NOT EXISTS tasks_state ON tasks(state, priority, seq);
       CREATE TABLE IF NOT EXISTS tokens (task_id TEXT NOT NULL, i INTEGER NOT NULL, t TEXT NOT NULL, PRIMARY KEY (task_id, i));`);
@@ -104,6 +107,7 @@ export class TaskStore {
       finish: this.db.prepare(
         `UPDATE tasks SET state = ?, error = ?, terminal = ?, tokens_out = ?, ended_ms = ? WHERE task_id = ? AND state IN ('queued', 'running')`,
       ),
+      setTokensIn: this.db.prepare(`UPDATE tasks SET tokens_in = ? WHERE task_id = ?`),
       addToken: this.db.prepare(`INSERT OR IGNORE INTO tokens (task_id, i, t) VALUES (?, ?, ?)`),
       tokensAfter: this.db.prepare(`SELECT i, t FROM tokens WHERE task_id = ? AND i > ? ORDER BY i`),
       tokenCount: this.db.prepare(`SELECT COUNT(*) AS n FROM tokens WHERE task_id = ?`),
@@ -158,6 +162,11 @@ export class TaskStore {
     return this.stmts.finish.run(state, error, JSON.stringify(terminal), tokensOut, nowMs, taskId).changes === 1;
   }
 
+  /** The prompt tokens the engine that took the task last evaluated (ORCH-3027 `tokens_in`). */
+  setTokensIn(taskId: string, n: number): void {
+    this.stmts.setTokensIn.run(n, taskId);
+  }
+
   addToken(taskId: string, i: number, t: string): void {
     this.stmts.addToken.run(taskId, i, t);
   }
@@ -186,6 +195,7 @@ function toRow(raw: RawRow): TaskRow {
     replica_id: raw.replica_id ?? undefined,
     attempts: raw.attempts,
     tokens_out: raw.tokens_out,
+    tokens_in: raw.tokens_in ?? undefined,
     error: raw.error ? JSON.parse(raw.error) : undefined,
     terminal: raw.terminal ? JSON.parse(raw.terminal) : undefined,
     created_ms: raw.created_ms,

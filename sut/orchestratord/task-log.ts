@@ -16,7 +16,8 @@ export function taskLogFields(
     engine_version: replica?.engine_version ?? 'unknown',
     pool_id: task.pool_id,
     replica_id: replica?.replica_id,
-    tokens_in: (task.request.prompt ?? '').split(/\s+/).filter(Boolean).length,
+    // The prompt tokens the engine evaluated (its own tokenizer), null when no engine got to it.
+    tokens_in: row?.tokens_in ?? null,
     tokens_out: row?.tokens_out ?? 0,
     decode_time_ms: terminal.data.decode_time_ms ?? 0,
     state,

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { InvalidConfiguration } from '../../support/core/errors';
 import { loadCatalogue, loadRequirements } from '../../support/report/requirements';
 import { faultTagMismatch, lintTags, readScenarios, tagProblems } from '../../support/report/tag-lint';
-import { loadProfile } from '../../support/stack/profile';
+import { loadProfile, tunesTaken } from '../../support/stack/profile';
 import { render } from '../../support/stack/template';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -53,6 +53,13 @@ describe('target profiles', () => {
       InvalidConfiguration,
       'field `components.orchestrator.env.ORCHD_ADDR` uses an unknown placeholder ${prot:orchestrator}',
     );
+  });
+
+  it("names the tunes a profile takes, so that a Given's tune it does not take fails instead of doing nothing", () => {
+    const reference = tunesTaken(loadProfile('profiles/reference.json'));
+    const llamacpp = tunesTaken(loadProfile('profiles/llamacpp.json'));
+    expect([...reference]).to.include.members(['engine-cpu-ms-per-token', 'dispatch-breaker-cooldown-ms', 'queue-timeout-ms']);
+    expect(llamacpp.has('engine-cpu-ms-per-token'), 'llama-server takes no CPU cost per token').to.equal(false);
   });
 
   it('a profile that is not JSON says so', () => {
