@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { explorableHere } from '../support/faults/explorable';
 import { RECOVERY_S, scheduleFeature, stepCount } from '../support/explore/feature';
-import { type Outcome, ScenarioRunner } from '../support/cucumber/scenario-runner';
+import { countOutcomes, describeCounts, type Outcome, ScenarioRunner } from '../support/cucumber/scenario-runner';
 import { describeSchedule, kindsOf, type Schedule, scheduleArb } from '../support/explore/schedule';
 import { type ExploreReport, renderExploreHtml, type TriedSchedule } from '../support/report/explore-html';
 
@@ -105,7 +105,8 @@ async function main(): Promise<void> {
       if (target === undefined) {
         if (Date.now() > exploreUntil) return true; // budget spent: the remaining draws are not run
         const outcome = await runOne(s, 'explore');
-        if (outcome.passed || outcome.status === 'INFEASIBLE') return true;
+        // Infeasible (a fault's preflight refused it) and not run (nothing judged) are counted apart, never shrunk to.
+        if (outcome.passed || outcome.status === 'INFEASIBLE' || outcome.status === 'NOT_RUN') return true;
         target = outcome.signature;
         return false;
       }
@@ -167,11 +168,16 @@ async function main(): Promise<void> {
   mkdirSync(path.join(root, 'reports'), { recursive: true });
   writeFileSync(path.join(root, 'reports', 'explore.html'), renderExploreHtml(report));
   rmSync(workDir, { recursive: true, force: true });
-  const ran = tried.filter((t) => t.phase === 'explore').length;
+  const explored = tried.filter((t) => t.phase === 'explore');
+  const ran = explored.length;
+  const counts = countOutcomes(explored.map((t) => t.outcome));
   console.log(
     `explore: ${ran} schedules in ${(report.wallMs / 1000).toFixed(0)} s (${((ran / report.wallMs) * 60_000).toFixed(1)} per minute), ${report.failure ? 'a failure found' : 'no failure'} (reports/explore.html)`,
   );
-  process.exit(report.failure ? 1 : 0);
+  console.log(`explore: ${describeCounts(counts)}`);
+  // A schedule that nothing judged is not a pass: the exploration says so and fails.
+  if (counts.notRun > 0) console.error(`explore: ${counts.notRun} schedule(s) not run: nothing judged them`);
+  process.exit(report.failure || counts.notRun > 0 ? 1 : 0);
 }
 
 main().catch((err) => {

@@ -7,7 +7,7 @@
  * Usage: npm run mutants [-- --only id,id --timeout-s 300 --full]. Each mutant first meets the scenarios tagged with the
  * requirement it breaks, then, if they miss it, the rest (reported as killed only by an unrelated scenario). Without
  * --full, a run stops at its first failing scenario (--fail-fast): enough to know the mutant is killed, and faster.
- * With --explore [--budget-per-mutant 3m --seed 1], no scenario runs: the explorer alone hunts each mutant
+ * With --explore [--budget-per-mutant 3m --seed 1 --target N], no scenario runs: the explorer alone hunts each mutant
  * (scripts/mutants/explore.ts), and reports/mutants-explore.html says which it found and with what scenario.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,9 +27,15 @@ const { values } = parseArgs({
     explore: { type: 'boolean', default: false },
     'budget-per-mutant': { type: 'string', default: '3m' },
     seed: { type: 'string', default: '1' },
+    /** With --explore: exit non-zero when the explorer finds fewer mutants than this. */
+    target: { type: 'string' },
   },
 });
 const explored: ExploredMutant[] = [];
+if (values.target !== undefined && !(Number.isInteger(Number(values.target)) && Number(values.target) >= 0)) {
+  console.error(`mutants: --target must be a whole number of mutants ≥ 0, got "${values.target}"`);
+  process.exit(2);
+}
 const only = values.only?.split(',').map((s) => s.trim());
 const chosen = MUTANTS.filter((m) => !only || only.includes(m.id));
 if (only && chosen.length !== only.length) {
@@ -123,8 +129,9 @@ if (values.explore) {
   writeExploreReport(root, explored);
   if (existsSync(path.join(root, '.mutants'))) rmSync(path.join(root, '.mutants'), { recursive: true, force: true });
   const found = explored.filter((e) => e.found).length;
-  console.log(`mutants: the explorer found ${found} of ${explored.length} (reports/mutants-explore.html)`);
-  process.exit(0);
+  const target = values.target === undefined ? explored.length : Number(values.target);
+  console.log(`mutants: the explorer found ${found} of ${explored.length}, target ${target} (reports/mutants-explore.html)`);
+  process.exit(found >= target ? 0 : 1);
 }
 // With --only, the other mutants keep their results from the last full check (if any): the report stays whole.
 const reportFile = path.join(root, 'reports', 'mutants.json');

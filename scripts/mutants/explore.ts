@@ -1,7 +1,8 @@
 /**
- * `npm run mutants -- --explore`: the explorer alone, no scenario, against each mutant. Per mutant: found or not, after
- * how many schedules, the shrunk scenario, and whether that scenario, run by cucumber-js, fails against the mutant and
- * passes against the unbroken stack (it must do both to count as a reproduction of the mutant).
+ * `npm run mutants -- --explore`: the explorer alone, no scenario, against each mutant. Per mutant: whether the
+ * explorer's shrunk scenario, run by cucumber-js, fails against the mutant and passes against the unbroken stack,
+ * each of REPLAYS runs: only then is the mutant found (a failing schedule whose scenario does not reproduce is not a
+ * find, only a lead); after how many schedules; the shrunk scenario.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,8 +20,9 @@ export interface ExploredMutant {
   signature?: string;
   file?: string;
   steps?: number;
-  failsOnMutant?: boolean;
-  passesOnReference?: boolean;
+  /** Of REPLAYS runs of the shrunk scenario: how many failed against the mutant, how many passed on the reference. */
+  failsOnMutant?: number;
+  passesOnReference?: number;
   ms: number;
 }
 
@@ -63,29 +65,35 @@ export function exploreMutant(
       encoding: 'utf8',
       env: { ...process.env, CHAOS_PROFILE: profileFile, CHAOS_REPORTS_DIR: path.join(out, 'replay') },
     }).status;
-  const failsOnMutant = scenario(profile) !== 0;
-  const passesOnReference = scenario('profiles/reference.json') === 0;
+  const runs = (profileFile: string, want: number): number =>
+    Array.from({ length: REPLAYS }, () => scenario(profileFile)).filter((status) => (want === 0 ? status === 0 : status !== 0)).length;
+  const failsOnMutant = runs(profile, 1);
+  const passesOnReference = runs('profiles/reference.json', 0);
+  const reproduces = failsOnMutant === REPLAYS && passesOnReference === REPLAYS;
   return {
-    found: true,
+    found: reproduces,
     schedules: f.firstSchedule,
     signature: f.signature,
     file: f.file,
     steps: f.steps,
     failsOnMutant,
     passesOnReference,
-    detail: `${f.signature}; shrunk to ${f.steps} steps; its scenario ${failsOnMutant ? 'fails' : 'does NOT fail'} against the mutant and ${passesOnReference ? 'passes' : 'does NOT pass'} against the unbroken stack`,
+    detail: `${f.signature}; shrunk to ${f.steps} steps; its scenario failed against the mutant in ${failsOnMutant} of ${REPLAYS} runs and passed against the unbroken stack in ${passesOnReference} of ${REPLAYS}${reproduces ? '' : ': not a reproduction, so not found'}`,
   };
 }
+
+/** How often the shrunk scenario is run against the mutant, and against the unbroken stack. */
+export const REPLAYS = 3;
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 export function writeExploreReport(root: string, results: ExploredMutant[]): void {
   const found = results.filter((r) => r.found).length;
-  const replayed = results.filter((r) => r.failsOnMutant && r.passesOnReference).length;
+  const leads = results.filter((r) => !r.found && r.file).length;
   mkdirSync(path.join(root, 'reports'), { recursive: true });
   writeFileSync(
     path.join(root, 'reports', 'mutants-explore.json'),
-    JSON.stringify({ generated: new Date().toISOString(), found, replayed, results }, null, 2),
+    JSON.stringify({ generated: new Date().toISOString(), found, leads, results }, null, 2),
   );
   const rows = results
     .map(
@@ -97,7 +105,7 @@ export function writeExploreReport(root: string, results: ExploredMutant[]): voi
     path.join(root, 'reports', 'mutants-explore.html'),
     `<!doctype html><html><head><meta charset="utf-8"><title>Mutants found by the explorer</title><style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}</style></head><body>
 <h1>The explorer alone: ${found} of ${results.length} mutants found</h1>
-<p>No scenario of the catalogue ran: each mutant met only generated schedules. ${replayed} of the shrunk scenarios fail against their mutant and pass against the unbroken stack.</p>
+<p>No scenario of the catalogue ran: each mutant met only generated schedules. A mutant is found when the explorer's shrunk scenario failed against it and passed against the unbroken stack in each of ${REPLAYS} runs; ${leads} more failing schedule(s) did not reproduce so and count as not found.</p>
 <table><tr><th>mutant</th><th>requirement</th><th>breaks</th><th>explorer</th><th>schedules until found</th><th>shrunk scenario</th><th>detail</th><th>time</th></tr>${rows}</table></body></html>
 `,
   );

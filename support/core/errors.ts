@@ -12,6 +12,13 @@ export class InvalidFaultSpec extends SuiteError {}
 /** A fault's verify() did not confirm its effect: the scenario cannot claim anything about it. */
 export class FaultNotConfirmed extends SuiteError {}
 
+/**
+ * A fault's own preflight showed, before anything was done, that it cannot act here (its link carries none of the
+ * stack's traffic, its pid does not own the port): the schedule or scenario cannot apply it, which says nothing about
+ * the stack. Unlike a fault applied and then not confirmed, which is the stack's doing or the fault's failure.
+ */
+export class FaultNotApplicable extends FaultNotConfirmed {}
+
 /** A process could not be started or exited while we waited for it to become ready. */
 export class ProcessStartFailed extends SuiteError {}
 

@@ -1,13 +1,18 @@
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Envelope, TestStepResultStatus } from '@cucumber/messages';
-import { FaultNotConfirmed } from '../core/errors';
+import { FaultNotApplicable } from '../core/errors';
 import { type ISupportCodeLibrary, loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 
 /** What one run of a schedule's scenario showed: passed or not, the failure and where, its timeline picture. */
 export interface Outcome {
+  /** Every step and hook of the scenario ran and passed, the After hook's checker included: nothing less is a pass. */
   passed: boolean;
-  /** The scenario's status (PASSED, FAILED, SKIPPED…). */
+  /**
+   * PASSED; FAILED (or another cucumber status); INFEASIBLE (a fault's own preflight showed it cannot apply to this
+   * schedule, before it was applied); NOT_RUN (steps or hooks that never reported a result: nothing was judged);
+   * RUN_FAILED (a run-wide hook failed).
+   */
   status: string;
   /** Where it failed: the step's text, or "After" for the history checker and the heals. */
   failedAt?: string;
@@ -75,6 +80,7 @@ export class ScenarioRunner {
 export function readOutcome(messages: Envelope[]): Omit<Outcome, 'ms'> {
   const stepText = new Map<string, string>();
   const stepOf = new Map<string, string>();
+  const finished = new Set<string>();
   let timelineSvg: string | undefined;
   let worst: { status: TestStepResultStatus; at?: string; message?: string; type?: string } | undefined;
   for (const m of messages) {
@@ -82,20 +88,28 @@ export function readOutcome(messages: Envelope[]): Omit<Outcome, 'ms'> {
     if (m.testCase)
       for (const s of m.testCase.testSteps) stepOf.set(s.id, s.pickleStepId ? (stepText.get(s.pickleStepId) ?? '?') : 'After');
     if (m.attachment?.fileName === 'timeline.svg') timelineSvg = m.attachment.body;
-    const finished = m.testStepFinished;
-    if (finished && finished.testStepResult.status !== 'PASSED' && !worst)
+    const done = m.testStepFinished;
+    if (done) finished.add(done.testStepId);
+    if (done && done.testStepResult.status !== 'PASSED' && !worst)
       worst = {
-        status: finished.testStepResult.status,
-        at: stepOf.get(finished.testStepId),
-        message: finished.testStepResult.message,
-        type: finished.testStepResult.exception?.type,
+        status: done.testStepResult.status,
+        at: stepOf.get(done.testStepId),
+        message: done.testStepResult.message,
+        type: done.testStepResult.exception?.type,
       };
   }
-  if (!worst) return { passed: true, status: 'PASSED', timelineSvg };
+  if (!worst) {
+    // A pass is every step and hook reporting PASSED, the After hook (the checker) among them.
+    const unreported = [...stepOf.keys()].filter((id) => !finished.has(id));
+    if (stepOf.size > 0 && unreported.length === 0) return { passed: true, status: 'PASSED', timelineSvg };
+    const missing = stepOf.size === 0 ? 'no scenario ran' : `no result for: ${unreported.map((id) => stepOf.get(id)).join('; ')}`;
+    return { passed: false, status: 'NOT_RUN', message: missing, signature: 'not run', timelineSvg };
+  }
   const failed = worst.status === 'FAILED';
-  // A fault the schedule drew but that could not be confirmed where it was drawn (a link fault probed through a paused
-  // engine): the schedule did not test what it says. Not a failure of the stack; reported apart, never shrunk to.
-  if (failed && worst.at !== 'After' && worst.type === FaultNotConfirmed.name)
+  // A fault whose own preflight showed it cannot act where the schedule drew it (a link fault probed through a paused
+  // engine): the schedule did not test what it says. Reported apart, never shrunk to. A fault applied and then not
+  // confirmed (the stack failed to bring an engine back…) is a failure like any other.
+  if (failed && worst.at !== 'After' && worst.type === FaultNotApplicable.name)
     return { passed: false, status: 'INFEASIBLE', failedAt: worst.at, message: worst.message, signature: 'infeasible', timelineSvg };
   return {
     passed: false,
@@ -119,4 +133,32 @@ export function signatureOf(at: string, message: string): string {
     .split('\n')[0]
     .replace(/\d+(\.\d+)?/g, 'N')
     .slice(0, 120)}`;
+}
+
+/** How the runs of an exploration ended: passed, failed, infeasible (by the step whose fault refused), not run. */
+export interface OutcomeCounts {
+  passed: number;
+  failed: number;
+  infeasible: Record<string, number>;
+  notRun: number;
+}
+
+export function countOutcomes(outcomes: Omit<Outcome, 'ms'>[]): OutcomeCounts {
+  const counts: OutcomeCounts = { passed: 0, failed: 0, infeasible: {}, notRun: 0 };
+  for (const o of outcomes) {
+    if (o.passed) counts.passed++;
+    else if (o.status === 'NOT_RUN') counts.notRun++;
+    else if (o.status === 'INFEASIBLE') {
+      const cause = (o.failedAt ?? '?').replace(/\d+(\.\d+)?/g, 'N');
+      counts.infeasible[cause] = (counts.infeasible[cause] ?? 0) + 1;
+    } else counts.failed++;
+  }
+  return counts;
+}
+
+export function describeCounts(c: OutcomeCounts): string {
+  const infeasible = Object.entries(c.infeasible);
+  const total = infeasible.reduce((n, [, k]) => n + k, 0);
+  const causes = infeasible.map(([cause, k]) => `${k} at "${cause}"`).join(', ');
+  return `${c.passed} passed, ${c.failed} failed, ${total} infeasible${total ? ` (${causes})` : ''}, ${c.notRun} not run`;
 }

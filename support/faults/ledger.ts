@@ -1,4 +1,4 @@
-import { FaultNotConfirmed, HealFailed } from '../core/errors';
+import { FaultNotApplicable, FaultNotConfirmed, HealFailed } from '../core/errors';
 import { timed } from '../core/time-split';
 import type { Timeline } from '../core/timeline';
 import { type Evidence, type Fault, type FaultContext, isDisposable, isHealVerified, isPreflighted } from './fault';
@@ -67,7 +67,7 @@ export class FaultLedger {
         observed: record.preflight.observed,
       });
       if (record.preflight.verdict !== 'confirmed')
-        throw new FaultNotConfirmed(
+        throw new FaultNotApplicable(
           `Fault not applied: ${record.description}: expected it to act on the stack's real path but the preflight verdict is ${record.preflight.verdict} (evidence: ${JSON.stringify(record.preflight.observed)})`,
         );
     }

@@ -1,4 +1,4 @@
-import type { Outcome } from '../cucumber/scenario-runner';
+import { countOutcomes, describeCounts, type Outcome } from '../cucumber/scenario-runner';
 import { describeSchedule, type Schedule } from '../explore/schedule';
 
 /** One schedule the explorer ran: while exploring, or while shrinking a failure. */
@@ -70,7 +70,8 @@ Replay: <code>npx cucumber-js ${esc(r.failure.file)}</code>, or <code>npm run ex
 <pre>${esc(r.failure.feature)}</pre>
 <h3>What failed</h3><pre>${esc(r.failure.message.slice(0, 4000))}</pre>
 ${r.failure.timelineSvg ? `<h3>Timeline of the shrunk scenario</h3>${r.failure.timelineSvg}` : ''}`
-    : `<h2>No failure</h2><p>Every schedule passed the checker and the recovery promise (pool ready again and a new task completed within ${r.recoveryS} s of the last heal).</p>`;
+    : `<h2>No failure</h2><p>No schedule failed the checker or the recovery promise (pool ready again and a new task completed within ${r.recoveryS} s of the last heal).</p>`;
+  const counted = `<p>Schedules explored: ${esc(describeCounts(countOutcomes(explored.map((t) => t.outcome))))}. Passed means every step and the checker ran and passed; infeasible, that a fault's own preflight refused it before it was applied; not run, that nothing judged it.</p>`;
   const list = r.tried
     .map(
       (t) =>
@@ -83,6 +84,7 @@ ${r.failure.timelineSvg ? `<h3>Timeline of the shrunk scenario</h3>${r.failure.t
 <p>Seed <b>${r.seed}</b> on profile <code>${esc(r.profile)}</code>, ${esc(r.generated)}. ${explored.length} schedules explored in ${spent('explore').toFixed(0)} s
 (${explored.length ? ((explored.length / Math.max(1, spent('explore'))) * 60).toFixed(1) : 0} per minute), ${r.tried.length - explored.length} more run while shrinking (${spent('shrink').toFixed(0)} s); wall time ${(r.wallMs / 1000).toFixed(0)} s of a budget of ${(r.budgetMs / 1000).toFixed(0)} s for exploring.
 Replay with <code>npm run explore -- --profile ${esc(r.profile)} --seed ${r.seed}</code>; the schedules of a seed are always the same (<code>--print N</code> lists them).</p>
+${counted}
 ${failure}
 <h2>Fault kinds</h2><p>Schedules in which each explorable fault ran${never.length ? `; never drawn: ${never.map(esc).join(', ')}` : ''}.</p>
 <table><tr><th>fault</th><th>schedules</th></tr>${rows(kinds)}</table>

@@ -68,7 +68,7 @@ describe('explorer schedules', () => {
     );
   });
 
-  it('tell a fault that could not be confirmed where it was drawn (infeasible) from a failure of the stack', () => {
+  it('tell a fault whose preflight showed it cannot apply (infeasible) from a failure of the stack, and count only a full run as passed', () => {
     const run = (type: string, message: string, step = 's1'): Envelope[] =>
       [
         { pickle: { steps: [{ id: 'p1', text: 'every connection to replica r1 is reset' }] } },
@@ -82,12 +82,21 @@ describe('explorer schedules', () => {
         },
         { testStepFinished: { testStepId: step, testStepResult: { status: 'FAILED', message, exception: { type, message } } } },
       ] as unknown as Envelope[];
-    expect(readOutcome(run('FaultNotConfirmed', 'Fault not confirmed: …')).status).to.equal('INFEASIBLE');
+    expect(readOutcome(run('FaultNotApplicable', 'Fault not applied: …')).status).to.equal('INFEASIBLE');
+    // Applied, then not confirmed (the stack did not bring an engine back…): the stack's failure, not the schedule's.
+    expect(readOutcome(run('FaultNotConfirmed', 'Fault not confirmed: …')).status).to.equal('FAILED');
     const failed = readOutcome(run('AssertionError', 'expected 503 to equal 202'));
     expect(failed).to.include({ passed: false, status: 'FAILED', signature: 'step: every connection to replica rN is reset' });
     // A fault not confirmed in the After hook (a heal that could not be verified) is a failure, not infeasible.
     expect(readOutcome(run('FaultNotConfirmed', 'History check X failed: …', 'h1')).status).to.equal('FAILED');
-    expect(readOutcome(run('x', 'y').slice(0, 2)).passed).to.equal(true);
+    // No step result at all, or a step or hook that never reported: nothing was judged, so nothing passed.
+    expect(readOutcome(run('x', 'y').slice(0, 2))).to.include({ passed: false, status: 'NOT_RUN' });
+    expect(readOutcome([]).status).to.equal('NOT_RUN');
+    const passedStep = (id: string) => ({ testStepFinished: { testStepId: id, testStepResult: { status: 'PASSED' } } });
+    expect(readOutcome([...run('x', 'y').slice(0, 2), passedStep('s1')] as unknown as Envelope[]).status, 'the checker never ran').to.equal(
+      'NOT_RUN',
+    );
+    expect(readOutcome([...run('x', 'y').slice(0, 2), passedStep('s1'), passedStep('h1')] as unknown as Envelope[]).passed).to.equal(true);
   });
 
   it('are written as scenarios whose every step the suite defines (a strict dry run)', () => {
