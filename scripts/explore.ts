@@ -7,8 +7,10 @@
  *
  * Usage: npm run explore -- [--profile P] [--seed S] [--budget 10m] [--runs N] [--shrink-budget 5m] [--out DIR]
  *        npm run explore -- --print 10 [--seed S]   (prints the first schedules of a seed, runs nothing)
+ *        npm run explore -- --replay SEED:PATH [--profile P]   (runs exactly that schedule once; exit 1 unless it passed)
  * Writes <out>/explore.json and reports/explore.html; exits 1 when a schedule failed, 2 on bad arguments.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,8 +18,8 @@ import fc from 'fast-check';
 import { explorableHere } from '../support/faults/explorable';
 import { RECOVERY_S, scheduleFeature, stepCount } from '../support/explore/feature';
 import { countOutcomes, describeCounts, type Outcome, ScenarioRunner } from '../support/cucumber/scenario-runner';
-import { describeSchedule, kindsOf, type Schedule, scheduleArb } from '../support/explore/schedule';
-import { type ExploreReport, renderExploreHtml, type TriedSchedule } from '../support/report/explore-html';
+import { describeSchedule, type FaultWeights, faultWeights, kindsOf, type Schedule, scheduleArb } from '../support/explore/schedule';
+import { coverage, type ExploreReport, neverConfirmed, renderExploreHtml, type TriedSchedule } from '../support/report/explore-html';
 
 const root = path.resolve(__dirname, '..');
 /** How often the written scenario is run again to see that it reproduces the failure. */
@@ -50,17 +52,27 @@ const { values } = parseArgs({
     'shrink-budget': { type: 'string' },
     out: { type: 'string', default: 'reports/explore' },
     print: { type: 'string' },
+    replay: { type: 'string' },
   },
 });
 const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, got "${values.seed}"`);
 const names = explorableHere(process.getuid?.() === 0);
-const arb = scheduleArb(names);
+const weights = faultWeights(seed, names);
+const arb = scheduleArb(names, weights);
+const describeWeights = (w: FaultWeights): string => names.map((n) => `${n} ${w[n]}`).join(', ');
 
 if (values.print !== undefined) {
   const n = positiveInt(values.print, '--print');
-  fc.sample(arb, { seed, numRuns: n }).forEach((s, k) => console.log(`${k + 1}. ${describeSchedule(s)}`));
+  console.log(`seed ${seed}: fault weights ${describeWeights(weights)}`);
+  fc.sample(arb, { seed, numRuns: n }).forEach((s, k) => console.log(`${k + 1}. [--replay ${seed}:${k}] ${describeSchedule(s)}`));
   process.exit(0);
+}
+
+/** The commit the schedules run on, for the written features' provenance. */
+function commitHere(): string | undefined {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
 const budgetMs = parseBudget(values.budget, '--budget');
@@ -73,7 +85,28 @@ mkdirSync(workDir, { recursive: true });
 // The scenarios' own folders and reports of the runs go beside the explorer's, not over the suite's.
 process.env.CHAOS_REPORTS_DIR ??= path.join(values.out, 'runs');
 
+/** `--replay SEED:PATH`: the one schedule fast-check draws at that path of that seed, run once on a fresh stack. */
+async function replay(spec: string): Promise<never> {
+  const m = /^(\d+):(\d+(?::\d+)*)$/.exec(spec);
+  if (!m) fail(`--replay must be SEED:PATH as printed by an exploration (e.g. 1:4 or 1:4:0:2), got "${spec}"`);
+  const [replaySeed, replayPath] = [Number(m[1]), m[2]];
+  const [s] = fc.sample(scheduleArb(names, faultWeights(replaySeed, names)), { seed: replaySeed, path: replayPath, numRuns: 1 });
+  const file = path.join(workDir, 'replay.feature');
+  const why = { seed: replaySeed, path: replayPath, profile: values.profile, commit: commitHere() };
+  writeFileSync(file, scheduleFeature(s, `schedule ${replaySeed}:${replayPath}`, why));
+  console.log(`replay ${replaySeed}:${replayPath}: ${describeSchedule(s)}`);
+  const outcome = await new ScenarioRunner(root, values.profile).run(file);
+  const verdict = outcome.passed
+    ? 'passed'
+    : `${outcome.status} (${outcome.signature ?? ''}): ${outcome.message?.split('\n')[0].slice(0, 300) ?? ''}`;
+  console.log(
+    `replay ${replaySeed}:${replayPath} → ${verdict} in ${(outcome.ms / 1000).toFixed(1)} s (its scenario: ${path.relative(root, file)})`,
+  );
+  process.exit(outcome.passed ? 0 : 1);
+}
+
 async function main(): Promise<void> {
+  if (values.replay !== undefined) await replay(values.replay);
   const started = Date.now();
   const exploreUntil = started + budgetMs;
   const runner = new ScenarioRunner(root, values.profile);
@@ -84,11 +117,13 @@ async function main(): Promise<void> {
   console.log(
     `explore: seed ${seed}, profile ${values.profile}, budget ${values.budget} (+ shrinking ${shrinkMs / 1000} s), at most ${maxRuns} schedules`,
   );
-  console.log(`explore: faults drawn from ${names.join(', ')}`);
+  console.log(`explore: faults drawn by this seed's weights: ${describeWeights(weights)}`);
 
-  const runOne = async (s: Schedule, phase: 'explore' | 'shrink'): Promise<Outcome> => {
+  const commit = commitHere();
+  let drawn = 0;
+  const runOne = async (s: Schedule, phase: 'explore' | 'shrink', fcPath?: string): Promise<Outcome> => {
     const file = path.join(workDir, `schedule-${++count}.feature`);
-    writeFileSync(file, scheduleFeature(s, `schedule ${count}`, { seed, profile: values.profile }));
+    writeFileSync(file, scheduleFeature(s, `schedule ${count}`, { seed, path: fcPath, profile: values.profile, commit }));
     const outcome = await runner.run(file);
     tried.push({ n: count, phase, schedule: s, kinds: kindsOf(s), outcome: { ...outcome, timelineSvg: undefined } });
     const verdict = outcome.passed
@@ -96,15 +131,18 @@ async function main(): Promise<void> {
       : outcome.status === 'INFEASIBLE'
         ? `infeasible (${outcome.failedAt})`
         : `FAILED (${outcome.signature}): ${outcome.message?.split('\n')[0].slice(0, 200)}`;
-    console.log(`${phase} ${count}: ${describeSchedule(s)} → ${verdict} in ${(outcome.ms / 1000).toFixed(1)} s`);
+    const replayAs = fcPath === undefined ? '' : ` [--replay ${seed}:${fcPath}]`;
+    console.log(`${phase} ${count}${replayAs}: ${describeSchedule(s)} → ${verdict} in ${(outcome.ms / 1000).toFixed(1)} s`);
     return outcome;
   };
 
   const details = await fc.check(
     fc.asyncProperty(arb, async (s) => {
       if (target === undefined) {
+        // fast-check's path of the k-th value drawn (from 0): with the seed, it draws this very schedule again.
+        const fcPath = String(drawn++);
         if (Date.now() > exploreUntil) return true; // budget spent: the remaining draws are not run
-        const outcome = await runOne(s, 'explore');
+        const outcome = await runOne(s, 'explore', fcPath);
         // Infeasible (a fault's preflight refused it) and not run (nothing judged) are counted apart, never shrunk to.
         if (outcome.passed || outcome.status === 'INFEASIBLE' || outcome.status === 'NOT_RUN') return true;
         target = outcome.signature;
@@ -127,6 +165,7 @@ async function main(): Promise<void> {
     budgetMs,
     wallMs: 0,
     faults: names,
+    weights: describeWeights(weights),
     recoveryS: RECOVERY_S,
     tried,
   };
@@ -138,6 +177,7 @@ async function main(): Promise<void> {
       seed,
       path: details.counterexamplePath ?? undefined,
       profile: values.profile,
+      commit,
       failed: `${target}: ${first?.outcome.message ?? ''}`,
     });
     const file = path.join(outDir, `${name}.feature`);
@@ -175,6 +215,8 @@ async function main(): Promise<void> {
     `explore: ${ran} schedules in ${(report.wallMs / 1000).toFixed(0)} s (${((ran / report.wallMs) * 60_000).toFixed(1)} per minute), ${report.failure ? 'a failure found' : 'no failure'} (reports/explore.html)`,
   );
   console.log(`explore: ${describeCounts(counts)}`);
+  const unconfirmed = neverConfirmed(coverage(tried).byKind);
+  if (unconfirmed.length > 0) console.log(`explore: drawn but never confirmed applied: ${unconfirmed.join(', ')}`);
   // A schedule that nothing judged is not a pass: the exploration says so and fails.
   if (counts.notRun > 0) console.error(`explore: ${counts.notRun} schedule(s) not run: nothing judged them`);
   process.exit(report.failure || counts.notRun > 0 ? 1 : 0);

@@ -20,7 +20,31 @@ export interface Outcome {
   /** What failed, stable across schedules (the step's pattern, or the history checks' names): shrinking keeps it. */
   signature?: string;
   timelineSvg?: string;
+  /** Per fault kind, how many of its faults were confirmed applied and confirmed healed (from the scenario's timeline). */
+  faults?: FaultTally;
   ms: number;
+}
+
+export interface FaultTally {
+  applied: Record<string, number>;
+  healed: Record<string, number>;
+}
+
+/** Counts the faults a scenario's timeline shows confirmed applied (`fault.verified`) and healed (`fault.heal-verified`). */
+export function tallyFaults(timelineJson: string): FaultTally {
+  const tally: FaultTally = { applied: {}, healed: {} };
+  let entries: { kind?: string; name?: string; data?: { kind?: string; verdict?: string } }[];
+  try {
+    entries = JSON.parse(timelineJson);
+  } catch {
+    return tally;
+  }
+  for (const e of entries) {
+    if (e.kind !== 'fault' || e.data?.verdict !== 'confirmed' || !e.data.kind) continue;
+    const into = e.name === 'fault.verified' ? tally.applied : e.name === 'fault.heal-verified' ? tally.healed : undefined;
+    if (into) into[e.data.kind] = (into[e.data.kind] ?? 0) + 1;
+  }
+  return tally;
 }
 
 /**
@@ -82,12 +106,14 @@ export function readOutcome(messages: Envelope[]): Omit<Outcome, 'ms'> {
   const stepOf = new Map<string, string>();
   const finished = new Set<string>();
   let timelineSvg: string | undefined;
+  let faults: FaultTally | undefined;
   let worst: { status: TestStepResultStatus; at?: string; message?: string; type?: string } | undefined;
   for (const m of messages) {
     if (m.pickle) for (const s of m.pickle.steps) stepText.set(s.id, s.text);
     if (m.testCase)
       for (const s of m.testCase.testSteps) stepOf.set(s.id, s.pickleStepId ? (stepText.get(s.pickleStepId) ?? '?') : 'After');
     if (m.attachment?.fileName === 'timeline.svg') timelineSvg = m.attachment.body;
+    if (m.attachment?.fileName === 'timeline.json') faults = tallyFaults(m.attachment.body);
     const done = m.testStepFinished;
     if (done) finished.add(done.testStepId);
     if (done && done.testStepResult.status !== 'PASSED' && !worst)
@@ -101,16 +127,24 @@ export function readOutcome(messages: Envelope[]): Omit<Outcome, 'ms'> {
   if (!worst) {
     // A pass is every step and hook reporting PASSED, the After hook (the checker) among them.
     const unreported = [...stepOf.keys()].filter((id) => !finished.has(id));
-    if (stepOf.size > 0 && unreported.length === 0) return { passed: true, status: 'PASSED', timelineSvg };
+    if (stepOf.size > 0 && unreported.length === 0) return { passed: true, status: 'PASSED', timelineSvg, faults };
     const missing = stepOf.size === 0 ? 'no scenario ran' : `no result for: ${unreported.map((id) => stepOf.get(id)).join('; ')}`;
-    return { passed: false, status: 'NOT_RUN', message: missing, signature: 'not run', timelineSvg };
+    return { passed: false, status: 'NOT_RUN', message: missing, signature: 'not run', timelineSvg, faults };
   }
   const failed = worst.status === 'FAILED';
   // A fault whose own preflight showed it cannot act where the schedule drew it (a link fault probed through a paused
   // engine): the schedule did not test what it says. Reported apart, never shrunk to. A fault applied and then not
   // confirmed (the stack failed to bring an engine back…) is a failure like any other.
   if (failed && worst.at !== 'After' && worst.type === FaultNotApplicable.name)
-    return { passed: false, status: 'INFEASIBLE', failedAt: worst.at, message: worst.message, signature: 'infeasible', timelineSvg };
+    return {
+      passed: false,
+      status: 'INFEASIBLE',
+      failedAt: worst.at,
+      message: worst.message,
+      signature: 'infeasible',
+      timelineSvg,
+      faults,
+    };
   return {
     passed: false,
     status: worst.status,
@@ -118,6 +152,7 @@ export function readOutcome(messages: Envelope[]): Omit<Outcome, 'ms'> {
     message: worst.message,
     signature: failed ? signatureOf(worst.at ?? '?', worst.message ?? '') : worst.status,
     timelineSvg,
+    faults,
   };
 }
 

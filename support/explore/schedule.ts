@@ -35,11 +35,26 @@ export interface Schedule {
 /** The bounds of every schedule: faults per schedule, their offsets and lengths, the load. */
 export const LIMITS = { maxEvents: 4, maxStartMs: 3000, minForMs: 200, maxForMs: 2500, maxReplicas: 3 };
 
-/** A fault event drawn from the faults `names` allows, its magnitude within the kind's declared range. */
-function eventArb(names: ExplorableName[]): fc.Arbitrary<FaultEvent> {
+/** How much each fault weighs in the draw: 1 to 8, its own mix per seed (as TigerBeetle's simulator swarms). */
+export type FaultWeights = Partial<Record<ExplorableName, number>>;
+
+/** The fault weights of a seed: drawn by fast-check from the seed itself, so a seed always has the same mix. */
+export function faultWeights(seed: number, names: ExplorableName[]): FaultWeights {
+  const [weights] = fc.sample(fc.array(fc.integer({ min: 1, max: 8 }), { minLength: names.length, maxLength: names.length }), {
+    seed,
+    numRuns: 1,
+  });
+  return Object.fromEntries(names.map((n, k) => [n, weights[k]]));
+}
+
+/** A fault event drawn from the faults `names` allows (weighted when `weights` says so), its magnitude within the kind's declared range. */
+function eventArb(names: ExplorableName[], weights?: FaultWeights): fc.Arbitrary<FaultEvent> {
+  const fault = weights
+    ? fc.oneof(...names.map((n) => ({ arbitrary: fc.constant(n), weight: weights[n] ?? 1 })))
+    : fc.constantFrom(...names);
   return fc
     .record({
-      fault: fc.constantFrom(...names),
+      fault,
       replica: fc.integer({ min: 1, max: LIMITS.maxReplicas }),
       atMs: fc.integer({ min: 0, max: LIMITS.maxStartMs / 50 }).map((n) => n * 50),
       forMs: fc.integer({ min: LIMITS.minForMs / 50, max: LIMITS.maxForMs / 50 }).map((n) => n * 50),
@@ -68,11 +83,11 @@ const workloadArb: fc.Arbitrary<WorkloadPlan> = fc.record({
  * makes each schedule runnable as drawn: replicas beyond the pool fold onto it, a fault on a place still busy with an
  * earlier one (a paused engine, a restarting one) or on an engine while the pool manager is down is dropped.
  */
-export function scheduleArb(names: ExplorableName[]): fc.Arbitrary<Schedule> {
+export function scheduleArb(names: ExplorableName[], weights?: FaultWeights): fc.Arbitrary<Schedule> {
   return (
     fc
       // Events first: fast-check shrinks a record's fields in order, and fewer faults make the shortest scenario.
-      .record({ events: fc.array(eventArb(names), { minLength: 1, maxLength: LIMITS.maxEvents }), workload: workloadArb })
+      .record({ events: fc.array(eventArb(names, weights), { minLength: 1, maxLength: LIMITS.maxEvents }), workload: workloadArb })
       .map(normalise)
   );
 }

@@ -26,8 +26,11 @@ export interface OutputTarget {
 export interface LinkTarget {
   readonly description: string;
   readonly proxy: Proxy;
-  /** Bytes the proxy has carried so far, both directions (Toxiproxy's own counters); proves traffic crosses it. */
-  trafficBytes(): Promise<number>;
+  /**
+   * Bytes the proxy has carried so far (Toxiproxy's own counters), both directions or one: `downstream` is what the
+   * server behind it sent back. Proves traffic crosses it.
+   */
+  trafficBytes(direction?: 'upstream' | 'downstream'): Promise<number>;
 }
 
 /** How a target makes an engine die the way a GPU driver reset kills llama.cpp: from the target profile. */

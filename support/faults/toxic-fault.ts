@@ -82,9 +82,13 @@ export abstract class ToxicFault implements Fault, Preflighted, HealVerified {
     for (const link of this.links) await removeToxic(link.proxy, this.toxicName);
   }
 
-  /** Before the toxic: the stack's own traffic crosses every link's proxy. */
+  /**
+   * Before the toxic: the stack's own traffic crosses every link's proxy, in the toxic's direction (a toxic on what
+   * the server sends needs a server that answers: behind a hung engine it could not act, and the schedule or scenario
+   * that asks for it cannot apply it).
+   */
   preflight(ctx: FaultContext): Promise<Evidence> {
-    return trafficCrosses(this.links, TRAFFIC_WITHIN_MS, ctx);
+    return trafficCrosses(this.links, TRAFFIC_WITHIN_MS, ctx, this.stream);
   }
 
   /** After the heal: no link lists the toxic any more, and the stack's traffic flows through every link again. */

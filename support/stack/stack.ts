@@ -232,7 +232,7 @@ export class StartedStack {
   private link(name: string, description: string): LinkTarget {
     const proxy = this.links.proxies.get(name);
     if (!proxy) throw new SuiteError(`Target profile ${this.profile.file} puts no proxy named "${name}" in front of ${description}`);
-    return { description, proxy, trafficBytes: () => this.toxiproxy.trafficBytes(proxy.name) };
+    return { description, proxy, trafficBytes: (direction) => this.toxiproxy.trafficBytes(proxy.name, direction) };
   }
 
   private assertReplica(replicaId: string): void {

@@ -52,10 +52,10 @@ export class ToxiproxyService {
   }
 
   /**
-   * Bytes one proxy has carried so far, both directions, from the server's own counters
+   * Bytes one proxy has carried so far, both directions or the one given, from the server's own counters
    * (`toxiproxy_proxy_{received,sent}_bytes_total`; a server given by TOXIPROXY_URL must run with `-proxy-metrics`).
    */
-  async trafficBytes(proxyName: string): Promise<number> {
+  async trafficBytes(proxyName: string, direction?: 'upstream' | 'downstream'): Promise<number> {
     const res = await fetch(`${this.url}/metrics`, { signal: AbortSignal.timeout(2000) });
     const text = await res.text();
     if (res.status !== 200)
@@ -63,6 +63,7 @@ export class ToxiproxyService {
     let total = 0;
     for (const line of text.split('\n')) {
       if (!line.startsWith('toxiproxy_proxy_') || !line.includes(`proxy="${proxyName}"`)) continue;
+      if (direction && !line.includes(`direction="${direction}"`)) continue;
       total += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
     }
     return total;

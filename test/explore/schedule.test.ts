@@ -10,7 +10,7 @@ import { FAULTS } from '../../support/faults/registry';
 import { scheduleFeature, stepCount } from '../../support/explore/feature';
 import type { Envelope } from '@cucumber/messages';
 import { readOutcome, signatureOf } from '../../support/cucumber/scenario-runner';
-import { describeSchedule, type FaultEvent, normalise, scheduleArb, within } from '../../support/explore/schedule';
+import { describeSchedule, type FaultEvent, faultWeights, normalise, scheduleArb, within } from '../../support/explore/schedule';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const workload = { replicas: 2, rate: 2, loadTokens: 20, batch: 1, batchTokens: 40, poison: 0, resubmit: false };
@@ -59,6 +59,17 @@ describe('explorer schedules', () => {
     expect(orch.events.map((e) => e.fault)).to.deep.equal(['orchestrator-kill']);
     expect(orch.workload.cancelAfter, 'no cancel while the orchestrator is gone').to.equal(undefined);
     expect(within(1000, orch.events[0])).to.equal(true);
+  });
+
+  it('weigh the faults per seed: the same seed the same mix, another seed another, and a weight shows in the draw', () => {
+    const names = explorableHere(false);
+    expect(faultWeights(1, names)).to.deep.equal(faultWeights(1, names));
+    expect(faultWeights(1, names)).to.not.deep.equal(faultWeights(2, names));
+    const heavy = Object.fromEntries(names.map((n, k) => [n, k === 0 ? 8 : 1]));
+    const drawn = fc.sample(scheduleArb(names, heavy), { seed: 5, numRuns: 200 }).flatMap((s) => s.events.map((e) => e.fault));
+    const share = drawn.filter((f) => f === names[0]).length / drawn.length;
+    // 8 of 8 + (n - 1) weight units: about 0.4 for 12 kinds; uniform would be 1/12.
+    expect(share).to.be.greaterThan(2 / names.length);
   });
 
   it('name what failed so that a shrunk schedule keeps it: the step without its numbers, or the failed checks', () => {

@@ -50,7 +50,9 @@ describe('the wait journal (what npm run stress reads)', () => {
     expect(waits.map((w) => w.condition)).to.deep.equal(['replica r<n> ready', 'task <id> ends']);
     expect(waits[0]).to.include({ met: false, limitMs: 20 });
     expect(share(waits[0])).to.equal(1);
-    expect(waits[1].usedMs).to.be.at.least(30); // the slower of the two task waits
+    // The slower of the two task waits (two 15 ms sleeps; Date.now() counts whole ms, and a timer may fire in the
+    // last ms before its due time by that clock, so each sleep may read 14 ms: seen once as 29 in a full unit run).
+    expect(waits[1].usedMs).to.be.at.least(28);
     expect(takeWaits()).to.deep.equal([]); // taken means gone
   });
 

@@ -32,7 +32,11 @@ describe('network faults through the real toxiproxy-server, against a TCP echo s
   const newLink = async (name: string): Promise<LinkTarget> => {
     const proxy = await toxiproxy.createProxy(`llorch_test_${process.pid}_${name}`, echo.address);
     proxies.push(proxy);
-    return { description: `the ${name} link`, proxy, trafficBytes: () => toxiproxy.trafficBytes(proxy.name) };
+    return {
+      description: `the ${name} link`,
+      proxy,
+      trafficBytes: (direction?: 'upstream' | 'downstream') => toxiproxy.trafficBytes(proxy.name, direction),
+    };
   };
 
   before(async () => {
