@@ -31,8 +31,8 @@ export const POOL_MANAGER_MUTANTS: Mutant[] = [
     requirement: 'ORCH-3038',
     breaks: 'a crashed engine is never restarted',
     file: 'sut/pool-managerd/supervisor.ts',
-    find: 'this.timer = setTimeout(() => this.restart(), backoffMs);',
-    replace: 'this.timer = setTimeout(() => undefined, backoffMs);',
+    find: 'this.restartTimer = setTimeout(() => this.restart(), backoffMs);',
+    replace: 'this.restartTimer = setTimeout(() => undefined, backoffMs);',
   },
   {
     id: 'restart-without-drain',

@@ -59,4 +59,11 @@ export class PoolMetrics {
     labelNames: ['pool_id', 'replica_id'],
     registers: this.r,
   });
+
+  /** Counts an engine's exit by its cause where the cause has a counter of its own (ORCH-3053: surfaced distinctly). */
+  countExitCause(labels: { pool_id: string; replica_id: string }, reason: string): void {
+    if (reason.startsWith('oom')) this.oomKills.inc({ ...labels, kind: reason });
+    if (reason === 'ecc_error') this.eccErrors.inc(labels);
+    if (reason === 'driver_reset') this.driverResets.inc(labels);
+  }
 }

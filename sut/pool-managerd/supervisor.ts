@@ -18,6 +18,8 @@ export type { ReplicaState, ReplicaStatus } from './replica-state';
  * through its pid file is adopted, never started twice.
  */
 export class ReplicaSupervisor {
+  /** A restart scheduled after a crash: its own timer, which only stop() and the restart clear. */
+  private restartTimer?: NodeJS.Timeout;
   private state: ReplicaState = 'stopped';
   private child?: ChildProcess;
   private pid?: number;
@@ -165,6 +167,8 @@ export class ReplicaSupervisor {
         this.timer = setTimeout(() => void this.watchHealth(pid), this.policy.healthIntervalMs);
         return;
       }
+      // The engine may have exited during the await: this poll is over (found by a CI run of the reload rollback).
+      if (this.stopping || this.pid !== pid || this.state !== 'starting') return;
       if (Date.now() - this.spawnedAt > this.policy.startupTimeoutMs) {
         this.lastError = `engine not ready within ${this.policy.startupTimeoutMs} ms`;
         this.child?.kill('SIGKILL');
@@ -205,17 +209,13 @@ export class ReplicaSupervisor {
       return;
     }
     const oomKilled = this.oom.killed();
-    const exitCause = note ?? classifyExit(code, signal, this.logTail(), oomKilled);
+    const exitCause = note ?? classifyExit(code, signal, readLogTail(this.files.logFile, this.logOffset), oomKilled);
     // OC-POOL-3002: an engine that dies before it ever became ready failed its preload, and the pool says so.
     const cause = this.state === 'starting' ? `preload failed: ${exitCause}` : exitCause;
     const reason = exitCause.split(':')[0].split(' ')[0];
-    if (reason.startsWith('oom')) this.metrics.oomKills.inc({ ...this.labels, kind: reason });
-    if (reason === 'ecc_error') this.metrics.eccErrors.inc(this.labels);
-    if (reason === 'driver_reset') {
-      // ORCH-3053: driver resets are surfaced distinctly, in state, metrics and logs.
-      this.driverResets++;
-      this.metrics.driverResets.inc(this.labels);
-    }
+    // ORCH-3053: OOM kills, ECC errors and driver resets are surfaced distinctly, in state, metrics and logs.
+    this.metrics.countExitCause(this.labels, reason);
+    if (reason === 'driver_reset') this.driverResets++;
     const decision = this.breaker.onExit(Date.now());
     this.lastError = cause;
     this.rememberAll();
@@ -231,10 +231,12 @@ export class ReplicaSupervisor {
     this.metrics.restartsScheduled.inc({ ...this.labels, crash_reason: reason });
     this.metrics.backoff.observe({ pool_id: this.pool.pool_id }, backoffMs);
     this.log.info({ ...this.labels, backoff_ms: backoffMs, restart_count: this.restarts + 1 }, 'restart scheduled');
-    this.timer = setTimeout(() => this.restart(), backoffMs);
+    this.restartTimer = setTimeout(() => this.restart(), backoffMs);
   }
 
   private restart(): void {
+    this.restartTimer = undefined;
+    if (this.stopping) return;
     this.restarts++;
     this.breaker.onRestart(Date.now());
     this.rememberAll();
@@ -261,10 +263,6 @@ export class ReplicaSupervisor {
     this.log[state === 'open' ? 'error' : 'info'](fields, `circuit breaker ${state}`);
   }
 
-  private logTail(): string {
-    return readLogTail(this.files.logFile, this.logOffset);
-  }
-
   /** Out of rotation for a deliberate restart: `draining` in `/pools`, so the orchestrator sends nothing new. */
   drain(): boolean {
     if (this.state !== 'ready' && this.state !== 'unready') return false;
@@ -282,7 +280,8 @@ export class ReplicaSupervisor {
   /** SIGTERM, then SIGKILL after the grace period; resolves once the engine is gone. */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.timer);
+    clearTimeout(this.restartTimer);
     const pid = this.pid;
     if (!pid) {
       this.state = 'stopped';
