@@ -87,8 +87,14 @@ export abstract class ToxicFault implements Fault, Preflighted, HealVerified {
    * the server sends needs a server that answers: behind a hung engine it could not act, and the schedule or scenario
    * that asks for it cannot apply it).
    */
-  preflight(ctx: FaultContext): Promise<Evidence> {
-    return trafficCrosses(this.links, TRAFFIC_WITHIN_MS, ctx, this.stream);
+  async preflight(ctx: FaultContext): Promise<Evidence> {
+    const crossing = await trafficCrosses(this.links, TRAFFIC_WITHIN_MS, ctx, this.stream);
+    if (crossing.verdict !== 'confirmed' || this.stream !== 'downstream') return crossing;
+    // Bytes still on their way from before a hang would pass the count: the server must answer a probe of ours now.
+    const probes = await Promise.all(this.links.map((l) => probeLink(l.proxy.listen, { timeoutMs: ANSWER_WITHIN_MS })));
+    const answers = probes.every((p) => p.outcome === 'answered');
+    const observed = { ...crossing.observed, server_answers: answers, probes: probes.map((p) => p.outcome) };
+    return { verdict: answers ? 'confirmed' : 'mismatch', observed };
   }
 
   /** After the heal: no link lists the toxic any more, and the stack's traffic flows through every link again. */
@@ -113,6 +119,8 @@ export abstract class ToxicFault implements Fault, Preflighted, HealVerified {
 
 /** How long the stack's own traffic may take to show on a proxy: a few of its probe and poll intervals. */
 export const TRAFFIC_WITHIN_MS = 2000;
+/** How long the server behind a link has to answer the preflight's probe before a toxic on what it sends (1 s: its health answers take ms). */
+const ANSWER_WITHIN_MS = 1000;
 
 /** True when the proxy lists a toxic of that name. */
 export async function toxicListed(proxy: Proxy, name: string): Promise<boolean> {
