@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { InvalidFaultSpec, WaitTimedOut } from '../core/errors';
-import { eventually, type Observation } from '../core/eventually';
+import { InvalidFaultSpec } from '../core/errors';
+import { awaitLogLine, logLineNow, logSize } from './engine-log';
 import type { Evidence, FaultContext } from './fault';
 import { SignalFault, waitGone } from './signal-fault';
 import type { DriverResetMechanism, ProcessTarget } from './targets';
@@ -27,46 +26,22 @@ export class EngineDriverResetFault extends SignalFault {
   }
 
   protected beforeSignal(): void {
-    this.logOffset = fileSize(this.mechanism.logFile);
+    this.logOffset = logSize(this.mechanism.logFile);
   }
 
   protected async observe(pid: number, ctx: FaultContext): Promise<Evidence> {
     const gone = await waitGone(pid, 2000, ctx);
-    const line = gone.verdict === 'confirmed' ? await this.errorLine(ctx) : this.errorLineNow();
-    const observed = { ...gone.observed, log: this.mechanism.logFile, error_line: line ?? null, expected: String(this.mechanism.evidence) };
+    const { logFile, evidence } = this.mechanism;
+    // The error line, once whoever writes the engine's log has written what the engine put out before it died: the
+    // pid can be gone while its last output is still in a pipe or a write stream.
+    const line =
+      gone.verdict === 'confirmed'
+        ? await awaitLogLine(logFile, this.logOffset, evidence, ctx)
+        : logLineNow(logFile, this.logOffset, evidence);
+    const observed = { ...gone.observed, log: logFile, error_line: line ?? null, expected: String(evidence) };
     return { verdict: gone.verdict === 'confirmed' && line ? 'confirmed' : 'mismatch', observed };
   }
-
-  /**
-   * The error line, once whoever writes the engine's log (its pool manager, or the suite for a process it started)
-   * has written what the engine put out before it died: the pid can be gone while its last output is still in a pipe
-   * or a write stream. Waited for up to LOG_FLUSH_MS; a process that died without the line gets none in that time.
-   */
-  private async errorLine(ctx: FaultContext): Promise<string | undefined> {
-    const probe = async (): Promise<Observation<string>> => {
-      const line = this.errorLineNow();
-      return { ok: line !== undefined, seen: line ?? `no line matching ${this.mechanism.evidence} yet`, value: line };
-    };
-    const found = await eventually(`the error line in ${this.mechanism.logFile}`, probe, {
-      withinMs: LOG_FLUSH_MS,
-      everyMs: 10,
-      signal: ctx.signal,
-    }).catch((err) => {
-      if (err instanceof WaitTimedOut) return undefined;
-      throw err;
-    });
-    return found?.value;
-  }
-
-  private errorLineNow(): string | undefined {
-    return readFrom(this.mechanism.logFile, this.logOffset)
-      .split('\n')
-      .find((l) => this.mechanism.evidence.test(l));
-  }
 }
-
-/** How long a dead engine's last output may take to reach its log file (a pipe drained and a stream flushed), ms. */
-const LOG_FLUSH_MS = 1000;
 
 /**
  * An uncorrectable ECC error in the GPU memory under an engine: llama.cpp writes the CUDA error and exits non-zero,
@@ -78,21 +53,5 @@ export class EngineEccErrorFault extends EngineDriverResetFault {
 
   describe(): string {
     return `uncorrectable GPU ECC error under ${this.target.description}`;
-  }
-}
-
-function fileSize(file: string): number {
-  try {
-    return readFileSync(file).length;
-  } catch {
-    return 0;
-  }
-}
-
-function readFrom(file: string, offset: number): string {
-  try {
-    return readFileSync(file).subarray(offset).toString('utf8');
-  } catch {
-    return '';
   }
 }

@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { InvalidFaultSpec, WaitTimedOut } from '../core/errors';
-import { eventually } from '../core/eventually';
+import { InvalidFaultSpec } from '../core/errors';
 import { isAlive } from '../core/pids';
+import { awaitLogLine, logSize } from './engine-log';
 import type { Evidence, FaultContext } from './fault';
 import { SignalFault } from './signal-fault';
 import type { DriverResetMechanism, ProcessTarget } from './targets';
-
-/** How long the engine's line about the streams it ended may take to reach its log file, ms. */
-const LOG_FLUSH_MS = 1000;
 
 /**
  * An engine ends its open streams cleanly — the HTTP response properly finished, no reset — before the frame that says
@@ -33,37 +29,13 @@ export class EngineStreamEndFault extends SignalFault {
   }
 
   protected beforeSignal(): void {
-    this.logOffset = readLog(this.mechanism.logFile).length;
+    this.logOffset = logSize(this.mechanism.logFile);
   }
 
   protected async observe(pid: number, ctx: FaultContext): Promise<Evidence> {
-    const lineNow = (): string | undefined =>
-      readLog(this.mechanism.logFile)
-        .subarray(this.logOffset)
-        .toString('utf8')
-        .split('\n')
-        .find((l) => this.mechanism.evidence.test(l));
-    const found = await eventually(
-      `the line "${this.mechanism.evidence.source}" in ${this.mechanism.logFile}`,
-      async () => {
-        const line = lineNow();
-        return { ok: line !== undefined, seen: line ?? 'no such line yet', value: line };
-      },
-      { withinMs: LOG_FLUSH_MS, everyMs: 10, signal: ctx.signal },
-    ).catch((err) => {
-      if (err instanceof WaitTimedOut) return undefined;
-      throw err;
-    });
+    const line = await awaitLogLine(this.mechanism.logFile, this.logOffset, this.mechanism.evidence, ctx);
     const alive = isAlive(pid);
-    const observed = { log: this.mechanism.logFile, line: found?.value ?? null, still_alive: alive };
-    return { verdict: found?.value && alive ? 'confirmed' : 'mismatch', observed };
-  }
-}
-
-function readLog(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch {
-    return Buffer.alloc(0);
+    const observed = { log: this.mechanism.logFile, line: line ?? null, still_alive: alive };
+    return { verdict: line && alive ? 'confirmed' : 'mismatch', observed };
   }
 }
