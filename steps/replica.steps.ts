@@ -110,8 +110,10 @@ Then(
   },
 );
 
-Then('replica {replica} stayed ready throughout', function (this: ChaosWorld, replica: string) {
-  // From the first fault on, or, in a scenario without one, from when the pool was first ready; until now.
+Then('replica {replica} stayed ready throughout', async function (this: ChaosWorld, replica: string) {
+  // From the first fault on, or, in a scenario without one, from when the pool was first ready; until now (a sample
+  // taken now, not the last tick: a replica that left service since would otherwise go unseen).
+  await this.liveness?.sampledSince(Date.now());
   const since = this.timeline.first('fault', 'fault.injected') ?? this.timeline.last('measure', 'pool_ready_after_start_ms');
   const problems = notReadyThroughout(this.liveness?.samples ?? [], replica, this.timeline.startedAt + (since?.at ?? 0));
   expect(problems, `samples of replica ${replica} not ready since the first fault`).to.be.empty;
@@ -124,7 +126,7 @@ Then('the dispatches stayed within the retry budget of {int} per task', function
   expect(dispatches, `dispatches for ${tasks} admitted tasks`).to.be.at.most(budget * tasks);
 });
 
-Then('one replica was sent more of those tasks in a row than it takes to open its breaker', function (this: ChaosWorld) {
+Then('one replica was sent as many of those tasks in a row as it takes to open its breaker, or more', function (this: ChaosWorld) {
   const threshold = Number(this.settings.tunes['dispatch-breaker-threshold']);
   if (!(threshold > 0))
     throw new SuiteError(

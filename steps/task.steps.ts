@@ -12,8 +12,6 @@ import { BOUNDS } from '../support/observe/bounds';
 import { decodeTimes, eventsOf, firstTokenDelays, notCompleted, silentlyTruncated, terminalOf } from '../support/observe/history';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
 import {
-  poisonProblems,
-  poisonTask,
   knownStatuses,
   rerunUndisturbed,
   resubmit,
@@ -24,9 +22,8 @@ import {
   submittedDuringFaults,
   taskEndsAfterFault,
 } from '../support/observe/tasks';
-import { dispatchPattern, engineTaskPattern, engineUrl } from '../support/stack/mechanisms';
+import { engineTaskPattern, engineUrl } from '../support/stack/mechanisms';
 import { engineStreaming } from '../support/observe/cancel';
-import { dispatchesOf } from '../support/observe/replicas';
 import { aTaskCompletes, backpressureProblems, taskEnds, tasksRefused, tokensReceived } from '../support/observe/waits';
 
 /** Every steady load is bounded: at most 200 tasks and 30 s, whatever the scenario does. */
@@ -274,23 +271,4 @@ Then('every admitted task completes', { timeout: PATIENCE.longStepMs }, async fu
     notCompleted(this.batch).filter((t) => t.outcome !== 'refused'),
     'admitted tasks that did not complete',
   ).to.be.empty;
-});
-
-When('a client submits {int} tasks whose prompt is too long for any engine', async function (this: ChaosWorld, n: number) {
-  this.expectedErrors.add('INVALID_PARAMS');
-  this.batch = await this.workload.submitMany(n, () => poisonTask(this.newTask(PATIENCE.probeTaskTokens)));
-});
-
-Then('each of those tasks fails at once as {error code}, not retriable', async function (this: ChaosWorld, code: string) {
-  await this.workload.settle(PATIENCE.batchMs);
-  expect(
-    this.batch.flatMap((r) => poisonProblems(r, code, BOUNDS.fastRefusalMs)),
-    'poison tasks not failed at once',
-  ).to.be.empty;
-});
-
-Then('each of those tasks was dispatched only once', function (this: ChaosWorld) {
-  const stack = this.requireStack();
-  const counts = this.batch.map((r) => dispatchesOf(stack.componentLogFile('orchestrator'), dispatchPattern(stack), r.taskId));
-  expect(counts, 'dispatches of each task').to.deep.equal(this.batch.map(() => 1));
 });

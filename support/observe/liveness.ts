@@ -1,3 +1,4 @@
+import { eventually } from '../core/eventually';
 import type { OrchestratorClient } from '../orchestrator/client';
 
 /** One liveness sample: did a real request get an answer within the bound, and the replica states it reported. */
@@ -76,6 +77,21 @@ export class LivenessProbe {
       this.timer = setTimeout(() => void tick(), this.everyMs);
     };
     void tick();
+  }
+
+  /**
+   * Waits until a sample taken at or after `atMs` (epoch) has been answered, so that a judgement "throughout, until
+   * now" covers now and not only the last tick before it.
+   */
+  async sampledSince(atMs: number): Promise<void> {
+    await eventually(
+      `a pool health sample taken since ${new Date(atMs).toISOString()}`,
+      async () => {
+        const last = this.samples.at(-1);
+        return { ok: last !== undefined && last.at >= atMs, seen: last ? `last sample taken ${atMs - last.at} ms before` : 'no sample' };
+      },
+      { withinMs: this.everyMs + this.boundMs + 1_000, everyMs: 10 },
+    );
   }
 
   stop(): void {
