@@ -1,6 +1,6 @@
 /**
- * Generative chaos: fault schedules drawn with fast-check (a workload and 1–4 faults from the registry's explorable
- * kinds, support/faults/explorable.ts), each written as a scenario in the project's steps and run on a fresh stack by
+ * Generative chaos: fault schedules drawn with fast-check (a workload and 1–4 faults from the forms each kind declares
+ * in the registry, support/faults/registry.ts, as the profile and the machine offer them), each written as a scenario in the project's steps and run on a fresh stack by
  * cucumber-js in this process, so the same faults, heals, checker and leak check judge it as any catalogue scenario.
  * A failing schedule is shrunk by fast-check to a smaller one that fails the same check, and written to
  * `<out>/<name>.feature`: `npx cucumber-js <that file>` reproduces it.
@@ -15,7 +15,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { explorableHere } from '../support/faults/explorable';
+import { explorableHere } from '../support/faults/registry';
+import { loadProfile } from '../support/stack/profile';
 import { RECOVERY_S, scheduleFeature, stepCount } from '../support/explore/feature';
 import { countOutcomes, describeCounts, type Outcome, ScenarioRunner } from '../support/cucumber/scenario-runner';
 import { describeSchedule, type FaultWeights, faultWeights, kindsOf, type Schedule, scheduleArb } from '../support/explore/schedule';
@@ -57,7 +58,7 @@ const { values } = parseArgs({
 });
 const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, got "${values.seed}"`);
-const names = explorableHere(process.getuid?.() === 0);
+const names = explorableHere(process.getuid?.() === 0, loadProfile(path.resolve(root, values.profile)).capabilities);
 const weights = faultWeights(seed, names);
 const arb = scheduleArb(names, weights);
 const describeWeights = (w: FaultWeights): string => names.map((n) => `${n} ${w[n]}`).join(', ');

@@ -1,5 +1,8 @@
 import fc from 'fast-check';
-import { EXPLORABLE, type ExplorableFault, type ExplorableName } from '../faults/explorable';
+import { FORMS } from '../faults/registry';
+
+/** The name of an explorable form of a fault kind (support/faults/registry.ts). */
+export type ExplorableName = string;
 
 /** One fault of a nemesis schedule: which, on which replica, from when (ms after the load began), for how long. */
 export interface FaultEvent {
@@ -61,7 +64,7 @@ function eventArb(names: ExplorableName[], weights?: FaultWeights): fc.Arbitrary
       share: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
     })
     .map(({ fault, replica, atMs, forMs, share }) => {
-      const m = (EXPLORABLE[fault] as ExplorableFault).magnitude;
+      const m = FORMS[fault].magnitude;
       const magnitude = m ? Math.round(m.min + share * (m.max - m.min)) : 0;
       return { fault, replica: `r${replica}`, atMs, forMs, magnitude };
     });
@@ -103,7 +106,7 @@ export function normalise(s: Schedule): Schedule {
   if (workload.batch === 0 || (workload.cancelAfter ?? 0) > kept.length) workload.cancelAfter = undefined;
   // The client cannot cancel while the orchestrator is gone.
   const cancelAt = workload.cancelAfter ? kept[workload.cancelAfter - 1].atMs : 0;
-  const clientBlocked = (e: FaultEvent) => (EXPLORABLE[e.fault] as ExplorableFault).blocks === 'all' && within(cancelAt, e);
+  const clientBlocked = (e: FaultEvent) => FORMS[e.fault].blocks === 'all' && within(cancelAt, e);
   if (workload.cancelAfter !== undefined && kept.some(clientBlocked)) workload.cancelAfter = undefined;
   if (workload.batch === 0) workload.resubmit = false;
   return { workload, events: kept };
@@ -111,19 +114,19 @@ export function normalise(s: Schedule): Schedule {
 
 /** The place key of an event: a replica's engine or link, or a component. */
 function placeOf(e: FaultEvent): string {
-  const { place } = EXPLORABLE[e.fault] as ExplorableFault;
+  const { place } = FORMS[e.fault];
   return place === 'engine' || place === 'link' ? `${place}:${e.replica}` : place;
 }
 
 /** How long an event holds its place, ms: its length, or an instant fault's busy time. */
 export function spanOf(e: FaultEvent): number {
-  const f = EXPLORABLE[e.fault] as ExplorableFault;
+  const f = FORMS[e.fault];
   return f.heal ? e.forMs : (f.busyMs ?? 0);
 }
 
 /** The times (ms) at which an event begins and, if it is healed, ends. */
 function timesOf(e: FaultEvent): number[] {
-  return (EXPLORABLE[e.fault] as ExplorableFault).heal ? [e.atMs, e.atMs + e.forMs] : [e.atMs];
+  return FORMS[e.fault].heal ? [e.atMs, e.atMs + e.forMs] : [e.atMs];
 }
 
 /** True when `t` falls in the window an event holds (from its start to its heal, or its busy time). */
@@ -133,8 +136,8 @@ export function within(t: number, e: FaultEvent): boolean {
 
 /** True when `blocker` forbids anything to begin or end on `other`'s place while it lasts. */
 function blocksPlace(blocker: FaultEvent, other: FaultEvent): boolean {
-  const { blocks } = EXPLORABLE[blocker.fault] as ExplorableFault;
-  const place = (EXPLORABLE[other.fault] as ExplorableFault).place;
+  const { blocks } = FORMS[blocker.fault];
+  const place = FORMS[other.fault].place;
   return blocks === 'all' || (blocks?.includes(place) ?? false);
 }
 
@@ -147,15 +150,16 @@ function conflicts(earlier: FaultEvent, later: FaultEvent): boolean {
 
 /** The fault kinds a schedule applies (its `@fault:` tags). */
 export function kindsOf(s: Schedule): string[] {
-  return [...new Set(s.events.map((e) => (EXPLORABLE[e.fault] as ExplorableFault).kind))].sort();
+  return [...new Set(s.events.map((e) => FORMS[e.fault].kind))].sort();
 }
 
 /** One line per schedule, for the log and for replay checks: the same seed prints the same lines. */
 export function describeSchedule(s: Schedule): string {
   const w = s.workload;
   const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}`;
-  const onReplica = (e: FaultEvent) => ['engine', 'link'].includes((EXPLORABLE[e.fault] as ExplorableFault).place);
+  const onReplica = (e: FaultEvent) => ['engine', 'link'].includes(FORMS[e.fault].place);
   const args = (e: FaultEvent) => [...(onReplica(e) ? [e.replica] : []), ...(e.magnitude ? [String(e.magnitude)] : [])].join(', ');
-  const events = s.events.map((e) => `${e.fault}${args(e) ? `(${args(e)})` : ''} @${e.atMs}+${spanOf(e)}ms`);
+  const span = (e: FaultEvent) => (Number.isFinite(spanOf(e)) ? `+${spanOf(e)}ms` : ', to the end');
+  const events = s.events.map((e) => `${e.fault}${args(e) ? `(${args(e)})` : ''} @${e.atMs}${span(e)}`);
   return `${load} | ${events.join('; ')}`;
 }

@@ -2,6 +2,7 @@ import { InvalidFaultSpec } from '../core/errors';
 import { Cgroup, counterRises, groupRemoved } from './cgroup';
 import type { Evidence, Fault, FaultContext, HealVerified } from './fault';
 import type { ProcessTarget } from './targets';
+import type { ExploreForms } from './explore-form';
 
 /**
  * The enforcement period: the share is enforced per 20 ms, so work beyond it waits at most 18 ms at a time at 10 %,
@@ -84,3 +85,14 @@ export class CpuSaturateFault implements Fault, HealVerified {
     return { ...removed, observed: { ...removed.observed, throttled_while_starved: this.throughout } };
   }
 }
+
+/** The explorer's form: an engine starved of CPU (a cgroup: root only). */
+export const CPU_FORMS = {
+  'engine-starved': {
+    place: 'engine',
+    inject: (r, m) => `the engine of replica ${r} is starved to ${m} % of a core`,
+    heal: (r) => `the engine of replica ${r} has its CPU back`,
+    magnitude: { min: 5, max: 50 },
+    privileged: true,
+  },
+} satisfies ExploreForms;

@@ -3,6 +3,7 @@ import { awaitLogLine, logLineNow, logSize } from './engine-log';
 import type { Evidence, FaultContext } from './fault';
 import { SignalFault, waitGone } from './signal-fault';
 import type { DriverResetMechanism, ProcessTarget } from './targets';
+import type { ExploreForms } from './explore-form';
 
 /**
  * A GPU driver reset under an engine: it writes llama.cpp's CUDA error and exits non-zero (not a SIGKILL: the pool
@@ -55,3 +56,23 @@ export class EngineEccErrorFault extends EngineDriverResetFault {
     return `uncorrectable GPU ECC error under ${this.target.description}`;
   }
 }
+
+/** The explorer's form of a driver reset: the engine dies (its supervisor restarts it). */
+export const DRIVER_RESET_FORMS = {
+  'engine-driver-reset': {
+    place: 'engine',
+    inject: (r) => `the engine of replica ${r} suffers a GPU driver reset`,
+    busyMs: 1500,
+    needs: ['driver-reset'],
+  },
+} satisfies ExploreForms;
+
+/** The explorer's form of an ECC error: the engine dies (its supervisor restarts it). */
+export const ECC_ERROR_FORMS = {
+  'engine-ecc-error': {
+    place: 'engine',
+    inject: (r) => `the engine of replica ${r} suffers an uncorrectable GPU memory error`,
+    busyMs: 1500,
+    needs: ['ecc-error'],
+  },
+} satisfies ExploreForms;

@@ -4,6 +4,7 @@ import { awaitLogLine, logSize } from './engine-log';
 import type { Evidence, FaultContext } from './fault';
 import { SignalFault } from './signal-fault';
 import type { DriverResetMechanism, ProcessTarget } from './targets';
+import type { ExploreForms } from './explore-form';
 
 /**
  * An engine ends its open streams cleanly — the HTTP response properly finished, no reset — before the frame that says
@@ -39,3 +40,13 @@ export class EngineStreamEndFault extends SignalFault {
     return { verdict: line && alive ? 'confirmed' : 'mismatch', observed };
   }
 }
+
+/** The explorer's form: the engine ends the streams it has open, cleanly, and goes on serving. */
+export const STREAM_END_FORMS = {
+  'engine-stream-end': {
+    place: 'engine',
+    inject: (r) => `the engine of replica ${r} ends its streams early, cleanly, before their stop frame`,
+    busyMs: 200,
+    needs: ['stream-end'],
+  },
+} satisfies ExploreForms;

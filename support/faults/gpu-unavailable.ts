@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { InvalidFaultSpec } from '../core/errors';
 import type { Evidence, Fault, HealVerified } from './fault';
+import type { ExploreForms } from './explore-form';
 
 /**
  * The GPU vanishes: the device inventory the target's GPU probe reads lists no device any more (on machines without
@@ -63,3 +64,16 @@ function listed(file: string | undefined, text?: string): number | string {
     return `unreadable: ${(err as Error).message}`;
   }
 }
+
+/** The explorer's form: every GPU gone until it comes back; the engines cannot run meanwhile. */
+export const GPU_FORMS = {
+  'gpu-gone': {
+    place: 'gpu',
+    inject: () => 'the GPU vanishes',
+    heal: () => 'the GPU comes back',
+    needs: ['gpu-inventory'],
+    // No engine runs while it lasts, so nothing crosses a replica's link either: a link fault could neither be proven
+    // applied nor healed then (found by the explorer, seed 11: a cut healed while the GPUs were gone).
+    blocks: ['engine', 'link'],
+  },
+} satisfies ExploreForms;

@@ -1,6 +1,7 @@
 import { InvalidFaultSpec } from '../core/errors';
 import type { Evidence, Fault } from './fault';
 import type { OutputTarget } from './targets';
+import type { ExploreForms } from './explore-form';
 
 /**
  * A component whose log can no longer be written: the suite closes its end of the component's output pipes, so every
@@ -32,3 +33,17 @@ export class LogUnwritableFault implements Fault {
     /* irreversible while the process lives: see the class comment */
   }
 }
+
+/** The explorer's forms: a component's log closed for the rest of the scenario (After restores it). */
+export const LOG_FORMS = {
+  'orchestrator-log-unwritable': {
+    place: 'orchestrator-log',
+    inject: () => 'the log of the orchestrator can no longer be written',
+    busyMs: Number.POSITIVE_INFINITY,
+  },
+  'pool-manager-log-unwritable': {
+    place: 'pool-manager-log',
+    inject: () => 'the log of the pool manager can no longer be written',
+    busyMs: Number.POSITIVE_INFINITY,
+  },
+} satisfies ExploreForms;

@@ -2,6 +2,7 @@ import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import { probeLink } from './link-probe';
 import { LinkObservation, ToxicFault } from './toxic-fault';
+import { type ExploreForms, linkHeal } from './explore-form';
 
 /**
  * Streams cut mid-way: each connection passes `bytes` more bytes downstream, then is closed cleanly, a FIN and no
@@ -35,3 +36,12 @@ export class NetworkCutFault extends ToxicFault {
     return { verdict: cut ? 'confirmed' : 'mismatch', observed: { limit_bytes: this.bytes, probe } };
   }
 }
+
+/** The explorer's form: a replica's stream cut after a few more tokens. */
+export const CUT_FORMS = {
+  'link-cut': {
+    place: 'link',
+    inject: (r) => `the stream from replica ${r} is cut after a few more tokens`,
+    heal: linkHeal,
+  },
+} satisfies ExploreForms;

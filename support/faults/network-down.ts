@@ -5,6 +5,7 @@ import { trafficCrosses } from './link-checks';
 import { TRAFFIC_WITHIN_MS } from './toxic-fault';
 import { probeLink } from './link-probe';
 import { enableIfPresent, setEnabled } from './network-partition';
+import { type ExploreForms, linkHeal } from './explore-form';
 
 /**
  * A link that refuses connections: its proxy is disabled, so new connects get ECONNREFUSED and live connections are
@@ -46,3 +47,12 @@ export class NetworkDownFault implements Fault, Preflighted, HealVerified {
     return trafficCrosses([this.link], TRAFFIC_WITHIN_MS, ctx);
   }
 }
+
+/** The explorer's form: a replica's link refuses connections. */
+export const DOWN_FORMS = {
+  'link-refused': {
+    place: 'link',
+    inject: (r) => `replica ${r} refuses connections from the orchestrator`,
+    heal: linkHeal,
+  },
+} satisfies ExploreForms;

@@ -2,6 +2,7 @@ import type { LinkTarget } from './targets';
 import { InvalidFaultSpec } from '../core/errors';
 import { probeLink } from './link-probe';
 import { LinkObservation, Stream, ToxicFault } from './toxic-fault';
+import { type ExploreForms, linkHeal } from './explore-form';
 
 export interface LatencySpec {
   latencyMs: number;
@@ -40,3 +41,13 @@ export class NetworkLatencyFault extends ToxicFault {
     return { verdict: (probe.firstByteMs ?? 0) >= floorMs - 5 ? 'confirmed' : 'mismatch', observed };
   }
 }
+
+/** The explorer's form: latency on a replica's link. */
+export const LATENCY_FORMS = {
+  'link-latency': {
+    place: 'link',
+    inject: (r, m) => `the link to replica ${r} has ${m} ms of latency`,
+    heal: linkHeal,
+    magnitude: { min: 20, max: 800 },
+  },
+} satisfies ExploreForms;

@@ -5,6 +5,7 @@ import type { Evidence, Fault, FaultContext, HealVerified, Preflighted } from '.
 import { trafficCrosses } from './link-checks';
 import { TRAFFIC_WITHIN_MS } from './toxic-fault';
 import { probeLink } from './link-probe';
+import type { ExploreForms } from './explore-form';
 
 /**
  * A partition: a named set of links cut at once (their proxies disabled: new connections refused, live ones closed),
@@ -62,3 +63,12 @@ export async function enableIfPresent(proxy: Proxy): Promise<void> {
 export function setEnabled(proxy: Proxy, enabled: boolean): Promise<unknown> {
   return proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
 }
+
+/** The explorer's form: the pool manager cut off from the orchestrator. */
+export const PARTITION_FORMS = {
+  'pool-manager-cut-off': {
+    place: 'pool-manager-link',
+    inject: () => 'the pool manager is cut off from the orchestrator',
+    heal: () => 'the link to the pool manager recovers',
+  },
+} satisfies ExploreForms;

@@ -2,6 +2,7 @@ import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import { probeMany } from './link-probe';
 import { type LinkObservation, type Stream, ToxicFault } from './toxic-fault';
+import { type ExploreForms, linkHeal } from './explore-form';
 
 /**
  * Connections reset by the peer (Toxiproxy `reset_peer`, `timeout: 0`): on the first bytes in the chosen direction
@@ -41,3 +42,8 @@ export class NetworkResetFault extends ToxicFault {
     return { verdict: resets > 0 && answered > 0 && resets + answered === this.probes ? 'confirmed' : 'mismatch', observed };
   }
 }
+
+/** The explorer's form: every connection to a replica reset. */
+export const RESET_FORMS = {
+  'link-reset': { place: 'link', inject: (r) => `every connection to replica ${r} is reset`, heal: linkHeal },
+} satisfies ExploreForms;

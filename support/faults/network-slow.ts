@@ -2,6 +2,7 @@ import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import { probeLink } from './link-probe';
 import { LinkObservation, Stream, ToxicFault } from './toxic-fault';
+import { type ExploreForms, linkHeal } from './explore-form';
 
 /**
  * A slow link: bytes in one direction limited to `rateKBps` (Toxiproxy `bandwidth`), so a token stream dribbles in.
@@ -33,3 +34,13 @@ export class NetworkSlowFault extends ToxicFault {
     return { verdict: (probe.lastByteMs ?? 0) >= 0.7 * expectedMs ? 'confirmed' : 'mismatch', observed };
   }
 }
+
+/** The explorer's form: a replica's link dribbles. */
+export const SLOW_FORMS = {
+  'link-slow': {
+    place: 'link',
+    inject: (r, m) => `the link from replica ${r} dribbles at ${m} KB/s`,
+    heal: linkHeal,
+    magnitude: { min: 1, max: 20 },
+  },
+} satisfies ExploreForms;

@@ -1,6 +1,7 @@
 import type { LinkTarget } from './targets';
 import { probeLink } from './link-probe';
 import { LinkObservation, Stream, ToxicFault } from './toxic-fault';
+import { type ExploreForms, linkHeal } from './explore-form';
 
 /**
  * A black hole: connections open but every byte in one direction is dropped and nothing closes (Toxiproxy `timeout`
@@ -31,3 +32,8 @@ export class NetworkTimeoutFault extends ToxicFault {
     };
   }
 }
+
+/** The explorer's form: a replica's link stalls (a black hole). */
+export const TIMEOUT_FORMS = {
+  'link-stall': { place: 'link', inject: (r) => `the link to replica ${r} stalls`, heal: linkHeal },
+} satisfies ExploreForms;

@@ -2,6 +2,7 @@ import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import { probeLink } from './link-probe';
 import { LinkObservation, ToxicFault } from './toxic-fault';
+import { type ExploreForms, linkHeal } from './explore-form';
 
 /**
  * Requests cut on their way in: each connection passes its first `bytes` bytes upstream, then is closed (Toxiproxy
@@ -32,3 +33,12 @@ export class NetworkTruncateFault extends ToxicFault {
     return { verdict: short.outcome === 'answered' && cut ? 'confirmed' : 'mismatch', observed: { limit_bytes: this.bytes, short, long } };
   }
 }
+
+/** The explorer's form: requests to one replica cut on their way in, while its health checks pass. */
+export const TRUNCATE_FORMS = {
+  'link-truncate': {
+    place: 'link',
+    inject: (r) => `requests larger than a health check are cut on the way to replica ${r}`,
+    heal: linkHeal,
+  },
+} satisfies ExploreForms;

@@ -1,6 +1,7 @@
 import type { Evidence, FaultContext } from './fault';
 import { SignalFault, waitGone } from './signal-fault';
 import type { ProcessTarget } from './targets';
+import type { ExploreForms } from './explore-form';
 
 /** SIGKILL to a process: it dies at once, with no chance to clean up. Proven by the pid being gone. */
 export class ProcessKillFault extends SignalFault {
@@ -23,3 +24,25 @@ export class ProcessKillFault extends SignalFault {
     return { ...gone, observed: { ...gone.observed, killed_at: this.signalledAt } };
   }
 }
+
+/** The explorer's forms of a SIGKILL: of an engine (its supervisor restarts it), of each component (started again). */
+export const KILL_FORMS = {
+  'engine-kill': {
+    place: 'engine',
+    inject: (r) => `the engine of replica ${r} is killed`,
+    // The restart delay (50 ms, doubling) plus an engine start, with room: 4 kills of one engine fit in its storm limit.
+    busyMs: 1500,
+  },
+  'pool-manager-kill': {
+    place: 'pool-manager',
+    inject: () => 'the pool manager is killed',
+    heal: () => 'the pool manager is started again',
+    blocks: ['engine', 'pool-manager-link', 'gpu'],
+  },
+  'orchestrator-kill': {
+    place: 'orchestrator',
+    inject: () => 'the orchestrator is killed',
+    heal: () => 'the orchestrator is started again',
+    blocks: 'all',
+  },
+} satisfies ExploreForms;

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Evidence, FaultContext, HealVerified } from './fault';
 import { SignalFault } from './signal-fault';
 import type { ProcessTarget } from './targets';
+import type { ExploreForms } from './explore-form';
 
 /**
  * A hung process: SIGSTOP freezes it (its sockets stay open, nothing answers); heal sends SIGCONT. Jepsen's
@@ -62,3 +63,12 @@ export function processState(pid: number): string {
     return 'gone';
   }
 }
+
+/** The explorer's form of a SIGSTOP: an engine hung until it resumes. */
+export const PAUSE_FORMS = {
+  'engine-hang': {
+    place: 'engine',
+    inject: (r) => `the engine of replica ${r} hangs`,
+    heal: (r) => `the engine of replica ${r} resumes`,
+  },
+} satisfies ExploreForms;

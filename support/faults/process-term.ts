@@ -3,6 +3,7 @@ import { isAlive } from '../core/pids';
 import type { Evidence, FaultContext } from './fault';
 import { SignalFault } from './signal-fault';
 import type { ProcessTarget } from './targets';
+import type { ExploreForms } from './explore-form';
 
 /**
  * SIGTERM to a process: a request to shut down gracefully. Proven when the process is gone or, if it drains first,
@@ -44,3 +45,24 @@ async function status(url: string): Promise<number | string> {
     return (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
   }
 }
+
+/** The explorer's forms of a SIGTERM: an engine asked to stop (restarted by its supervisor), each component drained. */
+export const TERM_FORMS = {
+  'engine-term': { place: 'engine', inject: (r) => `the engine of replica ${r} is asked to shut down`, busyMs: 1500 },
+  'pool-manager-term': {
+    place: 'pool-manager',
+    inject: () => 'the pool manager is asked to shut down',
+    // It stops its engines first (each within its grace): started again once it has exited, by the catalogue's bound
+    // (component-shutdown.feature).
+    heal: () => ['the pool manager exits cleanly within 4 s', 'the pool manager is started again'],
+    blocks: ['engine', 'pool-manager-link', 'gpu'],
+  },
+  'orchestrator-term': {
+    place: 'orchestrator',
+    inject: () => 'the orchestrator is asked to shut down',
+    // It drains first (its in-flight tasks, up to its 5 s shutdown grace from the request, which came at least 200 ms
+    // before this wait began): started again once it has exited, by the catalogue's bound (graceful-shutdown.feature).
+    heal: () => ['the orchestrator exits cleanly within 5 s', 'the orchestrator is started again'],
+    blocks: 'all',
+  },
+} satisfies ExploreForms;

@@ -5,14 +5,17 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { EXPLORABLE, explorableHere, type ExplorableFault } from '../../support/faults/explorable';
-import { FAULTS } from '../../support/faults/registry';
+import { FAULTS, FORMS, explorableHere as formsHere } from '../../support/faults/registry';
+import { loadProfile } from '../../support/stack/profile';
+import type { NotExplorable } from '../../support/faults/explore-form';
 import { scheduleFeature, stepCount } from '../../support/explore/feature';
 import type { Envelope } from '@cucumber/messages';
 import { readOutcome, signatureOf } from '../../support/cucumber/scenario-runner';
 import { describeSchedule, type FaultEvent, faultWeights, normalise, scheduleArb, within } from '../../support/explore/schedule';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const REFERENCE = loadProfile(path.join(ROOT, 'profiles', 'reference.json'));
+const explorableHere = (isRoot: boolean): string[] => formsHere(isRoot, REFERENCE.capabilities);
 const workload = { replicas: 2, rate: 2, loadTokens: 20, batch: 1, batchTokens: 40, poison: 0, resubmit: false };
 const ev = (fault: FaultEvent['fault'], replica: string, atMs: number, forMs = 500): FaultEvent => ({
   fault,
@@ -31,9 +34,27 @@ describe('explorer schedules', () => {
   });
 
   it('draw only registered fault kinds, and no fault needing root for a user without it', () => {
-    for (const f of Object.values(EXPLORABLE) as ExplorableFault[]) expect(Object.hasOwn(FAULTS, f.kind), f.kind).to.equal(true);
+    for (const f of Object.values(FORMS)) expect(Object.hasOwn(FAULTS, f.kind), f.kind).to.equal(true);
     const drawn = fc.sample(scheduleArb(explorableHere(false)), { seed: 1, numRuns: 200 }).flatMap((s) => s.events);
-    expect(drawn.filter((e) => (EXPLORABLE[e.fault] as ExplorableFault).privileged)).to.deep.equal([]);
+    expect(drawn.filter((e) => FORMS[e.fault].privileged)).to.deep.equal([]);
+  });
+
+  it('draw every kind of the registry that declares forms, and say why of each that does not', () => {
+    // The explorer's alphabet is read from the registry alone: a kind added there with its forms is drawn, unless the
+    // profile lacks what a form needs (root aside, the reference profile offers every capability a form names).
+    const drawable = new Set(explorableHere(true).map((n) => FORMS[n].kind));
+    const declared = Object.entries(FAULTS).filter(([, e]) => !('notExplorable' in e.explore));
+    expect(declared.map(([k]) => k).filter((k) => !drawable.has(k as never))).to.deep.equal([]);
+    const drawn = new Set(
+      fc.sample(scheduleArb(explorableHere(true)), { seed: 2, numRuns: 400 }).flatMap((s) => s.events.map((e) => FORMS[e.fault].kind)),
+    );
+    expect([...drawable].filter((k) => !drawn.has(k))).to.deep.equal([]);
+    for (const [kind, e] of Object.entries(FAULTS))
+      if ('notExplorable' in e.explore)
+        expect((e.explore as NotExplorable).notExplorable.length, `${kind}: why it is not explorable`).to.be.greaterThan(40);
+    // A profile without a form's capability does not draw it: llama-server has no stream-end hook.
+    const llamacpp = loadProfile(path.join(ROOT, 'profiles', 'llamacpp.json'));
+    expect(formsHere(true, llamacpp.capabilities)).to.not.include('engine-stream-end');
   });
 
   it('keep every event on a replica of the pool, at most 4 events, and never two on one place at once', () => {

@@ -1,0 +1,54 @@
+/**
+ * How the explorer (scripts/explore.ts) may draw a fault kind: each kind's own file declares its forms, and its
+ * registry entry (registry.ts) carries them, so declaring a kind once makes it explorable. A form is a place, one
+ * parameter with its range, and the steps of the project's own vocabulary that apply and end it.
+ */
+
+/**
+ * Where a fault acts: an engine or the link to it (of one replica), a component, the link to the pool manager, the
+ * host's GPUs, a component's log or a disk of the target.
+ */
+export type Place =
+  | 'engine'
+  | 'link'
+  | 'pool-manager'
+  | 'orchestrator'
+  | 'pool-manager-link'
+  | 'gpu'
+  | 'orchestrator-log'
+  | 'pool-manager-log';
+
+export interface ExploreForm {
+  place: Place;
+  /** The step that applies it; `r` is the replica (engine and link places), `m` the magnitude. */
+  inject: (r: string, m: number) => string;
+  /**
+   * The step (or steps, in order) that ends it. Absent for an instant fault (a kill), which the stack's own
+   * supervision repairs.
+   */
+  heal?: (r: string) => string | string[];
+  /** For an instant fault: how long its place stays busy after it (a killed engine restarting), ms. */
+  busyMs?: number;
+  /** The range of its parameter (latency ms, KB/s, % of a core), when it has one. */
+  magnitude?: { min: number; max: number };
+  /** Needs root (a cgroup). */
+  privileged?: boolean;
+  /** Capabilities of the target profile it needs (`@needs:` tags of the written scenario). */
+  needs?: string[];
+  /**
+   * Places on which nothing may begin or end while it lasts, or `all` (and then no client action either): with the
+   * pool manager gone no engine can be addressed (it answers for them) and its link carries nothing to prove a heal;
+   * with the orchestrator gone no link carries traffic and the client cannot cancel.
+   */
+  blocks?: Place[] | 'all';
+}
+
+/** A kind's forms by name (the name is what schedules, weights and reports print). */
+export type ExploreForms = Record<string, ExploreForm>;
+
+/** A kind the explorer cannot draw in its generic scenario, and why (the unit test lists these). */
+export interface NotExplorable {
+  notExplorable: string;
+}
+
+export const linkHeal = (r: string): string => `the link to replica ${r} recovers`;
