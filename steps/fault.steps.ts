@@ -4,7 +4,7 @@ import { createFault } from '../support/faults/registry';
 import { PATIENCE } from '../support/cucumber/patience';
 import { enginePids, watchExits } from '../support/observe/supervision';
 import { engineOf, linkOf, logOf, POOL_MANAGER_LINK } from '../support/faults/subjects';
-import { driverResetMechanism, gpuInventoryFile, outputTarget } from '../support/stack/mechanisms';
+import { driverResetMechanism, engineUrl, gpuInventoryFile, outputTarget } from '../support/stack/mechanisms';
 
 When('the engine of replica {replica} is killed', async function (this: ChaosWorld, replica: string) {
   await this.faults.apply(createFault('process.kill', this.requireStack().engineTarget(replica)), engineOf(replica));
@@ -129,7 +129,10 @@ When(
   async function (this: ChaosWorld, replica: string) {
     const stack = this.requireStack();
     const mechanism = driverResetMechanism(stack, replica, 'engine.stream-end');
-    await this.faults.apply(createFault('engine.stream-end', stack.engineTarget(replica), mechanism), engineOf(replica));
+    await this.faults.apply(
+      createFault('engine.stream-end', stack.engineTarget(replica), mechanism, engineUrl(stack, replica)),
+      engineOf(replica),
+    );
   },
 );
 

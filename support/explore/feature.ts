@@ -47,6 +47,9 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
     `the pool is ready again within ${RECOVERY_S} s`,
     `a new task completes within ${RECOVERY_S} s`,
     'every admitted task is known to the orchestrator',
+    // The contract's clock on the whole history: whatever the schedule did, a stream that has begun is never left
+    // silent past the idle timeout (outside the orchestrator's own outages).
+    'no stream was left silent for longer than the idle timeout',
     ...(w.resubmit ? ['resubmitting a task returns the same task'] : []),
   ];
   const privileged = s.events.some((e) => FORMS[e.fault].privileged);

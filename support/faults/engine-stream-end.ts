@@ -1,7 +1,7 @@
 import { InvalidFaultSpec } from '../core/errors';
 import { isAlive } from '../core/pids';
 import { awaitLogLine, logSize } from './engine-log';
-import type { Evidence, FaultContext } from './fault';
+import type { Evidence, FaultContext, Preflighted } from './fault';
 import { SignalFault } from './signal-fault';
 import type { DriverResetMechanism, ProcessTarget } from './targets';
 import type { ExploreForms } from './explore-form';
@@ -10,15 +10,19 @@ import type { ExploreForms } from './explore-form';
  * An engine ends its open streams cleanly — the HTTP response properly finished, no reset — before the frame that says
  * the generation stopped, and goes on serving: a buggy or dying engine's last act, which no network fault can do (a
  * proxy can only reset or stall a connection). The orchestrator must not take such an end for a finished generation.
- * Proven by the engine's own line that it ended them, from a process still alive (it did not die instead).
+ * Proven by the engine's own line that it ended them, from a process still alive (it did not die instead). It acts only
+ * on a stream open at the time: its preflight reads the engine's own `/slots` and refuses to apply (not applicable,
+ * which the explorer counts as infeasible) unless a slot is generating with tokens still to come.
  */
-export class EngineStreamEndFault extends SignalFault {
+export class EngineStreamEndFault extends SignalFault implements Preflighted {
   readonly kind = 'engine.stream-end' as const;
   private logOffset = 0;
 
   constructor(
     target: ProcessTarget,
     private readonly mechanism: DriverResetMechanism,
+    /** The engine's own address (http://host:port), for its `/slots`. */
+    private readonly engineUrl: string,
   ) {
     if (!mechanism?.signal || !mechanism.logFile)
       throw new InvalidFaultSpec('an engine.stream-end fault needs a mechanism: a signal and the engine log file');
@@ -27,6 +31,19 @@ export class EngineStreamEndFault extends SignalFault {
 
   describe(): string {
     return `streams ended early by ${this.target.description}`;
+  }
+
+  async preflight(): Promise<Evidence> {
+    try {
+      const res = await fetch(`${this.engineUrl}/slots`, { signal: AbortSignal.timeout(1000) });
+      const slots = (await res.json()) as { is_processing: boolean; next_token?: { n_remain?: number }[] }[];
+      // A stream with some tokens still to come (5 at least: 50 ms on the reference engine) is still open when the
+      // signal lands a few ms later.
+      const open = slots.filter((x) => x.is_processing && (x.next_token?.[0]?.n_remain ?? 0) >= 5).length;
+      return { verdict: open > 0 ? 'confirmed' : 'mismatch', observed: { streams_open_with_5_tokens_to_come: open, slots } };
+    } catch (err) {
+      return { verdict: 'inconclusive', observed: { slots_error: (err as Error).message } };
+    }
   }
 
   protected beforeSignal(): void {

@@ -20,17 +20,25 @@ export interface LivenessSample {
  */
 export class Excuses {
   private open = false;
+  private readonly spans: { from: number; to: number }[] = [];
 
   get active(): boolean {
     return this.open;
   }
 
   excuse(): void {
+    if (!this.open) this.spans.push({ from: Date.now(), to: Number.POSITIVE_INFINITY });
     this.open = true;
   }
 
   unexcuse(): void {
+    if (this.open) this.spans[this.spans.length - 1].to = Date.now();
     this.open = false;
+  }
+
+  /** The windows so far (epoch ms; an open one ends at infinity). */
+  windows(): { from: number; to: number }[] {
+    return this.spans.map((w) => ({ ...w }));
   }
 }
 

@@ -1,0 +1,51 @@
+import { describe, it } from 'node:test';
+import { expect } from 'chai';
+import { StreamsNeverSilent } from '../../support/observe/checks/silence';
+import type { TaskRecord } from '../../support/observe/history';
+import { newTask } from '../../support/orchestrator/client';
+import type { ReceivedEvent } from '../../support/orchestrator/sse';
+
+const tok = (i: number, at: number): ReceivedEvent => ({ event: 'token', data: { t: `w${i}`, i }, id: String(i), at });
+const ev = (event: string, at: number): ReceivedEvent => ({ event, data: {}, at });
+
+function task(id: string, reads: ReceivedEvent[][]): TaskRecord {
+  return {
+    taskId: id,
+    request: newTask({ task_id: id, max_tokens: 10 }),
+    submittedAt: 0,
+    admission: { status: 202, body: { task_id: id }, headers: {}, elapsedMs: 1 },
+    streams: reads.map((events, k) => ({ openedAt: 0, lastEventId: k === 0 ? undefined : 0, events })),
+  };
+}
+
+describe('StreamsNeverSilent: no stream waits longer than the idle timeout for its next event', () => {
+  const limit = 1100;
+
+  it('fails a stream held silent past the limit between two tokens, naming the task, the tokens and the time', () => {
+    const hung = task('t1', [[ev('started', 0), tok(0, 100), tok(1, 2600), ev('end', 2610)]]);
+    const v = StreamsNeverSilent([hung], limit, [], 5000);
+    expect(v.valid).to.equal(false);
+    expect(v.detail).to.contain('t1: 2500 ms without an event between its token 0 and its token 1 (limit 1100 ms)');
+  });
+
+  it('passes an error at the idle timeout, and ignores the wait for the first token (the queue bounds that)', () => {
+    const timedOut = task('t1', [[ev('started', 0), tok(0, 4000), ev('error', 5000)]]);
+    expect(StreamsNeverSilent([timedOut], limit, [], 9000).valid).to.equal(true);
+  });
+
+  it('fails a stream still open and silent at the judgement, and passes one that is not', () => {
+    const open = task('t1', [[ev('started', 0), tok(0, 100)]]);
+    expect(StreamsNeverSilent([open], limit, [], 1500).detail).to.contain('judgement (still open)');
+    expect(StreamsNeverSilent([open], limit, [], 1000).valid).to.equal(true);
+  });
+
+  it('excuses a silence that overlaps a window in which the orchestrator was stopped on purpose', () => {
+    const resumed = task('t1', [
+      [ev('started', 0), tok(0, 100)],
+      [tok(0, 3000), tok(1, 3010), ev('end', 3020)],
+    ]);
+    expect(StreamsNeverSilent([resumed], limit, [{ from: 500, to: 2500 }], 4000).valid).to.equal(true);
+    // The same gap with no window is a failure; a token received again on the resumed read counts once, at first.
+    expect(StreamsNeverSilent([resumed], limit, [], 4000).detail).to.contain('between its token 0 and its token 1');
+  });
+});
