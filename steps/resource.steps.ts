@@ -2,13 +2,14 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { SuiteError } from '../support/core/errors';
+import { engineGenerating } from '../support/faults/engine-slots';
 import { createFault } from '../support/faults/registry';
 import { engineOf } from '../support/faults/subjects';
 import { PATIENCE } from '../support/cucumber/patience';
 import { engineLoading } from '../support/observe/supervision';
 import { poolSays, replicaSays } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
-import { type TargetDisk, targetDiskDir } from '../support/stack/mechanisms';
+import { engineUrl, type TargetDisk, targetDiskDir } from '../support/stack/mechanisms';
 
 const MB = 1024 * 1024;
 
@@ -61,8 +62,11 @@ When('the memory of the pool manager and its engines is limited to {int} MB', as
 });
 
 When('the engine of replica {replica} is starved to {int} % of a core', async function (this: ChaosWorld, replica: string, pct: number) {
-  const target = this.requireStack().engineTarget(replica);
-  await this.faults.apply(createFault('cpu.saturate', target, `${this.resourcePrefix}cpu-${replica}`, pct), engineOf(replica));
+  const stack = this.requireStack();
+  // The engine must be at work to be starved: a slot generating, waited for up to a second (its preflight).
+  const atWork = () => engineGenerating(engineUrl(stack, replica), 1, 1_000);
+  const fault = createFault('cpu.saturate', stack.engineTarget(replica), `${this.resourcePrefix}cpu-${replica}`, pct, atWork);
+  await this.faults.apply(fault, engineOf(replica));
 });
 
 When('the engine of replica {replica} has its CPU back', async function (this: ChaosWorld, replica: string) {

@@ -76,6 +76,7 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
     '',
     `  Scenario: ${name}`,
     `    Given ${queue}`,
+    ...[...new Set(s.events.flatMap((e) => FORMS[e.fault].givens ?? []))].map((g) => `    And ${g}`),
     `    And a healthy pool of ${w.replicas} ${w.replicas === 1 ? 'replica' : 'replicas'}`,
     `    And a steady load of ${w.rate} ${w.rate === 1 ? 'task' : 'tasks'} per second of ${w.loadTokens} tokens each`,
     ...whens.map((t, k) => `    ${k === 0 ? 'When' : 'And'} ${t}`),

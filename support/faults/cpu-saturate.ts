@@ -1,6 +1,6 @@
 import { InvalidFaultSpec } from '../core/errors';
 import { Cgroup, counterRises, groupRemoved } from './cgroup';
-import type { Evidence, Fault, FaultContext, HealVerified } from './fault';
+import type { Evidence, Fault, FaultContext, HealVerified, Preflighted } from './fault';
 import type { ProcessTarget } from './targets';
 import type { ExploreForms } from './explore-form';
 
@@ -18,9 +18,11 @@ const MIN_QUOTA_US = 1_000;
  * the target's pid moved in (its children follow). The process runs, slowly, whenever it wants more than its share.
  * Proven by the kernel's own throttling counters (`cpu.stat` nr_throttled rising, waited for up to `withinMs`): a
  * process that never asks for more than its share was not starved, and the verdict says so. Heal moves it back to
- * the root group and removes the group.
+ * the root group and removes the group. Where the step can tell whether the process is at work (an engine's own
+ * `/slots`), that is its preflight: starving an idle process does nothing, so the fault is not applicable then (the
+ * explorer counts it infeasible) instead of unconfirmed.
  */
-export class CpuSaturateFault implements Fault, HealVerified {
+export class CpuSaturateFault implements Fault, HealVerified, Preflighted {
   readonly kind = 'cpu.saturate' as const;
   private readonly group: Cgroup;
   private pid?: number;
@@ -30,6 +32,8 @@ export class CpuSaturateFault implements Fault, HealVerified {
     private readonly target: ProcessTarget,
     groupName: string,
     private readonly sharePct: number,
+    /** Whether the process is at work now (waiting a little for it); absent: judged only by its throttling after. */
+    private readonly atWork?: () => Promise<Evidence>,
     private readonly withinMs = 5_000,
   ) {
     if (!target) throw new InvalidFaultSpec('a cpu.saturate fault must have a target');
@@ -43,6 +47,12 @@ export class CpuSaturateFault implements Fault, HealVerified {
 
   describe(): string {
     return `${this.target.description} starved to ${this.sharePct} % of a core (cgroup ${this.group.name})`;
+  }
+
+  async preflight(): Promise<Evidence> {
+    return this.atWork
+      ? this.atWork()
+      : { verdict: 'confirmed', observed: { at_work: 'not asked beforehand: the throttling counters judge it after' } };
   }
 
   async inject(ctx: FaultContext): Promise<void> {
@@ -92,7 +102,11 @@ export const CPU_FORMS = {
     place: 'engine',
     inject: (r, m) => `the engine of replica ${r} is starved to ${m} % of a core`,
     heal: (r) => `the engine of replica ${r} has its CPU back`,
-    magnitude: { min: 5, max: 50 },
+    // With each token costing it 2 ms of CPU, an engine streaming at 10 ms a token wants 20 % of a core: below that it
+    // is held back in every period. Above it, or with no such cost, a starved engine is not starved at all (seed 23
+    // drew 28-50 % and its throttling was never seen), so the form states its cost and stays below it.
+    givens: ['each token costs an engine 2 ms of CPU'],
+    magnitude: { min: 5, max: 15 },
     privileged: true,
   },
 } satisfies ExploreForms;

@@ -31,6 +31,8 @@ export interface ExploreForm {
   busyMs?: number;
   /** The range of its parameter (latency ms, KB/s, % of a core), when it has one. */
   magnitude?: { min: number; max: number };
+  /** Givens the scenario states when this form is drawn (what the form needs of the stack to act at all). */
+  givens?: string[];
   /** Needs root (a cgroup). */
   privileged?: boolean;
   /** Capabilities of the target profile it needs (`@needs:` tags of the written scenario). */

@@ -21,7 +21,7 @@ describe('CPU starvation is judged by the kernel, not assumed', { skip: process.
   });
 
   const fault = (child: ChildProcess, name: string, withinMs: number): CpuSaturateFault =>
-    new CpuSaturateFault({ description: name, pid: async () => child.pid! }, `llorch_test_${process.pid}_${name}`, 10, withinMs);
+    new CpuSaturateFault({ description: name, pid: async () => child.pid! }, `llorch_test_${process.pid}_${name}`, 10, undefined, withinMs);
 
   it('a process that wants more than its share is throttled: confirmed, and the heal is proven', async () => {
     const busy = start(['-e', 'console.log("busy"); const end = Date.now() + 20000; while (Date.now() < end) {}']);
