@@ -22,7 +22,9 @@ const MIN_QUOTA_US = 1_000;
  * `/slots`), that is its preflight: starving an idle process does nothing, so the fault is not applicable then (the
  * explorer counts it infeasible) instead of unconfirmed.
  */
-export class CpuSaturateFault implements Fault, HealVerified, Preflighted {
+export class CpuSaturateFault implements Fault, HealVerified, Partial<Preflighted> {
+  /** Only where the step can tell whether the process is at work: no preflight that always says yes. */
+  readonly preflight?: () => Promise<Evidence>;
   readonly kind = 'cpu.saturate' as const;
   private readonly group: Cgroup;
   private pid?: number;
@@ -43,16 +45,11 @@ export class CpuSaturateFault implements Fault, HealVerified, Preflighted {
         `Expected \`sharePct\` in ${minPct}–100 (the kernel's least quota is 1 ms per ${PERIOD_US / 1000} ms), got \`${sharePct}\``,
       );
     this.group = new Cgroup('cpu', groupName);
+    if (atWork) this.preflight = atWork;
   }
 
   describe(): string {
     return `${this.target.description} starved to ${this.sharePct} % of a core (cgroup ${this.group.name})`;
-  }
-
-  async preflight(): Promise<Evidence> {
-    return this.atWork
-      ? this.atWork()
-      : { verdict: 'confirmed', observed: { at_work: 'not asked beforehand: the throttling counters judge it after' } };
   }
 
   async inject(ctx: FaultContext): Promise<void> {
