@@ -37,9 +37,54 @@ module.exports = {
     {
       name: 'faults-and-processes-stay-low',
       severity: 'error',
-      comment: 'support/faults/ and support/processes/ import no step, World, report, stack or observer code: they are handed targets.',
-      from: { path: '^support/(faults|processes)/' },
-      to: { path: '^(steps/|support/(cucumber|report|stack|observe)/)' },
+      comment:
+        'support/faults/ (one file per fault kind) and support/processes/ import no step, World, report, stack, load, check, ' +
+        'observer or history code: they are handed targets. Sequences of faults live in support/faults/sequences/.',
+      from: { path: '^support/(faults|processes)/', pathNot: '^support/faults/sequences/' },
+      to: { path: '^(steps/|support/(cucumber|report|stack|observe|load|checks|history)/)' },
+    },
+    {
+      name: 'fault-sequences-judge-nothing',
+      severity: 'error',
+      comment:
+        'A fault sequence (a rolling kill, a crash loop) applies faults through the ledger and waits on probes: it imports ' +
+        'no check, no load and no step or World code.',
+      from: { path: '^support/faults/sequences/' },
+      to: { path: '^(steps/|support/(cucumber|report|checks|load)/)' },
+    },
+    {
+      name: 'load-judges-nothing',
+      severity: 'error',
+      comment:
+        'support/load/ is what a client does: it records into the history and may wait on probes, but imports no check, ' +
+        'no fault and no step or World code.',
+      from: { path: '^support/load/' },
+      to: { path: '^(steps/|support/(cucumber|report|checks|faults)/)' },
+    },
+    {
+      name: 'checks-judge-the-record-alone',
+      severity: 'error',
+      comment:
+        'support/checks/ judges the recorded history and evidence: pure functions that import no fault, load, stack, ' +
+        'observer, process or Cucumber code (only support/core, support/history and the client types).',
+      from: { path: '^support/checks/' },
+      to: { path: '^(steps/|support/(faults|load|stack|observe|processes|cucumber|report|explore)/)' },
+    },
+    {
+      name: 'observers-decide-nothing',
+      severity: 'error',
+      comment:
+        'support/observe/ holds probes, waits and measures that record into the history: it may read logs with the ' +
+        "checks' evidence readers, but never the verdict, the judge or the allowed-errors table.",
+      from: { path: '^support/observe/' },
+      to: { path: '^(steps/|support/(cucumber|report|load)/|support/checks/(judge|verdict|allowed-errors)\\.ts$)' },
+    },
+    {
+      name: 'history-is-data',
+      severity: 'error',
+      comment: 'support/history/ is the record the four rooms meet in: it imports only support/core and the client types.',
+      from: { path: '^support/history/' },
+      to: { path: '^(steps|scripts|test)/|^support/(?!core/|history/|orchestrator/)' },
     },
     {
       name: 'core-is-the-bottom',

@@ -2,12 +2,12 @@ import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { BOUNDS } from '../support/observe/bounds';
+import { BOUNDS } from '../support/checks/bounds';
 import { engineSlotsFree, keptAfterCancel } from '../support/observe/cancel';
-import { tokensAfterCancel } from '../support/observe/history';
-import { cancelQueuedTask, cancelTask } from '../support/observe/tasks';
+import { tokensAfterCancel } from '../support/history/history';
 import { statusBecomes, taskEnds, taskStaysCanceled } from '../support/observe/waits';
 import { engineUrl } from '../support/stack/mechanisms';
+import { cancelQueuedTask, cancelTask } from '../support/load/tasks';
 
 When('the client cancels the task', async function (this: ChaosWorld) {
   expect((await cancelTask(this.client, this.timeline, this.requireFocus())).status, 'cancel answer').to.equal(204);

@@ -2,11 +2,12 @@ import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { BOUNDS } from '../support/observe/bounds';
-import { terminalOf } from '../support/observe/history';
+import { BOUNDS } from '../support/checks/bounds';
+import { terminalOf } from '../support/history/history';
 import { drainOf } from '../support/observe/measures';
-import { modelProbe, type ReloadModel, reloadRequest } from '../support/observe/operations';
+import { type ReloadModel, reloadRequest } from '../support/load/operations';
 import { taskEndsAfterFault } from '../support/observe/tasks';
+import { modelProbe } from '../support/load/probes';
 
 When('the pool is drained with a deadline of {duration}', async function (this: ChaosWorld, deadlineMs: number) {
   // Draining refuses new tasks (POOL_UNREADY) and cuts what outlives the deadline (WORKER_RESET): both on purpose.

@@ -3,20 +3,19 @@ import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { SuiteError } from '../support/core/errors';
-import { BOUNDS } from '../support/observe/bounds';
-import { OrchestratorStayedLive } from '../support/observe/checks/liveness';
+import { BOUNDS } from '../support/checks/bounds';
+import { OrchestratorStayedLive } from '../support/checks/liveness';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
-import {
-  answersWithoutCorrelationId,
-  promptTokensByEngine,
-  metricsMismatches,
-  queueDepthMismatch,
-  refusalAndCancelCountMismatches,
-  taskLogProblems,
-} from '../support/observe/observability';
+import { promptTokensByEngine, taskLogProblems } from '../support/observe/observability';
 import { engineUrl } from '../support/stack/mechanisms';
 import { poolManagerReachability } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
+import {
+  answersWithoutCorrelationId,
+  metricsMismatches,
+  queueDepthMismatch,
+  refusalAndCancelCountMismatches,
+} from '../support/checks/observability';
 
 Then('the orchestrator stays live', function (this: ChaosWorld) {
   const verdict = OrchestratorStayedLive(this.liveness?.samples ?? [], this.history.all(), BOUNDS.answerMs);

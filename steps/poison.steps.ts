@@ -2,11 +2,12 @@ import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { BOUNDS } from '../support/observe/bounds';
-import { dispatchesOf } from '../support/observe/replicas';
-import { poisonProblems, poisonTask } from '../support/observe/tasks';
+import { BOUNDS } from '../support/checks/bounds';
 import { taskEnds } from '../support/observe/waits';
 import { dispatchPattern } from '../support/stack/mechanisms';
+import { poisonTask } from '../support/load/tasks';
+import { poisonProblems } from '../support/checks/refusals';
+import { dispatchesOf } from '../support/checks/evidence';
 
 // Poison requests: valid for the orchestrator, refused by every engine (ORCH-3040: they must not open breakers).
 

@@ -4,7 +4,7 @@ import { eventually } from '../support/core/eventually';
 import { SuiteError } from '../support/core/errors';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { BOUNDS } from '../support/observe/bounds';
+import { BOUNDS } from '../support/checks/bounds';
 import { measureDetection } from '../support/observe/measures';
 import {
   enginePids,
@@ -14,7 +14,7 @@ import {
   stagedCopyMatches,
   survivors,
 } from '../support/observe/supervision';
-import { restartReplicaGracefully } from '../support/observe/operations';
+import { restartReplicaGracefully } from '../support/load/operations';
 import { poolSays } from '../support/observe/waits';
 import { gpuPoolOnHostInventory } from '../support/stack/fixtures';
 

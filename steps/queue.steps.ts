@@ -2,8 +2,8 @@ import { Given, Then } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { BOUNDS } from '../support/observe/bounds';
-import { terminalOf } from '../support/observe/history';
+import { BOUNDS } from '../support/checks/bounds';
+import { terminalOf } from '../support/history/history';
 import { taskEndsAfterFault } from '../support/observe/tasks';
 
 Given('tasks wait at most {duration} in the queue', function (this: ChaosWorld, ms: number) {

@@ -1,23 +1,20 @@
 import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
-import { BOUNDS } from '../support/observe/bounds';
+import { BOUNDS } from '../support/checks/bounds';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { createFault } from '../support/faults/registry';
 import { linkOf } from '../support/faults/subjects';
-import { notCompleted } from '../support/observe/history';
-import {
-  breakerPolicy,
-  dispatchesSeenAt,
-  dispatchesWhileOut,
-  longestRun,
-  replicaTakesTasksSideBySide,
-} from '../support/observe/dispatches';
+import { notCompleted } from '../support/history/history';
+import { dispatchesSeenAt, dispatchesWhileOut } from '../support/observe/dispatches';
 import { measureRecovery } from '../support/observe/measures';
 import { SuiteError } from '../support/core/errors';
-import { BreakerShedsFailingReplica } from '../support/observe/checks/breaker';
-import { dispatchCount, everReported, notReadyThroughout, type RollingKill, rollThroughReplicas } from '../support/observe/replicas';
+import { breakerPolicy, BreakerShedsFailingReplica, longestRun } from '../support/checks/breaker';
+import { type RollingKill, rollThroughReplicas } from '../support/faults/sequences/rolling-kill';
 import { dispatchPattern } from '../support/stack/mechanisms';
+import { everReported, notReadyThroughout } from '../support/checks/readiness';
+import { dispatchCount } from '../support/checks/evidence';
+import { replicaTakesTasksSideBySide } from '../support/load/probes';
 
 When(
   'each replica is killed in turn, the next only once the pool is ready again and the tasks running at the previous kill have ended',

@@ -2,9 +2,10 @@ import { Then } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { BOUNDS } from '../support/observe/bounds';
-import { terminalOf } from '../support/observe/history';
-import { backoffSpreadProblems, retryPolicyOf, timesToGiveUp } from '../support/observe/retries';
+import { BOUNDS } from '../support/checks/bounds';
+import { terminalOf } from '../support/history/history';
+import { retryPolicyOf, timesToGiveUp } from '../support/observe/retries';
+import { backoffSpreadProblems } from '../support/checks/retries';
 
 // Dispatch retries (HTU-1002) as the client sees them: how every task of a batch failed, and how long it took.
 

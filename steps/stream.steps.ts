@@ -1,8 +1,8 @@
 import { Then } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { BOUNDS } from '../support/observe/bounds';
-import { StreamsNeverSilent } from '../support/observe/checks/silence';
+import { BOUNDS } from '../support/checks/bounds';
+import { StreamsNeverSilent } from '../support/checks/silence';
 
 // What the clients' streams show over time, judged on the history (support/observe/checks/silence.ts).
 

@@ -3,11 +3,13 @@ import { expect } from 'chai';
 import { SuiteError } from '../support/core/errors';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { BOUNDS } from '../support/observe/bounds';
+import { BOUNDS } from '../support/checks/bounds';
 import { measureRecovery } from '../support/observe/measures';
-import { awaitRestart, crashRepeatedly, delaysOutside, restartDelays } from '../support/observe/supervision';
+import { awaitRestart, restartDelays } from '../support/observe/supervision';
 import { metricSum } from '../support/orchestrator/metrics';
 import { replicaSays } from '../support/observe/waits';
+import { delaysOutside } from '../support/checks/supervision';
+import { crashRepeatedly } from '../support/faults/sequences/crash-loop';
 
 /** Restart delays are judged against the configured series with its ±10 % jitter (POOL_RESTART_JITTER_PCT) plus the
  * observation slack of bounds.ts; a breaker's cool-down has no jitter. */

@@ -3,28 +3,21 @@ import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { SuiteError } from '../support/core/errors';
-import { allowedCodes } from '../support/observe/checks/allowed-errors';
-import { ErrorsExplicit } from '../support/observe/checks/tasks';
-import { StreamsWellFormed } from '../support/observe/checks/streams';
-import { faultWindows } from '../support/observe/judge';
-import { BackgroundLoad } from '../support/observe/background';
-import { BOUNDS } from '../support/observe/bounds';
-import { decodeTimes, eventsOf, firstTokenDelays, notCompleted, silentlyTruncated, terminalOf } from '../support/observe/history';
+import { allowedCodes } from '../support/checks/allowed-errors';
+import { ErrorsExplicit } from '../support/checks/tasks';
+import { StreamsWellFormed } from '../support/checks/streams';
+import { BackgroundLoad } from '../support/load/background';
+import { BOUNDS } from '../support/checks/bounds';
+import { decodeTimes, eventsOf, firstTokenDelays, notCompleted, silentlyTruncated, terminalOf } from '../support/history/history';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
-import {
-  knownStatuses,
-  rerunUndisturbed,
-  resubmit,
-  completedSinceLastHeal,
-  engineLogsAccountFor,
-  servedByEngineOf,
-  submitInWaves,
-  submittedDuringFaults,
-  taskEndsAfterFault,
-} from '../support/observe/tasks';
+import { knownStatuses, engineLogsAccountFor, servedByEngineOf, taskEndsAfterFault } from '../support/observe/tasks';
 import { engineTaskPattern, engineUrl } from '../support/stack/mechanisms';
 import { engineStreaming } from '../support/observe/cancel';
-import { aTaskCompletes, backpressureProblems, taskEnds, tasksRefused, tokensReceived } from '../support/observe/waits';
+import { taskEnds, tokensReceived } from '../support/observe/waits';
+import { rerunUndisturbed, resubmit, submitInWaves } from '../support/load/tasks';
+import { completedSinceLastHeal, faultWindows, submittedDuringFaults } from '../support/history/windows';
+import { backpressureProblems, refusalProblems } from '../support/checks/refusals';
+import { aTaskCompletes, tasksRefused } from '../support/load/probes';
 
 /** Every steady load is bounded: at most 200 tasks and 30 s, whatever the scenario does. */
 const LOAD_BOUNDS = { maxTasks: 200, maxMs: 30_000 };
@@ -112,13 +105,25 @@ Then(
   'within {duration} new tasks are refused fast as {error code} with a retry hint',
   { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld, limitMs: number, code: string) {
-    await tasksRefused(this.workload, () => this.newTask(PATIENCE.probeTaskTokens), code, BOUNDS.fastRefusalMs, limitMs);
+    await tasksRefused(
+      this.workload,
+      () => this.newTask(PATIENCE.probeTaskTokens),
+      `${code} with a retry hint`,
+      (r) => refusalProblems(r, code, BOUNDS.fastRefusalMs),
+      limitMs,
+    );
     measureDetection(this.timeline, `tasks refused as ${code}`);
   },
 );
 
 Then('a new task is refused as {error code} with a retry hint', async function (this: ChaosWorld, code: string) {
-  await tasksRefused(this.workload, () => this.newTask(PATIENCE.probeTaskTokens), code, BOUNDS.fastRefusalMs, 0);
+  await tasksRefused(
+    this.workload,
+    () => this.newTask(PATIENCE.probeTaskTokens),
+    `${code} with a retry hint`,
+    (r) => refusalProblems(r, code, BOUNDS.fastRefusalMs),
+    0,
+  );
   measureDetection(this.timeline, `task refused as ${code}`);
 });
 

@@ -6,14 +6,16 @@ import { Timeline } from '../../support/core/timeline';
 import { CpuSaturateFault } from '../../support/faults/cpu-saturate';
 import { FaultLedger } from '../../support/faults/ledger';
 import { createFault } from '../../support/faults/registry';
-import { goodput } from '../../support/observe/goodput';
-import { rollThroughReplicas } from '../../support/observe/replicas';
-import { type Crash, crashRepeatedly, restartDelays } from '../../support/observe/supervision';
+import { goodput } from '../../support/load/goodput';
+import { rollThroughReplicas } from '../../support/faults/sequences/rolling-kill';
+import { restartDelays } from '../../support/observe/supervision';
 import { poolReaches, replicaRestarted } from '../../support/observe/waits';
 import { newTask, OrchestratorClient } from '../../support/orchestrator/client';
 import type { TargetProfile } from '../../support/stack/profile';
 import { StartedStack } from '../../support/stack/stack';
 import type { ToxiproxyService } from '../../support/stack/toxiproxy';
+import { crashRepeatedly } from '../../support/faults/sequences/crash-loop';
+import { Crash } from '../../support/history/crashes';
 
 /** The stack-level measures of the benchmark: start-up, crash detection and recovery, restart delays, goodput. */
 

@@ -13,22 +13,19 @@ import path from 'node:path';
 import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
 import { takeSplit, timed } from '../core/time-split';
 import { takeWaits } from '../core/wait-journal';
-import { BOUNDS } from '../observe/bounds';
-import { allowedCodes } from '../observe/checks/allowed-errors';
-import type { Verdict } from '../observe/checks/index';
-import { LoadRanAcrossFaults } from '../observe/checks/load';
-import { OrchestratorStayedLive } from '../observe/checks/liveness';
-import { faultWindows, judgeScenario } from '../observe/judge';
+import { BOUNDS } from '../checks/bounds';
+import { LoadRanAcrossFaults } from '../checks/load';
+import { OrchestratorStayedLive } from '../checks/liveness';
+import { judge } from './verdict';
 import { ownerTag, reapAll } from '../processes/reaper';
 import { cleanLeaks, findLeaks, findToxicLeaks, type Leak, NO_PROXY_SERVER } from '../observe/leaks';
-import { logOf } from '../faults/subjects';
 import { faultTagMismatch, tagProblems } from '../report/tag-lint';
 import { SKIP_ATTACHMENT, type SkipRecord } from '../report/traceability';
 import { renderTimelineSvg } from '../report/timeline-svg';
 import { CAPABILITIES, missingCapabilities } from '../stack/capabilities';
-import { PATIENCE } from './patience';
 import { ROOT, runContext, setUpRun, tearDownRun } from './run';
 import type { ChaosWorld } from './world';
+import { faultWindows } from '../history/windows';
 
 setDefaultTimeout(20_000);
 
@@ -181,41 +178,6 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
   else if (this.scenarioDir && !process.env.CHAOS_KEEP_FILES) rmSync(this.scenarioDir, { recursive: true, force: true });
   if (failures.length > 0) throw new SuiteError(failures.join('\n'));
 });
-
-/** When (epoch ms) a log.unwritable fault cut the log of `role`, if one did. */
-function logCutAt(world: ChaosWorld, role: string): number | undefined {
-  const cut = world.faults.records().find((r) => r.kind === 'log.unwritable' && r.subject === logOf(role));
-  return cut?.injectedAt === undefined ? undefined : world.timeline.startedAt + cut.injectedAt;
-}
-
-/** Runs the strict history checker on the scenario's history (support/observe/judge.ts). */
-function judge(world: ChaosWorld): Promise<Verdict[]> {
-  const stack = world.requireStack();
-  const { profile } = stack;
-  const pattern = (p?: string): RegExp | undefined => (p ? new RegExp(p) : undefined);
-  return judgeScenario({
-    history: world.history,
-    workload: world.workload,
-    timeline: world.timeline,
-    client: world.client,
-    samples: world.liveness?.samples ?? [],
-    // The scenario's fault tag, and every fault it actually applied (a scenario may kill an engine under a full disk).
-    allowed: allowedCodes([...world.faultKinds, ...world.faults.records().map((r) => r.kind)], world.expectedErrors),
-    generatesMaxTokens: profile.generatesMaxTokens,
-    answerBoundMs: BOUNDS.answerMs,
-    patterns: {
-      engineGeneration: pattern(profile.evidence.engineGeneration),
-      dispatchStarted: pattern(profile.evidence.dispatchStarted),
-      replicaAvailability: pattern(profile.evidence.replicaAvailability),
-    },
-    engineLogs: stack.engineLogFiles(),
-    engineLogGaps: world.engineLogGaps(),
-    orchestratorLog: stack.componentLogFile('orchestrator'),
-    // A log.unwritable fault on the orchestrator ends its log's evidence: the dispatch check judges what came before.
-    orchestratorLogUntil: logCutAt(world, 'orchestrator'),
-    patienceMs: PATIENCE.afterSettleMs,
-  });
-}
 
 /**
  * Why a scenario does not run here, or undefined when it does: it needs root, or a capability the target profile lacks.

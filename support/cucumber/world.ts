@@ -5,19 +5,21 @@ import { timed } from '../core/time-split';
 import { InvalidConfiguration, SuiteError } from '../core/errors';
 import type { DiskFullFault } from '../faults/disk-full';
 import { FaultLedger } from '../faults/ledger';
-import { type TaskRecord, TaskHistory } from '../observe/history';
-import { BackgroundLoad } from '../observe/background';
-import { BOUNDS } from '../observe/bounds';
-import { Excuses, LivenessProbe } from '../observe/liveness';
-import type { Crash, PartialIdentity } from '../observe/supervision';
+import { type TaskRecord, TaskHistory } from '../history/history';
+import { BackgroundLoad } from '../load/background';
+import { BOUNDS } from '../checks/bounds';
+import { LivenessProbe } from '../observe/liveness';
+import type { PartialIdentity } from '../observe/supervision';
 import { Timeline } from '../core/timeline';
 import { poolReaches } from '../observe/waits';
-import { Workload } from '../observe/workload';
+import { Workload } from '../load/workload';
 import { newTask, OrchestratorClient, type TaskRequest } from '../orchestrator/client';
 import { type TargetProfile, tunesTaken } from '../stack/profile';
 import { StartedStack } from '../stack/stack';
 import { PATIENCE } from './patience';
 import { runContext } from './run';
+import { Excuses } from '../history/liveness';
+import { Crash } from '../history/crashes';
 
 export interface SuiteParams {
   /** Path of the target profile, relative to the repository. */

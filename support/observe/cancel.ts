@@ -1,6 +1,6 @@
 import { eventually } from '../core/eventually';
 import type { OrchestratorClient } from '../orchestrator/client';
-import { eventsOf, type TaskRecord } from './history';
+import { eventsOf, type TaskRecord } from '../history/history';
 
 /**
  * What the orchestrator kept of a canceled task, read back from the outside after the cancel was answered: the

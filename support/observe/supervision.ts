@@ -3,25 +3,9 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { PoolManagerClient } from '../pool-manager/client';
 import { isAlive } from '../core/pids';
-import type { FaultLedger } from '../faults/ledger';
-import { createFault } from '../faults/registry';
-import type { ProcessTarget } from '../faults/targets';
 import { ConditionBroken } from '../core/errors';
 import { eventually } from '../core/eventually';
-
-/** One crash the scenario caused, and when the pool manager started a new engine for it. */
-export interface Crash {
-  replicaId: string;
-  pid: number;
-  killedAt: number;
-  /**
-   * When the engine was seen dead (exited, a zombie at most): the crash the backoff runs from. A killed engine takes
-   * the kernel a while to tear down (tens of ms for llama-server's 216 MB, measured), which is no part of the backoff.
-   */
-  goneAt: number;
-  restartedAt?: number;
-  newPid?: number;
-}
+import { Crash } from '../history/crashes';
 
 /**
  * Waits until the pool manager reports a different engine pid for the replica than `crash.pid` (it spawned a new
@@ -44,27 +28,6 @@ export async function awaitRestart(pm: PoolManagerClient, poolId: string, crash:
   crash.restartedAt = Date.now();
   crash.newPid = value;
   return crash;
-}
-
-/**
- * Restart delays (ms) that are outside `expected` ± `jitter` (fraction) + `slackMs`; empty when all fit. The lower
- * bound is judged from the kill (a restart can never come sooner after it), the upper from the engine's death (its
- * teardown is the kernel's time, not the backoff's), so neither polling nor teardown can turn a correct delay wrong.
- */
-export function delaysOutside(crashes: Crash[], expectedMs: number[], jitter: number, slackMs: number): string[] {
-  return expectedMs.flatMap((expected, k) => {
-    const c = crashes[k];
-    const low = expected * (1 - jitter);
-    const high = expected * (1 + jitter) + slackMs;
-    if (c?.restartedAt === undefined) return [`restart ${k + 1}: none, expected ${Math.round(low)}–${Math.round(high)} ms`];
-    const fromKill = c.restartedAt - c.killedAt;
-    const fromDeath = c.restartedAt - c.goneAt;
-    return fromKill >= low && fromDeath <= high
-      ? []
-      : [
-          `restart ${k + 1}: ${fromKill} ms after the kill, ${fromDeath} ms after the death; expected ${Math.round(low)}–${Math.round(high)} ms`,
-        ];
-  });
 }
 
 /** Pids among `pids` that are still alive, after waiting up to `withinMs` for them to go. */
@@ -101,29 +64,6 @@ export function stagedCopyMatches(cacheDir: string, source: string): { ok: boole
   const a = createHash('sha256').update(readFileSync(staged)).digest('hex');
   const b = createHash('sha256').update(readFileSync(source)).digest('hex');
   return { ok: a === b, seen: `staged sha256 ${a.slice(0, 12)}…, source ${b.slice(0, 12)}…` };
-}
-
-/**
- * Kills one replica's engine `times` times through the fault ledger, each time as soon as the pool manager has started
- * a new one; appends each crash to `crashes`.
- */
-export async function crashRepeatedly(
-  faults: FaultLedger,
-  engine: ProcessTarget,
-  pm: PoolManagerClient,
-  poolId: string,
-  replicaId: string,
-  times: number,
-  crashes: Crash[],
-): Promise<void> {
-  for (let k = 0; k < times; k++) {
-    const previous = crashes.at(-1);
-    if (previous) await awaitRestart(pm, poolId, previous, 15_000);
-    const fault = createFault('process.kill', engine);
-    const evidence = await faults.apply(fault);
-    const goneAfterMs = Number(evidence.observed.gone_after_ms ?? 0);
-    crashes.push({ replicaId, pid: evidence.observed.pid as number, killedAt: fault.killedAt, goneAt: fault.killedAt + goneAfterMs });
-  }
 }
 
 /** Waits for the restart after every crash in `crashes`; returns each delay from the engine's death to its restart, ms. */

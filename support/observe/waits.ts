@@ -1,8 +1,6 @@
-import type { Envelope, OrchestratorClient, PoolHealth, TaskRequest } from '../orchestrator/client';
-import { ConditionBroken } from '../core/errors';
+import type { OrchestratorClient, PoolHealth } from '../orchestrator/client';
 import { eventually, holds } from '../core/eventually';
-import { eventsOf, outcomeOf, Outcome, terminalOf, TaskRecord } from './history';
-import type { Workload } from './workload';
+import { eventsOf, outcomeOf, Outcome, terminalOf, TaskRecord } from '../history/history';
 
 /** Waits until the pool reports `state`; returns the time it took. */
 export async function poolReaches(client: OrchestratorClient, poolId: string, state: string, withinMs: number): Promise<number> {
@@ -78,81 +76,6 @@ export async function taskEnds(record: TaskRecord, withinMs: number): Promise<Ou
     { withinMs, everyMs: 10 },
   );
   return outcomeOf(record);
-}
-
-/**
- * Recovery probe: submits a fresh task, as a client honouring retry hints would, until one is admitted; that task must
- * then complete — an admitted task that fails is not hidden by trying again. Refusals along the way stay in the
- * history (and are judged there). Returns the time from the first try to the completion.
- */
-export async function aTaskCompletes(workload: Workload, make: () => TaskRequest, withinMs: number): Promise<number> {
-  const started = Date.now();
-  const { value: record } = await eventually(
-    'a new task is admitted',
-    async () => {
-      const r = await workload.submit(make());
-      return {
-        ok: r.admission?.status === 202,
-        seen: `refused: ${r.admission?.status ?? r.transportError} ${r.admission?.body?.code ?? ''}`,
-        value: r,
-      };
-    },
-    { withinMs, everyMs: 50 },
-  );
-  const outcome = await taskEnds(record!, Math.max(100, withinMs - (Date.now() - started)));
-  const terminal = terminalOf(record!);
-  if (outcome !== 'completed')
-    throw new ConditionBroken(
-      `a new task completes: task ${record!.taskId} was admitted and then ${outcome}${terminal?.event === 'error' ? ` (${terminal.data.code}: ${terminal.data.message})` : ''}`,
-    );
-  return Date.now() - started;
-}
-
-/** What a refusal must carry: an envelope with `code`, retriable, a retry hint in body and headers. */
-export function refusalProblems(record: TaskRecord, code: string, fastMs: number): string[] {
-  const a = record.admission;
-  if (!a) return [`no answer (${record.transportError})`];
-  const body = a.body as Partial<Envelope>;
-  const problems: string[] = [];
-  if (a.status === 202) problems.push('the task was admitted');
-  if (body.code !== code) problems.push(`code ${body.code}, expected ${code}`);
-  if (body.retriable !== true) problems.push(`retriable=${body.retriable}`);
-  if (!(Number(body.retry_after_ms) > 0)) problems.push(`retry_after_ms=${body.retry_after_ms}`);
-  if (!(Number(a.headers['retry-after']) >= 1)) problems.push(`Retry-After=${a.headers['retry-after']}`);
-  if (a.elapsedMs > fastMs) problems.push(`answered in ${a.elapsedMs} ms, more than ${fastMs} ms`);
-  return problems;
-}
-
-/** What a backpressure refusal must carry (ORCH-2007): 429, the code, Retry-After, X-Backoff-Ms, policy_label, retriable. */
-export function backpressureProblems(record: TaskRecord, code: string, fastMs: number): string[] {
-  const a = record.admission;
-  if (!a) return [`no answer (${record.transportError})`];
-  const body = a.body as Partial<Envelope>;
-  const problems = refusalProblems(record, code, fastMs);
-  if (a.status !== 429) problems.push(`HTTP ${a.status}, expected 429`);
-  if (!(Number(a.headers['x-backoff-ms']) > 0)) problems.push(`X-Backoff-Ms=${a.headers['x-backoff-ms']}`);
-  if (!body.policy_label) problems.push('no policy_label');
-  return problems;
-}
-
-/** Submits fresh tasks until one is refused with `code` and a retry hint (the orchestrator had to notice first). */
-export async function tasksRefused(
-  workload: Workload,
-  make: () => TaskRequest,
-  code: string,
-  fastMs: number,
-  withinMs: number,
-): Promise<number> {
-  const { elapsedMs } = await eventually(
-    `new tasks refused as ${code} with a retry hint`,
-    async () => {
-      const record = await workload.submit(make());
-      const problems = refusalProblems(record, code, fastMs);
-      return { ok: problems.length === 0, seen: `HTTP ${record.admission?.status ?? record.transportError}: ${problems.join(', ')}` };
-    },
-    { withinMs, everyMs: 50 },
-  );
-  return elapsedMs;
 }
 
 /** Waits until the orchestrator reports the pool manager reachable (or not). */

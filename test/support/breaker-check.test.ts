@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { BreakerShedsFailingReplica, mostAtOnce, type SeenDispatch } from '../../support/observe/checks/breaker';
-import { longestRun } from '../../support/observe/dispatches';
+import { BreakerShedsFailingReplica, longestRun } from '../../support/checks/breaker';
+import { mostAtOnce, SeenDispatch } from '../../support/history/dispatches';
 
 const policy = { threshold: 3, cooldownMs: 500, skewMs: 25 };
 /** A dispatch that reached the replica at `at` and failed 2 ms later (a cut link). */

@@ -1,12 +1,12 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { ALLOWED_ERRORS, allowedCodes } from '../../support/observe/checks/allowed-errors';
-import { StreamsMatchUndisturbedRuns } from '../../support/observe/checks/determinism';
-import { NoDispatchToKnownDown } from '../../support/observe/checks/dispatch';
-import { EnginesAgree } from '../../support/observe/checks/engines';
-import { compose, judgeHistory } from '../../support/observe/checks/index';
-import { OrchestratorStayedLive } from '../../support/observe/checks/liveness';
-import { StreamsWellFormed } from '../../support/observe/checks/streams';
+import { ALLOWED_ERRORS, allowedCodes } from '../../support/checks/allowed-errors';
+import { StreamsMatchUndisturbedRuns } from '../../support/checks/determinism';
+import { NoDispatchToKnownDown } from '../../support/checks/dispatch';
+import { EnginesAgree } from '../../support/checks/engines';
+import { compose, judgeHistory } from '../../support/checks/judge';
+import { OrchestratorStayedLive } from '../../support/checks/liveness';
+import { StreamsWellFormed } from '../../support/checks/streams';
 import {
   AdmittedTasksEnded,
   CompletedStreamsComplete,
@@ -14,9 +14,9 @@ import {
   NoTokenAfterCancel,
   RefusalsExplicit,
   SubmissionsAnswered,
-} from '../../support/observe/checks/tasks';
+} from '../../support/checks/tasks';
 import { FAULTS } from '../../support/faults/registry';
-import type { TaskRecord } from '../../support/observe/history';
+import type { TaskRecord } from '../../support/history/history';
 import { newTask } from '../../support/orchestrator/client';
 import type { ReceivedEvent } from '../../support/orchestrator/sse';
 

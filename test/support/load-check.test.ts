@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { LoadRanAcrossFaults } from '../../support/observe/checks/load';
+import { LoadRanAcrossFaults } from '../../support/checks/load';
 
 describe('a steady load ran across the faults (the precondition of "under a steady load")', () => {
   const everyTenth = Array.from({ length: 30 }, (_, k) => 1000 + 100 * k); // 1000 .. 3900, one every 100 ms

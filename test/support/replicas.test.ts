@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { everReported, notReadyThroughout } from '../../support/observe/replicas';
+import { everReported, notReadyThroughout } from '../../support/checks/readiness';
 
 const sample = (at: number, state?: string, excused = false) => ({
   at,

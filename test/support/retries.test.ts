@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { backoffCeilingsMs, backoffSpreadProblems, type RetryPolicySeen } from '../../support/observe/retries';
+import { backoffCeilingsMs, backoffSpreadProblems, RetryPolicySeen } from '../../support/checks/retries';
 
 const policy: RetryPolicySeen = { baseMs: 20, capMs: 200, budget: 3 };
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { StreamsNeverSilent } from '../../support/observe/checks/silence';
-import type { TaskRecord } from '../../support/observe/history';
+import { StreamsNeverSilent } from '../../support/checks/silence';
+import type { TaskRecord } from '../../support/history/history';
 import { newTask } from '../../support/orchestrator/client';
 import type { ReceivedEvent } from '../../support/orchestrator/sse';
 

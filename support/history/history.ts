@@ -171,3 +171,12 @@ export function firstTokenDelays(records: TaskRecord[]): { task: string; ms: num
 export function decodeTimes(records: TaskRecord[]): { task: string; ms: number }[] {
   return records.map((r) => ({ task: r.taskId, ms: decodeMs(r) ?? -1 }));
 }
+
+/** A task disturbed by a fault, and the same request run again on the healed stack. */
+export interface Rerun {
+  taskId: string;
+  disturbed: string;
+  /** The undisturbed run's text; undefined when the rerun did not complete. */
+  undisturbed?: string;
+  rerunOutcome: string;
+}

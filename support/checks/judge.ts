@@ -1,9 +1,8 @@
-import { eventsOf, type TaskRecord } from '../history';
-import type { LivenessSample } from '../liveness';
-import type { Rerun } from './determinism';
+import { eventsOf, type TaskRecord } from '../history/history';
 import { StreamsMatchUndisturbedRuns } from './determinism';
-import { type AvailabilityChange, type DispatchAttempt, NoDispatchToKnownDown } from './dispatch';
-import { EnginesAgree, type Generation } from './engines';
+import { NoDispatchToKnownDown } from './dispatch';
+import { EnginesAgree } from './engines';
+import { ScenarioEvidence } from './evidence';
 import { OrchestratorStayedLive } from './liveness';
 import { StreamsWellFormed } from './streams';
 import {
@@ -17,28 +16,6 @@ import {
 import type { Verdict } from './verdict';
 
 export { compose, type Verdict } from './verdict';
-
-/** Everything the history checker judges a scenario on: the client's history first, then the other side's evidence. */
-export interface ScenarioEvidence {
-  records: TaskRecord[];
-  /** Error codes the scenario's faults (and operations) allow. */
-  allowed: ReadonlySet<string>;
-  /** The engines always generate `max_tokens` (no early stop), so a shorter `end` is a truncation. */
-  generatesMaxTokens: boolean;
-  samples: LivenessSample[];
-  answerBoundMs: number;
-  reruns: Rerun[];
-  /** What the engines logged; undefined when the target profile gives no pattern to read it. */
-  generations?: Generation[];
-  servedBy: Map<string, string | undefined>;
-  /** Windows (epoch ms) in which the engines could not log: tasks ending in them are not judged on engine evidence. */
-  engineLogGaps?: { from: number; to: number }[];
-  /** Dispatch attempts and availability changes the orchestrator logged; undefined when the profile gives no pattern. */
-  attempts?: DispatchAttempt[];
-  availability?: AvailabilityChange[];
-  /** Epoch ms from which the orchestrator's log could not be written (a log.unwritable fault): its evidence ends there. */
-  orchestratorLogUntil?: number;
-}
 
 /**
  * The strict history checker: every verdict for one scenario. Evidence a target profile cannot provide gives an

@@ -1,10 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { OrchestratorClient, TaskRequest } from '../orchestrator/client';
-import type { StreamRead, TaskHistory, TaskRecord } from './history';
-import { outcomeOf, terminalOf } from './history';
+import type { StreamRead, TaskHistory, TaskRecord } from '../history/history';
+import { outcomeOf, terminalOf } from '../history/history';
 import type { Timeline } from '../core/timeline';
-import { Excuses } from './liveness';
+import { Excuses } from '../history/liveness';
 
 export interface WorkloadLimits {
   /** Most tasks one scenario may submit (every load loop is bounded). */

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { timed } from '../core/time-split';
 import type { TaskRequest } from '../orchestrator/client';
-import type { TaskRecord } from './history';
+import type { TaskRecord } from '../history/history';
 import type { Workload } from './workload';
 
 /** How much steady load a scenario runs under: a fixed rate, bounded in count and in time. */

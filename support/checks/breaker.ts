@@ -1,12 +1,7 @@
+import { SuiteError } from '../core/errors';
+import { SeenDispatch } from '../history/dispatches';
+import { BOUNDS } from './bounds';
 import { type Verdict, verdictOf } from './verdict';
-
-/** A dispatch that reached a replica, seen at its link: when it arrived and when its connection ended (epoch ms). */
-export interface SeenDispatch {
-  at: number;
-  endedAt?: number;
-  /** The replica's answer, once its head arrived. */
-  status?: number;
-}
 
 export interface BreakerPolicy {
   /** Failed dispatches in a row that open the breaker. */
@@ -69,23 +64,24 @@ export function BreakerShedsFailingReplica(seen: SeenDispatch[], policy: Breaker
   return verdictOf(check, problems, summary);
 }
 
-/**
- * The most dispatches that were in flight at a replica at once, as its link saw them (a request counts from its
- * arrival until its response ended; one still open counts until `now`). A half-open breaker lets one trial at a time
- * through, a closed one as many as the replica's slots: more than one at once shows the breaker closed again.
- */
-export function mostAtOnce(seen: SeenDispatch[], now: number): number {
-  const edges = seen.flatMap((d) => [
-    { at: d.at, step: 1 },
-    { at: d.endedAt ?? now, step: -1 },
-  ]);
-  // An end and an arrival at the same millisecond are not side by side: ends first.
-  edges.sort((a, b) => a.at - b.at || a.step - b.step);
-  let inFlight = 0;
-  let most = 0;
-  for (const e of edges) {
-    inFlight += e.step;
-    most = Math.max(most, inFlight);
+/** The longest run of consecutive dispatches (in arrival order) that `matches` accepts. */
+export function longestRun(seen: SeenDispatch[], matches: (d: SeenDispatch) => boolean): number {
+  let run = 0;
+  let longest = 0;
+  for (const d of [...seen].sort((a, b) => a.at - b.at)) {
+    run = matches(d) ? run + 1 : 0;
+    longest = Math.max(longest, run);
   }
-  return most;
+  return longest;
+}
+
+/** The orchestrator's per-replica breaker as the scenario stated it (its tunes), with the tap's skew. */
+export function breakerPolicy(tunes: Record<string, string>): BreakerPolicy {
+  const threshold = Number(tunes['dispatch-breaker-threshold']);
+  const cooldownMs = Number(tunes['dispatch-breaker-cooldown-ms']);
+  if (!(threshold > 0 && cooldownMs > 0))
+    throw new SuiteError(
+      'The scenario states no breaker threshold and cool-down to judge by: add "Given a replica leaves service for <duration> after <n> failed dispatches in a row"',
+    );
+  return { threshold, cooldownMs, skewMs: BOUNDS.linkObservationSkewMs };
 }

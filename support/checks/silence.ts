@@ -1,4 +1,4 @@
-import { eventsOf, isAdmitted, type TaskRecord } from '../history';
+import { eventsOf, isAdmitted, type TaskRecord } from '../history/history';
 import { type Verdict, verdictOf } from './verdict';
 
 /** A span of time (epoch ms). */

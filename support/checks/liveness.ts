@@ -1,5 +1,5 @@
-import type { TaskRecord } from '../history';
-import type { LivenessSample } from '../liveness';
+import type { TaskRecord } from '../history/history';
+import { LivenessSample } from '../history/liveness';
 import { type Verdict, verdictOf } from './verdict';
 
 /**

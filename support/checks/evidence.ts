@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { AvailabilityChange, DispatchAttempt } from './checks/dispatch';
-import type { Generation } from './checks/engines';
+import type { AvailabilityChange, DispatchAttempt } from './dispatch';
+import type { Generation } from './engines';
+import { Rerun, TaskRecord } from '../history/history';
+import { LivenessSample } from '../history/liveness';
 
 /**
  * How a target's logs show what the history checker reads from them, as regular expressions with named groups; from
@@ -74,4 +76,48 @@ function readLines(file: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** How many dispatches the orchestrator's log shows for a task (lines of `pattern` that name the task). */
+export function dispatchesOf(orchestratorLog: string, pattern: RegExp, taskId: string): number {
+  let text = '';
+  try {
+    text = readFileSync(orchestratorLog, 'utf8');
+  } catch {
+    return 0;
+  }
+  return text.split('\n').filter((l) => l.includes(taskId) && pattern.test(l)).length;
+}
+
+/** How many dispatches the orchestrator's log shows in all. */
+export function dispatchCount(orchestratorLog: string, pattern: RegExp): number {
+  try {
+    return readFileSync(orchestratorLog, 'utf8')
+      .split('\n')
+      .filter((l) => pattern.test(l)).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** Everything the history checker judges a scenario on: the client's history first, then the other side's evidence. */
+export interface ScenarioEvidence {
+  records: TaskRecord[];
+  /** Error codes the scenario's faults (and operations) allow. */
+  allowed: ReadonlySet<string>;
+  /** The engines always generate `max_tokens` (no early stop), so a shorter `end` is a truncation. */
+  generatesMaxTokens: boolean;
+  samples: LivenessSample[];
+  answerBoundMs: number;
+  reruns: Rerun[];
+  /** What the engines logged; undefined when the target profile gives no pattern to read it. */
+  generations?: Generation[];
+  servedBy: Map<string, string | undefined>;
+  /** Windows (epoch ms) in which the engines could not log: tasks ending in them are not judged on engine evidence. */
+  engineLogGaps?: { from: number; to: number }[];
+  /** Dispatch attempts and availability changes the orchestrator logged; undefined when the profile gives no pattern. */
+  attempts?: DispatchAttempt[];
+  availability?: AvailabilityChange[];
+  /** Epoch ms from which the orchestrator's log could not be written (a log.unwritable fault): its evidence ends there. */
+  orchestratorLogUntil?: number;
 }

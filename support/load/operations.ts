@@ -1,14 +1,9 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { ConditionBroken } from '../core/errors';
-import type { OrchestratorClient, TaskRequest } from '../orchestrator/client';
+import type { OrchestratorClient } from '../orchestrator/client';
 import type { PoolManagerClient } from '../pool-manager/client';
 import type { Timeline } from '../core/timeline';
-import { isAdmitted, terminalOf, textOf } from './history';
-import { taskEnds } from './waits';
-import type { Workload } from './workload';
 import { writeModelFile } from '../stack/fixtures';
 import { withGgufFloat } from '../stack/gguf';
 
@@ -62,26 +57,6 @@ export function reloadRequest(dir: string, served: ServedModel, model: ReloadMod
         new_model_ref: `file:${file}`,
         model_sha256: writeModelFile(file, served.sizeBytes, 'llama-orch-chaos model v2', 'XXXX'),
       };
-  }
-}
-
-/**
- * What the served model writes for one fixed request (prompt, seed, length), as the client reads it: the text of a
- * probe task run to its end. Two models write different texts for the same request, so comparing probes before and
- * after a reload tells which model serves, by the client's own evidence. A probe refused while the pool is not ready
- * is sent again (new task id, same request) until `withinMs`.
- */
-export async function modelProbe(workload: Workload, make: () => TaskRequest, withinMs: number): Promise<string> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const record = await workload.submit(make());
-    if (isAdmitted(record)) {
-      const outcome = await taskEnds(record, Math.max(0, deadline - Date.now()));
-      if (outcome === 'completed') return textOf(record);
-      throw new ConditionBroken(`The model probe ${record.taskId} ended ${outcome}: ${JSON.stringify(terminalOf(record)?.data)}`);
-    }
-    if (Date.now() >= deadline) throw new ConditionBroken(`The model probe was refused until the end: HTTP ${record.admission?.status}`);
-    await delay(Number(record.admission?.body?.retry_after_ms) || 200);
   }
 }
 

@@ -1,5 +1,5 @@
-import type { Envelope } from '../../orchestrator/client';
-import { eventsOf, isAdmitted, type TaskRecord, terminalOf } from '../history';
+import type { Envelope } from '../orchestrator/client';
+import { eventsOf, isAdmitted, type TaskRecord, terminalOf } from '../history/history';
 import { type Verdict, verdictOf } from './verdict';
 
 const describeEvents = (r: TaskRecord): string =>

@@ -1,4 +1,4 @@
-import { eventsOf, isAdmitted, type TaskRecord, terminalOf } from '../history';
+import { eventsOf, isAdmitted, type TaskRecord, terminalOf } from '../history/history';
 import { type Verdict, verdictOf } from './verdict';
 
 /** One generation an engine reports in its own log: which replica, the request's seed (when it logs it), how many tokens. */

@@ -1,13 +1,5 @@
+import { Rerun } from '../history/history';
 import { type Verdict, verdictOf } from './verdict';
-
-/** A task disturbed by a fault, and the same request run again on the healed stack. */
-export interface Rerun {
-  taskId: string;
-  disturbed: string;
-  /** The undisturbed run's text; undefined when the rerun did not complete. */
-  undisturbed?: string;
-  rerunOutcome: string;
-}
 
 /**
  * Upstream ORCH-3050 (determinism): a task that completed while a fault was active — failed over, retried, resumed —

@@ -1,0 +1,49 @@
+/**
+ * HTU-1002 judged by what the client saw: with every dispatch failing, a task's time to fail is a fixed cost (its
+ * attempts) plus the sum of its backoffs, each uniform below its ceiling (full jitter). So the times must spread at
+ * least half as much as that sum's own standard deviation (a fixed backoff, or none, leaves only scheduling noise),
+ * and no two may differ by more than the sum of the ceilings plus `slackMs` of observation noise (a backoff past its
+ * ceiling would). Returns what does not hold, and what was seen.
+ */
+export function backoffSpreadProblems(
+  times: number[],
+  policy: RetryPolicySeen,
+  slackMs: number,
+): { problems: string[]; seen: ReturnType<typeof spreadOf> & { n: number; ceilingsMs: number[] } } {
+  const ceilingsMs = backoffCeilingsMs(policy);
+  const seen = { ...spreadOf(times), n: times.length, ceilingsMs };
+  const problems: string[] = [];
+  if (times.length < 10) return { problems: [`only ${times.length} tasks failed: at least 10 are needed to judge the spread`], seen };
+  // The variance of a sum of independent uniforms on [0, c) is the sum of c²/12.
+  const jitterSd = Math.sqrt(ceilingsMs.reduce((a, c) => a + (c * c) / 12, 0));
+  if (seen.sd < jitterSd / 2)
+    problems.push(
+      `standard deviation ${seen.sd.toFixed(1)} ms, below half the ${jitterSd.toFixed(1)} ms of full jitter under ceilings ${ceilingsMs.join(' + ')} ms: not jittered`,
+    );
+  const ceilingSum = ceilingsMs.reduce((a, c) => a + c, 0);
+  if (seen.max - seen.min > ceilingSum + slackMs)
+    problems.push(
+      `times span ${seen.max - seen.min} ms, more than the ceilings' sum ${ceilingSum} ms + ${slackMs} ms: a backoff exceeded its cap`,
+    );
+  return { problems, seen };
+}
+
+/** The orchestrator's dispatch retry policy (HTU-1002), as the target profile configures it. */
+export interface RetryPolicySeen {
+  baseMs: number;
+  capMs: number;
+  /** Failed dispatches a task may have; the last one ends it. */
+  budget: number;
+}
+
+/** The ceiling of the k-th backoff (0-based) under full jitter: min(cap, base × 2^k); the delay is uniform below it. */
+export function backoffCeilingsMs(policy: RetryPolicySeen): number[] {
+  return Array.from({ length: Math.max(0, policy.budget - 1) }, (_, k) => Math.min(policy.capMs, policy.baseMs * 2 ** k));
+}
+
+/** Sample mean and standard deviation. */
+export function spreadOf(xs: number[]): { mean: number; sd: number; min: number; max: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+  return { mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
+}

@@ -1,0 +1,56 @@
+import { allowedCodes } from '../checks/allowed-errors';
+import { BOUNDS } from '../checks/bounds';
+import { judgeHistory, type Verdict } from '../checks/judge';
+import { timed } from '../core/time-split';
+import { logOf } from '../faults/subjects';
+import { disturbedTasks, faultWindows } from '../history/windows';
+import { rerunDisturbed } from '../load/reruns';
+import { gatherEvidence } from '../observe/scenario-evidence';
+import { PATIENCE } from './patience';
+import type { ChaosWorld } from './world';
+
+/**
+ * The scenario's verdict, in Jepsen's order: first everything is recorded — the load settles (open streams end, unseen
+ * admissions are resolved), every task a fault could have disturbed runs again undisturbed, the stack's account and
+ * logs are read — then the checks judge that record alone (support/checks/judge.ts, pure functions).
+ */
+export async function judge(world: ChaosWorld): Promise<Verdict[]> {
+  const stack = world.requireStack();
+  const { profile } = stack;
+  const patienceMs = PATIENCE.afterSettleMs;
+  await timed('After: settling the load', async () => {
+    await world.workload.settle(patienceMs);
+    await world.workload.resolveUnseen(Math.min(patienceMs, 2000));
+  });
+  const disturbed = disturbedTasks(world.history.all(), faultWindows(world.timeline));
+  const reruns = await timed('undisturbed reruns', () => rerunDisturbed(world.workload, disturbed, Date.now() + 2 * patienceMs));
+  const pattern = (p?: string): RegExp | undefined => (p ? new RegExp(p) : undefined);
+  const evidence = await gatherEvidence({
+    records: world.history.all(),
+    reruns,
+    client: world.client,
+    samples: world.liveness?.samples ?? [],
+    // The scenario's fault tag, and every fault it actually applied (a scenario may kill an engine under a full disk).
+    allowed: allowedCodes([...world.faultKinds, ...world.faults.records().map((r) => r.kind)], world.expectedErrors),
+    generatesMaxTokens: profile.generatesMaxTokens,
+    answerBoundMs: BOUNDS.answerMs,
+    patterns: {
+      engineGeneration: pattern(profile.evidence.engineGeneration),
+      dispatchStarted: pattern(profile.evidence.dispatchStarted),
+      replicaAvailability: pattern(profile.evidence.replicaAvailability),
+    },
+    engineLogs: stack.engineLogFiles(),
+    engineLogGaps: world.engineLogGaps(),
+    orchestratorLog: stack.componentLogFile('orchestrator'),
+    // A log.unwritable fault on the orchestrator ends its log's evidence: the dispatch check judges what came before.
+    orchestratorLogUntil: logCutAt(world, 'orchestrator'),
+    patienceMs,
+  });
+  return judgeHistory(evidence);
+}
+
+/** When (epoch ms) a log.unwritable fault cut the log of `role`, if one did. */
+function logCutAt(world: ChaosWorld, role: string): number | undefined {
+  const cut = world.faults.records().find((r) => r.kind === 'log.unwritable' && r.subject === logOf(role));
+  return cut?.injectedAt === undefined ? undefined : world.timeline.startedAt + cut.injectedAt;
+}

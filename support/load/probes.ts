@@ -1,0 +1,114 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { ConditionBroken } from '../core/errors';
+import { eventually } from '../core/eventually';
+import { mostAtOnce } from '../history/dispatches';
+import { isAdmitted, TaskRecord, terminalOf, textOf } from '../history/history';
+import { dispatchesSeenAt } from '../observe/dispatches';
+import { taskEnds } from '../observe/waits';
+import { TaskRequest } from '../orchestrator/client';
+import { StartedStack } from '../stack/stack';
+import { Workload } from './workload';
+
+/**
+ * Recovery probe: submits a fresh task, as a client honouring retry hints would, until one is admitted; that task must
+ * then complete — an admitted task that fails is not hidden by trying again. Refusals along the way stay in the
+ * history (and are judged there). Returns the time from the first try to the completion.
+ */
+export async function aTaskCompletes(workload: Workload, make: () => TaskRequest, withinMs: number): Promise<number> {
+  const started = Date.now();
+  const { value: record } = await eventually(
+    'a new task is admitted',
+    async () => {
+      const r = await workload.submit(make());
+      return {
+        ok: r.admission?.status === 202,
+        seen: `refused: ${r.admission?.status ?? r.transportError} ${r.admission?.body?.code ?? ''}`,
+        value: r,
+      };
+    },
+    { withinMs, everyMs: 50 },
+  );
+  const outcome = await taskEnds(record!, Math.max(100, withinMs - (Date.now() - started)));
+  const terminal = terminalOf(record!);
+  if (outcome !== 'completed')
+    throw new ConditionBroken(
+      `a new task completes: task ${record!.taskId} was admitted and then ${outcome}${terminal?.event === 'error' ? ` (${terminal.data.code}: ${terminal.data.message})` : ''}`,
+    );
+  return Date.now() - started;
+}
+
+/**
+ * Sends bursts of `burst` short tasks at once, each burst waited for, until the link of `replica` shows more than one
+ * dispatch in flight at once since `sinceMs` (epoch): the replica is back in full rotation, its breaker closed, not
+ * half-open (one trial at a time). Bounded: at most `withinMs`. Returns how many bursts it took.
+ */
+export async function replicaTakesTasksSideBySide(
+  stack: StartedStack,
+  workload: Workload,
+  make: () => TaskRequest,
+  replica: string,
+  burst: number,
+  sinceMs: number,
+  withinMs: number,
+): Promise<number> {
+  let bursts = 0;
+  await eventually(
+    `replica ${replica} takes more than one task at a time`,
+    async () => {
+      bursts++;
+      const sent = await workload.submitMany(burst, make);
+      await Promise.all(sent.filter(isAdmitted).map((r) => taskEnds(r, withinMs)));
+      const seen = dispatchesSeenAt(stack, replica, sinceMs);
+      const most = mostAtOnce(seen, Date.now());
+      return {
+        ok: most > 1,
+        seen: `${bursts} burst(s) of ${burst}: ${seen.length} dispatch(es) reached ${replica}, at most ${most} at once`,
+      };
+    },
+    { withinMs, everyMs: 20 },
+  );
+  return bursts;
+}
+
+/**
+ * What the served model writes for one fixed request (prompt, seed, length), as the client reads it: the text of a
+ * probe task run to its end. Two models write different texts for the same request, so comparing probes before and
+ * after a reload tells which model serves, by the client's own evidence. A probe refused while the pool is not ready
+ * is sent again (new task id, same request) until `withinMs`.
+ */
+export async function modelProbe(workload: Workload, make: () => TaskRequest, withinMs: number): Promise<string> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const record = await workload.submit(make());
+    if (isAdmitted(record)) {
+      const outcome = await taskEnds(record, Math.max(0, deadline - Date.now()));
+      if (outcome === 'completed') return textOf(record);
+      throw new ConditionBroken(`The model probe ${record.taskId} ended ${outcome}: ${JSON.stringify(terminalOf(record)?.data)}`);
+    }
+    if (Date.now() >= deadline) throw new ConditionBroken(`The model probe was refused until the end: HTTP ${record.admission?.status}`);
+    await delay(Number(record.admission?.body?.retry_after_ms) || 200);
+  }
+}
+
+/**
+ * Submits fresh tasks until one is refused as `what` says (the orchestrator had to notice first): `problems` lists what
+ * a refusal lacks (support/checks/refusals.ts), empty when it is the refusal awaited.
+ */
+export async function tasksRefused(
+  workload: Workload,
+  make: () => TaskRequest,
+  what: string,
+  problems: (r: TaskRecord) => string[],
+  withinMs: number,
+): Promise<number> {
+  const { elapsedMs } = await eventually(
+    `new tasks refused as ${what}`,
+    async () => {
+      const record = await workload.submit(make());
+      const lacks = problems(record);
+      return { ok: lacks.length === 0, seen: `HTTP ${record.admission?.status ?? record.transportError}: ${lacks.join(', ')}` };
+    },
+    { withinMs, everyMs: 50 },
+  );
+  return elapsedMs;
+}

@@ -1,0 +1,94 @@
+import { ConditionBroken } from '../core/errors';
+import { timed } from '../core/time-split';
+import type { Timeline } from '../core/timeline';
+import { isAdmitted, longestTokenGapMs, type TaskRecord, textOf } from '../history/history';
+import { lastInjectionAt } from '../observe/measures';
+import { taskEnds } from '../observe/waits';
+import { newTask, type OrchestratorClient, type TaskRequest, type TaskStatus } from '../orchestrator/client';
+import type { Workload } from './workload';
+
+/** Sends a task's request again, unchanged; returns the answer and the task's status before and after. */
+export async function resubmit(
+  client: OrchestratorClient,
+  record: TaskRecord,
+): Promise<{ before: TaskStatus; answer: { status: number; task_id?: string }; after: TaskStatus }> {
+  const before = (await client.status(record.taskId)).body;
+  const answer = await client.submit(record.request);
+  const after = (await client.status(record.taskId)).body;
+  return { before, answer: { status: answer.status, task_id: answer.body.task_id }, after };
+}
+
+/** Cancels a task; records in the timeline (and on the record) when the cancel was answered. */
+export async function cancelTask(client: OrchestratorClient, timeline: Timeline, record: TaskRecord): Promise<{ status: number }> {
+  const answer = await client.cancel(record.taskId);
+  // On loopback a write is in the peer's socket buffer when it returns, so a token the orchestrator wrote before its
+  // 204 is readable no later than the 204 is: this turn's pending reads run (setImmediate) before the cancel counts
+  // as seen, or the client's own scheduling could stamp such a token after it.
+  if (answer.status === 204) record.canceledAt = await new Promise<number>((resolve) => setImmediate(() => resolve(Date.now())));
+  timeline.record('request', 'task.canceled', { task_id: record.taskId, status: answer.status, elapsed_ms: answer.elapsedMs });
+  return { status: answer.status };
+}
+
+/**
+ * Submits `count` tasks in waves of `wave`: each wave one task after another, the next once every task of the previous
+ * one ended (a closed-loop client that keeps at most `wave` tasks in the system, so no queue bound is what it tests).
+ */
+export async function submitInWaves(
+  workload: Workload,
+  count: number,
+  wave: number,
+  make: () => TaskRequest,
+  withinMs: number,
+): Promise<TaskRecord[]> {
+  const out: TaskRecord[] = [];
+  for (let start = 0; start < count; start += wave) {
+    const batch = await workload.submitMany(Math.min(wave, count - start), make);
+    out.push(...batch);
+    // A refused task has no stream to end: only the admitted ones are waited for.
+    await Promise.all(batch.filter(isAdmitted).map((r) => taskEnds(r, withinMs)));
+  }
+  return out;
+}
+
+/**
+ * Cancels a task that must be queued at that moment (OC-CORE-1005 is about a queued task): the client-visible status
+ * says `queued` right before the cancel, or the step fails saying what the task was instead, since a cancel of a task
+ * already dispatched would prove something else.
+ */
+export async function cancelQueuedTask(client: OrchestratorClient, timeline: Timeline, record: TaskRecord): Promise<{ status: number }> {
+  const before = (await client.status(record.taskId)).body;
+  if (before.state !== 'queued')
+    throw new ConditionBroken(
+      `Task ${record.taskId} is not queued at its cancel: expected state queued but it is ${before.state} (attempts ${before.attempts}, replica ${before.replica_id ?? 'none'})`,
+    );
+  return cancelTask(client, timeline, record);
+}
+
+/**
+ * Runs a task's request again (new id, same prompt, seed and length) and returns both token texts; records the
+ * longest wait between tokens after the fault as the disturbed stream's time to recover.
+ */
+export async function rerunUndisturbed(
+  workload: Workload,
+  timeline: Timeline,
+  record: TaskRecord,
+  withinMs: number,
+): Promise<{ disturbed: string; undisturbed: string }> {
+  const injectedAt = lastInjectionAt(timeline);
+  if (injectedAt !== undefined)
+    timeline.measure('time_to_recover_ms', longestTokenGapMs(record, injectedAt), { sign: 'longest wait between tokens after the fault' });
+  return timed('undisturbed reruns', async () => {
+    const clone = await workload.submit({ ...record.request, task_id: newTask().task_id });
+    await taskEnds(clone, withinMs);
+    return { disturbed: textOf(record), undisturbed: textOf(clone) };
+  });
+}
+
+/**
+ * A poison request: valid for the orchestrator, refused by every engine — a prompt of more words than any engine's
+ * context holds for one slot (the reference engine counts words as tokens; 5 000 words is above any slot's context the
+ * profiles give, and below the orchestrator's 64 KiB limit on a prompt).
+ */
+export function poisonTask(base: TaskRequest): TaskRequest {
+  return { ...base, prompt: Array.from({ length: 5_000 }, (_, i) => `w${i % 100}`).join(' ') };
+}
