@@ -2,7 +2,7 @@ import { When } from '@cucumber/cucumber';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { createFault } from '../support/faults/registry';
 import { PATIENCE } from '../support/cucumber/patience';
-import { enginePids, watchExits } from '../support/observe/supervision';
+import { EngineWatch, enginePids, watchExits } from '../support/observe/supervision';
 import { engineOf, linkOf, logOf, POOL_MANAGER_LINK } from '../support/faults/subjects';
 import { driverResetMechanism, engineUrl, gpuInventoryFile, outputTarget } from '../support/stack/mechanisms';
 
@@ -79,18 +79,19 @@ When('the orchestrator is killed', async function (this: ChaosWorld) {
 });
 
 When('the pool manager is killed', async function (this: ChaosWorld) {
-  this.enginePidsBefore = await enginePids(this.requireStack().poolManager, this.poolId);
+  this.part(EngineWatch).pidsBefore = await enginePids(this.requireStack().poolManager, this.poolId);
   await this.faults.apply(createFault('process.kill', this.requireStack().processTarget('pool-manager')));
 });
 
 When('the pool manager is asked to shut down', async function (this: ChaosWorld) {
   const pool = await this.requireStack().poolManager.pool(this.poolId);
   const pids = Object.fromEntries(pool.replicas.filter((r) => r.pid !== undefined).map((r) => [r.replica_id, r.pid!]));
-  this.enginePidsBefore = Object.values(pids);
-  const exits = watchExits(this.enginePidsBefore, PATIENCE.enginesGoneMs + this.profile.timings.engineStopGraceMs);
+  const watch = this.part(EngineWatch);
+  watch.pidsBefore = Object.values(pids);
+  const exits = watchExits(watch.pidsBefore, PATIENCE.enginesGoneMs + this.profile.timings.engineStopGraceMs);
   const evidence = await this.faults.apply(createFault('process.term', this.requireStack().processTarget('pool-manager')));
   const { sending_from: from, signalled_at: at } = evidence.observed as { sending_from: number; signalled_at: number };
-  this.engineStop = { sentBetween: [from, at], pids, exits };
+  watch.stop = { sentBetween: [from, at], pids, exits };
 });
 
 When('the engine of replica {replica} hangs', async function (this: ChaosWorld, replica: string) {

@@ -5,7 +5,7 @@ import type { ChaosWorld } from '../support/cucumber/world';
 import { BOUNDS } from '../support/checks/bounds';
 import { terminalOf } from '../support/history/history';
 import { drainOf } from '../support/observe/measures';
-import { type ReloadModel, reloadRequest } from '../support/load/operations';
+import { PoolOperations, type ReloadModel, reloadRequest } from '../support/load/operations';
 import { taskEndsAfterFault } from '../support/observe/tasks';
 import { modelProbe } from '../support/load/probes';
 
@@ -15,38 +15,44 @@ When('the pool is drained with a deadline of {duration}', async function (this: 
   // Recorded as sent: the deadline runs from when the orchestrator received it, never earlier.
   this.timeline.record('request', 'pool.drained', { deadline_ms: deadlineMs });
   const answer = await this.client.drain(this.poolId, deadlineMs);
-  this.lastControl = { status: answer.status, body: answer.body };
+  this.part(PoolOperations).lastAnswer = { status: answer.status, body: answer.body };
   expect(answer.status, `drain answer: ${JSON.stringify(answer.body)}`).to.equal(202);
 });
 
 When('the pool is reloaded with {reload model}', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld, model: ReloadModel) {
   this.expectedErrors.add('POOL_UNREADY');
-  this.probeBefore = await modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs);
+  this.part(PoolOperations).modelBefore = await modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs);
   const request = reloadRequest(this.scenarioDir, { realFile: this.profile.pool.modelFile, sizeBytes: this.modelSizeBytes() }, model);
   const answer = await this.client.reload(this.poolId, { ...request, deadline_ms: PATIENCE.streamingMs });
-  this.lastControl = { status: answer.status, body: { ...answer.body, requested: request.new_model_ref } };
+  this.part(PoolOperations).lastAnswer = { status: answer.status, body: { ...answer.body, requested: request.new_model_ref } };
 });
 
 Then('the reload succeeds', function (this: ChaosWorld) {
-  expect(this.lastControl?.status, `reload answer: ${JSON.stringify(this.lastControl?.body)}`).to.equal(202);
+  const { lastAnswer } = this.part(PoolOperations);
+  expect(lastAnswer?.status, `reload answer: ${JSON.stringify(lastAnswer?.body)}`).to.equal(202);
 });
 
 Then('the reload is rolled back, saying why', function (this: ChaosWorld) {
-  const body = this.lastControl?.body ?? {};
-  expect(this.lastControl?.status, `reload answer: ${JSON.stringify(body)}`).to.equal(409);
+  const { lastAnswer } = this.part(PoolOperations);
+  const body = lastAnswer?.body ?? {};
+  expect(lastAnswer?.status, `reload answer: ${JSON.stringify(body)}`).to.equal(409);
   expect(body, 'the rollback envelope').to.include({ code: 'RELOAD_ROLLED_BACK' }).and.to.have.property('message').that.is.a('string').and
     .not.empty;
 });
 
 Then('the pool serves the new model', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
   const after = await modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs);
-  expect(after, 'the model probe after the reload, against before it (the same request)').to.not.equal(this.probeBefore);
+  expect(after, 'the model probe after the reload, against before it (the same request)').to.not.equal(
+    this.part(PoolOperations).modelBefore,
+  );
   expect(await modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs), 'the probe again').to.equal(after);
 });
 
 Then('the pool still serves the old model', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
   const after = await modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs);
-  expect(after, 'the model probe after the rolled-back reload, against before it (the same request)').to.equal(this.probeBefore);
+  expect(after, 'the model probe after the rolled-back reload, against before it (the same request)').to.equal(
+    this.part(PoolOperations).modelBefore,
+  );
 });
 
 Then('the task fails with a retriable {error code} error at the drain deadline', async function (this: ChaosWorld, code: string) {

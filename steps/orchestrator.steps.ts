@@ -6,12 +6,14 @@ import { SuiteError } from '../support/core/errors';
 import { BOUNDS } from '../support/checks/bounds';
 import { OrchestratorStayedLive } from '../support/checks/liveness';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
-import { promptTokensByEngine, taskLogProblems } from '../support/observe/observability';
+import { engineBuilds, promptTokensByEngine, taskLogsComplete } from '../support/observe/observability';
 import { engineUrl } from '../support/stack/mechanisms';
 import { poolManagerReachability } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
 import {
   answersWithoutCorrelationId,
+  engineVersionMismatches,
+  logValueMismatches,
   metricsMismatches,
   queueDepthMismatch,
   refusalAndCancelCountMismatches,
@@ -65,7 +67,17 @@ Then(
   async function (this: ChaosWorld) {
     const stack = this.requireStack();
     const urls = new Map(stack.replicaIds.map((r) => [r, engineUrl(stack, r)]));
-    const problems = await taskLogProblems(stack.componentLogFile('orchestrator'), this.history.admitted(), urls, PATIENCE);
+    // ORCH-3027: every field present (once the log has reached its file), tokens_out what the client received,
+    // engine_version what the engine reports.
+    const logFile = stack.componentLogFile('orchestrator');
+    const admitted = this.history.admitted();
+    await taskLogsComplete(
+      logFile,
+      admitted.map((r) => r.taskId),
+      PATIENCE.logFlushMs,
+    );
+    const builds = await engineBuilds(urls, PATIENCE.restartMs);
+    const problems = [...logValueMismatches(logFile, admitted), ...engineVersionMismatches(logFile, admitted, builds)];
     expect(problems, 'task log lines against what the client saw and what the engines report').to.be.empty;
   },
 );

@@ -7,6 +7,7 @@ import type { ChaosWorld } from '../support/cucumber/world';
 import { BOUNDS } from '../support/checks/bounds';
 import { measureDetection } from '../support/observe/measures';
 import {
+  EngineWatch,
   enginePids,
   partialFiles,
   partialIdentities,
@@ -89,8 +90,9 @@ Then('the pool manager exits cleanly within {duration}', async function (this: C
 });
 
 Then('no engine of the pool is left running', async function (this: ChaosWorld) {
-  expect(this.enginePidsBefore, 'engines noted before').to.not.be.empty;
-  expect(await survivors(this.enginePidsBefore, PATIENCE.enginesGoneMs), 'engine pids still alive').to.be.empty;
+  const { pidsBefore } = this.part(EngineWatch);
+  expect(pidsBefore, 'engines noted before').to.not.be.empty;
+  expect(await survivors(pidsBefore, PATIENCE.enginesGoneMs), 'engine pids still alive').to.be.empty;
 });
 
 // The Given made an engine with work outlive the grace period (the reference engine is told to linger; llama-server
@@ -98,7 +100,7 @@ Then('no engine of the pool is left running', async function (this: ChaosWorld) 
 Then(
   'the engine of replica {replica} outlived the grace period and was killed at its end',
   async function (this: ChaosWorld, replica: string) {
-    const stop = this.engineStop;
+    const { stop } = this.part(EngineWatch);
     const pid = stop?.pids[replica];
     expect(pid, `the engine of ${replica} when the pool manager was asked to stop`).to.be.a('number');
     const grace = this.profile.timings.engineStopGraceMs;
@@ -115,25 +117,31 @@ Then(
 
 Then('the pool manager runs the same engine processes as before it was killed', async function (this: ChaosWorld) {
   const pm = this.requireStack().poolManager;
+  const { pidsBefore } = this.part(EngineWatch);
   const { value: pids } = await eventually(
     'the pool manager reports an engine for every replica',
     async () => {
       const now = await enginePids(pm, this.poolId);
-      return { ok: now.length === this.enginePidsBefore.length, seen: `pids ${now.join(', ') || 'none'}`, value: now };
+      return { ok: now.length === pidsBefore.length, seen: `pids ${now.join(', ') || 'none'}`, value: now };
     },
     { withinMs: PATIENCE.adoptionMs, everyMs: 10 },
   );
-  expect(pids!.sort(), 'engine pids now, against before the kill').to.deep.equal([...this.enginePidsBefore].sort());
+  expect(pids!.sort(), 'engine pids now, against before the kill').to.deep.equal([...pidsBefore].sort());
 });
 
 Then('a partial model file is left in the model cache', function (this: ChaosWorld) {
   const left = partialIdentities(this.requireStack().modelCacheDir());
   expect(left, 'partial files in the model cache').to.not.be.empty;
-  this.leftPartials = left;
+  this.part(EngineWatch).leftPartials = left;
 });
 
 Then('the partial file the crash left is discarded, not written on', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
-  await partialsReplaced(this.requireStack().modelCacheDir(), this.leftPartials, this.requireStack().modelFile, PATIENCE.stagingStartsMs);
+  await partialsReplaced(
+    this.requireStack().modelCacheDir(),
+    this.part(EngineWatch).leftPartials,
+    this.requireStack().modelFile,
+    PATIENCE.stagingStartsMs,
+  );
 });
 
 Then('the model cache holds the complete model and no partial file', function (this: ChaosWorld) {

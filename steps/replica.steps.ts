@@ -4,7 +4,7 @@ import { PATIENCE } from '../support/cucumber/patience';
 import { BOUNDS } from '../support/checks/bounds';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { createFault } from '../support/faults/registry';
-import { linkOf } from '../support/faults/subjects';
+import { engineOf, linkOf } from '../support/faults/subjects';
 import { notCompleted } from '../support/history/history';
 import { dispatchesSeenAt, dispatchesWhileOut } from '../support/observe/dispatches';
 import { measureRecovery } from '../support/observe/measures';
@@ -74,8 +74,10 @@ Then('the orchestrator took replica {replica} out of service', function (this: C
 Then(
   'the orchestrator sent replica {replica} no work while its breaker was open, and one trial at a time after each cool-down',
   function (this: ChaosWorld, replica: string) {
-    const cut = this.faults.records().find((r) => r.subject === linkOf(replica) && r.injectedAt !== undefined);
-    if (!cut) throw new SuiteError(`No fault on the link to replica ${replica} was applied in this scenario`);
+    // The fault that fails the replica's dispatches, on its link (a cut) or on its engine (its completions fail).
+    const on = [linkOf(replica), engineOf(replica)];
+    const cut = this.faults.records().find((r) => on.includes(r.subject ?? '') && r.injectedAt !== undefined);
+    if (!cut) throw new SuiteError(`No fault on the link to replica ${replica} or its engine was applied in this scenario`);
     const seen = dispatchesSeenAt(this.requireStack(), replica, this.timeline.startedAt + (cut.injectedAt as number));
     const verdict = BreakerShedsFailingReplica(seen, breakerPolicy(this.settings.tunes), Date.now());
     this.timeline.record('note', 'breaker judged at the link', { replica, detail: verdict.detail });

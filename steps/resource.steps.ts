@@ -1,3 +1,4 @@
+import { TargetDisks } from '../support/faults/disk-full';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
@@ -37,15 +38,15 @@ function ownDisk(world: ChaosWorld, disk: TargetDisk, bytes: number): void {
   const fault = createFault('disk.full', targetDiskDir(world.profile, world.scenarioDir, disk), name, bytes);
   world.faults.register(fault);
   fault.mount();
-  world.disks.set(disk, fault);
+  world.part(TargetDisks).set(disk, fault);
 }
 
 When('the {target disk} disk fills up', async function (this: ChaosWorld, disk: TargetDisk) {
-  await this.faults.apply(this.requireDisk(disk));
+  await this.faults.apply(this.part(TargetDisks).require(disk));
 });
 
 When('space returns on the {target disk} disk', async function (this: ChaosWorld, disk: TargetDisk) {
-  await this.faults.healFault(this.requireDisk(disk));
+  await this.faults.healFault(this.part(TargetDisks).require(disk));
 });
 
 When(

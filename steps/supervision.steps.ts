@@ -9,7 +9,7 @@ import { awaitRestart, restartDelays } from '../support/observe/supervision';
 import { metricSum } from '../support/orchestrator/metrics';
 import { replicaSays } from '../support/observe/waits';
 import { delaysOutside } from '../support/checks/supervision';
-import { crashRepeatedly } from '../support/faults/sequences/crash-loop';
+import { CrashLoop, crashRepeatedly } from '../support/faults/sequences/crash-loop';
 
 /** Restart delays are judged against the configured series with its ±10 % jitter (POOL_RESTART_JITTER_PCT) plus the
  * observation slack of bounds.ts; a breaker's cool-down has no jitter. */
@@ -39,7 +39,15 @@ When(
   { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld, replica: string, times: number) {
     const stack = this.requireStack();
-    await crashRepeatedly(this.faults, stack.engineTarget(replica), stack.poolManager, this.poolId, replica, times, this.crashes);
+    await crashRepeatedly(
+      this.faults,
+      stack.engineTarget(replica),
+      stack.poolManager,
+      this.poolId,
+      replica,
+      times,
+      this.part(CrashLoop).crashes,
+    );
   },
 );
 
@@ -49,9 +57,10 @@ Then('it was restarted after each crash as that backoff says', { timeout: PATIEN
   const first = Number(this.settings.tunes['restart-initial-ms']);
   const max = Number(this.settings.tunes['restart-max-ms']);
   if (!(first > 0 && max > 0)) throw new SuiteError('No restart backoff was set: a Given must say how engines are restarted, up to what');
-  const expected = this.crashes.map((_, k) => Math.min(max, first * 2 ** k));
-  const delays = await restartDelays(this.requireStack().poolManager, this.poolId, this.crashes, PATIENCE.restartMs);
-  const outside = delaysOutside(this.crashes, expected, RESTART_JITTER, BOUNDS.restartObservationSlackMs);
+  const { crashes } = this.part(CrashLoop);
+  const expected = crashes.map((_, k) => Math.min(max, first * 2 ** k));
+  const delays = await restartDelays(this.requireStack().poolManager, this.poolId, crashes, PATIENCE.restartMs);
+  const outside = delaysOutside(crashes, expected, RESTART_JITTER, BOUNDS.restartObservationSlackMs);
   expect(outside, `restart delays: ${delays.join(', ')} ms, against ${expected.join(', ')} ms`).to.be.empty;
 });
 
@@ -59,7 +68,12 @@ Then(
   'replica {replica} is started again only after the cool-down of {duration}',
   { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld, _replica: string, ms: number) {
-    const last = await awaitRestart(this.requireStack().poolManager, this.poolId, this.crashes.at(-1)!, ms + PATIENCE.restartMs);
+    const last = await awaitRestart(
+      this.requireStack().poolManager,
+      this.poolId,
+      this.part(CrashLoop).crashes.at(-1)!,
+      ms + PATIENCE.restartMs,
+    );
     measureRecovery(this.timeline, 'engine started after the cool-down');
     // Both ways: no trial start before the cool-down ends (from the kill), and the trial within it and the slack (from
     // the death): a cool-down twice as long fails.
@@ -105,6 +119,14 @@ When(
   { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld, replica: string) {
     const stack = this.requireStack();
-    await crashRepeatedly(this.faults, stack.engineTarget(replica), stack.poolManager, this.poolId, replica, 1, this.crashes);
+    await crashRepeatedly(
+      this.faults,
+      stack.engineTarget(replica),
+      stack.poolManager,
+      this.poolId,
+      replica,
+      1,
+      this.part(CrashLoop).crashes,
+    );
   },
 );

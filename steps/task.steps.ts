@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { SuiteError } from '../support/core/errors';
-import { allowedCodes } from '../support/checks/allowed-errors';
+import { allowedHere } from '../support/cucumber/verdict';
 import { ErrorsExplicit } from '../support/checks/tasks';
 import { StreamsWellFormed } from '../support/checks/streams';
 import { BackgroundLoad } from '../support/load/background';
@@ -70,7 +70,7 @@ Then('the task fails with a retriable {error code} error', async function (this:
 // (DECODE_TIMEOUT) or the kill, whichever comes first. Either must be a code the scenario's faults allow.
 Then('the task fails with a retriable error its fault allows', async function (this: ChaosWorld) {
   const { error } = await taskEndsAfterFault(this.requireFocus(), this.timeline, PATIENCE.taskEndMs);
-  const allowed = allowedCodes([...this.faultKinds, ...this.faults.records().map((r) => r.kind)], this.expectedErrors);
+  const allowed = allowedHere(this);
   expect(error, `the task's end: ${JSON.stringify(terminalOf(this.requireFocus())?.data)}`).to.include({ retriable: true });
   expect([...allowed], `codes the scenario's faults allow, against the task's ${error?.code}`).to.include(error?.code);
 });
@@ -239,10 +239,7 @@ Then(
     await this.workload.settle(PATIENCE.batchMs);
     const failed = notCompleted(this.batch);
     expect(failed.length, `tasks that did not complete: ${JSON.stringify(failed)}`).to.be.at.most(n);
-    const verdict = ErrorsExplicit(
-      this.batch,
-      allowedCodes([...this.faultKinds, ...this.faults.records().map((r) => r.kind)], this.expectedErrors),
-    );
+    const verdict = ErrorsExplicit(this.batch, allowedHere(this));
     expect(verdict.valid, verdict.detail).to.equal(true);
   },
 );

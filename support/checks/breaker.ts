@@ -23,11 +23,16 @@ export interface BreakerPolicy {
  * from the client, so only the link can tell. `until` is when the failing ended (the heal): what reached the replica
  * after it is not judged. The check cannot decide, and fails, when the threshold was never reached (the scenario did
  * not test the breaker) or no trial followed a cool-down that the window spans (a breaker that never closes).
+ * Dispatches answered 200 before the first failed one are not judged: the fault had not taken effect yet.
  */
 export function BreakerShedsFailingReplica(seen: SeenDispatch[], policy: BreakerPolicy, until: number): Verdict {
   const check = 'BreakerShedsFailingReplica';
   const { threshold, cooldownMs, skewMs } = policy;
-  const judged = seen.filter((d) => d.at < until).sort((a, b) => a.at - b.at);
+  const before = seen.filter((d) => d.at < until).sort((a, b) => a.at - b.at);
+  // A fault the engine applies itself (a signal its event loop handles) may let a dispatch or two be served after it
+  // was applied: the run of failures, and the judging, begin with the first dispatch the replica did not answer 200.
+  const firstFailed = before.findIndex((d) => d.status !== 200);
+  const judged = firstFailed < 0 ? [] : before.slice(firstFailed);
   const ended = judged.filter((d) => d.endedAt !== undefined).sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0));
   if (ended.length < threshold)
     return {

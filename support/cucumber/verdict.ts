@@ -2,6 +2,8 @@ import { allowedCodes } from '../checks/allowed-errors';
 import { BOUNDS } from '../checks/bounds';
 import { judgeHistory, type Verdict } from '../checks/judge';
 import { timed } from '../core/time-split';
+import { TargetDisks } from '../faults/disk-full';
+import { ALLOWED_ERRORS } from '../faults/registry';
 import { logOf } from '../faults/subjects';
 import { disturbedTasks, faultWindows } from '../history/windows';
 import { rerunDisturbed } from '../load/reruns';
@@ -30,8 +32,7 @@ export async function judge(world: ChaosWorld): Promise<Verdict[]> {
     reruns,
     client: world.client,
     samples: world.liveness?.samples ?? [],
-    // The scenario's fault tag, and every fault it actually applied (a scenario may kill an engine under a full disk).
-    allowed: allowedCodes([...world.faultKinds, ...world.faults.records().map((r) => r.kind)], world.expectedErrors),
+    allowed: allowedHere(world),
     generatesMaxTokens: profile.generatesMaxTokens,
     answerBoundMs: BOUNDS.answerMs,
     patterns: {
@@ -40,13 +41,30 @@ export async function judge(world: ChaosWorld): Promise<Verdict[]> {
       replicaAvailability: pattern(profile.evidence.replicaAvailability),
     },
     engineLogs: stack.engineLogFiles(),
-    engineLogGaps: world.engineLogGaps(),
+    engineLogGaps: engineLogGaps(world),
     orchestratorLog: stack.componentLogFile('orchestrator'),
     // A log.unwritable fault on the orchestrator ends its log's evidence: the dispatch check judges what came before.
     orchestratorLogUntil: logCutAt(world, 'orchestrator'),
     patienceMs,
   });
   return judgeHistory(evidence);
+}
+
+/**
+ * The typed errors this scenario's tasks may end with: the rows of the allowed-errors table of its fault tags and of
+ * every fault it actually applied (a scenario may kill an engine under a full disk), and the codes its steps expect.
+ */
+export function allowedHere(world: ChaosWorld): Set<string> {
+  return allowedCodes(ALLOWED_ERRORS, [...world.faultKinds, ...world.faults.records().map((r) => r.kind)], world.expectedErrors);
+}
+
+/** Windows (epoch ms) in which the engines could not write their logs: their disk full, from its fill to its heal. */
+function engineLogGaps(world: ChaosWorld): { from: number; to: number }[] {
+  const disk = world.part(TargetDisks).get("engines' log");
+  const record = disk && world.faults.recordOf(disk);
+  if (record?.injectedAt === undefined) return [];
+  const to = record.healedAt === undefined ? Number.POSITIVE_INFINITY : world.timeline.startedAt + record.healedAt;
+  return [{ from: world.timeline.startedAt + record.injectedAt, to }];
 }
 
 /** When (epoch ms) a log.unwritable fault cut the log of `role`, if one did. */

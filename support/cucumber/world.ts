@@ -3,13 +3,11 @@ import path from 'node:path';
 import { setWorldConstructor, World } from '@cucumber/cucumber';
 import { timed } from '../core/time-split';
 import { InvalidConfiguration, SuiteError } from '../core/errors';
-import type { DiskFullFault } from '../faults/disk-full';
 import { FaultLedger } from '../faults/ledger';
 import { type TaskRecord, TaskHistory } from '../history/history';
 import { BackgroundLoad } from '../load/background';
 import { BOUNDS } from '../checks/bounds';
 import { LivenessProbe } from '../observe/liveness';
-import type { PartialIdentity } from '../observe/supervision';
 import { Timeline } from '../core/timeline';
 import { poolReaches } from '../observe/waits';
 import { Workload } from '../load/workload';
@@ -19,7 +17,6 @@ import { StartedStack } from '../stack/stack';
 import { PATIENCE } from './patience';
 import { runContext } from './run';
 import { Excuses } from '../history/liveness';
-import { Crash } from '../history/crashes';
 
 export interface SuiteParams {
   /** Path of the target profile, relative to the repository. */
@@ -39,7 +36,8 @@ export interface StackSettings {
 
 /**
  * The only per-scenario state: the running stack, the faults applied, the client's history and the timeline, and
- * its lifecycle (prepare, start). Queries over that state are pure functions in support/observe; steps call them.
+ * its lifecycle (prepare, start); each family of steps keeps its own state in a part (`part()`). Judgements over that
+ * state are pure functions in support/checks, over the record in support/history; steps call them.
  */
 export class ChaosWorld extends World<SuiteParams> {
   readonly timeline = new Timeline();
@@ -52,12 +50,6 @@ export class ChaosWorld extends World<SuiteParams> {
   readonly expectedErrors = new Set<string>();
   /** The `@fault:` kinds of the scenario, from its tags. */
   faultKinds: string[] = [];
-  /** Disks a Given step put under a directory of the target (by purpose), filled later by a When step. */
-  readonly disks = new Map<string, DiskFullFault>();
-  /** What the served model wrote for the model probe before a reload (support/observe/operations.ts). */
-  probeBefore?: string;
-  /** The last answer to a control-plane request (drain, reload). */
-  lastControl?: { status: number; body: Record<string, unknown> };
   /** A steady load running under the scenario's fault, if a Given step started one. */
   background?: BackgroundLoad;
   readonly settings: StackSettings = { replicas: 1, tunes: {} };
@@ -67,17 +59,24 @@ export class ChaosWorld extends World<SuiteParams> {
   focus?: TaskRecord;
   /** The tasks of the last "a client submits N tasks" step ("every task"). */
   batch: TaskRecord[] = [];
-  /** Engine crashes this scenario caused, in order. */
-  readonly crashes: Crash[] = [];
-  /** The partial model files a crash left (name and file identity), to tell discarded from reused. */
-  leftPartials: PartialIdentity[] = [];
-  /** Engine pids noted before a pool-manager fault, to compare after. */
-  enginePidsBefore: number[] = [];
-  /** When the pool manager was asked to stop (the signal sent between two clock reads), its engines, when each was gone. */
-  engineStop?: { sentBetween: [number, number]; pids: Record<string, number>; exits: Promise<Map<number, number>> };
   scenarioDir = '';
   private seed = 0;
   private apiClient?: OrchestratorClient;
+  private readonly parts = new Map<new () => object, object>();
+
+  /**
+   * The scenario's state of one family of steps, created on first use and owned by its own class (a reload's answers
+   * in PoolOperations, a crash loop's crashes in CrashLoop, the engines noted before a pool-manager fault in
+   * EngineWatch, the target's own disks in TargetDisks): the World holds no family's scratch fields.
+   */
+  part<T extends object>(Family: new () => T): T {
+    let part = this.parts.get(Family) as T | undefined;
+    if (!part) {
+      part = new Family();
+      this.parts.set(Family, part);
+    }
+    return part;
+  }
 
   get client(): OrchestratorClient {
     if (!this.apiClient) throw new SuiteError('No stack is running in this scenario: a Given step must start the pool first');
@@ -177,24 +176,6 @@ export class ChaosWorld extends World<SuiteParams> {
   requireFocus(): TaskRecord {
     if (!this.focus) throw new SuiteError('No task to talk about: a step must submit one first');
     return this.focus;
-  }
-
-  /**
-   * Windows (epoch ms) in which the engines could not write their logs (their log disk was full): what an engine
-   * generated then is missing from its log, so the engine-side evidence cannot judge tasks that ended in them.
-   */
-  engineLogGaps(): { from: number; to: number }[] {
-    const disk = this.disks.get("engines' log");
-    const record = disk && this.faults.recordOf(disk);
-    if (record?.injectedAt === undefined) return [];
-    const to = record.healedAt === undefined ? Number.POSITIVE_INFINITY : this.timeline.startedAt + record.healedAt;
-    return [{ from: this.timeline.startedAt + record.injectedAt, to }];
-  }
-
-  requireDisk(disk: string): DiskFullFault {
-    const fault = this.disks.get(disk);
-    if (!fault) throw new SuiteError(`The ${disk} is not on a disk of its own: a Given step must put it there first`);
-    return fault;
   }
 
   requireStack(): StartedStack {

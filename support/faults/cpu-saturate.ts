@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { InvalidFaultSpec } from '../core/errors';
 import { Cgroup, counterRises, groupRemoved } from './cgroup';
 import type { Evidence, Fault, FaultContext, HealVerified, Preflighted } from './fault';
@@ -107,3 +108,16 @@ export const CPU_FORMS = {
     privileged: true,
   },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const CPU_SATURATE = declareKind(
+  {
+    kind: 'cpu.saturate',
+    meaning: 'a cgroup CPU quota starving a process',
+    file: __filename,
+    // A starved component is slow, not broken: only a task that really misses its timeout may fail, and says so.
+    errors: ['DECODE_TIMEOUT'],
+    explore: CPU_FORMS,
+  },
+  CpuSaturateFault,
+);

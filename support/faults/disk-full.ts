@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -133,4 +134,38 @@ export function suiteMounts(): { name: string; dir: string }[] {
 /** Unmounts a mount of the suite (a dead run's leftover); lazily, so a busy one goes too. */
 export function unmount(dir: string): void {
   execFileSync('umount', ['-l', dir]);
+}
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const DISK_FULL = declareKind(
+  {
+    kind: 'disk.full',
+    meaning: 'a small tmpfs over a directory the target writes, filled to ENOSPC',
+    file: __filename,
+    errors: ['POOL_UNAVAILABLE', 'POOL_UNREADY'],
+    explore: {
+      notExplorable:
+        'it needs the filled directory on a disk of its own from before the stack starts (a Given), which the generic scenario does not set up yet',
+    },
+  },
+  DiskFullFault,
+);
+
+/** The directories of the target a scenario put on disks of their own (its Givens), by purpose. */
+export class TargetDisks {
+  private readonly disks = new Map<string, DiskFullFault>();
+
+  set(disk: string, fault: DiskFullFault): void {
+    this.disks.set(disk, fault);
+  }
+
+  get(disk: string): DiskFullFault | undefined {
+    return this.disks.get(disk);
+  }
+
+  require(disk: string): DiskFullFault {
+    const fault = this.disks.get(disk);
+    if (!fault) throw new InvalidFaultSpec(`The ${disk} is not on a disk of its own: a Given step must put it there first`);
+    return fault;
+  }
 }

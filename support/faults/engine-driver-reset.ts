@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { InvalidFaultSpec } from '../core/errors';
 import { awaitLogLine, logLineNow, logSize } from './engine-log';
 import type { Evidence, FaultContext } from './fault';
@@ -10,7 +11,7 @@ import type { ExploreForms } from './explore-form';
  * manager must tell the two apart, ORCH-3053). Proven by the pid being gone and the error line in the engine's log.
  */
 export class EngineDriverResetFault extends SignalFault {
-  readonly kind: 'engine.driver-reset' | 'engine.ecc-error' = 'engine.driver-reset';
+  readonly kind: string = 'engine.driver-reset';
   private logOffset = 0;
 
   constructor(
@@ -44,19 +45,6 @@ export class EngineDriverResetFault extends SignalFault {
   }
 }
 
-/**
- * An uncorrectable ECC error in the GPU memory under an engine: llama.cpp writes the CUDA error and exits non-zero,
- * as for a driver reset, with its own words (cudaErrorECCUncorrectable). The pool manager must surface it distinctly
- * from a crash and from a driver reset (ORCH-3053). Proven the same way: the pid gone, the error line in the log.
- */
-export class EngineEccErrorFault extends EngineDriverResetFault {
-  override readonly kind = 'engine.ecc-error' as const;
-
-  describe(): string {
-    return `uncorrectable GPU ECC error under ${this.target.description}`;
-  }
-}
-
 /** The explorer's form of a driver reset: the engine dies (its supervisor restarts it). */
 export const DRIVER_RESET_FORMS = {
   'engine-driver-reset': {
@@ -67,12 +55,18 @@ export const DRIVER_RESET_FORMS = {
   },
 } satisfies ExploreForms;
 
-/** The explorer's form of an ECC error: the engine dies (its supervisor restarts it). */
-export const ECC_ERROR_FORMS = {
-  'engine-ecc-error': {
-    place: 'engine',
-    inject: (r) => `the engine of replica ${r} suffers an uncorrectable GPU memory error`,
-    busyMs: 1500,
-    needs: ['ecc-error'],
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const ENGINE_DRIVER_RESET = declareKind(
+  {
+    kind: 'engine.driver-reset',
+    meaning: 'an engine dies the way a GPU driver reset kills llama.cpp',
+    file: __filename,
+    errors: ['WORKER_RESET', 'POOL_UNAVAILABLE'],
+    needs: {
+      'driver-reset': 'an engine can be made to die the way a GPU driver reset kills llama.cpp (faults.engine.driver-reset)',
+    },
+    mechanism: 'signal-hook',
+    explore: DRIVER_RESET_FORMS,
   },
-} satisfies ExploreForms;
+  EngineDriverResetFault,
+);

@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { InvalidFaultSpec } from '../core/errors';
 import { isAlive } from '../core/pids';
 import { awaitLogLine, logSize } from './engine-log';
@@ -61,3 +62,21 @@ export const STREAM_END_FORMS = {
     needs: ['stream-end'],
   },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const ENGINE_STREAM_END = declareKind(
+  {
+    kind: 'engine.stream-end',
+    meaning: 'an engine ends its open streams cleanly, before the frame that says the generation stopped',
+    file: __filename,
+    // A stream that ended without its stop frame is a broken dispatch: failed retriably, never completed short.
+    errors: ['WORKER_RESET'],
+    needs: {
+      'stream-end':
+        'an engine can be made to end its open streams cleanly before their stop frame, and go on serving (faults.engine.stream-end)',
+    },
+    mechanism: 'signal-hook',
+    explore: STREAM_END_FORMS,
+  },
+  EngineStreamEndFault,
+);

@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { InvalidFaultSpec } from '../core/errors';
 import type { Evidence, Fault, HealVerified } from './fault';
@@ -77,3 +78,19 @@ export const GPU_FORMS = {
     blocks: ['engine', 'link'],
   },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const GPU_UNAVAILABLE = declareKind(
+  {
+    kind: 'gpu.unavailable',
+    meaning: 'every GPU device gone: the device probe finds none',
+    file: __filename,
+    errors: ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
+    needs: {
+      'gpu-inventory': 'the GPU probe reads a device inventory the suite can empty (faults.gpu.unavailable)',
+    },
+    mechanism: 'gpu-inventory',
+    explore: GPU_FORMS,
+  },
+  GpuUnavailableFault,
+);

@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { InvalidFaultSpec } from '../core/errors';
 import type { Evidence, Fault } from './fault';
 import type { OutputTarget } from './targets';
@@ -47,3 +48,16 @@ export const LOG_FORMS = {
     busyMs: Number.POSITIVE_INFINITY,
   },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const LOG_UNWRITABLE = declareKind(
+  {
+    kind: 'log.unwritable',
+    meaning: "a component's log output closed: every line it writes fails",
+    file: __filename,
+    // A log that cannot be written is no reason for any task to fail.
+    errors: [],
+    explore: LOG_FORMS,
+  },
+  LogUnwritableFault,
+);

@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { InvalidFaultSpec } from '../core/errors';
 import { Cgroup, counterRises, groupRemoved } from './cgroup';
 import type { Evidence, Fault, FaultContext, HealVerified } from './fault';
@@ -68,3 +69,18 @@ export class MemoryLimitFault implements Fault, HealVerified {
     return groupRemoved(this.group);
   }
 }
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const MEMORY_LIMIT = declareKind(
+  {
+    kind: 'memory.limit',
+    meaning: 'a cgroup memory limit around a process: the kernel OOM-kills past it',
+    file: __filename,
+    errors: ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
+    explore: {
+      notExplorable:
+        'its effect (an OOM kill) needs an engine of the schedule to grow past the limit, which the generic load does not promise: a preflight that proves it will is still to be written',
+    },
+  },
+  MemoryLimitFault,
+);

@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import { probeLink } from './link-probe';
@@ -45,3 +46,17 @@ export const CUT_FORMS = {
     heal: linkHeal,
   },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const NETWORK_CUT = declareKind(
+  {
+    kind: 'network.cut',
+    meaning: 'streams cut after some bytes',
+    file: __filename,
+    // A link that cuts every stream fails each attempt on that replica: its breaker opens (ORCHD_BREAKER_THRESHOLD), and
+    // with no other replica new tasks are refused as unavailable, with a retry hint (found by the explorer, seed 1001).
+    errors: ['WORKER_RESET', 'DECODE_TIMEOUT', 'POOL_UNAVAILABLE'],
+    explore: CUT_FORMS,
+  },
+  NetworkCutFault,
+);

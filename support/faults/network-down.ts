@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import type { Evidence, Fault, FaultContext, HealVerified, Preflighted } from './fault';
@@ -56,3 +57,15 @@ export const DOWN_FORMS = {
     heal: linkHeal,
   },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const NETWORK_DOWN = declareKind(
+  {
+    kind: 'network.down',
+    meaning: 'a link refuses connections: proxy disabled',
+    file: __filename,
+    errors: ['POOL_UNAVAILABLE', 'WORKER_RESET'],
+    explore: DOWN_FORMS,
+  },
+  NetworkDownFault,
+);

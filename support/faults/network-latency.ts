@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import type { LinkTarget } from './targets';
 import { InvalidFaultSpec } from '../core/errors';
 import { probeLink } from './link-probe';
@@ -51,3 +52,15 @@ export const LATENCY_FORMS = {
     magnitude: { min: 20, max: 800 },
   },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const NETWORK_LATENCY = declareKind(
+  {
+    kind: 'network.latency',
+    meaning: 'latency ± jitter on links',
+    file: __filename,
+    errors: ['DECODE_TIMEOUT'],
+    explore: LATENCY_FORMS,
+  },
+  NetworkLatencyFault,
+);

@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import type { Proxy } from 'toxiproxy-node-client';
 import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
@@ -72,3 +73,15 @@ export const PARTITION_FORMS = {
     heal: () => 'the link to the pool manager recovers',
   },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const NETWORK_PARTITION = declareKind(
+  {
+    kind: 'network.partition',
+    meaning: 'a named set of links cut at once',
+    file: __filename,
+    errors: ['POOL_UNAVAILABLE', 'WORKER_RESET', 'DECODE_TIMEOUT'],
+    explore: PARTITION_FORMS,
+  },
+  NetworkPartitionFault,
+);

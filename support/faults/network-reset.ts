@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import { probeMany } from './link-probe';
@@ -47,3 +48,15 @@ export class NetworkResetFault extends ToxicFault {
 export const RESET_FORMS = {
   'link-reset': { place: 'link', inject: (r) => `every connection to replica ${r} is reset`, heal: linkHeal },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const NETWORK_RESET = declareKind(
+  {
+    kind: 'network.reset',
+    meaning: 'connections reset by the peer, all or a share of them',
+    file: __filename,
+    errors: ['WORKER_RESET', 'POOL_UNAVAILABLE'],
+    explore: RESET_FORMS,
+  },
+  NetworkResetFault,
+);

@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import { probeLink } from './link-probe';
@@ -44,3 +45,15 @@ export const SLOW_FORMS = {
     magnitude: { min: 1, max: 20 },
   },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const NETWORK_SLOW = declareKind(
+  {
+    kind: 'network.slow',
+    meaning: 'bandwidth limited: tokens dribble in',
+    file: __filename,
+    errors: ['DECODE_TIMEOUT'],
+    explore: SLOW_FORMS,
+  },
+  NetworkSlowFault,
+);

@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import type { LinkTarget } from './targets';
 import { probeLink } from './link-probe';
 import { LinkObservation, Stream, ToxicFault } from './toxic-fault';
@@ -37,3 +38,15 @@ export class NetworkTimeoutFault extends ToxicFault {
 export const TIMEOUT_FORMS = {
   'link-stall': { place: 'link', inject: (r) => `the link to replica ${r} stalls`, heal: linkHeal },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const NETWORK_TIMEOUT = declareKind(
+  {
+    kind: 'network.timeout',
+    meaning: 'a black hole: nothing gets through, nothing closes',
+    file: __filename,
+    errors: ['DECODE_TIMEOUT', 'POOL_UNAVAILABLE', 'WORKER_RESET'],
+    explore: TIMEOUT_FORMS,
+  },
+  NetworkTimeoutFault,
+);

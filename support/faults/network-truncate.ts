@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import { probeLink } from './link-probe';
@@ -42,3 +43,16 @@ export const TRUNCATE_FORMS = {
     heal: linkHeal,
   },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const NETWORK_TRUNCATE = declareKind(
+  {
+    kind: 'network.truncate',
+    meaning: 'requests longer than some bytes cut on their way in: health checks pass',
+    file: __filename,
+    // Every dispatch to the replica fails before its first token: retried elsewhere, or refused once no replica is left.
+    errors: ['POOL_UNAVAILABLE', 'WORKER_RESET'],
+    explore: TRUNCATE_FORMS,
+  },
+  NetworkTruncateFault,
+);

@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import type { Evidence, FaultContext } from './fault';
 import { SignalFault, waitGone } from './signal-fault';
 import type { ProcessTarget } from './targets';
@@ -46,3 +47,15 @@ export const KILL_FORMS = {
     blocks: 'all',
   },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const PROCESS_KILL = declareKind(
+  {
+    kind: 'process.kill',
+    meaning: 'SIGKILL a component or an engine',
+    file: __filename,
+    errors: ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
+    explore: KILL_FORMS,
+  },
+  ProcessKillFault,
+);

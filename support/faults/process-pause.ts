@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Evidence, FaultContext, HealVerified } from './fault';
@@ -72,3 +73,15 @@ export const PAUSE_FORMS = {
     heal: (r) => `the engine of replica ${r} resumes`,
   },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const PROCESS_PAUSE = declareKind(
+  {
+    kind: 'process.pause',
+    meaning: 'SIGSTOP a component or an engine: hung until SIGCONT',
+    file: __filename,
+    errors: ['DECODE_TIMEOUT', 'WORKER_RESET', 'POOL_UNAVAILABLE'],
+    explore: PAUSE_FORMS,
+  },
+  ProcessPauseFault,
+);

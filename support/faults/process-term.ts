@@ -1,3 +1,4 @@
+import { declareKind } from './kind';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isAlive } from '../core/pids';
 import type { Evidence, FaultContext } from './fault';
@@ -68,3 +69,17 @@ export const TERM_FORMS = {
     blocks: 'all',
   },
 } satisfies ExploreForms;
+
+/** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
+export const PROCESS_TERM = declareKind(
+  {
+    kind: 'process.term',
+    meaning: 'SIGTERM a component: graceful shutdown',
+    file: __filename,
+    // An engine that stops streaming on SIGTERM but keeps its connection open (llama-server) stalls its streams until
+    // the idle timeout or the kill that follows the grace period.
+    errors: ['WORKER_RESET', 'DECODE_TIMEOUT', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
+    explore: TERM_FORMS,
+  },
+  ProcessTermFault,
+);

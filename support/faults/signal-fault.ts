@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidFaultSpec } from '../core/errors';
 import { isAlive } from '../core/pids';
 import { listenerPids } from '../core/sockets';
-import type { Evidence, Fault, FaultContext, FaultKind, Preflighted } from './fault';
+import type { Evidence, Fault, FaultContext, FaultKindName, Preflighted } from './fault';
 import type { ProcessTarget } from './targets';
 
 /** How long a freshly started process may take to listen on its port (a Node daemon binds within ~300 ms). */
@@ -16,7 +16,7 @@ export const NEVER_INJECTED: Evidence = { verdict: 'inconclusive', observed: { r
  * the signal sent once, and `verify()` is refused until then. A subclass says only how the effect shows.
  */
 export abstract class SignalFault implements Fault, Preflighted {
-  abstract readonly kind: FaultKind;
+  abstract readonly kind: FaultKindName;
   protected pid?: number;
   /** Epoch ms when the signal was sent (read just after; `sendingFrom` was read just before). */
   protected signalledAt = 0;

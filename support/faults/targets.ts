@@ -42,3 +42,15 @@ export interface DriverResetMechanism {
   /** The engine's log file. */
   logFile: string;
 }
+
+/**
+ * What a scenario's stack offers the steps a fault kind declares (support/faults/kind.ts) to build their faults from:
+ * the target profile's addresses and mechanisms, by replica.
+ */
+export interface FaultSite {
+  engineTarget(replica: string): ProcessTarget;
+  /** The engine's own address (http://host:port), not through its link. */
+  engineUrl(replica: string): string;
+  /** The profile's signal hook for `kind` on the engine of `replica`; throws, naming the profile's field, without one. */
+  signalHook(kind: string, replica: string): DriverResetMechanism;
+}

@@ -1,7 +1,7 @@
 import type { Proxy } from 'toxiproxy-node-client';
 import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
-import type { Evidence, Fault, FaultContext, FaultKind, HealVerified, Preflighted } from './fault';
+import type { Evidence, Fault, FaultContext, FaultKindName, HealVerified, Preflighted } from './fault';
 import { probeLink } from './link-probe';
 import { trafficCrosses } from './link-checks';
 
@@ -20,7 +20,7 @@ export interface LinkObservation {
  * by an idempotent `heal()`. A subclass says only what the toxic is and how its effect shows on a probe.
  */
 export abstract class ToxicFault implements Fault, Preflighted, HealVerified {
-  abstract readonly kind: FaultKind;
+  abstract readonly kind: FaultKindName;
 
   protected constructor(
     protected readonly links: LinkTarget[],

@@ -81,3 +81,11 @@ export async function restartReplicaGracefully(
   timeline.record('request', 'replica.restarted', { replica: replicaId, deadline_ms: deadlineMs });
   return pm.restartReplica(poolId, replicaId, deadlineMs, deadlineMs + stopWithinMs);
 }
+
+/** A scenario's pool operations (drain, reload), as its later steps judge them: the last answer, the model before. */
+export class PoolOperations {
+  /** The control plane's last answer (status and body; a reload's body names the model requested). */
+  lastAnswer?: { status: number; body: Record<string, unknown> };
+  /** What the model probe answered before the reload. */
+  modelBefore?: string;
+}

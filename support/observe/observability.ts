@@ -1,7 +1,6 @@
 import { SuiteError } from '../core/errors';
 import { eventually } from '../core/eventually';
-import { type TaskRecord } from '../history/history';
-import { engineVersionMismatches, logFieldGaps, logValueMismatches } from '../checks/observability';
+import { logFieldGaps } from '../checks/observability';
 
 /**
  * Each replica's engine build as the engine itself reports it (`/props` build_info), from `engineUrls` (replica → URL);
@@ -34,25 +33,6 @@ export async function taskLogsComplete(logFile: string, taskIds: string[], withi
     },
     { withinMs, everyMs: 20 },
   );
-}
-
-/**
- * ORCH-3027 for a scenario's tasks, one line per problem: every field present (waiting up to `logFlushMs` for the
- * log to reach its file), `tokens_out` what the client received, `engine_version` what the engine reports.
- */
-export async function taskLogProblems(
-  logFile: string,
-  records: TaskRecord[],
-  engineUrls: Map<string, string>,
-  patience: { logFlushMs: number; restartMs: number },
-): Promise<string[]> {
-  await taskLogsComplete(
-    logFile,
-    records.map((r) => r.taskId),
-    patience.logFlushMs,
-  );
-  const builds = await engineBuilds(engineUrls, patience.restartMs);
-  return [...logValueMismatches(logFile, records), ...engineVersionMismatches(logFile, records, builds)];
 }
 
 /**

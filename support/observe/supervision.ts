@@ -122,3 +122,13 @@ export async function partialsReplaced(cacheDir: string, left: PartialIdentity[]
   );
   if (reused.size) throw new ConditionBroken(`partial file(s) left by the crash were written on, not discarded: ${[...reused].join(', ')}`);
 }
+
+/** What a scenario noted of its pool manager's engines before it stopped or killed the pool manager. */
+export class EngineWatch {
+  /** The engines' pids before. */
+  pidsBefore: number[] = [];
+  /** A stop asked of the pool manager: when it was sent, each replica's engine pid, and when each was seen gone. */
+  stop?: { sentBetween: [number, number]; pids: Record<string, number>; exits: Promise<Map<number, number>> };
+  /** The partial model files a crash during staging left in the cache. */
+  leftPartials: PartialIdentity[] = [];
+}

@@ -1,14 +1,13 @@
+import { FAULT_CAPABILITIES } from '../faults/registry';
+
 /**
  * What a target can do beyond the contract, that some scenarios need: each is a `@needs:<name>` tag of those
  * scenarios and an entry of the target profile's `capabilities`. A scenario whose needs the profile does not offer is
  * skipped with the reason, never run to fail for the wrong reason, never passed.
  */
 export const CAPABILITIES: Record<string, string> = {
-  'driver-reset': 'an engine can be made to die the way a GPU driver reset kills llama.cpp (faults.engine.driver-reset)',
-  'ecc-error': 'an engine can be made to die of an uncorrectable GPU ECC error the way llama.cpp reports it (faults.engine.ecc-error)',
-  'stream-end':
-    'an engine can be made to end its open streams cleanly before their stop frame, and go on serving (faults.engine.stream-end)',
-  'gpu-inventory': 'the GPU probe reads a device inventory the suite can empty (faults.gpu.unavailable)',
+  // The capabilities fault kinds need, declared with their kinds (support/faults/*.ts).
+  ...FAULT_CAPABILITIES,
   'cpu-build-engine':
     "a GPU pool can be given engines built without GPU support: the reference engine's tune engine-cpu-build, or a CPU build of llama-server as it is, over a host GPU inventory the suite writes (tunes pool-devices, host-gpu-inventory)",
   'staging-throttle': 'model staging can be slowed to a given duration (tune stage-bytes-per-sec)',

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InvalidConfiguration } from '../core/errors';
-import type { DriverResetMechanism, OutputTarget } from '../faults/targets';
-import type { SignalHookKind, TargetProfile } from './profile';
+import type { DriverResetMechanism, FaultSite, OutputTarget } from '../faults/targets';
+import type { TargetProfile } from './profile';
 import type { StartedStack } from './stack';
 
 /**
@@ -13,12 +13,8 @@ import type { StartedStack } from './stack';
  * How to make one replica's engine undergo a fault it must cooperate in (a driver reset, an uncorrectable ECC error,
  * streams ended early), from the profile's `faults`.
  */
-export function driverResetMechanism(
-  stack: StartedStack,
-  replicaId: string,
-  kind: SignalHookKind = 'engine.driver-reset',
-): DriverResetMechanism {
-  const m = stack.profile.faults[kind];
+export function driverResetMechanism(stack: StartedStack, replicaId: string, kind = 'engine.driver-reset'): DriverResetMechanism {
+  const m = stack.profile.faults.signals[kind];
   if (!m) throw missing(stack, kind, `faults.${kind}`);
   return { signal: m.signal, evidence: new RegExp(m.evidence), logFile: stack.engineLogFile(replicaId) };
 }
@@ -62,6 +58,15 @@ export function outputTarget(stack: StartedStack, role: 'orchestrator' | 'pool-m
 /** The engine of a replica, reached directly (the upstream of its proxy), for what only the engine can tell. */
 export function engineUrl(stack: StartedStack, replicaId: string): string {
   return `http://${stack.engineAddress(replicaId)}`;
+}
+
+/** The stack as the steps a fault kind declares see it: its engines, their addresses and the profile's hooks. */
+export function faultSite(stack: StartedStack): FaultSite {
+  return {
+    engineTarget: (replica) => stack.engineTarget(replica),
+    engineUrl: (replica) => engineUrl(stack, replica),
+    signalHook: (kind, replica) => driverResetMechanism(stack, replica, kind),
+  };
 }
 
 function missing(stack: StartedStack, kind: string, field: string): InvalidConfiguration {

@@ -1,3 +1,4 @@
+import { SIGNAL_HOOKS } from '../faults/registry';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidConfiguration } from '../core/errors';
@@ -72,16 +73,11 @@ export interface TargetProfile {
   requires: { command: string[]; reason: string }[];
   /** How this target can undergo faults that need its cooperation, by fault kind. */
   faults: {
-    'engine.driver-reset'?: { signal: NodeJS.Signals; evidence: string };
-    'engine.ecc-error'?: { signal: NodeJS.Signals; evidence: string };
-    'engine.stream-end'?: { signal: NodeJS.Signals; evidence: string };
+    /** Kinds whose declaration says `mechanism: 'signal-hook'` (support/faults/registry.ts, SIGNAL_HOOKS). */
+    signals: Record<string, { signal: NodeJS.Signals; evidence: string }>;
     'gpu.unavailable'?: { inventory: string };
   };
 }
-
-/** The fault kinds a target provides by a signal its engine handles, with a line its log must show afterwards. */
-export const SIGNAL_HOOKS = ['engine.driver-reset', 'engine.ecc-error', 'engine.stream-end'] as const;
-export type SignalHookKind = (typeof SIGNAL_HOOKS)[number];
 
 /** The named groups each evidence pattern must have (support/observe/evidence.ts). */
 const EVIDENCE_GROUPS: Record<string, string[]> = {
@@ -133,7 +129,7 @@ export function loadProfile(file: string): TargetProfile {
     logDirs: v.stringArray(root.logDirs ?? [], 'logDirs'),
     engineLog: root.engineLog === undefined ? undefined : v.string(root.engineLog, 'engineLog'),
     modelCache: root.modelCache === undefined ? undefined : v.string(root.modelCache, 'modelCache'),
-    faults: {},
+    faults: { signals: {} },
     evidence: {},
     capabilities: v.stringArray(root.capabilities ?? [], 'capabilities'),
     notApplicable: v.stringMap(root.notApplicable ?? {}, 'notApplicable'),
@@ -186,7 +182,7 @@ export function loadProfile(file: string): TargetProfile {
       );
     const signal = v.string(m.signal, `faults.${kind}.signal`);
     if (!/^SIG[A-Z0-9]+$/.test(signal)) v.fail(`faults.${kind}.signal`, 'must be a signal name such as SIGUSR2', signal);
-    profile.faults[kind as SignalHookKind] = {
+    profile.faults.signals[kind] = {
       signal: signal as NodeJS.Signals,
       evidence: v.string(m.evidence, `faults.${kind}.evidence`),
     };

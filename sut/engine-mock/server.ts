@@ -48,6 +48,8 @@ const requestsProcessing = new client.Gauge({ name: 'llamacpp:requests_processin
 
 let loading = true;
 let shuttingDown = false;
+/** Set by the engine.completion-errors fault hook (SIGPWR): every completion fails with HTTP 500, /health passes. */
+let failingCompletions = false;
 let modelId = '';
 let modelBytes: Buffer | undefined;
 const active = new Set<Generation>();
@@ -111,6 +113,9 @@ async function main(): Promise<void> {
     if (typeof body.prompt !== 'string') return reply.code(400).send({ error: { code: 400, message: '"prompt" must be a string' } });
     if (loading || shuttingDown)
       return reply.code(503).send({ error: { code: 503, message: loading ? 'Loading model' : 'Shutting down' } });
+    // A device that fails every decode fails a completion at once, whether or not a slot is free.
+    if (failingCompletions)
+      return reply.code(500).send({ error: { code: 500, message: 'Failed to decode the batch', type: 'server_error' } });
     if (active.size >= slotsTotal) return reply.code(503).send({ error: { code: 503, message: 'no slot available' } });
     // llama.cpp refuses a prompt beyond a slot's context before it takes a slot.
     const promptTokens = body.prompt.split(/\s+/).filter(Boolean).length;
@@ -245,6 +250,13 @@ async function main(): Promise<void> {
     const open = [...active];
     for (const g of open) g.abort();
     log.warn({ streams: open.length }, 'streams ended early, without their stop frame');
+  });
+
+  // Fault hook of the mock: SIGPWR turns on (and, sent again, off) a state in which every completion fails with HTTP 500
+  // while /health passes, as an engine whose device fails every decode but whose HTTP server lives on.
+  process.on('SIGPWR', () => {
+    failingCompletions = !failingCompletions;
+    log.warn({ failing: failingCompletions }, failingCompletions ? 'failing every completion' : 'serving completions again');
   });
 
   process.once('SIGTERM', () => {

@@ -33,6 +33,22 @@ describe('the breaker judged at the link (ORCH-3040)', () => {
   });
 });
 
+describe('the breaker judged at the link, for a fault the engine applies itself', () => {
+  /** A dispatch the engine answered with `status` 2 ms after it arrived. */
+  const answered = (at: number, status: number): SeenDispatch => ({ at, endedAt: at + 2, status });
+
+  it('judges from the first dispatch not answered 200: one served before the fault took effect is not a failure', () => {
+    const seen = [answered(0, 200), answered(180, 500), answered(280, 500), answered(380, 500), answered(980, 500)];
+    const v = BreakerShedsFailingReplica(seen, policy, 1500);
+    expect(v.valid, v.detail).to.equal(true);
+  });
+
+  it('still fails a breaker that never opens on HTTP 500s', () => {
+    const seen = [answered(0, 200), ...[180, 280, 380, 480, 580].map((at) => answered(at, 500))];
+    expect(BreakerShedsFailingReplica(seen, policy, 1500).valid).to.equal(false);
+  });
+});
+
 describe('what the link saw', () => {
   it('counts dispatches side by side, an end and an arrival at the same moment not', () => {
     expect(

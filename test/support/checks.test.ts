@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { ALLOWED_ERRORS, allowedCodes } from '../../support/checks/allowed-errors';
+import { allowedCodes as allowedBy } from '../../support/checks/allowed-errors';
+import { ALLOWED_ERRORS } from '../../support/faults/registry';
 import { StreamsMatchUndisturbedRuns } from '../../support/checks/determinism';
 import { NoDispatchToKnownDown } from '../../support/checks/dispatch';
 import { EnginesAgree } from '../../support/checks/engines';
@@ -38,6 +39,7 @@ function task(id: string, maxTokens: number, reads: ReceivedEvent[][], more: Par
   };
 }
 const whole = (id: string, n: number): TaskRecord => task(id, n, [[ev('started'), ...toks(n), end(n)]]);
+const allowedCodes = (kinds: string[]): Set<string> => allowedBy(ALLOWED_ERRORS, kinds);
 const any = new Set(Object.values(ALLOWED_ERRORS).flat());
 
 describe('history checker: each defect makes a check fail, naming the task', () => {

@@ -27,3 +27,8 @@ export async function crashRepeatedly(
     crashes.push({ replicaId, pid: evidence.observed.pid as number, killedAt: fault.killedAt, goneAt: fault.killedAt + goneAfterMs });
   }
 }
+
+/** A scenario's crash loop: every crash its steps caused, in order, for the restart delays to be judged against. */
+export class CrashLoop {
+  readonly crashes: Crash[] = [];
+}

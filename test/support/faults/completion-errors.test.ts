@@ -1,0 +1,91 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { expect } from 'chai';
+import { EngineCompletionErrorsFault } from '../../../support/faults/engine-completion-errors';
+import type { FaultContext } from '../../../support/faults/fault';
+import type { ProcessTarget } from '../../../support/faults/targets';
+import { ProcessSpec } from '../../../support/processes/process-spec';
+import { reapAll } from '../../../support/processes/reaper';
+import type { RunningProcess } from '../../../support/processes/running-process';
+import { Wait } from '../../../support/processes/wait/wait';
+
+const ctx: FaultContext = { signal: new AbortController().signal, log: () => undefined };
+
+/**
+ * A stand-in engine on `port`: /health answers 200 and /completion 200, or 500 while failing. With `hook`, SIGPWR
+ * toggles failing and logs it; without, SIGPWR is ignored (a target whose profile names a signal it does not handle).
+ */
+const engine = (port: number, hook: boolean): string => `
+  let failing = false;
+  ${hook ? "process.on('SIGPWR', () => { failing = !failing; console.log(failing ? 'failing every completion' : 'serving completions again'); });" : "process.on('SIGPWR', () => {});"}
+  require('node:http').createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.statusCode = req.url === '/completion' && failing ? 500 : 200;
+      res.end('{}');
+    });
+  }).listen(${port}, '127.0.0.1', () => console.log('running'));
+`;
+
+async function start(hook: boolean): Promise<{ proc: RunningProcess; log: string; url: string }> {
+  const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'completion-errors-')), 'engine.log');
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const proc = await new ProcessSpec('completion-engine', ['node', '-e', engine(port, hook)])
+    .withLogFile(log)
+    .withWaitStrategy(Wait.forLogLine(/running/))
+    .start();
+  return { proc, log, url: `http://127.0.0.1:${port}` };
+}
+
+const target = (proc: RunningProcess): ProcessTarget => ({ description: 'the stand-in engine', pid: async () => proc.pid });
+
+describe('engine.completion-errors', () => {
+  after(() => {
+    reapAll();
+  });
+
+  it('is confirmed by the log line, health answered 200 and a completion 500; healed when a completion is 200 again', async () => {
+    const { proc, log, url } = await start(true);
+    const fault = new EngineCompletionErrorsFault(
+      target(proc),
+      { signal: 'SIGPWR', evidence: /failing every completion/, logFile: log },
+      url,
+    );
+    await fault.inject(ctx);
+    const evidence = await fault.verify(ctx);
+    expect(evidence.verdict, JSON.stringify(evidence.observed)).to.equal('confirmed');
+    expect(evidence.observed).to.include({ health: 200, completion: 500 });
+    await fault.heal(ctx);
+    await fault.heal(ctx); // idempotent: a second heal must not turn the failing on again
+    const healed = await fault.verifyHealed(ctx);
+    expect(healed.verdict, JSON.stringify(healed.observed)).to.equal('confirmed');
+  });
+
+  it('is not confirmed on an engine that ignores the signal: its completions still succeed', async () => {
+    const { proc, log, url } = await start(false);
+    const fault = new EngineCompletionErrorsFault(
+      target(proc),
+      { signal: 'SIGPWR', evidence: /failing every completion/, logFile: log },
+      url,
+    );
+    await fault.inject(ctx);
+    const evidence = await fault.verify(ctx);
+    expect(evidence.verdict).to.equal('mismatch');
+    expect(evidence.observed).to.include({ line: null, completion: 200 });
+  });
+
+  it('heals nothing on an engine that has exited since (its successor never failed)', async () => {
+    const { proc, log, url } = await start(true);
+    const fault = new EngineCompletionErrorsFault(
+      target(proc),
+      { signal: 'SIGPWR', evidence: /failing every completion/, logFile: log },
+      url,
+    );
+    await fault.inject(ctx);
+    process.kill(proc.pid, 'SIGKILL');
+    await proc.exited;
+    await fault.heal(ctx); // no signal to a pid that is gone (or reused)
+  });
+});
