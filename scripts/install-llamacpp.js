@@ -125,7 +125,45 @@ function placeModel() {
   say(`model ${path.relative(root, modelTarget)} (${fs.statSync(modelTarget).size} bytes, sha256 checked)`);
 }
 
+/**
+ * One install at a time: .ci/run starts one before `npm ci` (it needs no package) and `npm test` starts another; the
+ * second waits for the first to end (its pid in the lock file, checked alive each second, up to 20 minutes) and then
+ * finds the server built, or builds it itself if the first failed. A lock left by a dead process is taken over.
+ */
+function takeLock() {
+  const lock = path.join(tools, 'install-llamacpp.lock');
+  fs.mkdirSync(tools, { recursive: true });
+  const deadline = Date.now() + 20 * 60_000;
+  for (let announced = false; ; ) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      process.once('exit', () => fs.rmSync(lock, { force: true }));
+      return;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    const holder = Number(fs.readFileSync(lock, 'utf8'));
+    let alive = false;
+    try {
+      process.kill(holder, 0);
+      alive = holder > 0;
+    } catch {
+      // gone
+    }
+    if (!alive) {
+      say(`taking over the lock of pid ${holder}, which is gone`);
+      fs.rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`pid ${holder} has held ${lock} for 20 minutes`);
+    if (!announced) say(`waiting for the install already running (pid ${holder}) to end`);
+    announced = true;
+    spawnSync('sleep', ['1']);
+  }
+}
+
 try {
+  takeLock();
   placeModel();
   buildServer();
 } catch (err) {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -14,10 +14,10 @@ import { Wait } from '../../../support/processes/wait/wait';
 const ctx: FaultContext = { signal: new AbortController().signal, log: () => undefined };
 
 /**
- * A stand-in engine on `port`: /health answers 200 and /completion 200, or 500 while failing. With `hook`, SIGPWR
+ * A stand-in engine on a free port: /health answers 200 and /completion 200, or 500 while failing. With `hook`, SIGPWR
  * toggles failing and logs it; without, SIGPWR is ignored (a target whose profile names a signal it does not handle).
  */
-const engine = (port: number, hook: boolean): string => `
+const engine = (hook: boolean): string => `
   let failing = false;
   ${hook ? "process.on('SIGPWR', () => { failing = !failing; console.log(failing ? 'failing every completion' : 'serving completions again'); });" : "process.on('SIGPWR', () => {});"}
   require('node:http').createServer((req, res) => {
@@ -26,16 +26,17 @@ const engine = (port: number, hook: boolean): string => `
       res.statusCode = req.url === '/completion' && failing ? 500 : 200;
       res.end('{}');
     });
-  }).listen(${port}, '127.0.0.1', () => console.log('running'));
+  }).listen(0, '127.0.0.1', function () { console.log('running on ' + this.address().port); });
 `;
 
 async function start(hook: boolean): Promise<{ proc: RunningProcess; log: string; url: string }> {
   const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'completion-errors-')), 'engine.log');
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const proc = await new ProcessSpec('completion-engine', ['node', '-e', engine(port, hook)])
+  // Port 0: the OS picks a free one, which the stand-in prints.
+  const proc = await new ProcessSpec('completion-engine', ['node', '-e', engine(hook)])
     .withLogFile(log)
-    .withWaitStrategy(Wait.forLogLine(/running/))
+    .withWaitStrategy(Wait.forLogLine(/running on \d+/))
     .start();
+  const port = /running on (\d+)/.exec(readFileSync(log, 'utf8'))?.[1];
   return { proc, log, url: `http://127.0.0.1:${port}` };
 }
 
