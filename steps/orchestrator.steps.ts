@@ -14,6 +14,7 @@ import {
   answersWithoutCorrelationId,
   engineVersionMismatches,
   logValueMismatches,
+  metricsBoundsMismatches,
   metricsMismatches,
   queueDepthMismatch,
   refusalAndCancelCountMismatches,
@@ -95,9 +96,23 @@ Then("the orchestrator's metrics count every admitted task, its start and its to
   expect(metricsMismatches((await this.client.metrics()).body, admitted, prompts), 'metrics against what the client saw').to.be.empty;
 });
 
+Then("the orchestrator's metrics agree with what the client saw, whatever was retried", async function (this: ChaosWorld) {
+  if (Number(this.settings.tunes['migration-limit'] ?? 0) > 0)
+    throw new SuiteError('This check counts each streamed token once: it holds with stream failover off only');
+  const stack = this.requireStack();
+  const admitted = this.history.admitted();
+  const urls = stack.replicaIds.map((r) => engineUrl(stack, r));
+  const prompts = await promptTokensByEngine(
+    urls,
+    admitted.map((r) => r.request.prompt ?? ''),
+  );
+  const problems = metricsBoundsMismatches((await this.client.metrics()).body, admitted, prompts);
+  expect(problems, `metrics against what the client saw: ${problems.join('; ')}`).to.be.empty;
+});
+
 Then("the orchestrator's metrics count every refusal and every cancel the client saw", async function (this: ChaosWorld) {
   const problems = refusalAndCancelCountMismatches((await this.client.metrics()).body, this.history.all());
-  expect(problems, 'tasks_rejected_total and tasks_canceled_total against what the client saw').to.be.empty;
+  expect(problems, `tasks_rejected_total and tasks_canceled_total against what the client saw: ${problems.join('; ')}`).to.be.empty;
 });
 
 Then("the orchestrator's metrics show the {int} waiting tasks queued", async function (this: ChaosWorld, waiting: number) {

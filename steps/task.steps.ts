@@ -232,6 +232,13 @@ When('{duration} pass(es) under the load', { timeout: PATIENCE.longStepMs }, asy
   await this.background.runFor(ms);
 });
 
+When('the steady load stops and every stream ends', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
+  if (!this.background) throw new SuiteError('No steady load is running: a Given step must start one first');
+  await this.background.stop();
+  const open = await this.workload.settle(PATIENCE.afterSettleMs);
+  expect(open, `streams still open ${PATIENCE.afterSettleMs} ms after the steady load stopped`).to.equal(0);
+});
+
 Then(
   'at most {int} of them fail, each with a retriable error',
   { timeout: PATIENCE.longStepMs },

@@ -3,7 +3,7 @@ Feature: Found by the explorer: every stream of the only replica cut
   Regression scenarios the generative explorer (`npm run explore`) found and shrank; each keeps the seed that found it.
   Seed 1001: with the only replica's link cutting every stream, the orchestrator's breaker for it opens after three
   failed attempts and new tasks are refused as unavailable, with a retry hint. That is graceful degradation; the
-  checker's table of allowed errors did not allow it for a cut (support/checks/allowed-errors.ts).
+  checker's table of allowed errors did not allow it for a cut (now declared in support/faults/network-cut.ts).
 
   Scenario: with every stream of the only replica cut, tasks fail or are refused explicitly, and the pool serves once the link recovers
     Given the queue holds at most 8 tasks, rejecting new ones when full

@@ -122,6 +122,30 @@ export function metricsMismatches(metricsText: string, admitted: TaskRecord[], p
   return problems;
 }
 
+/**
+ * ORCH-3028 under any schedule of faults, where a task may be retried on another replica, or fail before any replica
+ * took it: every admission counted once (`tasks_enqueued_total`), every task that streamed started at least once,
+ * every token the clients received counted once (`tokens_out_total`: with stream failover off a token is sent once),
+ * and at least the prompt tokens of the tasks that streamed evaluated (`tokens_in_total`: a retried prompt is
+ * evaluated again). Returns the mismatches.
+ */
+export function metricsBoundsMismatches(metricsText: string, admitted: TaskRecord[], promptTokens: Map<string, number>): string[] {
+  const problems: string[] = [];
+  const streamed = admitted.filter((r) => eventsOf(r).some((e) => e.event === 'token'));
+  const enqueued = metricSum(metricsText, 'tasks_enqueued_total');
+  if (enqueued !== admitted.length) problems.push(`tasks_enqueued_total ${enqueued}, admitted ${admitted.length}`);
+  const started = metricSum(metricsText, 'tasks_started_total');
+  if (started < streamed.length) problems.push(`tasks_started_total ${started} < the ${streamed.length} tasks that streamed`);
+  const tokensOut = metricSum(metricsText, 'tokens_out_total');
+  const received = admitted.reduce((n, r) => n + eventsOf(r).filter((e) => e.event === 'token').length, 0);
+  if (tokensOut !== received) problems.push(`tokens_out_total ${tokensOut}, tokens received ${received}`);
+  const tokensIn = metricSum(metricsText, 'tokens_in_total');
+  const sent = streamed.reduce((n, r) => n + (promptTokens.get(r.request.prompt ?? '') ?? Number.NaN), 0);
+  if (!(tokensIn >= sent))
+    problems.push(`tokens_in_total ${tokensIn} < the ${sent} prompt tokens of the ${streamed.length} tasks that streamed`);
+  return problems;
+}
+
 /** Per reason, what the client saw: refusals of its submissions by code, and evictions by drop-lru on its streams. */
 export function rejectionsSeen(records: TaskRecord[]): Record<string, number> {
   const seen: Record<string, number> = {};
@@ -139,7 +163,8 @@ export function rejectionsSeen(records: TaskRecord[]): Record<string, number> {
 
 /**
  * ORCH-3028 by value, not presence: `tasks_rejected_total` per reason is what the client saw refused (or evicted),
- * and `tasks_canceled_total` is the cancels it had answered 204 (reason `client`) and the streams it went away from
+ * and `tasks_canceled_total` is the cancels it had answered 204 that took effect (reason `client`; a cancel of a task
+ * already ended is answered 204 too, and cancels nothing) and the streams it went away from
  * (reason `disconnect`, SSE-1003). Returns the mismatches.
  */
 export function refusalAndCancelCountMismatches(metricsText: string, records: TaskRecord[]): string[] {
@@ -151,8 +176,10 @@ export function refusalAndCancelCountMismatches(metricsText: string, records: Ta
     if (counted !== (seen[reason] ?? 0))
       problems.push(`tasks_rejected_total{reason="${reason}"} ${counted}, the client saw ${seen[reason] ?? 0}`);
   }
+  // A cancel is idempotent (CONTRACT.md): one answered 204 for a task that had already ended cancels nothing. A cancel
+  // that took effect ends the task's stream with `end{canceled:true}`.
   const cancels = {
-    client: records.filter((r) => r.canceledAt !== undefined).length,
+    client: records.filter((r) => r.canceledAt !== undefined && tookEffect(r)).length,
     disconnect: records.filter((r) => r.leftAt !== undefined).length,
   };
   for (const [reason, n] of Object.entries(cancels)) {
@@ -163,6 +190,12 @@ export function refusalAndCancelCountMismatches(metricsText: string, records: Ta
       );
   }
   return problems;
+}
+
+/** The task ended canceled: its stream's end says so. */
+function tookEffect(r: TaskRecord): boolean {
+  const end = terminalOf(r);
+  return end?.event === 'end' && end.data.canceled === true;
 }
 
 /** The values one label takes on a metric's samples. */

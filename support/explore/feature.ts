@@ -52,6 +52,20 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
     'no stream was left silent for longer than the idle timeout',
     ...(w.resubmit ? ['resubmitting a task returns the same task'] : []),
   ];
+  // What operators see (ORCH-3028, OC-CTRL-2052), judged once the load has stopped and every stream has ended (the
+  // counters and the client's history then stand still): correlation ids always; the metrics where the orchestrator
+  // kept its counters (never stopped), by what holds whatever was retried. The task log lines are not judged here:
+  // their check wants every admitted task to have run on a replica, which a schedule does not promise.
+  const restarted = s.events.some((e) => FORMS[e.fault].place === 'orchestrator');
+  const operators = [
+    'every answer the client got carried a correlation id',
+    ...(restarted
+      ? []
+      : [
+          "the orchestrator's metrics count every refusal and every cancel the client saw",
+          "the orchestrator's metrics agree with what the client saw, whatever was retried",
+        ]),
+  ];
   const privileged = s.events.some((e) => FORMS[e.fault].privileged);
   const needs = [...new Set(s.events.flatMap((e) => FORMS[e.fault].needs ?? []))].sort().map((c) => `@needs:${c}`);
   const tags = [
@@ -81,6 +95,8 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
     `    And a steady load of ${w.rate} ${w.rate === 1 ? 'task' : 'tasks'} per second of ${w.loadTokens} tokens each`,
     ...whens.map((t, k) => `    ${k === 0 ? 'When' : 'And'} ${t}`),
     ...thens.map((t, k) => `    ${k === 0 ? 'Then' : 'And'} ${t}`),
+    '    When the steady load stops and every stream ends',
+    ...operators.map((t, k) => `    ${k === 0 ? 'Then' : 'And'} ${t}`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -52,7 +52,11 @@ export const NETWORK_SLOW = declareKind(
     kind: 'network.slow',
     meaning: 'bandwidth limited: tokens dribble in',
     file: __filename,
-    errors: ['DECODE_TIMEOUT'],
+    // A stream too slow for its timeout fails as such. And the toxic's removal holds the proxy's lock until the held
+    // chunk drains, up to 5 s (Toxiproxy's toxics/bandwidth.go): the orchestrator's probes of the replica time out
+    // meanwhile, it takes the replica for unreachable, and a task submitted just after the heal, before its next probe,
+    // is refused as unavailable with a retry hint (seen 42 ms after a heal, 2026-12-05: 1 run in 6 of the slow-link cancel).
+    errors: ['DECODE_TIMEOUT', 'POOL_UNAVAILABLE'],
     explore: SLOW_FORMS,
   },
   NetworkSlowFault,

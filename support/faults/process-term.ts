@@ -58,7 +58,8 @@ export const TERM_FORMS = {
     heal: () => ['the pool manager exits cleanly within 4 s', 'the pool manager is started again'],
     // Unlike a kill, a stop takes its engines down with it: no link carries anything until it is back, so a link
     // fault could be neither proven applied nor healed (found by the explorer, seed 31: a stall healed meanwhile).
-    blocks: ['engine', 'link', 'pool-manager-link', 'gpu'],
+    // Nor can its log be closed while it is down (seed 43, for a kill).
+    blocks: ['engine', 'link', 'pool-manager-link', 'gpu', 'pool-manager-log'],
   },
   'orchestrator-term': {
     place: 'orchestrator',

@@ -7,6 +7,7 @@ import { NoDispatchToKnownDown } from '../../support/checks/dispatch';
 import { EnginesAgree } from '../../support/checks/engines';
 import { compose, judgeHistory } from '../../support/checks/judge';
 import { OrchestratorStayedLive } from '../../support/checks/liveness';
+import { metricsBoundsMismatches, refusalAndCancelCountMismatches } from '../../support/checks/observability';
 import { StreamsWellFormed } from '../../support/checks/streams';
 import {
   AdmittedTasksEnded,
@@ -248,5 +249,40 @@ describe('history checker: each defect makes a check fail, naming the task', () 
     expect(compose([v(true), v('unknown'), v(false)])).to.equal(false);
     expect(compose([v(true), v('unknown')])).to.equal('unknown');
     expect(compose([v(true)])).to.equal(true);
+  });
+});
+
+describe('the metrics judged under any schedule (metricsBoundsMismatches)', () => {
+  // Two admitted tasks: one streamed 3 tokens (its prompt of 5 tokens evaluated at least once), one failed unstarted.
+  const streamed = task('t1', 3, [[ev('started'), ...toks(3), end(3)]]);
+  const unstarted = task('t2', 3, [[error({ code: 'POOL_UNAVAILABLE', retriable: true })]]);
+  const prompts = new Map([[streamed.request.prompt ?? '', 5]]);
+  const metrics = (enqueued: number, started: number, out: number, tokensIn: number): string =>
+    `tasks_enqueued_total ${enqueued}\ntasks_started_total{replica_id="r1"} ${started}\ntokens_out_total ${out}\ntokens_in_total ${tokensIn}\n`;
+
+  it('passes counts that a retry may raise: a prompt evaluated twice, a task started twice', () => {
+    expect(metricsBoundsMismatches(metrics(2, 2, 3, 10), [streamed, unstarted], prompts)).to.deep.equal([]);
+  });
+
+  it('fails tokens not counted, prompts not counted, an admission counted twice and a streamed task never started', () => {
+    expect(metricsBoundsMismatches(metrics(2, 1, 0, 5), [streamed, unstarted], prompts).join()).to.contain('tokens_out_total 0');
+    expect(metricsBoundsMismatches(metrics(2, 1, 3, 0), [streamed, unstarted], prompts).join()).to.contain('tokens_in_total 0');
+    expect(metricsBoundsMismatches(metrics(3, 1, 3, 5), [streamed, unstarted], prompts).join()).to.contain('tasks_enqueued_total 3');
+    expect(metricsBoundsMismatches(metrics(2, 0, 3, 5), [streamed, unstarted], prompts).join()).to.contain('tasks_started_total 0');
+  });
+});
+
+describe('the cancel count (refusalAndCancelCountMismatches)', () => {
+  const counted = (n: number): string => `tasks_canceled_total{reason="client"} ${n}\n`;
+  const canceled = task('t1', 5, [[ev('started'), tok(0), ev('end', { canceled: true, tokens_out: 1 })]], { canceledAt: 5 });
+  // Cancels are idempotent: a 204 for a task that had already failed cancels nothing, and is not counted.
+  const alreadyFailed = task('t2', 5, [[error({ code: 'WORKER_RESET', retriable: true })]], { canceledAt: 9 });
+
+  it('counts the cancels that took effect, not a 204 for a task already ended', () => {
+    expect(refusalAndCancelCountMismatches(counted(1), [canceled, alreadyFailed])).to.deep.equal([]);
+  });
+
+  it('fails cancels not counted', () => {
+    expect(refusalAndCancelCountMismatches(counted(0), [canceled, alreadyFailed]).join()).to.contain('had 204 for 1');
   });
 });

@@ -22,4 +22,13 @@ describe('a steady load ran across the faults (the precondition of "under a stea
     const gap = [1000, 1100, 3000, 3100];
     expect(LoadRanAcrossFaults(gap, 3100, [{ from: 1500, to: 2500 }], 100).detail).to.contain('no task of the steady load');
   });
+
+  it('judges a fault the load was stopped during by the part before the stop', () => {
+    // The load stopped on purpose at 1550, 50 ms into a fault that lasts until 5000: too short a part to need a tick.
+    expect(LoadRanAcrossFaults([1000, 1100, 1200, 1300, 1400, 1500], 1550, [{ from: 1500, to: 5000 }], 100).valid).to.equal(true);
+    // Stopped 1000 ms into it with no tick since the fault began: a load that skipped the fault.
+    const skipped = LoadRanAcrossFaults([1000, 1100, 1200, 1300, 1400], 2500, [{ from: 1450, to: 5000 }], 100);
+    expect(skipped.valid).to.equal(false);
+    expect(skipped.detail).to.contain('1050 ms of it under the load');
+  });
 });
