@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { expect } from 'chai';
+import { eventually } from '../../../support/core/eventually';
 import { EngineCompletionErrorsFault } from '../../../support/faults/engine-completion-errors';
 import type { FaultContext } from '../../../support/faults/fault';
 import type { ProcessTarget } from '../../../support/faults/targets';
@@ -36,7 +37,15 @@ async function start(hook: boolean): Promise<{ proc: RunningProcess; log: string
     .withLogFile(log)
     .withWaitStrategy(Wait.forLogLine(/running on \d+/))
     .start();
-  const port = /running on (\d+)/.exec(readFileSync(log, 'utf8'))?.[1];
+  // The wait saw the line on the process's output; its log file may get it a moment later (the writer flushes then).
+  const { value: port } = await eventually(
+    'the stand-in engine has logged its port',
+    async () => {
+      const port = /running on (\d+)/.exec(readFileSync(log, 'utf8'))?.[1];
+      return { ok: port !== undefined, seen: readFileSync(log, 'utf8').slice(-200), value: port };
+    },
+    { withinMs: 2000, everyMs: 10 },
+  );
   return { proc, log, url: `http://127.0.0.1:${port}` };
 }
 
