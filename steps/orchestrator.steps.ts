@@ -1,6 +1,7 @@
 import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
+import type { TaskRecord } from '../support/history/history';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { SuiteError } from '../support/core/errors';
 import { BOUNDS } from '../support/checks/bounds';
@@ -83,30 +84,31 @@ Then(
   },
 );
 
-Then("the orchestrator's metrics count every admitted task, its start and its tokens", async function (this: ChaosWorld) {
-  if (Number(this.settings.tunes['migration-limit'] ?? 0) > 0)
-    throw new SuiteError('This check counts each streamed prompt once: it holds with stream failover off only');
-  const stack = this.requireStack();
-  const admitted = this.history.admitted();
+/**
+ * The orchestrator's metrics and what the check reads beside them: the admitted tasks and their prompts' tokens by the
+ * pool's own tokenizer. Both metric checks count each streamed token once: they hold with stream failover off only.
+ */
+async function metricsBeside(world: ChaosWorld): Promise<{ text: string; admitted: TaskRecord[]; prompts: Map<string, number> }> {
+  if (Number(world.settings.tunes['migration-limit'] ?? 0) > 0)
+    throw new SuiteError('This check counts each streamed token once: it holds with stream failover off only');
+  const stack = world.requireStack();
+  const admitted = world.history.admitted();
   const urls = stack.replicaIds.map((r) => engineUrl(stack, r));
   const prompts = await promptTokensByEngine(
     urls,
     admitted.map((r) => r.request.prompt ?? ''),
   );
-  expect(metricsMismatches((await this.client.metrics()).body, admitted, prompts), 'metrics against what the client saw').to.be.empty;
+  return { text: (await world.client.metrics()).body, admitted, prompts };
+}
+
+Then("the orchestrator's metrics count every admitted task, its start and its tokens", async function (this: ChaosWorld) {
+  const { text, admitted, prompts } = await metricsBeside(this);
+  expect(metricsMismatches(text, admitted, prompts), 'metrics against what the client saw').to.be.empty;
 });
 
 Then("the orchestrator's metrics agree with what the client saw, whatever was retried", async function (this: ChaosWorld) {
-  if (Number(this.settings.tunes['migration-limit'] ?? 0) > 0)
-    throw new SuiteError('This check counts each streamed token once: it holds with stream failover off only');
-  const stack = this.requireStack();
-  const admitted = this.history.admitted();
-  const urls = stack.replicaIds.map((r) => engineUrl(stack, r));
-  const prompts = await promptTokensByEngine(
-    urls,
-    admitted.map((r) => r.request.prompt ?? ''),
-  );
-  const problems = metricsBoundsMismatches((await this.client.metrics()).body, admitted, prompts);
+  const { text, admitted, prompts } = await metricsBeside(this);
+  const problems = metricsBoundsMismatches(text, admitted, prompts);
   expect(problems, `metrics against what the client saw: ${problems.join('; ')}`).to.be.empty;
 });
 

@@ -3,6 +3,16 @@ import type { Mutant } from './mutant';
 /** The mutants of the orchestrator's dispatch (sut/orchestratord): replica choice, retries and their backoff, breakers, drain. */
 export const DISPATCH_MUTANTS: Mutant[] = [
   {
+    id: 'breaker-ignores-server-errors',
+    requirement: 'ORCH-3040',
+    breaks:
+      "an engine's HTTP 500 is retried elsewhere but never opens its replica's breaker: a replica that fails every completion while healthy keeps getting work",
+    file: 'sut/orchestratord/replicas.ts',
+    find: "if (trialFailed || (r.breaker === 'closed' && r.consecutiveFailures >= this.options.breakerThreshold)) {",
+    replace:
+      "if (!reason.includes('HTTP 500') && (trialFailed || (r.breaker === 'closed' && r.consecutiveFailures >= this.options.breakerThreshold))) {",
+  },
+  {
     id: 'drain-cuts-early',
     requirement: 'ORCH-3505',
     breaks: 'a drained pool force-stops its in-flight tasks at half the deadline instead of letting them run until it',
