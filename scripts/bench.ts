@@ -55,7 +55,8 @@ function suiteRuns(
     const r = spawnSync('npx', args, {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, CHAOS_PROFILE: values.profile, CHAOS_REPORTS_DIR: dir },
+      // `-p ci` reads its worker count from CHAOS_WORKERS: without it, every run had 2 workers, the "serial" ones too.
+      env: { ...process.env, CHAOS_PROFILE: values.profile, CHAOS_REPORTS_DIR: dir, CHAOS_WORKERS: String(workers) },
     });
     if (r.status !== 0) throw new Error(`suite run ${i} (${workers} workers) failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
     walls.push(Date.now() - started);

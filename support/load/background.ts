@@ -41,10 +41,16 @@ export class BackgroundLoad {
       throw new Error(`A background load needs 0 < tasks per second ≤ 50, got ${shape.tasksPerSecond}`);
   }
 
-  start(): void {
+  /**
+   * Starts the generator; resolves once its first submission has been answered, so that a step after "a steady load"
+   * (a fault) meets a load already running (without it, a fault injected at once began in the same millisecond as the
+   * load's first submission, and LoadRanAcrossFaults rightly said the load had not run before it).
+   */
+  async start(): Promise<void> {
     const burst = this.shape.burst ?? 1;
     const everyMs = (1000 * burst) / this.shape.tasksPerSecond;
     const until = Date.now() + this.shape.maxMs;
+    let firstAnswered: Promise<void> | undefined;
     this.running = (async () => {
       let next = Date.now();
       for (let sent = 0; !this.abort.signal.aborted && sent < this.shape.maxTasks && Date.now() < until; sent++) {
@@ -56,18 +62,16 @@ export class BackgroundLoad {
           })
           .finally(() => this.pending.delete(p));
         this.pending.add(p);
+        firstAnswered ??= p;
         if ((sent + 1) % burst !== 0) continue; // the rest of the burst goes now
         next += everyMs;
         await delay(Math.max(0, next - Date.now()), undefined, { signal: this.abort.signal }).catch(() => undefined);
       }
       this.endedAt = Date.now();
     })();
+    await firstAnswered;
   }
 
-  /**
-   * Stops submitting (tasks already submitted go on and are judged); resolves once the generator loop has ended and
-   * every submission in flight has its answer (so a follower exists for each admitted task before anyone settles).
-   */
   /**
    * Lets `ms` of the load go by: in a generated schedule (scripts/explore.ts) time under load is the input between two
    * faults, not a wait for a state. Fails when the load is no longer running (it reached its bounds, or was stopped).
@@ -84,6 +88,10 @@ export class BackgroundLoad {
       );
   }
 
+  /**
+   * Stops submitting (tasks already submitted go on and are judged); resolves once the generator loop has ended and
+   * every submission in flight has its answer (so a follower exists for each admitted task before anyone settles).
+   */
   async stop(): Promise<void> {
     this.abort.abort();
     await this.running;

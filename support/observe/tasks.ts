@@ -59,6 +59,32 @@ export function servedByEngineOf(records: TaskRecord[], engineLogs: Map<string, 
 }
 
 /**
+ * Waits until some task of `records()` (read again on each look: a steady load keeps adding tasks) has completed and
+ * is found, by its seed, in the log of `replica`'s engine; returns those found. A task the client saw complete may
+ * still be in flight in the engine's log, and under a steady load the task that reaches a replica may be the next
+ * one: so the look is repeated until `withinMs`, then it throws with what it last saw.
+ */
+export async function tasksServedByEventually(
+  records: () => TaskRecord[],
+  engineLogs: Map<string, string>,
+  pattern: RegExp,
+  replica: string,
+  withinMs: number,
+): Promise<TaskRecord[]> {
+  let served: TaskRecord[] = [];
+  await eventually(
+    `some completed task in the log of the engine of ${replica}`,
+    async () => {
+      const completed = records().filter((r) => outcomeOf(r) === 'completed');
+      served = servedByEngineOf(completed, engineLogs, pattern, replica);
+      return { ok: served.length > 0, seen: `${completed.length} tasks completed, ${served.length} of them in that log` };
+    },
+    { withinMs, everyMs: 100 },
+  );
+  return served;
+}
+
+/**
  * Waits until every completed task of `records` is found, by its seed, in some engine's log (an engine may write its
  * log a moment after the stream ended), so a verdict about where tasks ran reads complete evidence; throws naming
  * the tasks no engine owns up to.
