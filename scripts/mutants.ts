@@ -112,9 +112,15 @@ function runMutant(m: (typeof MUTANTS)[number], invalid: string | undefined): Mu
     explored.push({ ...base, ...found, ms: Date.now() - started });
     return { ...base, status: found.found ? 'killed' : 'survived', detail: found.detail, scenarios: [], ms: Date.now() - started };
   }
-  // First the scenarios that trace to the requirement the mutant breaks; only if none of them catches it, the rest:
-  // a mutant killed only there is reported as such (the requirement's own scenarios missed it).
-  const own = runSuite(m.id, profileFile, 'own', ['--tags', `@${m.requirement}`]);
+  // First the scenario of the mutant's requirement that killed it in the last check (alone, on one worker: a kill
+  // there is a kill by the requirement's own scenarios, found without running those before it), then the scenarios
+  // that trace to the requirement; only if none of them catches it, the rest: a mutant killed only there is reported
+  // as such (the requirement's own scenarios missed it).
+  const killer = LAST_KILLERS.get(m.id);
+  const hinted = killer
+    ? runSuite(m.id, profileFile, 'last-killer', ['--tags', `@${m.requirement}`, '--name', nameRegex(killer)], 1)
+    : undefined;
+  const own = hinted?.killed ? hinted : runSuite(m.id, profileFile, 'own', ['--tags', `@${m.requirement}`]);
   const rest = own.killed ? undefined : runSuite(m.id, profileFile, 'rest', ['--tags', `not @${m.requirement}`]);
   const run = rest ?? own;
   const detail = run.error ? `suite run ended: ${run.error}` : run.killed ? run.scenarios[0].message : 'suite passed';
@@ -128,14 +134,22 @@ function runMutant(m: (typeof MUTANTS)[number], invalid: string | undefined): Mu
   };
 }
 
-/** Runs the suite (a part of it, by `tagArgs`) against a mutant's profile; killed when it fails with a failed scenario. */
-function runSuite(id: string, profileFile: string, part: string, tagArgs: string[]) {
+/**
+ * Runs the suite (a part of it, by `tagArgs`) against a mutant's profile, on `workers` workers (by default the `ci`
+ * profile's); killed when it fails with a failed scenario.
+ */
+function runSuite(id: string, profileFile: string, part: string, tagArgs: string[], workers?: number) {
   const reports = path.join('reports', 'mutants', id, part);
   const args = ['cucumber-js', '-p', 'ci', ...tagArgs, ...(values.full ? [] : ['--fail-fast'])];
   const run = spawnSync('npx', args, {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, CHAOS_PROFILE: profileFile, CHAOS_REPORTS_DIR: reports },
+    env: {
+      ...process.env,
+      CHAOS_PROFILE: profileFile,
+      CHAOS_REPORTS_DIR: reports,
+      ...(workers ? { CHAOS_WORKERS: String(workers) } : {}),
+    },
     timeout: Number(values['timeout-s']) * 1000,
     killSignal: 'SIGINT',
   });
@@ -148,6 +162,23 @@ function buildMutant(dir: string): { status: number | null; stdout: string; stde
   const args = [path.join(root, 'scripts', 'build-sut.js'), path.join(dir, 'sut'), path.join(dir, 'dist', 'sut')];
   return spawnSync('node', args, { cwd: root, encoding: 'utf8' });
 }
+
+/** A scenario's name as a `--name` pattern that matches it alone. */
+function nameRegex(name: string): string {
+  return `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+}
+
+/**
+ * The scenario that killed each mutant in the last check, where one of its requirement's own scenarios did (from
+ * reports/mutants.json, when there is one): tried first, as a hint only — the mutant still has to fail it now.
+ */
+function lastKillers(): Map<string, string> {
+  const file = path.join(root, 'reports', 'mutants.json');
+  if (!existsSync(file)) return new Map();
+  const last = (JSON.parse(readFileSync(file, 'utf8')) as { results: MutantResult[] }).results;
+  return new Map(last.filter((r) => r.status === 'killed' && r.byRequirement && r.scenarios[0]).map((r) => [r.id, r.scenarios[0].name]));
+}
+const LAST_KILLERS = lastKillers();
 
 const results: MutantResult[] = [];
 if (values.explore)

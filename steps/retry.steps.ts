@@ -1,4 +1,4 @@
-import { Then } from '@cucumber/cucumber';
+import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
@@ -6,8 +6,19 @@ import { BOUNDS } from '../support/checks/bounds';
 import { terminalOf } from '../support/history/history';
 import { retryPolicyOf, timesToGiveUp } from '../support/observe/retries';
 import { backoffSpreadProblems } from '../support/checks/retries';
+import { submitInWavesCarefully } from '../support/load/tasks';
 
-// Dispatch retries (HTU-1002) as the client sees them: how every task of a batch failed, and how long it took.
+// Dispatch retries (HTU-1002) as the client sees them: how every task of a batch failed, and how long it took; and
+// the client's own retries of refusals, after the hint each one carries.
+
+When(
+  'a careful client submits {int} tasks of {int} tokens each, {int} at a time, again after the retry hint of a refusal',
+  { timeout: PATIENCE.longStepMs },
+  async function (this: ChaosWorld, count: number, tokens: number, wave: number) {
+    const make = () => this.newTask(tokens);
+    this.batch = await submitInWavesCarefully(this.workload, count, wave, make, PATIENCE.taskEndMs, Date.now() + PATIENCE.batchMs);
+  },
+);
 
 Then(
   'every task fails with a retriable {error code} error',

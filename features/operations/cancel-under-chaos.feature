@@ -30,7 +30,7 @@ Feature: Cancel under chaos
     And the second task stays canceled for 1 s without a single token
 
   # The client closes its connection in the callback of the token it received, before the orchestrator can send the
-  # next one (a token every 10 ms on the reference engine, about 13 ms on llama-server), so what it had is exact.
+  # next one (a token every 5 ms on the reference engine, about 13 ms on llama-server), so what it had is exact.
   @SSE-1003 @ORCH-3028 @fault:none
   Scenario: a client that goes away from its task's stream cancels the task: the engine stops and nothing more is kept
     Given a healthy pool of 1 replica

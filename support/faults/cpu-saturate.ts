@@ -100,7 +100,7 @@ export const CPU_FORMS = {
     place: 'engine',
     inject: (r, m) => `the engine of replica ${r} is starved to ${m} % of a core`,
     heal: (r) => `the engine of replica ${r} has its CPU back`,
-    // With each token costing it 2 ms of CPU, an engine streaming at 10 ms a token wants 20 % of a core: below that it
+    // With each token costing it 2 ms of CPU, an engine streaming at 5 ms a token wants 40 % of a core: below that it
     // is held back in every period. Above it, or with no such cost, a starved engine is not starved at all (seed 23
     // drew 28-50 % and its throttling was never seen), so the form states its cost and stays below it.
     givens: ['each token costs an engine 2 ms of CPU'],

@@ -1,6 +1,6 @@
-import { eventsOf, type Rerun, type TaskRecord, terminalOf, textOf } from '../history/history';
+import { eventsOf, isAdmitted, type Rerun, type TaskRecord, terminalOf, textOf } from '../history/history';
 import { taskEnds } from '../observe/waits';
-import { newTask } from '../orchestrator/client';
+import { submitCarefully } from './tasks';
 import type { Workload } from './workload';
 
 /** How many reruns run at once: few enough not to fill a small queue, enough to finish within the patience. */
@@ -22,16 +22,10 @@ async function rerunAll(workload: Workload, tasks: TaskRecord[], deadline: numbe
 }
 
 async function rerun(workload: Workload, task: TaskRecord, deadline: number): Promise<TaskRecord> {
-  for (;;) {
-    const clone = await workload.submit({ ...task.request, task_id: newTask().task_id });
-    const refused = clone.admission && clone.admission.status !== 202;
-    if (!refused || Date.now() >= deadline) {
-      if (!refused) await taskEnds(clone, Math.max(0, deadline - Date.now())).catch(() => undefined);
-      return clone;
-    }
-    const hintMs = Number(clone.admission?.body?.retry_after_ms) || 200;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(hintMs, Math.max(0, deadline - Date.now()))));
-  }
+  // Any refusal is retried after its hint (200 ms without one): the rerun is the suite's own, not the scenario's client.
+  const clone = await submitCarefully(workload, task.request, deadline, (r) => Number(r.admission?.body?.retry_after_ms) || 200);
+  if (isAdmitted(clone)) await taskEnds(clone, Math.max(0, deadline - Date.now())).catch(() => undefined);
+  return clone;
 }
 
 /**

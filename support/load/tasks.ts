@@ -51,6 +51,53 @@ export async function submitInWaves(
 }
 
 /**
+ * As submitInWaves, but as the careful client the contract expects: a task refused with a retriable error and a retry
+ * hint is submitted again (a new id, the same request) once the hint has passed, until `deadline` (epoch ms); a
+ * refusal without both is final. Returns each task's last attempt, in order (the refused attempts stay in the history).
+ */
+export async function submitInWavesCarefully(
+  workload: Workload,
+  count: number,
+  wave: number,
+  make: () => TaskRequest,
+  withinMs: number,
+  deadline: number,
+): Promise<TaskRecord[]> {
+  const out: TaskRecord[] = [];
+  for (let start = 0; start < count; start += wave) {
+    const requests = Array.from({ length: Math.min(wave, count - start) }, make);
+    const batch = await Promise.all(requests.map((r) => submitCarefully(workload, r, deadline, retriableHint)));
+    out.push(...batch);
+    await Promise.all(batch.filter(isAdmitted).map((r) => taskEnds(r, withinMs)));
+  }
+  return out;
+}
+
+/** The retry hint of a refusal that says it may be retried, or undefined. */
+export function retriableHint(record: TaskRecord): number | undefined {
+  const body = record.admission?.body;
+  return body?.retriable === true && Number(body.retry_after_ms) >= 0 ? Number(body.retry_after_ms) : undefined;
+}
+
+/**
+ * Submits `request` (each time under a new id) until it is admitted, the refusal has no hint (`hintOf` says
+ * undefined) or `deadline` (epoch ms) has passed, waiting each refusal's hint in between; returns the last attempt.
+ */
+export async function submitCarefully(
+  workload: Workload,
+  request: TaskRequest,
+  deadline: number,
+  hintOf: (refused: TaskRecord) => number | undefined,
+): Promise<TaskRecord> {
+  for (;;) {
+    const attempt = await workload.submit({ ...request, task_id: newTask().task_id });
+    const hintMs = attempt.admission && attempt.admission.status !== 202 ? hintOf(attempt) : undefined;
+    if (hintMs === undefined || Date.now() >= deadline) return attempt;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(hintMs, Math.max(0, deadline - Date.now()))));
+  }
+}
+
+/**
  * Cancels a task that must be queued at that moment (OC-CORE-1005 is about a queued task): the client-visible status
  * says `queued` right before the cancel, or the step fails saying what the task was instead, since a cancel of a task
  * already dispatched would prove something else.
