@@ -17,14 +17,18 @@ Feature: Graceful shutdown of the pool manager and of an engine
 
   # Not every engine drains on SIGTERM (llama-server stops its streams and lives on), so a graceful stop of one engine
   # is its pool manager's job: out of rotation first, its in-flight work runs until the deadline, then SIGTERM. Out of
-  # rotation means no new work reaches it, which only its link can show under a steady load on two replicas.
+  # rotation means no new work reaches it, which only its link can show under a steady load on two replicas. The load
+  # comes 3 tasks at a time: least in flight first, a replica in rotation with 1 task gets at least 1 of 3 sent
+  # together to a pool of 2 (1 task at a time all went to the idle replica, and a stack that kept the draining
+  # replica in rotation survived once the engines streamed at 5 ms a token). Its in-flight task of 200 tokens (1 s at
+  # 5 ms a token, 2.6 s on llama-server) outlasts the 600 ms between two such bursts.
   @fault:none
   Scenario: an engine restarted gracefully by its pool manager under load gets no new task, finishes its in-flight one, then serves again
     Given engines drop their in-flight work when asked to stop
     And the dispatches reaching each replica are witnessed on their way
     And a healthy pool of 2 replicas
-    And a client has a task of 50 tokens streaming on replica r1
-    And a steady load of 5 tasks per second of 10 tokens each
+    And a client has a task of 200 tokens streaming on replica r1
+    And a steady load of 5 tasks per second of 10 tokens each, sent 3 at a time
     When the pool manager restarts replica r1 gracefully, with a deadline of 5 s
     Then the task completes
     And replica r1 is restarted and ready again within 5 s
