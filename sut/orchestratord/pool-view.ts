@@ -23,6 +23,8 @@ export interface ReplicaView {
   breakerOpenUntil: number;
   /** A half-open breaker lets one trial dispatch through at a time. */
   trialInFlight: boolean;
+  /** The send-order number of the half-open breaker's trial dispatch, while it is in flight. */
+  trialSeq?: number;
 }
 
 export interface PoolView {

@@ -132,8 +132,12 @@ export class ReplicaDirectory {
   /** Marks the start of a dispatch and returns its place in the replica's send order; through a half-open breaker it is the one trial. */
   dispatchStarted(r: ReplicaView): number {
     r.inflight++;
-    if (r.breaker === 'half-open') r.trialInFlight = true;
-    return this.sendOrder(r).sent();
+    const seq = this.sendOrder(r).sent();
+    if (r.breaker === 'half-open') {
+      r.trialInFlight = true;
+      r.trialSeq = seq;
+    }
+    return seq;
   }
 
   /**
@@ -198,10 +202,16 @@ export class ReplicaDirectory {
     r.trialInFlight = false;
   }
 
-  /** Marks the end of a dispatch, whatever its result. */
+  /**
+   * Marks the end of a dispatch, whatever its result. A half-open breaker's trial that ended with no verdict on the
+   * replica (a poison request the engine rejected, a busy engine, a cancel) gives the trial to the next dispatch:
+   * otherwise the breaker stayed half-open with a trial "in flight" forever and the replica never served again (found
+   * by the explorer, seed 1: a poison task was the trial after an engine's failing completions).
+   */
   dispatchEnded(r: ReplicaView, seq?: number): void {
     r.inflight--;
     if (seq !== undefined) this.sendOrder(r).ended(seq);
+    if (r.trialInFlight && seq !== undefined && r.trialSeq === seq) r.trialInFlight = false;
   }
 
   /** Called when a breaker opens (metrics). */
