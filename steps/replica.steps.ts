@@ -157,6 +157,9 @@ Then('no task reached replica {replica} while it was out of service', function (
   const { from, to } = window as { from: number; to: number };
   this.timeline.record('note', 'dispatches while out of service', { replica, outForMs: to - from, reached: seen.length });
   expect(to - from, `how long replica ${replica} was seen out of service, ms`).to.be.greaterThan(0);
+  // The precondition of "no task reached it": tasks were offered meanwhile, or the check proves nothing.
+  const offered = this.history.all().filter((r) => r.submittedAt >= from && r.submittedAt <= to).length;
+  expect(offered, `tasks submitted while replica ${replica} was out of service (${to - from} ms)`).to.be.greaterThan(0);
   expect(
     seen.map((d) => `${d.at - from} ms into its time out of service`),
     `tasks that reached replica ${replica}`,

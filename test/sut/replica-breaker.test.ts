@@ -124,4 +124,16 @@ describe('per-replica circuit breaker and reachability in the orchestrator', () 
     directory.reportSuccess(r, Date.now(), directory.dispatchStarted(r));
     expect(directory.isReachable(r)).to.equal(true);
   });
+
+  it('a half-open trial that ends with no verdict (a poison rejected, a busy engine, a cancel) lets the next dispatch be the trial', async () => {
+    const r = replica();
+    for (let k = 0; k < 3; k++) directory.reportFailure(r, 'reset');
+    await wait(options.breakerCooldownMs + 10);
+    expect(directory.isServing(r), 'half-open after the cool-down').to.equal(true);
+    const trial = directory.dispatchStarted(r);
+    expect(directory.isServing(r), 'while the trial is in flight').to.equal(false);
+    directory.dispatchEnded(r, trial); // neither reportSuccess nor reportFailure: the trial said nothing
+    expect(directory.isServing(r), 'once the trial ended with no verdict').to.equal(true);
+    expect(r.breaker).to.equal('half-open');
+  });
 });
