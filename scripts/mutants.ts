@@ -13,6 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { parseArgs } from 'node:util';
 import { caughtHow, failedScenarios, renderMutantsHtml, type MutantResult } from '../support/report/mutants';
 import { MUTANTS } from './mutants/catalogue';
@@ -29,11 +30,18 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     /** With --explore: exit non-zero when the explorer finds fewer mutants than this. */
     target: { type: 'string' },
+    /** Mutants run at once, each on one worker and its own port stripe (2 on 2 cores, as the catalogue's workers). */
+    jobs: { type: 'string', default: '2' },
   },
 });
 const explored: ExploredMutant[] = [];
 if (values.target !== undefined && !(Number.isInteger(Number(values.target)) && Number(values.target) >= 0)) {
   console.error(`mutants: --target must be a whole number of mutants ≥ 0, got "${values.target}"`);
+  process.exit(2);
+}
+const JOBS = Number(values.jobs);
+if (!(Number.isInteger(JOBS) && JOBS >= 1 && JOBS <= 4)) {
+  console.error(`mutants: --jobs must be a whole number from 1 to 4, got "${values.jobs}"`);
   process.exit(2);
 }
 const only = values.only?.split(',').map((s) => s.trim());
@@ -89,12 +97,12 @@ function typeCheckMutants(ids: string[]): Map<string, string> {
   return errors;
 }
 
-function runMutant(m: (typeof MUTANTS)[number], invalid: string | undefined): MutantResult {
+async function runMutant(m: (typeof MUTANTS)[number], invalid: string | undefined, slot: number): Promise<MutantResult> {
   const started = Date.now();
   const dir = path.join(root, '.mutants', m.id);
   const base = { id: m.id, requirement: m.requirement, breaks: m.breaks, file: m.file };
   if (invalid) return { ...base, status: 'invalid', detail: invalid.slice(0, 500), scenarios: [], ms: 0 };
-  const build = buildMutant(dir);
+  const build = await buildMutant(dir);
   if (build.status !== 0)
     return {
       ...base,
@@ -108,7 +116,7 @@ function runMutant(m: (typeof MUTANTS)[number], invalid: string | undefined): Mu
   writeFileSync(profileFile, profile);
   if (values.explore) {
     const budget = values['budget-per-mutant'];
-    const found = exploreMutant(root, m.id, path.relative(root, profileFile), budget, Number(values.seed));
+    const found = await exploreMutant(root, m.id, path.relative(root, profileFile), budget, Number(values.seed), stripeEnv(slot));
     explored.push({ ...base, ...found, ms: Date.now() - started });
     return { ...base, status: found.found ? 'killed' : 'survived', detail: found.detail, scenarios: [], ms: Date.now() - started };
   }
@@ -117,11 +125,10 @@ function runMutant(m: (typeof MUTANTS)[number], invalid: string | undefined): Mu
   // that trace to the requirement; only if none of them catches it, the rest: a mutant killed only there is reported
   // as such (the requirement's own scenarios missed it).
   const killer = LAST_KILLERS.get(m.id);
-  const hinted = killer
-    ? runSuite(m.id, profileFile, 'last-killer', ['--tags', `@${m.requirement}`, '--name', nameRegex(killer)], 1)
-    : undefined;
-  const own = hinted?.killed ? hinted : runSuite(m.id, profileFile, 'own', ['--tags', `@${m.requirement}`]);
-  const rest = own.killed ? undefined : runSuite(m.id, profileFile, 'rest', ['--tags', `not @${m.requirement}`]);
+  const suite = (part: string, tagArgs: string[]) => runSuite(m.id, profileFile, part, tagArgs, slot);
+  const hinted = killer ? await suite('last-killer', ['--tags', `@${m.requirement}`, '--name', nameRegex(killer)]) : undefined;
+  const own = hinted?.killed ? hinted : await suite('own', ['--tags', `@${m.requirement}`]);
+  const rest = own.killed ? undefined : await suite('rest', ['--tags', `not @${m.requirement}`]);
   const run = rest ?? own;
   const detail = run.error ? `suite run ended: ${run.error}` : run.killed ? run.scenarios[0].message : 'suite passed';
   return {
@@ -135,32 +142,37 @@ function runMutant(m: (typeof MUTANTS)[number], invalid: string | undefined): Mu
 }
 
 /**
- * Runs the suite (a part of it, by `tagArgs`) against a mutant's profile, on `workers` workers (by default the `ci`
- * profile's); killed when it fails with a failed scenario.
+ * The environment of the runs in job slot `slot`: one worker, on its own port stripe, so that the JOBS mutants run at
+ * once never race for a port (support/stack/ports.ts).
  */
-function runSuite(id: string, profileFile: string, part: string, tagArgs: string[], workers?: number) {
+function stripeEnv(slot: number): Record<string, string> {
+  return { CHAOS_WORKERS: '1', CHAOS_PORT_STRIPE: String(slot) };
+}
+
+/**
+ * Runs the suite (a part of it, by `tagArgs`) against a mutant's profile, on one worker of job slot `slot`; killed
+ * when it fails with a failed scenario.
+ */
+async function runSuite(id: string, profileFile: string, part: string, tagArgs: string[], slot: number) {
   const reports = path.join('reports', 'mutants', id, part);
   const args = ['cucumber-js', '-p', 'ci', ...tagArgs, ...(values.full ? [] : ['--fail-fast'])];
-  const run = spawnSync('npx', args, {
+  const run = await execa('npx', args, {
     cwd: root,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      CHAOS_PROFILE: profileFile,
-      CHAOS_REPORTS_DIR: reports,
-      ...(workers ? { CHAOS_WORKERS: String(workers) } : {}),
-    },
+    reject: false,
+    env: { CHAOS_PROFILE: profileFile, CHAOS_REPORTS_DIR: reports, ...stripeEnv(slot) },
     timeout: Number(values['timeout-s']) * 1000,
     killSignal: 'SIGINT',
   });
   const scenarios = failedScenarios(path.join(root, reports, 'messages.ndjson'));
-  return { killed: run.status !== 0 && scenarios.length > 0, scenarios, error: run.error?.message };
+  const error = run.timedOut ? `timed out after ${values['timeout-s']} s` : undefined;
+  return { killed: run.exitCode !== 0 && scenarios.length > 0, scenarios, error };
 }
 
 /** Bundles a mutated stack as npm install does (typeCheckMutants has checked it). */
-function buildMutant(dir: string): { status: number | null; stdout: string; stderr: string } {
+async function buildMutant(dir: string): Promise<{ status: number | undefined; stdout: string; stderr: string }> {
   const args = [path.join(root, 'scripts', 'build-sut.js'), path.join(dir, 'sut'), path.join(dir, 'dist', 'sut')];
-  return spawnSync('node', args, { cwd: root, encoding: 'utf8' });
+  const run = await execa('node', args, { cwd: root, reject: false });
+  return { status: run.exitCode, stdout: String(run.stdout), stderr: String(run.stderr) };
 }
 
 /** A scenario's name as a `--name` pattern that matches it alone. */
@@ -181,46 +193,68 @@ function lastKillers(): Map<string, string> {
 const LAST_KILLERS = lastKillers();
 
 const results: MutantResult[] = [];
-if (values.explore)
-  console.log(`mutants: the explorer alone (no scenario), ${values['budget-per-mutant']} per mutant, seed ${values.seed}`);
-const prepared = Date.now();
-const invalid = prepareMutants();
-for (const [id, why] of typeCheckMutants(chosen.filter((m) => !invalid.has(m.id)).map((m) => m.id)))
-  invalid.set(id, `does not compile: ${why}`);
-console.log(`mutants: ${chosen.length} prepared and type-checked in ${((Date.now() - prepared) / 1000).toFixed(0)} s`);
-for (const m of chosen) {
-  process.stdout.write(`mutant ${m.id} (${m.requirement}: ${m.breaks}) … `);
-  const r = runMutant(m, invalid.get(m.id));
-  results.push(r);
-  const how = values.explore ? (r.status === 'killed' ? 'FOUND by the explorer' : 'NOT FOUND by the explorer') : caughtHow(r).toUpperCase();
-  console.log(`${how} in ${(r.ms / 1000).toFixed(0)} s${r.scenarios[0] ? ` ("${r.scenarios[0].name}")` : ''}`);
-}
-if (values.explore) {
-  writeExploreReport(root, explored);
-  if (existsSync(path.join(root, '.mutants'))) rmSync(path.join(root, '.mutants'), { recursive: true, force: true });
-  const found = explored.filter((e) => e.found).length;
-  const target = values.target === undefined ? explored.length : Number(values.target);
-  console.log(`mutants: the explorer found ${found} of ${explored.length}, target ${target} (reports/mutants-explore.html)`);
-  process.exit(found >= target ? 0 : 1);
-}
-// With --only, the other mutants keep their results from the last full check (if any): the report stays whole.
-const reportFile = path.join(root, 'reports', 'mutants.json');
-if (only && existsSync(reportFile)) {
-  const previous = (JSON.parse(readFileSync(reportFile, 'utf8')) as { results: MutantResult[] }).results;
-  for (const p of previous) if (!results.some((r) => r.id === p.id) && MUTANTS.some((x) => x.id === p.id)) results.push(p);
+
+async function main(): Promise<void> {
+  if (values.explore)
+    console.log(`mutants: the explorer alone (no scenario), ${values['budget-per-mutant']} per mutant, seed ${values.seed}`);
+  const prepared = Date.now();
+  const invalid = prepareMutants();
+  for (const [id, why] of typeCheckMutants(chosen.filter((m) => !invalid.has(m.id)).map((m) => m.id)))
+    invalid.set(id, `does not compile: ${why}`);
+  console.log(`mutants: ${chosen.length} prepared and type-checked in ${((Date.now() - prepared) / 1000).toFixed(0)} s`);
+  // JOBS slots take the mutants in catalogue order; each result is printed when it is known.
+  const queue = [...chosen];
+  async function slotLoop(slot: number): Promise<void> {
+    for (let m = queue.shift(); m; m = queue.shift()) {
+      const r = await runMutant(m, invalid.get(m.id), slot);
+      results.push(r);
+      // The explorer's report grows with each mutant: a hunt stopped midway still says what it found.
+      if (values.explore) writeExploreReport(root, explored);
+      const how = values.explore
+        ? r.status === 'killed'
+          ? 'FOUND by the explorer'
+          : 'NOT FOUND by the explorer'
+        : caughtHow(r).toUpperCase();
+      console.log(
+        `mutant ${m.id} (${m.requirement}: ${m.breaks}): ${how} in ${(r.ms / 1000).toFixed(0)} s${r.scenarios[0] ? ` ("${r.scenarios[0].name}")` : ''}`,
+      );
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(JOBS, chosen.length) }, (_, slot) => slotLoop(slot)));
   results.sort((a, b) => MUTANTS.findIndex((x) => x.id === a.id) - MUTANTS.findIndex((x) => x.id === b.id));
+  explored.sort((a, b) => MUTANTS.findIndex((x) => x.id === a.id) - MUTANTS.findIndex((x) => x.id === b.id));
+  if (values.explore) {
+    writeExploreReport(root, explored);
+    if (existsSync(path.join(root, '.mutants'))) rmSync(path.join(root, '.mutants'), { recursive: true, force: true });
+    const found = explored.filter((e) => e.found).length;
+    const target = values.target === undefined ? explored.length : Number(values.target);
+    console.log(`mutants: the explorer found ${found} of ${explored.length}, target ${target} (reports/mutants-explore.html)`);
+    process.exit(found >= target ? 0 : 1);
+  }
+  // With --only, the other mutants keep their results from the last full check (if any): the report stays whole.
+  const reportFile = path.join(root, 'reports', 'mutants.json');
+  if (only && existsSync(reportFile)) {
+    const previous = (JSON.parse(readFileSync(reportFile, 'utf8')) as { results: MutantResult[] }).results;
+    for (const p of previous) if (!results.some((r) => r.id === p.id) && MUTANTS.some((x) => x.id === p.id)) results.push(p);
+    results.sort((a, b) => MUTANTS.findIndex((x) => x.id === a.id) - MUTANTS.findIndex((x) => x.id === b.id));
+  }
+  const killed = results.filter((r) => r.status === 'killed').length;
+  const report = {
+    generated: new Date().toISOString(),
+    total: results.length,
+    killed,
+    score: results.length ? killed / results.length : 0,
+    results,
+  };
+  mkdirSync(path.join(root, 'reports'), { recursive: true });
+  writeFileSync(reportFile, JSON.stringify(report, null, 2));
+  writeFileSync(path.join(root, 'reports', 'mutants.html'), renderMutantsHtml(report));
+  if (existsSync(path.join(root, '.mutants'))) rmSync(path.join(root, '.mutants'), { recursive: true, force: true });
+  console.log(`mutants: ${killed} of ${results.length} killed in ${((Date.now() - prepared) / 1000).toFixed(0)} s (reports/mutants.html)`);
+  process.exit(killed === results.length ? 0 : 1);
 }
-const killed = results.filter((r) => r.status === 'killed').length;
-const report = {
-  generated: new Date().toISOString(),
-  total: results.length,
-  killed,
-  score: results.length ? killed / results.length : 0,
-  results,
-};
-mkdirSync(path.join(root, 'reports'), { recursive: true });
-writeFileSync(reportFile, JSON.stringify(report, null, 2));
-writeFileSync(path.join(root, 'reports', 'mutants.html'), renderMutantsHtml(report));
-if (existsSync(path.join(root, '.mutants'))) rmSync(path.join(root, '.mutants'), { recursive: true, force: true });
-console.log(`mutants: ${killed} of ${results.length} killed in ${((Date.now() - prepared) / 1000).toFixed(0)} s (reports/mutants.html)`);
-process.exit(killed === results.length ? 0 : 1);
+
+main().catch((e: unknown) => {
+  console.error(`mutants: ${e instanceof Error ? e.stack : String(e)}`);
+  process.exit(2);
+});

@@ -13,6 +13,11 @@ When('the client cancels the task', async function (this: ChaosWorld) {
   expect((await cancelTask(this.client, this.timeline, this.requireFocus())).status, 'cancel answer').to.equal(204);
 });
 
+When('the client cancels the last task of the batch', async function (this: ChaosWorld) {
+  this.focus = this.batch.at(-1);
+  expect((await cancelTask(this.client, this.timeline, this.requireFocus())).status, 'cancel answer').to.equal(204);
+});
+
 When('the client cancels the second task while it is queued', async function (this: ChaosWorld) {
   this.focus = this.batch[1];
   expect((await cancelQueuedTask(this.client, this.timeline, this.focus)).status, 'cancel answer').to.equal(204);

@@ -1,13 +1,13 @@
 import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
-import type { TaskRecord } from '../support/history/history';
+import { eventsOf, type TaskRecord, terminalOf } from '../support/history/history';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { SuiteError } from '../support/core/errors';
 import { BOUNDS } from '../support/checks/bounds';
 import { OrchestratorStayedLive } from '../support/checks/liveness';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
-import { engineBuilds, promptTokensByEngine, taskLogsComplete } from '../support/observe/observability';
+import { engineBuilds, promptTokensByEngine, queueDepthSettles, taskLogsComplete } from '../support/observe/observability';
 import { engineUrl } from '../support/stack/mechanisms';
 import { poolManagerReachability } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
@@ -122,3 +122,28 @@ Then("the orchestrator's metrics show the {int} waiting tasks queued", async fun
   const mismatch = queueDepthMismatch((await this.client.metrics()).body, this.history.all(), slots, waiting);
   expect(mismatch, 'queue_depth against the tasks the client has waiting').to.equal(undefined);
 });
+
+Then("the orchestrator's metrics show no task queued once every task has ended", async function (this: ChaosWorld) {
+  const slots = (this.settings.slots ?? this.profile.pool.slots) * this.settings.replicas;
+  const metrics = async () => (await this.client.metrics()).body;
+  await queueDepthSettles(metrics, () => this.history.all(), slots, 0, PATIENCE.gaugeSettleMs);
+});
+
+Then(
+  'every task that streamed is logged with the tokens its client received and the build of its engine',
+  async function (this: ChaosWorld) {
+    const stack = this.requireStack();
+    const urls = new Map(stack.replicaIds.map((r) => [r, engineUrl(stack, r)]));
+    // ORCH-3027 for the tasks that ran on a replica (a schedule may fail others before any replica took them).
+    const logFile = stack.componentLogFile('orchestrator');
+    const streamed = this.history.admitted().filter((r) => eventsOf(r).some((e) => e.event === 'token') && terminalOf(r));
+    await taskLogsComplete(
+      logFile,
+      streamed.map((r) => r.taskId),
+      PATIENCE.logFlushMs,
+    );
+    const builds = await engineBuilds(urls, PATIENCE.restartMs);
+    const problems = [...logValueMismatches(logFile, streamed), ...engineVersionMismatches(logFile, streamed, builds)];
+    expect(problems, `task log lines against what the client saw and what the engines report: ${problems.join('; ')}`).to.be.empty;
+  },
+);

@@ -15,6 +15,7 @@ Feature: Queue saturation
     And the orchestrator's metrics count every refusal and every cancel the client saw
     When the network heals
     Then every admitted task completes
+    And the orchestrator's metrics show no task queued once every task has ended
 
   @ORCH-3028 @fault:network.slow
   Scenario: with the queue full under drop-lru, the oldest queued task makes room and fails with a retriable error

@@ -4,9 +4,9 @@
  * each of REPLAYS runs: only then is the mutant found (a failing schedule whose scenario does not reproduce is not a
  * find, only a lead); after how many schedules; the shrunk scenario.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import type { ExploreReport } from '../../support/report/explore-html';
 
 export interface ExploredMutant {
@@ -27,13 +27,14 @@ export interface ExploredMutant {
 }
 
 /** Runs the explorer against a mutant's profile for `budget`, then its shrunk scenario on the mutant and the reference. */
-export function exploreMutant(
+export async function exploreMutant(
   root: string,
   id: string,
   profile: string,
   budget: string,
   seed: number,
-): Omit<ExploredMutant, 'id' | 'requirement' | 'breaks' | 'ms'> {
+  env: Record<string, string>,
+): Promise<Omit<ExploredMutant, 'id' | 'requirement' | 'breaks' | 'ms'>> {
   const out = path.join('reports', 'mutants', id, 'explore');
   const args = [
     'run',
@@ -51,24 +52,32 @@ export function exploreMutant(
     '--out',
     out,
   ];
-  const run = spawnSync('npm', args, { cwd: root, encoding: 'utf8', env: { ...process.env, CHAOS_REPORTS_DIR: path.join(out, 'runs') } });
+  const run = await execa('npm', args, { cwd: root, reject: false, env: { ...env, CHAOS_REPORTS_DIR: path.join(out, 'runs') } });
   const reportFile = path.join(root, out, 'explore.json');
   if (!existsSync(reportFile))
-    return { found: false, schedules: 0, detail: `the explorer wrote no report (exit ${run.status}): ${run.stderr.slice(-400)}` };
+    return { found: false, schedules: 0, detail: `the explorer wrote no report (exit ${run.exitCode}): ${String(run.stderr).slice(-400)}` };
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ExploreReport;
   const explored = report.tried.filter((t) => t.phase === 'explore').length;
   const f = report.failure;
   if (!f) return { found: false, schedules: explored, detail: `no failing schedule in ${explored} schedules` };
-  const scenario = (profileFile: string) =>
-    spawnSync('npx', ['cucumber-js', f.file, '--format', 'summary'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, CHAOS_PROFILE: profileFile, CHAOS_REPORTS_DIR: path.join(out, 'replay') },
-    }).status;
-  const runs = (profileFile: string, want: number): number =>
-    Array.from({ length: REPLAYS }, () => scenario(profileFile)).filter((status) => (want === 0 ? status === 0 : status !== 0)).length;
-  const failsOnMutant = runs(profile, 1);
-  const passesOnReference = runs('profiles/reference.json', 0);
+  const scenario = async (profileFile: string) =>
+    (
+      await execa('npx', ['cucumber-js', f.file, '--format', 'summary'], {
+        cwd: root,
+        reject: false,
+        env: { ...env, CHAOS_PROFILE: profileFile, CHAOS_REPORTS_DIR: path.join(out, 'replay') },
+      })
+    ).exitCode;
+  const runs = async (profileFile: string, want: number): Promise<number> => {
+    let matched = 0;
+    for (let i = 0; i < REPLAYS; i++) {
+      const status = await scenario(profileFile);
+      if (want === 0 ? status === 0 : status !== 0) matched++;
+    }
+    return matched;
+  };
+  const failsOnMutant = await runs(profile, 1);
+  const passesOnReference = await runs('profiles/reference.json', 0);
   const reproduces = failsOnMutant === REPLAYS && passesOnReference === REPLAYS;
   return {
     found: reproduces,

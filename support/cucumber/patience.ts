@@ -23,6 +23,8 @@ export const PATIENCE = {
   enginesGoneMs: 3_000,
   /** Task log lines to be flushed. */
   logFlushMs: 2_000,
+  /** A gauge of the orchestrator to catch up with its queue (it is set at the next dispatch round). */
+  gaugeSettleMs: 2_000,
   /** The pool manager to start an engine again after a crash (restart delays of the scenarios are below 1 s). */
   restartMs: 10_000,
   /** Extra time, beyond a contract bound, to see an event that misses the bound (to report it rather than time out). */

@@ -26,17 +26,18 @@ export interface Provenance {
 export function scheduleFeature(s: Schedule, name: string, why: Provenance): string {
   const w = s.workload;
   const points: { at: number; order: number; step: string }[] = [];
+  const cancel = w.cancelLast ? 'the client cancels the last task of the batch' : 'the client cancels the task';
   s.events.forEach((e, k) => {
     const f = FORMS[e.fault];
     points.push({ at: e.atMs, order: 2 * k, step: f.inject(e.replica, e.magnitude) });
     for (const step of f.heal ? [f.heal(e.replica)].flat() : []) points.push({ at: e.atMs + e.forMs, order: 2 * k + 1, step });
-    if (w.cancelAfter === k + 1) points.push({ at: e.atMs, order: 2 * k + 0.5, step: 'the client cancels the task' });
+    if (w.cancelAfter === k + 1) points.push({ at: e.atMs, order: 2 * k + 0.5, step: cancel });
   });
   points.sort((a, b) => a.at - b.at || a.order - b.order);
   const whens: string[] = [];
   if (w.poison > 0) whens.push(`a client submits ${w.poison} tasks whose prompt is too long for any engine`);
   if (w.batch > 0) whens.push(`a client submits ${w.batch} ${w.batch === 1 ? 'task' : 'tasks'} of ${w.batchTokens} tokens each`);
-  if (w.cancelAfter === 0) whens.push('the client cancels the task');
+  if (w.cancelAfter === 0) whens.push(cancel);
   let now = 0;
   for (const p of points) {
     if (p.at > now) whens.push(`${p.at - now} ms pass under the load`);
@@ -54,17 +55,20 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
   ];
   // What operators see (ORCH-3028, OC-CTRL-2052), judged once the load has stopped and every stream has ended (the
   // counters and the client's history then stand still): correlation ids always; the metrics where the orchestrator
-  // kept its counters (never stopped), by what holds whatever was retried. The task log lines are not judged here:
-  // their check wants every admitted task to have run on a replica, which a schedule does not promise.
+  // kept its counters (never stopped), by what holds whatever was retried; the queue gauge back at 0.
   const restarted = s.events.some((e) => FORMS[e.fault].place === 'orchestrator');
+  // Its task log lines are judged where the orchestrator and its log stayed whole, for the tasks that ran on a replica.
+  const logged = !s.events.some((e) => ['orchestrator', 'orchestrator-log'].includes(FORMS[e.fault].place));
   const operators = [
     'every answer the client got carried a correlation id',
+    "the orchestrator's metrics show no task queued once every task has ended",
     ...(restarted
       ? []
       : [
           "the orchestrator's metrics count every refusal and every cancel the client saw",
           "the orchestrator's metrics agree with what the client saw, whatever was retried",
         ]),
+    ...(logged ? ['every task that streamed is logged with the tokens its client received and the build of its engine'] : []),
   ];
   const privileged = s.events.some((e) => FORMS[e.fault].privileged);
   const needs = [...new Set(s.events.flatMap((e) => FORMS[e.fault].needs ?? []))].sort().map((c) => `@needs:${c}`);

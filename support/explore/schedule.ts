@@ -24,8 +24,10 @@ export interface WorkloadPlan {
   batchTokens: number;
   /** Requests that fail on every replica by themselves (a prompt too long for any engine). */
   poison: number;
-  /** Cancel the batch's first task after this many fault events (none when absent). */
+  /** Cancel a task of the batch after this many fault events (none when absent). */
   cancelAfter?: number;
+  /** The cancel is of the batch's last task, which a busy pool may still hold queued, not of its first. */
+  cancelLast: boolean;
   /** End by resubmitting a task with its own id (idempotent submission). */
   resubmit: boolean;
 }
@@ -79,6 +81,7 @@ const workloadArb: fc.Arbitrary<WorkloadPlan> = fc.record({
   poison: fc.integer({ min: 0, max: 2 }),
   cancelAfter: fc.option(fc.integer({ min: 0, max: LIMITS.maxEvents }), { nil: undefined }),
   resubmit: fc.boolean(),
+  cancelLast: fc.boolean(),
 });
 
 /**
@@ -109,6 +112,7 @@ export function normalise(s: Schedule): Schedule {
   const clientBlocked = (e: FaultEvent) => FORMS[e.fault].blocks === 'all' && within(cancelAt, e);
   if (workload.cancelAfter !== undefined && kept.some(clientBlocked)) workload.cancelAfter = undefined;
   if (workload.batch === 0) workload.resubmit = false;
+  if (workload.cancelAfter === undefined || workload.batch < 2) workload.cancelLast = false;
   return { workload, events: kept };
 }
 
@@ -141,9 +145,19 @@ function blocksPlace(blocker: FaultEvent, other: FaultEvent): boolean {
   return blocks === 'all' || (blocks?.includes(place) ?? false);
 }
 
-/** True when `later` cannot run as drawn beside `earlier`: the same place while busy, or a place the other blocks. */
+/** True when `healed`'s heal would run while `other` holds a place that heal needs whole. */
+function healBlocked(other: FaultEvent, healed: FaultEvent): boolean {
+  const f = FORMS[healed.fault];
+  return f.heal !== undefined && (f.healNeeds?.includes(FORMS[other.fault].place) ?? false) && within(healed.atMs + healed.forMs, other);
+}
+
+/**
+ * True when `later` cannot run as drawn beside `earlier`: the same place while busy, a place the other blocks, or a
+ * heal that needs a place the other holds.
+ */
 function conflicts(earlier: FaultEvent, later: FaultEvent): boolean {
   if (placeOf(earlier) === placeOf(later) && later.atMs < earlier.atMs + spanOf(earlier)) return true;
+  if (healBlocked(earlier, later) || healBlocked(later, earlier)) return true;
   if (blocksPlace(earlier, later) && timesOf(later).some((t) => within(t, earlier))) return true;
   return blocksPlace(later, earlier) && timesOf(earlier).some((t) => within(t, later));
 }
@@ -156,7 +170,7 @@ export function kindsOf(s: Schedule): string[] {
 /** One line per schedule, for the log and for replay checks: the same seed prints the same lines. */
 export function describeSchedule(s: Schedule): string {
   const w = s.workload;
-  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}`;
+  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel ${w.cancelLast ? 'last' : 'first'} after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}`;
   const onReplica = (e: FaultEvent) => ['engine', 'link'].includes(FORMS[e.fault].place);
   const args = (e: FaultEvent) => [...(onReplica(e) ? [e.replica] : []), ...(e.magnitude ? [String(e.magnitude)] : [])].join(', ');
   const span = (e: FaultEvent) => (Number.isFinite(spanOf(e)) ? `+${spanOf(e)}ms` : ', to the end');

@@ -43,6 +43,11 @@ export interface ExploreForm {
    * with the orchestrator gone no link carries traffic and the client cannot cancel.
    */
   blocks?: Place[] | 'all';
+  /**
+   * Places that must be whole when its heal runs, because the heal reads the pool's state through them (the
+   * orchestrator's view of the pool, which is stale while the pool manager is cut off from it).
+   */
+  healNeeds?: Place[];
 }
 
 /** A kind's forms by name (the name is what schedules, weights and reports print). */

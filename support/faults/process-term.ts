@@ -57,6 +57,9 @@ export const TERM_FORMS = {
     // engine (found by the explorer, seed 1). Its restart (50 ms, doubling, plus an engine start) is awaited.
     heal: (r) => `replica ${r} is restarted and ready again within 5 s`,
     busyMs: 1500,
+    // That wait reads the orchestrator's view of the pool: not while the pool manager is cut off from it (found by the
+    // explorer, seed 1: the restart was never seen through the cut).
+    healNeeds: ['pool-manager-link'],
   },
   'pool-manager-term': {
     place: 'pool-manager',

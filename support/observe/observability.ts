@@ -1,6 +1,7 @@
 import { SuiteError } from '../core/errors';
 import { eventually } from '../core/eventually';
-import { logFieldGaps } from '../checks/observability';
+import { logFieldGaps, queueDepthMismatch } from '../checks/observability';
+import type { TaskRecord } from '../history/history';
 
 /**
  * Each replica's engine build as the engine itself reports it (`/props` build_info), from `engineUrls` (replica → URL);
@@ -65,4 +66,26 @@ export async function promptTokensByEngine(engineUrls: string[], prompts: string
     if (!out.has(prompt)) throw new SuiteError(`No engine of the pool tokenized a prompt: ${errors.join('; ')}`);
   }
   return out;
+}
+
+/**
+ * Waits (bounded) until the orchestrator's `queue_depth` shows what the client counts as waiting, `expected` tasks:
+ * the gauge is set at the orchestrator's next dispatch round, a moment after the queue changed. Fails with the last
+ * mismatch seen (or the unmet precondition, when the client does not have `expected` tasks waiting).
+ */
+export async function queueDepthSettles(
+  metrics: () => Promise<string>,
+  records: () => TaskRecord[],
+  slots: number,
+  expected: number,
+  withinMs: number,
+): Promise<void> {
+  await eventually(
+    `queue_depth ${expected}, as the client counts the tasks waiting`,
+    async () => {
+      const mismatch = queueDepthMismatch(await metrics(), records(), slots, expected);
+      return { ok: mismatch === undefined, seen: mismatch ?? 'agrees' };
+    },
+    { withinMs, everyMs: 50 },
+  );
 }

@@ -28,8 +28,9 @@ export async function freePort(): Promise<number> {
   const high = Math.max(low + 1000, ephemeralLow) - 1;
   for (let attempt = 0; attempt < 100; attempt++) {
     // Parallel Cucumber workers are separate processes with separate `handedOut` sets: each takes only the ports of
-    // its own stripe (port ≡ worker id mod 8), so two workers can never race for one port.
-    const stripe = Number(process.env.CUCUMBER_WORKER_ID ?? 0) % STRIPES;
+    // its own stripe (port ≡ worker id mod 8), so two workers can never race for one port. Runs side by side (the
+    // mutation check's jobs) are told their first stripe by CHAOS_PORT_STRIPE.
+    const stripe = (firstStripe() + Number(process.env.CUCUMBER_WORKER_ID ?? 0)) % STRIPES;
     const base = low + Math.floor(Math.random() * ((high - low) / STRIPES)) * STRIPES;
     const port = base + stripe;
     if (handedOut.has(port) || FETCH_BLOCKED.has(port)) continue;
@@ -39,6 +40,15 @@ export async function freePort(): Promise<number> {
     }
   }
   throw new Error(`No free loopback port found in ${low}–${high} after 100 tries`);
+}
+
+/** CHAOS_PORT_STRIPE, the first port stripe of this run (0 unless set): a whole number from 0 to 7. */
+function firstStripe(): number {
+  const raw = process.env.CHAOS_PORT_STRIPE ?? '0';
+  const stripe = Number(raw);
+  if (!(/^\d$/.test(raw) && stripe < STRIPES))
+    throw new Error(`CHAOS_PORT_STRIPE must be a whole number from 0 to ${STRIPES - 1}, got "${raw}"`);
+  return stripe;
 }
 
 function canListen(port: number): Promise<boolean> {

@@ -91,7 +91,9 @@ export function mergePool(previous: PoolView | undefined, p: ManagerPool): PoolV
     view.restarts = r.restarts;
     view.driver_resets = r.driver_resets ?? 0;
     view.slots_total = r.slots_total;
-    view.engine_version = r.engine_version;
+    // A pool manager that has not read the engine's build yet (restarted, adopting it) reports none: that is not a new
+    // build, and the tasks the replica serves meanwhile keep the one it had (found by the explorer, seed 2).
+    view.engine_version = r.engine_version ?? view.engine_version;
     view.last_error = r.last_error;
     return view;
   });

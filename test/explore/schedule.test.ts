@@ -16,7 +16,7 @@ import { describeSchedule, type FaultEvent, faultWeights, normalise, scheduleArb
 const ROOT = path.resolve(__dirname, '..', '..');
 const REFERENCE = loadProfile(path.join(ROOT, 'profiles', 'reference.json'));
 const explorableHere = (isRoot: boolean): string[] => formsHere(isRoot, REFERENCE.capabilities);
-const workload = { replicas: 2, rate: 2, loadTokens: 20, batch: 1, batchTokens: 40, poison: 0, resubmit: false };
+const workload = { replicas: 2, rate: 2, loadTokens: 20, batch: 1, batchTokens: 40, poison: 0, resubmit: false, cancelLast: false };
 const ev = (fault: FaultEvent['fault'], replica: string, atMs: number, forMs = 500): FaultEvent => ({
   fault,
   replica,
@@ -80,6 +80,23 @@ describe('explorer schedules', () => {
     expect(orch.events.map((e) => e.fault)).to.deep.equal(['orchestrator-kill']);
     expect(orch.workload.cancelAfter, 'no cancel while the orchestrator is gone').to.equal(undefined);
     expect(within(1000, orch.events[0])).to.equal(true);
+  });
+
+  it('drop a fault whose heal reads the pool through a place another fault holds then', () => {
+    // An engine asked to stop is healed by waiting for its restart in the orchestrator's view of the pool, which is
+    // stale while the pool manager is cut off from it (found by the explorer, seed 1).
+    const cut = (at: number, forMs: number) =>
+      normalise({ workload, events: [ev('pool-manager-cut-off', 'r1', 0, 1000), ev('engine-term', 'r1', at, forMs)] });
+    expect(cut(300, 500).events.map((e) => e.fault)).to.deep.equal(['pool-manager-cut-off']);
+    expect(
+      cut(300, 900).events.map((e) => e.fault),
+      'healed after the cut ended',
+    ).to.deep.equal(['pool-manager-cut-off', 'engine-term']);
+    const before = normalise({ workload, events: [ev('engine-term', 'r1', 0, 600), ev('pool-manager-cut-off', 'r1', 400, 1000)] });
+    expect(
+      before.events.map((e) => e.fault),
+      'a cut that begins before the heal',
+    ).to.deep.equal(['engine-term']);
   });
 
   it('weigh the faults per seed: the same seed the same mix, another seed another, and a weight shows in the draw', () => {
