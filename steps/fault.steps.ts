@@ -116,13 +116,16 @@ When('the engine of replica {replica} is asked to shut down', async function (th
 
 When('the engine of replica {replica} suffers a GPU driver reset', async function (this: ChaosWorld, replica: string) {
   const stack = this.requireStack();
-  await this.faults.apply(createFault('engine.driver-reset', stack.engineTarget(replica), driverResetMechanism(stack, replica)));
+  await this.faults.apply(
+    createFault('engine.driver-reset', stack.engineTarget(replica), driverResetMechanism(stack, replica)),
+    engineOf(replica),
+  );
 });
 
 When('the engine of replica {replica} suffers an uncorrectable GPU memory error', async function (this: ChaosWorld, replica: string) {
   const stack = this.requireStack();
   const mechanism = driverResetMechanism(stack, replica, 'engine.ecc-error');
-  await this.faults.apply(createFault('engine.ecc-error', stack.engineTarget(replica), mechanism));
+  await this.faults.apply(createFault('engine.ecc-error', stack.engineTarget(replica), mechanism), engineOf(replica));
 });
 
 When(

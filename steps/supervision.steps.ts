@@ -8,7 +8,8 @@ import { measureRecovery } from '../support/observe/measures';
 import { awaitRestart, restartDelays } from '../support/observe/supervision';
 import { metricSum } from '../support/orchestrator/metrics';
 import { replicaSays } from '../support/observe/waits';
-import { delaysOutside } from '../support/checks/supervision';
+import { delaysOutside, type GpuErrorsCaused, gpuErrorCountMismatches } from '../support/checks/supervision';
+import { engineOf } from '../support/faults/subjects';
 import { CrashLoop, crashRepeatedly } from '../support/faults/sequences/crash-loop';
 
 /** Restart delays are judged against the configured series with its ±10 % jitter (POOL_RESTART_JITTER_PCT) plus the
@@ -100,6 +101,18 @@ Then('the pool reports a driver reset on replica {replica}, distinct from a cras
   expect(health, `replica ${replica} in the pool's health`).to.deep.include({ driver_resets: 1 });
   const counted = metricSum(await this.requireStack().poolManager.metrics(), 'driver_resets_total', { replica_id: replica });
   expect(counted, 'driver_resets_total').to.equal(1);
+});
+
+Then('the pool manager counts every driver reset and ECC error the faults caused, and no other', async function (this: ChaosWorld) {
+  const stack = this.requireStack();
+  const confirmed = this.faults.records().filter((r) => r.evidence?.verdict === 'confirmed');
+  const of = (kind: string, replica: string) => confirmed.filter((r) => r.kind === kind && r.subject === engineOf(replica)).length;
+  const caused = new Map<string, GpuErrorsCaused>(
+    stack.replicaIds.map((r) => [r, { driverResets: of('engine.driver-reset', r), eccErrors: of('engine.ecc-error', r) }]),
+  );
+  const metrics = await stack.poolManager.metrics();
+  const problems = gpuErrorCountMismatches((name, replica) => metricSum(metrics, name, { replica_id: replica }), caused);
+  expect(problems, `the pool manager's GPU error counters against the faults: ${problems.join('; ')}`).to.be.empty;
 });
 
 Then(

@@ -20,3 +20,28 @@ export function delaysOutside(crashes: Crash[], expectedMs: number[], jitter: nu
         ];
   });
 }
+
+/** The GPU errors faults caused under one replica's engine: driver resets and uncorrectable ECC errors. */
+export interface GpuErrorsCaused {
+  driverResets: number;
+  eccErrors: number;
+}
+
+/**
+ * ORCH-3053 under any schedule: the pool manager's counters (`driver_resets_total`, `ecc_errors_total`, per replica)
+ * are the driver resets and ECC errors the faults caused under each engine, each told apart from the other and from a
+ * crash. Judged where the pool manager ran all along (a restarted one counts from 0). Returns the mismatches.
+ */
+export function gpuErrorCountMismatches(
+  counted: (metric: string, replica: string) => number,
+  caused: Map<string, GpuErrorsCaused>,
+): string[] {
+  const problems: string[] = [];
+  for (const [replica, c] of caused) {
+    const resets = counted('driver_resets_total', replica);
+    const ecc = counted('ecc_errors_total', replica);
+    if (resets !== c.driverResets) problems.push(`${replica}: driver_resets_total ${resets}, the faults caused ${c.driverResets}`);
+    if (ecc !== c.eccErrors) problems.push(`${replica}: ecc_errors_total ${ecc}, the faults caused ${c.eccErrors}`);
+  }
+  return problems;
+}

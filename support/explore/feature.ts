@@ -69,6 +69,11 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
           "the orchestrator's metrics agree with what the client saw, whatever was retried",
         ]),
     ...(logged ? ['every task that streamed is logged with the tokens its client received and the build of its engine'] : []),
+    // Driver resets and ECC errors told apart (ORCH-3053), by the pool manager's counters: where it ran all along.
+    ...(kindsOf(s).some((k) => k === 'engine.driver-reset' || k === 'engine.ecc-error') &&
+    !s.events.some((e) => FORMS[e.fault].place === 'pool-manager')
+      ? ['the pool manager counts every driver reset and ECC error the faults caused, and no other']
+      : []),
   ];
   const privileged = s.events.some((e) => FORMS[e.fault].privileged);
   const needs = [...new Set(s.events.flatMap((e) => FORMS[e.fault].needs ?? []))].sort().map((c) => `@needs:${c}`);
