@@ -4,8 +4,8 @@ import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { BOUNDS } from '../support/checks/bounds';
 import { terminalOf } from '../support/history/history';
-import { retryPolicyOf, timesToGiveUp } from '../support/observe/retries';
-import { backoffSpreadProblems } from '../support/checks/retries';
+import { queueTimeoutOf, retryPolicyOf, timesToGiveUp } from '../support/observe/retries';
+import { backoffSpreadProblems, givenUpBeforeBudget, givenUpEarly } from '../support/checks/retries';
 import { submitInWavesCarefully } from '../support/load/tasks';
 
 // Dispatch retries (HTU-1002) as the client sees them: how every task of a batch failed, and how long it took; and
@@ -43,3 +43,11 @@ Then(
     expect(verdict.problems, `times to fail: ${JSON.stringify(verdict.seen)}`).to.be.empty;
   },
 );
+
+Then('every task given up before its first token was tried as often as the retry budget allows', async function (this: ChaosWorld) {
+  const early = givenUpEarly(this.history.admitted(), queueTimeoutOf(this.profile, this.settings.tunes));
+  const attempts = new Map<string, number>();
+  for (const r of early) attempts.set(r.taskId, (await this.client.status(r.taskId)).body.attempts);
+  const problems = givenUpBeforeBudget(early, attempts, retryPolicyOf(this.profile).budget);
+  expect(problems, `tasks given up before their retry budget: ${problems.join('; ')}`).to.be.empty;
+});

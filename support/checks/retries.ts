@@ -1,3 +1,36 @@
+import { eventsOf, type TaskRecord, terminalOf } from '../history/history';
+
+/**
+ * HTU-1002 under any schedule: a task that failed before its first token, sooner than the queue timeout could end it
+ * (`early`, from givenUpEarly), gave up because its dispatch failed `budget` times, so its status shows at least
+ * `budget` attempts; fewer mean a failed dispatch was not retried. `attempts` maps those tasks to their status's count.
+ * Returns which tasks fall short.
+ */
+export function givenUpBeforeBudget(early: TaskRecord[], attempts: Map<string, number>, budget: number): string[] {
+  return early
+    .filter((r) => (attempts.get(r.taskId) ?? 0) < budget)
+    .map(
+      (r) => `${r.taskId}: failed ${terminalOf(r)?.data.code} with no token after ${attempts.get(r.taskId)} attempt(s), budget ${budget}`,
+    );
+}
+
+/**
+ * The tasks that failed with POOL_UNAVAILABLE before their first token, in less than `queueTimeoutMs` from their
+ * submission (the queue timeout ends a task that waited that long, whatever its attempts).
+ */
+export function givenUpEarly(records: TaskRecord[], queueTimeoutMs: number): TaskRecord[] {
+  return records.filter((r) => {
+    const end = terminalOf(r);
+    return (
+      r.admission?.status === 202 &&
+      end?.event === 'error' &&
+      end.data.code === 'POOL_UNAVAILABLE' &&
+      end.at - r.submittedAt < queueTimeoutMs &&
+      !eventsOf(r).some((e) => e.event === 'token')
+    );
+  });
+}
+
 /**
  * HTU-1002 judged by what the client saw: with every dispatch failing, a task's time to fail is a fixed cost (its
  * attempts) plus the sum of its backoffs, each uniform below its ceiling (full jitter). So the times must spread at

@@ -67,6 +67,8 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
       : [
           "the orchestrator's metrics count every refusal and every cancel the client saw",
           "the orchestrator's metrics agree with what the client saw, whatever was retried",
+          // HTU-1002 by each given-up task's attempts (its status): where the orchestrator kept its memory of them.
+          'every task given up before its first token was tried as often as the retry budget allows',
         ]),
     ...(logged ? ['every task that streamed is logged with the tokens its client received and the build of its engine'] : []),
     // Driver resets and ECC errors told apart (ORCH-3053), by the pool manager's counters: where it ran all along.

@@ -148,7 +148,9 @@ function blocksPlace(blocker: FaultEvent, other: FaultEvent): boolean {
 /** True when `healed`'s heal would run while `other` holds a place that heal needs whole. */
 function healBlocked(other: FaultEvent, healed: FaultEvent): boolean {
   const f = FORMS[healed.fault];
-  return f.heal !== undefined && (f.healNeeds?.includes(FORMS[other.fault].place) ?? false) && within(healed.atMs + healed.forMs, other);
+  // A needed replica place (an engine, a link) is the healed event's own replica's.
+  const needed = (f.healNeeds ?? []).map((p) => (p === 'engine' || p === 'link' ? `${p}:${healed.replica}` : p));
+  return f.heal !== undefined && needed.includes(placeOf(other)) && within(healed.atMs + healed.forMs, other);
 }
 
 /**

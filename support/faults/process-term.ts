@@ -58,8 +58,9 @@ export const TERM_FORMS = {
     heal: (r) => `replica ${r} is restarted and ready again within 5 s`,
     busyMs: 1500,
     // That wait reads the orchestrator's view of the pool: not while the pool manager is cut off from it (found by the
-    // explorer, seed 1: the restart was never seen through the cut).
-    healNeeds: ['pool-manager-link'],
+    // explorer, seed 1: the restart was never seen through the cut), nor while the replica's own link fails the
+    // orchestrator's probes (seed 4: restarted, yet "unreachable" behind its reset link).
+    healNeeds: ['pool-manager-link', 'link'],
   },
   'pool-manager-term': {
     place: 'pool-manager',

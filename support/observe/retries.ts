@@ -12,6 +12,15 @@ export function retryPolicyOf(profile: TargetProfile): RetryPolicySeen {
   return { baseMs: int('ORCHD_RETRY_BASE_MS', 50), capMs: int('ORCHD_RETRY_CAP_MS', 1000), budget: int('ORCHD_RETRY_MAX_ATTEMPTS', 3) };
 }
 
+/**
+ * The orchestrator's queue timeout as a profile sets it, ms (`ORCHD_QUEUE_TIMEOUT_MS`, a scenario's tune where it
+ * takes one), or the product default of 10 s.
+ */
+export function queueTimeoutOf(profile: TargetProfile, tunes: Record<string, string>): number {
+  const raw = profile.components.orchestrator?.env?.ORCHD_QUEUE_TIMEOUT_MS ?? '10000';
+  return Number(raw.replace(/\$\{tune:([\w-]+)\|([^}]*)\}/g, (_, name: string, fallback: string) => tunes[name] ?? fallback));
+}
+
 /** For each task, ms from the client receiving its admission to the client receiving its terminal event. */
 export function timesToGiveUp(records: TaskRecord[]): number[] {
   return records.flatMap((r) => {

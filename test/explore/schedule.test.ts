@@ -97,6 +97,11 @@ describe('explorer schedules', () => {
       before.events.map((e) => e.fault),
       'a cut that begins before the heal',
     ).to.deep.equal(['engine-term']);
+    // Nor while its own replica's link fails the orchestrator's probes (seed 4); another replica's link is no matter.
+    const link = (replica: string) =>
+      normalise({ workload, events: [ev('link-reset', replica, 0, 1000), ev('engine-term', 'r1', 300, 500)] });
+    expect(link('r1').events.map((e) => e.fault)).to.deep.equal(['link-reset']);
+    expect(link('r2').events.map((e) => e.fault)).to.deep.equal(['link-reset', 'engine-term']);
   });
 
   it('weigh the faults per seed: the same seed the same mix, another seed another, and a weight shows in the draw', () => {
