@@ -44,6 +44,11 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
     now = Math.max(now, p.at);
     whens.push(p.step);
   }
+  // An instant fault (a kill) is repaired by the stack's supervision in its busy time: the recovery promise runs from
+  // its end, as from a heal. Run at once, it raced the supervisor: an engine killed by an ECC error was still "ready"
+  // in the pool, and the new task was dispatched to it and failed (found by the explorer, seed 1).
+  const repaired = Math.max(0, ...s.events.filter((e) => !FORMS[e.fault].heal).map((e) => e.atMs + (FORMS[e.fault].busyMs ?? 0)));
+  if (repaired > now) whens.push(`${repaired - now} ms pass under the load`);
   const thens = [
     `the pool is ready again within ${RECOVERY_S} s`,
     `a new task completes within ${RECOVERY_S} s`,
