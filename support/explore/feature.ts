@@ -47,7 +47,9 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
   // An instant fault (a kill) is repaired by the stack's supervision in its busy time: the recovery promise runs from
   // its end, as from a heal. Run at once, it raced the supervisor: an engine killed by an ECC error was still "ready"
   // in the pool, and the new task was dispatched to it and failed (found by the explorer, seed 1).
-  const repaired = Math.max(0, ...s.events.filter((e) => !FORMS[e.fault].heal).map((e) => e.atMs + (FORMS[e.fault].busyMs ?? 0)));
+  // (A fault held to the end, a closed log, has no such end.)
+  const busyEnds = s.events.filter((e) => !FORMS[e.fault].heal).map((e) => e.atMs + (FORMS[e.fault].busyMs ?? 0));
+  const repaired = Math.max(0, ...busyEnds.filter(Number.isFinite));
   if (repaired > now) whens.push(`${repaired - now} ms pass under the load`);
   const thens = [
     `the pool is ready again within ${RECOVERY_S} s`,
