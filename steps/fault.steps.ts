@@ -129,12 +129,13 @@ When('the engine of replica {replica} suffers an uncorrectable GPU memory error'
 });
 
 When(
-  'the engine of replica {replica} ends its streams early, cleanly, before their stop frame',
-  async function (this: ChaosWorld, replica: string) {
+  /^the engine of replica (r\d+) ends its streams early, cleanly, before their stop frame(, once it streams a task)?$/,
+  async function (this: ChaosWorld, replica: string, once?: string) {
     const stack = this.requireStack();
     const mechanism = driverResetMechanism(stack, replica, 'engine.stream-end');
+    const waitMs = once ? PATIENCE.engineAtWorkMs : 0;
     await this.faults.apply(
-      createFault('engine.stream-end', stack.engineTarget(replica), mechanism, engineUrl(stack, replica)),
+      createFault('engine.stream-end', stack.engineTarget(replica), mechanism, engineUrl(stack, replica), waitMs),
       engineOf(replica),
     );
   },

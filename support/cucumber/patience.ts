@@ -33,6 +33,8 @@ export const PATIENCE = {
   afterSettleMs: 8_000,
   /** How long the reference engine is held loading where a scenario acts while an engine loads (a fault must land). */
   engineLoadMs: 1_000,
+  /** An engine to be at work, for a fault that acts only on a stream open at the time. */
+  engineAtWorkMs: 2_000,
   /** Tokens of a recovery probe task (small: it only proves that work is served again). */
   probeTaskTokens: 8,
 } as const;
