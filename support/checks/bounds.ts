@@ -52,6 +52,14 @@ export const BOUNDS = {
    */
   slotFreedAfterCancelMs: 200,
   /**
+   * How long after a cancel's 204 a token the orchestrator sent before it may still reach the client: the token travels
+   * on the task's event stream, the 204 on another connection, and either may be read first. Measured 2026-12-05 on 2
+   * cores beside a mutation hunt: +3 ms, in 2 of about 20 cancels made as a task's first tokens came (the others had
+   * none after the 204). 50 ms is sixteen times that; a cancel answered 300 ms before it takes effect (mutant
+   * token-after-cancel) sends tokens long past it.
+   */
+  cancelDeliverySlackMs: 50,
+  /**
    * How soon after a drain's deadline a task that outlived it must get its error (ORCH-3505: in-flight work runs until
    * the deadline, then is force-stopped): never before the deadline, and at most this much after. Measured 1019–1023
    * ms from sending the drain to the client's error against a 1000 ms deadline (5 runs, 2 cores); 250 ms is ten times

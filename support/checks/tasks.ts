@@ -1,3 +1,4 @@
+import { BOUNDS } from './bounds';
 import type { Envelope } from '../orchestrator/client';
 import { eventsOf, isAdmitted, type TaskRecord, terminalOf } from '../history/history';
 import { type Verdict, verdictOf } from './verdict';
@@ -125,12 +126,20 @@ export function NoTokenAfterCancel(records: TaskRecord[]): Verdict {
     // replays from the store what an earlier one had, and a replayed token is not a new one.
     const firstSeen = new Map<unknown, number>();
     for (const e of eventsOf(r)) if (e.event === 'token') firstSeen.set(e.data.i, Math.min(firstSeen.get(e.data.i) ?? e.at, e.at));
-    const late = eventsOf(r).filter((e) => e.event === 'token' && e.at > r.canceledAt! && firstSeen.get(e.data.i) === e.at);
+    // A token sent before the cancel may arrive a moment after its 204, on the other connection: late is past that
+    // moment, or beyond the count the stream's own canceled end gives.
+    const end = terminalOf(r);
+    const counted = end?.event === 'end' && end.data.canceled ? Number(end.data.tokens_out) : Number.POSITIVE_INFINITY;
+    const late = eventsOf(r).filter(
+      (e) =>
+        e.event === 'token' &&
+        firstSeen.get(e.data.i) === e.at &&
+        (e.at > r.canceledAt! + BOUNDS.cancelDeliverySlackMs || (e.at > r.canceledAt! && Number(e.data.i) >= counted)),
+    );
     if (late.length)
       problems.push(
-        `${r.taskId}: ${late.length} token(s) after the cancel was acknowledged, first index ${late[0].data.i} at +${late[0].at - r.canceledAt!} ms`,
+        `${r.taskId}: ${late.length} token(s) after the cancel was acknowledged (beyond ${BOUNDS.cancelDeliverySlackMs} ms, or the ${counted} its end counts), first index ${late[0].data.i} at +${late[0].at - r.canceledAt!} ms`,
       );
-    const end = terminalOf(r);
     if (end && end.at > r.canceledAt! && !(end.event === 'end' && end.data.canceled))
       problems.push(`${r.taskId}: ended as ${end.event} after its cancel was acknowledged`);
   }

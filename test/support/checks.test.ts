@@ -88,11 +88,17 @@ describe('history checker: each defect makes a check fail, naming the task', () 
     expect(StreamsWellFormed([task('t1', 3, [[]])]).detail).to.contain('t1: admitted but its stream showed no event');
   });
 
-  it('a token received after the cancel was acknowledged, whatever tokens_out says', () => {
-    const r = task('t1', 10, [[ev('started', {}, 1), tok(0, 5), tok(1, 30), end(2, { canceled: true })]], { canceledAt: 20 });
+  it('a token received well after the cancel was acknowledged, whatever tokens_out says, or beyond what it counts', () => {
+    const r = task('t1', 10, [[ev('started', {}, 1), tok(0, 5), tok(1, 80), end(2, { canceled: true })]], { canceledAt: 20 });
     const v = NoTokenAfterCancel([r]);
     expect(v.valid).to.equal(false);
-    expect(v.detail).to.contain('t1: 1 token(s) after the cancel was acknowledged, first index 1');
+    expect(v.detail).to.contain('t1: 1 token(s) after the cancel was acknowledged');
+    expect(v.detail).to.contain('first index 1 at +60 ms');
+    // Sent before the cancel (its end counts it) and read a moment after the 204, on the other connection: in flight.
+    const inFlight = task('t4', 10, [[ev('started', {}, 1), tok(0, 5), tok(1, 23), end(2, { canceled: true })]], { canceledAt: 20 });
+    expect(NoTokenAfterCancel([inFlight]).valid).to.equal(true);
+    const uncounted = task('t5', 10, [[ev('started', {}, 1), tok(0, 5), tok(1, 23), end(1, { canceled: true })]], { canceledAt: 20 });
+    expect(NoTokenAfterCancel([uncounted]).detail).to.contain('first index 1 at +3 ms');
     const ok = task('t2', 10, [[ev('started', {}, 1), tok(0, 5), ev('end', { tokens_out: 1, canceled: true }, 25)]], { canceledAt: 20 });
     expect(NoTokenAfterCancel([ok]).valid).to.equal(true);
     // A stream opened after the cancel replays from the store a token the first stream had before it: not a new one.
