@@ -37,6 +37,7 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
   const whens: string[] = [];
   if (w.poison > 0) whens.push(`a client submits ${w.poison} tasks whose prompt is too long for any engine`);
   if (w.batch > 0) whens.push(`a client submits ${w.batch} ${w.batch === 1 ? 'task' : 'tasks'} of ${w.batchTokens} tokens each`);
+  if (w.leave) whens.push("the client goes away from the task's stream");
   if (w.cancelAfter === 0) whens.push(cancel);
   let now = 0;
   for (const p of points) {

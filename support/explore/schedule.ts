@@ -28,6 +28,8 @@ export interface WorkloadPlan {
   cancelAfter?: number;
   /** The cancel is of the batch's last task, which a busy pool may still hold queued, not of its first. */
   cancelLast: boolean;
+  /** The client goes away from the batch's first task's stream at its next token (SSE-1003: that cancels it). */
+  leave: boolean;
   /** End by resubmitting a task with its own id (idempotent submission). */
   resubmit: boolean;
 }
@@ -83,6 +85,7 @@ const workloadArb: fc.Arbitrary<WorkloadPlan> = fc.record({
   cancelAfter: fc.option(fc.integer({ min: 0, max: LIMITS.maxEvents }), { nil: undefined }),
   resubmit: fc.boolean(),
   cancelLast: fc.boolean(),
+  leave: fc.boolean(),
 });
 
 /**
@@ -112,8 +115,11 @@ export function normalise(s: Schedule): Schedule {
   const cancelAt = workload.cancelAfter ? kept[workload.cancelAfter - 1].atMs : 0;
   const clientBlocked = (e: FaultEvent) => FORMS[e.fault].blocks === 'all' && within(cancelAt, e);
   if (workload.cancelAfter !== undefined && kept.some(clientBlocked)) workload.cancelAfter = undefined;
-  if (workload.batch === 0) workload.resubmit = false;
+  if (workload.batch === 0) [workload.resubmit, workload.leave] = [false, false];
   if (workload.cancelAfter === undefined || workload.batch < 2) workload.cancelLast = false;
+  // The client leaves the first task's stream only where it does not also cancel it: the two race to end the task, and
+  // which one the orchestrator counts is then a toss (seen: the cancel's, while the client counted its going away).
+  if (workload.cancelAfter !== undefined && !workload.cancelLast) workload.leave = false;
   return { workload, events: kept };
 }
 
@@ -173,7 +179,7 @@ export function kindsOf(s: Schedule): string[] {
 /** One line per schedule, for the log and for replay checks: the same seed prints the same lines. */
 export function describeSchedule(s: Schedule): string {
   const w = s.workload;
-  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel ${w.cancelLast ? 'last' : 'first'} after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}`;
+  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel ${w.cancelLast ? 'last' : 'first'} after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}${w.leave ? ', leave' : ''}`;
   const onReplica = (e: FaultEvent) => ['engine', 'link'].includes(FORMS[e.fault].place);
   const args = (e: FaultEvent) => [...(onReplica(e) ? [e.replica] : []), ...(e.magnitude ? [String(e.magnitude)] : [])].join(', ');
   const span = (e: FaultEvent) => (Number.isFinite(spanOf(e)) ? `+${spanOf(e)}ms` : ', to the end');

@@ -16,7 +16,17 @@ import { describeSchedule, type FaultEvent, faultWeights, normalise, scheduleArb
 const ROOT = path.resolve(__dirname, '..', '..');
 const REFERENCE = loadProfile(path.join(ROOT, 'profiles', 'reference.json'));
 const explorableHere = (isRoot: boolean): string[] => formsHere(isRoot, REFERENCE.capabilities);
-const workload = { replicas: 2, rate: 2, loadTokens: 20, batch: 1, batchTokens: 40, poison: 0, resubmit: false, cancelLast: false };
+const workload = {
+  replicas: 2,
+  rate: 2,
+  loadTokens: 20,
+  batch: 1,
+  batchTokens: 40,
+  poison: 0,
+  resubmit: false,
+  cancelLast: false,
+  leave: false,
+};
 const ev = (fault: FaultEvent['fault'], replica: string, atMs: number, forMs = 500): FaultEvent => ({
   fault,
   replica,
