@@ -30,7 +30,11 @@ export function StreamsNeverSilent(records: TaskRecord[], limitMs: number, excus
       .map((e) => ({ at: e.at, what: e.event === 'token' ? `token ${e.data.i}` : e.event }))
       .sort((a, b) => a.at - b.at);
     if (times.length === 0 || times[0].what === 'end' || times[0].what === 'error') continue;
-    if (!times.some((t) => t.what === 'end' || t.what === 'error')) times.push({ at: now, what: 'judgement (still open)' });
+    // A stream its client went away from (SSE-1003) is silent for it from then on by its own choice: judged until then.
+    if (!times.some((t) => t.what === 'end' || t.what === 'error'))
+      times.push(
+        r.leftAt !== undefined ? { at: r.leftAt, what: 'leaving (the client went away)' } : { at: now, what: 'judgement (still open)' },
+      );
     if (times.length < 2) continue;
     judged++;
     for (let k = 1; k < times.length; k++) {

@@ -39,6 +39,13 @@ describe('StreamsNeverSilent: no stream waits longer than the idle timeout for i
     expect(StreamsNeverSilent([open], limit, [], 1000).valid).to.equal(true);
   });
 
+  it('judges a stream its client went away from only until then (found by the explorer, seed 5)', () => {
+    const left = { ...task('t1', [[ev('started', 0), tok(0, 100)]]), leftAt: 110 };
+    expect(StreamsNeverSilent([left], limit, [], 5000).valid).to.equal(true);
+    const silentBefore = { ...task('t2', [[ev('started', 0), tok(0, 100)]]), leftAt: 1500 };
+    expect(StreamsNeverSilent([silentBefore], limit, [], 5000).detail).to.contain('its token 0 and its leaving (the client went away)');
+  });
+
   it('excuses a silence that overlaps a window in which the orchestrator was stopped on purpose', () => {
     const resumed = task('t1', [
       [ev('started', 0), tok(0, 100)],
