@@ -76,9 +76,10 @@ export async function exploreMutant(
     }
     return matched;
   };
-  // The explorer has already run the written scenario against the mutant REPLAYS times (the same check failing counts):
-  // those runs are the mutant's, so they are not run again.
-  const failsOnMutant = f.reproduceRuns === REPLAYS ? f.reproduced : await runs(profile, 1);
+  // The explorer has already run the written scenario against the mutant REPLAYS times: when the same check failed in
+  // each, those runs are the mutant's and are not run again; otherwise any failure counts, so they are run here (a
+  // failure of several checks at once may fail fewer of them in a rerun, and still fail: seen on a silent truncation).
+  const failsOnMutant = f.reproduceRuns === REPLAYS && f.reproduced === REPLAYS ? REPLAYS : await runs(profile, 1);
   const passesOnReference = await runs('profiles/reference.json', 0);
   const reproduces = failsOnMutant === REPLAYS && passesOnReference === REPLAYS;
   return {
