@@ -79,11 +79,13 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
           'every task given up before its first token was tried as often as the retry budget allows',
         ]),
     ...(logged ? ['every task that streamed is logged with the tokens its client received and the build of its engine'] : []),
-    // Driver resets and ECC errors told apart (ORCH-3053), by the pool manager's counters: where it ran all along.
-    ...(kindsOf(s).some((k) => k === 'engine.driver-reset' || k === 'engine.ecc-error') &&
-    !s.events.some((e) => FORMS[e.fault].place === 'pool-manager')
-      ? ['the pool manager counts every driver reset and ECC error the faults caused, and no other']
-      : []),
+    // What a drawn form declares of its own effect (driver resets and ECC errors told apart), where it can be judged.
+    ...new Set(
+      s.events.flatMap((e) => {
+        const check = FORMS[e.fault].settledCheck;
+        return check && !s.events.some((o) => check.unless.includes(FORMS[o.fault].place)) ? [check.step] : [];
+      }),
+    ),
   ];
   const privileged = s.events.some((e) => FORMS[e.fault].privileged);
   const needs = [...new Set(s.events.flatMap((e) => FORMS[e.fault].needs ?? []))].sort().map((c) => `@needs:${c}`);

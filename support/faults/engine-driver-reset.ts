@@ -51,6 +51,11 @@ export const DRIVER_RESET_FORMS = {
     place: 'engine',
     inject: (r) => `the engine of replica ${r} suffers a GPU driver reset`,
     busyMs: 1500,
+    // Told apart from a crash and from each other (ORCH-3053), by the pool manager's counters: where it ran all along.
+    settledCheck: {
+      step: 'the pool manager counts every driver reset and ECC error the faults caused, and no other',
+      unless: ['pool-manager'],
+    },
     needs: ['driver-reset'],
   },
 } satisfies ExploreForms;

@@ -21,6 +21,11 @@ export const ECC_ERROR_FORMS = {
     place: 'engine',
     inject: (r) => `the engine of replica ${r} suffers an uncorrectable GPU memory error`,
     busyMs: 1500,
+    // Told apart from a crash and from each other (ORCH-3053), by the pool manager's counters: where it ran all along.
+    settledCheck: {
+      step: 'the pool manager counts every driver reset and ECC error the faults caused, and no other',
+      unless: ['pool-manager'],
+    },
     needs: ['ecc-error'],
   },
 } satisfies ExploreForms;

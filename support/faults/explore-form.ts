@@ -48,6 +48,11 @@ export interface ExploreForm {
    * orchestrator's view of the pool, which is stale while the pool manager is cut off from it).
    */
   healNeeds?: Place[];
+  /**
+   * A check of its effect, judged once the load has stopped and every stream has ended, unless a fault drawn in the
+   * same schedule acted on one of `unless` (a restarted component counts from 0 again).
+   */
+  settledCheck?: { step: string; unless: Place[] };
 }
 
 /** A kind's forms by name (the name is what schedules, weights and reports print). */
