@@ -67,20 +67,9 @@ Then('every answer the client got carried a correlation id', function (this: Cha
 Then(
   'every admitted task has a log line with job, session, engine, pool, replica, token and timing fields',
   async function (this: ChaosWorld) {
-    const stack = this.requireStack();
-    const urls = new Map(stack.replicaIds.map((r) => [r, engineUrl(stack, r)]));
     // ORCH-3027: every field present (once the log has reached its file), tokens_out what the client received,
     // engine_version what the engine reports.
-    const logFile = stack.componentLogFile('orchestrator');
-    const admitted = this.history.admitted();
-    await taskLogsComplete(
-      logFile,
-      admitted.map((r) => r.taskId),
-      PATIENCE.logFlushMs,
-    );
-    const builds = await engineBuilds(urls, PATIENCE.restartMs);
-    const problems = [...logValueMismatches(logFile, admitted), ...engineVersionMismatches(logFile, admitted, builds)];
-    expect(problems, 'task log lines against what the client saw and what the engines report').to.be.empty;
+    await taskLogsAgree(this, this.history.admitted());
   },
 );
 
@@ -132,18 +121,22 @@ Then("the orchestrator's metrics show no task queued once every task has ended",
 Then(
   'every task that streamed is logged with the tokens its client received and the build of its engine',
   async function (this: ChaosWorld) {
-    const stack = this.requireStack();
-    const urls = new Map(stack.replicaIds.map((r) => [r, engineUrl(stack, r)]));
     // ORCH-3027 for the tasks that ran on a replica (a schedule may fail others before any replica took them).
-    const logFile = stack.componentLogFile('orchestrator');
     const streamed = this.history.admitted().filter((r) => eventsOf(r).some((e) => e.event === 'token') && terminalOf(r));
-    await taskLogsComplete(
-      logFile,
-      streamed.map((r) => r.taskId),
-      PATIENCE.logFlushMs,
-    );
-    const builds = await engineBuilds(urls, PATIENCE.restartMs);
-    const problems = [...logValueMismatches(logFile, streamed), ...engineVersionMismatches(logFile, streamed, builds)];
-    expect(problems, `task log lines against what the client saw and what the engines report: ${problems.join('; ')}`).to.be.empty;
+    await taskLogsAgree(this, streamed);
   },
 );
+
+/** The ORCH-3027 fields of `tasks`' log lines, and their tokens_out and engine_version against the client and the engines. */
+async function taskLogsAgree(world: ChaosWorld, tasks: TaskRecord[]): Promise<void> {
+  const stack = world.requireStack();
+  const logFile = stack.componentLogFile('orchestrator');
+  await taskLogsComplete(
+    logFile,
+    tasks.map((r) => r.taskId),
+    PATIENCE.logFlushMs,
+  );
+  const builds = await engineBuilds(new Map(stack.replicaIds.map((r) => [r, engineUrl(stack, r)])), PATIENCE.restartMs);
+  const problems = [...logValueMismatches(logFile, tasks), ...engineVersionMismatches(logFile, tasks, builds)];
+  expect(problems, `task log lines against what the client saw and what the engines report: ${problems.join('; ')}`).to.be.empty;
+}
