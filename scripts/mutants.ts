@@ -8,7 +8,9 @@
  * requirement it breaks, then, if they miss it, the rest (reported as killed only by an unrelated scenario). Without
  * --full, a run stops at its first failing scenario (--fail-fast): enough to know the mutant is killed, and faster.
  * With --explore [--budget-per-mutant 3m --seed 1 --target N], no scenario runs: the explorer alone hunts each mutant
- * (scripts/mutants/explore.ts), and reports/mutants-explore.html says which it found and with what scenario.
+ * (scripts/mutants/explore.ts), and reports/mutants-explore.html says which it found and with what scenario. The k-th
+ * mutant of the catalogue is hunted with seed S + k: each seed weighs the faults its own way (swarm testing), and one
+ * seed for all would leave the kinds it weighs least undrawn for every mutant alike.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -116,8 +118,9 @@ async function runMutant(m: (typeof MUTANTS)[number], invalid: string | undefine
   writeFileSync(profileFile, profile);
   if (values.explore) {
     const budget = values['budget-per-mutant'];
-    const found = await exploreMutant(root, m.id, path.relative(root, profileFile), budget, Number(values.seed), stripeEnv(slot));
-    explored.push({ ...base, ...found, ms: Date.now() - started });
+    const seed = Number(values.seed) + MUTANTS.indexOf(m);
+    const found = await exploreMutant(root, m.id, path.relative(root, profileFile), budget, seed, stripeEnv(slot));
+    explored.push({ ...base, ...found, seed, ms: Date.now() - started });
     return { ...base, status: found.found ? 'killed' : 'survived', detail: found.detail, scenarios: [], ms: Date.now() - started };
   }
   // First the scenario of the mutant's requirement that killed it in the last check (alone, on one worker: a kill
@@ -196,7 +199,9 @@ const results: MutantResult[] = [];
 
 async function main(): Promise<void> {
   if (values.explore)
-    console.log(`mutants: the explorer alone (no scenario), ${values['budget-per-mutant']} per mutant, seed ${values.seed}`);
+    console.log(
+      `mutants: the explorer alone (no scenario), ${values['budget-per-mutant']} per mutant, seeds from ${values.seed} (the k-th mutant of the catalogue: seed + k)`,
+    );
   const prepared = Date.now();
   const invalid = prepareMutants();
   for (const [id, why] of typeCheckMutants(chosen.filter((m) => !invalid.has(m.id)).map((m) => m.id)))

@@ -3,11 +3,18 @@ import type { ChaosWorld } from '../support/cucumber/world';
 import { createFault } from '../support/faults/registry';
 import { PATIENCE } from '../support/cucumber/patience';
 import { EngineWatch, enginePids, watchExits } from '../support/observe/supervision';
-import { engineOf, linkOf, logOf, POOL_MANAGER_LINK } from '../support/faults/subjects';
+import { componentOf, engineOf, linkOf, logOf, POOL_MANAGER_LINK } from '../support/faults/subjects';
+import { someEngineGenerating } from '../support/faults/engine-slots';
 import { driverResetMechanism, engineUrl, gpuInventoryFile, outputTarget } from '../support/stack/mechanisms';
 
 When('the engine of replica {replica} is killed', async function (this: ChaosWorld, replica: string) {
   await this.faults.apply(createFault('process.kill', this.requireStack().engineTarget(replica)), engineOf(replica));
+});
+
+When('the engine of replica {replica} is killed while it streams a task', async function (this: ChaosWorld, replica: string) {
+  const stack = this.requireStack();
+  const atWork = { engineUrl: engineUrl(stack, replica), withinMs: PATIENCE.engineAtWorkMs };
+  await this.faults.apply(createFault('process.kill', stack.engineTarget(replica), 2000, atWork), engineOf(replica));
 });
 
 When('replica {replica} refuses connections from the orchestrator', async function (this: ChaosWorld, replica: string) {
@@ -24,10 +31,32 @@ When('the network heals', async function (this: ChaosWorld) {
 });
 
 When('the orchestrator is asked to shut down', async function (this: ChaosWorld) {
-  const stack = this.requireStack();
-  this.excuses.excuse();
-  await this.faults.apply(createFault('process.term', stack.processTarget('orchestrator'), stack.drainingUrl('orchestrator')));
+  await stopOrchestrator(this);
 });
+
+When('the orchestrator is asked to shut down once a task streams', async function (this: ChaosWorld) {
+  await stopOrchestrator(this, taskStreaming(this));
+});
+
+async function stopOrchestrator(world: ChaosWorld, moment?: () => Promise<void>): Promise<void> {
+  const stack = world.requireStack();
+  const excused = async () => {
+    await moment?.();
+    world.excuses.excuse();
+  };
+  const term = createFault('process.term', stack.processTarget('orchestrator'), stack.drainingUrl('orchestrator'));
+  await world.faults.apply(term, componentOf('orchestrator'), excused);
+}
+
+/** The moment a graceful stop is judged by: a task streams on an engine of the pool, with 10 tokens (50 ms) to come. */
+const taskStreaming = (world: ChaosWorld) => () => {
+  const stack = world.requireStack();
+  return someEngineGenerating(
+    stack.replicaIds.map((r) => engineUrl(stack, r)),
+    10,
+    PATIENCE.engineAtWorkMs,
+  );
+};
 
 When('the link to replica {replica} stalls', async function (this: ChaosWorld, replica: string) {
   await this.faults.apply(createFault('network.timeout', this.requireStack().engineLink(replica)), linkOf(replica));
@@ -78,21 +107,44 @@ When('the orchestrator is killed', async function (this: ChaosWorld) {
   await this.faults.apply(createFault('process.kill', this.requireStack().processTarget('orchestrator')));
 });
 
+When('the orchestrator is killed once a task streams', async function (this: ChaosWorld) {
+  const streaming = taskStreaming(this);
+  const moment = async () => {
+    await streaming();
+    this.excuses.excuse();
+  };
+  await this.faults.apply(createFault('process.kill', this.requireStack().processTarget('orchestrator')), undefined, moment);
+});
+
 When('the pool manager is killed', async function (this: ChaosWorld) {
   this.part(EngineWatch).pidsBefore = await enginePids(this.requireStack().poolManager, this.poolId);
   await this.faults.apply(createFault('process.kill', this.requireStack().processTarget('pool-manager')));
 });
 
 When('the pool manager is asked to shut down', async function (this: ChaosWorld) {
-  const pool = await this.requireStack().poolManager.pool(this.poolId);
+  await stopPoolManager(this);
+});
+
+When('the pool manager is asked to shut down once a task streams', async function (this: ChaosWorld) {
+  await stopPoolManager(this, taskStreaming(this));
+});
+
+async function stopPoolManager(world: ChaosWorld, moment?: () => Promise<void>): Promise<void> {
+  const pool = await world.requireStack().poolManager.pool(world.poolId);
   const pids = Object.fromEntries(pool.replicas.filter((r) => r.pid !== undefined).map((r) => [r.replica_id, r.pid!]));
-  const watch = this.part(EngineWatch);
+  const watch = world.part(EngineWatch);
   watch.pidsBefore = Object.values(pids);
-  const exits = watchExits(watch.pidsBefore, PATIENCE.enginesGoneMs + this.profile.timings.engineStopGraceMs);
-  const evidence = await this.faults.apply(createFault('process.term', this.requireStack().processTarget('pool-manager')));
+  const term = createFault('process.term', world.requireStack().processTarget('pool-manager'));
+  // The engines' exits are watched from the signal on (after the moment awaited).
+  let exits: Promise<Map<number, number>> = Promise.resolve(new Map());
+  const watched = async () => {
+    await moment?.();
+    exits = watchExits(watch.pidsBefore, PATIENCE.enginesGoneMs + world.profile.timings.engineStopGraceMs);
+  };
+  const evidence = await world.faults.apply(term, componentOf('pool-manager'), watched);
   const { sending_from: from, signalled_at: at } = evidence.observed as { sending_from: number; signalled_at: number };
   watch.stop = { sentBetween: [from, at], pids, exits };
-});
+}
 
 When('the engine of replica {replica} hangs', async function (this: ChaosWorld, replica: string) {
   await this.faults.apply(createFault('process.pause', this.requireStack().engineTarget(replica)), engineOf(replica));

@@ -17,6 +17,8 @@ export interface ExploredMutant {
   detail: string;
   /** Schedules explored until the first failure (or in all, when none failed). */
   schedules: number;
+  /** The seed it was hunted with (its fault weights and schedules). */
+  seed?: number;
   signature?: string;
   file?: string;
   steps?: number;
@@ -110,7 +112,7 @@ export function writeExploreReport(root: string, results: ExploredMutant[]): voi
   const rows = results
     .map(
       (r) =>
-        `<tr><td>${esc(r.id)}</td><td>${esc(r.requirement)}</td><td>${esc(r.breaks)}</td><td>${r.found ? 'FOUND' : 'not found'}</td><td>${r.schedules}</td><td>${r.file ? `<code>${esc(r.file)}</code> (${r.steps} steps)` : '—'}</td><td>${esc(r.detail)}</td><td>${(r.ms / 1000).toFixed(0)} s</td></tr>`,
+        `<tr><td>${esc(r.id)}</td><td>${esc(r.requirement)}</td><td>${esc(r.breaks)}</td><td>${r.found ? 'FOUND' : 'not found'}</td><td>${r.seed ?? ''}</td><td>${r.schedules}</td><td>${r.file ? `<code>${esc(r.file)}</code> (${r.steps} steps)` : '—'}</td><td>${esc(r.detail)}</td><td>${(r.ms / 1000).toFixed(0)} s</td></tr>`,
     )
     .join('\n');
   writeFileSync(
@@ -118,7 +120,7 @@ export function writeExploreReport(root: string, results: ExploredMutant[]): voi
     `<!doctype html><html><head><meta charset="utf-8"><title>Mutants found by the explorer</title><style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}</style></head><body>
 <h1>The explorer alone: ${found} of ${results.length} mutants found</h1>
 <p>No scenario of the catalogue ran: each mutant met only generated schedules. A mutant is found when the explorer's shrunk scenario failed against it and passed against the unbroken stack in each of ${REPLAYS} runs; ${leads} more failing schedule(s) did not reproduce so and count as not found.</p>
-<table><tr><th>mutant</th><th>requirement</th><th>breaks</th><th>explorer</th><th>schedules until found</th><th>shrunk scenario</th><th>detail</th><th>time</th></tr>${rows}</table></body></html>
+<table><tr><th>mutant</th><th>requirement</th><th>breaks</th><th>explorer</th><th>seed</th><th>schedules until found</th><th>shrunk scenario</th><th>detail</th><th>time</th></tr>${rows}</table></body></html>
 `,
   );
 }

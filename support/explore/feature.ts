@@ -1,5 +1,5 @@
 import { FORMS } from '../faults/registry';
-import { kindsOf, type Schedule } from './schedule';
+import { kindsOf, type Schedule, spanOf } from './schedule';
 
 /** The recovery promise every schedule ends with, s: the bound the catalogue's crash scenarios use. */
 export const RECOVERY_S = 5;
@@ -16,6 +16,8 @@ export interface Provenance {
   commit?: string;
   /** The check that failed, when it failed. */
   failed?: string;
+  /** What the target profile offers: a form's check that needs more is not written. */
+  capabilities?: string[];
 }
 
 /**
@@ -29,7 +31,7 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
   const cancel = w.cancelLast ? 'the client cancels the last task of the batch' : 'the client cancels the task';
   s.events.forEach((e, k) => {
     const f = FORMS[e.fault];
-    points.push({ at: e.atMs, order: 2 * k, step: f.inject(e.replica, e.magnitude) });
+    for (const step of [f.inject(e.replica, e.magnitude)].flat()) points.push({ at: e.atMs, order: 2 * k, step });
     for (const step of f.heal ? [f.heal(e.replica)].flat() : []) points.push({ at: e.atMs + e.forMs, order: 2 * k + 1, step });
     if (w.cancelAfter === k + 1) points.push({ at: e.atMs, order: 2 * k + 0.5, step: cancel });
   });
@@ -57,8 +59,12 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
     `a new task completes within ${RECOVERY_S} s`,
     'every admitted task is known to the orchestrator',
     // The contract's clock on the whole history: whatever the schedule did, a stream that has begun is never left
-    // silent past the idle timeout (outside the orchestrator's own outages).
-    'no stream was left silent for longer than the idle timeout',
+    // silent past the idle timeout (outside the orchestrator's own outages), and with stream failover on past the
+    // failover's wait for a replica to take it over as well (found by the explorer, seed 41: 2.5 s of silence while
+    // the GPUs were gone, then the task resumed and completed).
+    w.failover
+      ? "no stream was left silent for longer than the idle timeout and a failover's wait"
+      : 'no stream was left silent for longer than the idle timeout',
     ...(w.resubmit ? ['resubmitting a task returns the same task'] : []),
   ];
   // What operators see (ORCH-3028, OC-CTRL-2052), judged once the load has stopped and every stream has ended (the
@@ -74,7 +80,8 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
       ? []
       : [
           "the orchestrator's metrics count every refusal and every cancel the client saw",
-          "the orchestrator's metrics agree with what the client saw, whatever was retried",
+          // Counting each streamed token once, they hold with stream failover off only.
+          ...(w.failover ? [] : ["the orchestrator's metrics agree with what the client saw, whatever was retried"]),
           // HTU-1002 by each given-up task's attempts (its status): where the orchestrator kept its memory of them.
           'every task given up before its first token was tried as often as the retry budget allows',
         ]),
@@ -86,6 +93,7 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
         return check && !s.events.some((o) => check.unless.includes(FORMS[o.fault].place)) ? [check.step] : [];
       }),
     ),
+    ...aloneChecks(s, why.capabilities ?? []),
   ];
   const privileged = s.events.some((e) => FORMS[e.fault].privileged);
   const needs = [...new Set(s.events.flatMap((e) => FORMS[e.fault].needs ?? []))].sort().map((c) => `@needs:${c}`);
@@ -111,6 +119,7 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
     '',
     `  Scenario: ${name}`,
     `    Given ${queue}`,
+    ...(w.failover ? ['    And stream failover is on'] : []),
     ...[...new Set(s.events.flatMap((e) => FORMS[e.fault].givens ?? []))].map((g) => `    And ${g}`),
     `    And a healthy pool of ${w.replicas} ${w.replicas === 1 ? 'replica' : 'replicas'}`,
     `    And a steady load of ${w.rate} ${w.rate === 1 ? 'task' : 'tasks'} per second of ${w.loadTokens} tokens each`,
@@ -120,6 +129,23 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
     ...operators.map((t, k) => `    ${k === 0 ? 'Then' : 'And'} ${t}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The checks of what a fault promises the tasks running at its instant, for each fault that is the only one of its form
+ * and overlaps no other fault: from its instant to its heal nothing else acts (a fault still held or busy from before
+ * would excuse the tasks it broke).
+ */
+function aloneChecks(s: Schedule, capabilities: string[]): string[] {
+  const until = (e: Schedule['events'][number]): number => e.atMs + spanOf(e);
+  return s.events.flatMap((e) => {
+    const check = FORMS[e.fault].aloneCheck;
+    if (!check || !(check.needs ?? []).every((c) => capabilities.includes(c))) return [];
+    if (check.failover && !s.workload.failover) return [];
+    if (s.events.some((o) => o !== e && o.fault === e.fault)) return [];
+    const overlapped = s.events.some((o) => o !== e && o.atMs <= until(e) && until(o) >= e.atMs);
+    return overlapped ? [] : [check.step(e.replica)];
+  });
 }
 
 /** The number of steps of a schedule's scenario (the size of a shrunk failure). */

@@ -32,6 +32,8 @@ export interface WorkloadPlan {
   leave: boolean;
   /** End by resubmitting a task with its own id (idempotent submission). */
   resubmit: boolean;
+  /** Stream failover on (CHAOS-002): a task whose replica breaks mid-stream resumes on one that takes over. */
+  failover: boolean;
 }
 
 export interface Schedule {
@@ -86,6 +88,7 @@ const workloadArb: fc.Arbitrary<WorkloadPlan> = fc.record({
   resubmit: fc.boolean(),
   cancelLast: fc.boolean(),
   leave: fc.boolean(),
+  failover: fc.boolean(),
 });
 
 /**
@@ -179,7 +182,7 @@ export function kindsOf(s: Schedule): string[] {
 /** One line per schedule, for the log and for replay checks: the same seed prints the same lines. */
 export function describeSchedule(s: Schedule): string {
   const w = s.workload;
-  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel ${w.cancelLast ? 'last' : 'first'} after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}${w.leave ? ', leave' : ''}`;
+  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel ${w.cancelLast ? 'last' : 'first'} after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}${w.leave ? ', leave' : ''}${w.failover ? ', failover' : ''}`;
   const onReplica = (e: FaultEvent) => ['engine', 'link'].includes(FORMS[e.fault].place);
   const args = (e: FaultEvent) => [...(onReplica(e) ? [e.replica] : []), ...(e.magnitude ? [String(e.magnitude)] : [])].join(', ');
   const span = (e: FaultEvent) => (Number.isFinite(spanOf(e)) ? `+${spanOf(e)}ms` : ', to the end');

@@ -20,8 +20,11 @@ export type Place =
 
 export interface ExploreForm {
   place: Place;
-  /** The step that applies it; `r` is the replica (engine and link places), `m` the magnitude. */
-  inject: (r: string, m: number) => string;
+  /**
+   * The step that applies it (or steps, in order: a judgement that can only be made at once follows it); `r` is the
+   * replica (engine and link places), `m` the magnitude.
+   */
+  inject: (r: string, m: number) => string | string[];
   /**
    * The step (or steps, in order) that ends it. Absent for an instant fault (a kill), which the stack's own
    * supervision repairs.
@@ -53,6 +56,13 @@ export interface ExploreForm {
    * same schedule acted on one of `unless` (a restarted component counts from 0 again).
    */
   settledCheck?: { step: string; unless: Place[] };
+  /**
+   * A check of what it promises the tasks running at its instant (a graceful stop lets them finish), judged once the
+   * load has stopped, when it is the only fault of its form in the schedule and no other fault is active from its
+   * instant to its heal; `needs` names capabilities of the target profile the promise holds on, `failover` that it
+   * holds where the schedule turns stream failover on (and only there). `r` is the replica (engine and link places).
+   */
+  aloneCheck?: { step: (r: string) => string; needs?: string[]; failover?: true };
 }
 
 /** A kind's forms by name (the name is what schedules, weights and reports print). */

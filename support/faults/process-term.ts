@@ -64,7 +64,8 @@ export const TERM_FORMS = {
   },
   'pool-manager-term': {
     place: 'pool-manager',
-    inject: () => 'the pool manager is asked to shut down',
+    // Once a task streams (up to 2 s), so that its promise to the tasks in flight is judged on at least one.
+    inject: () => 'the pool manager is asked to shut down once a task streams',
     // It stops its engines first (each within its grace): started again once it has exited, by the catalogue's bound
     // (component-shutdown.feature).
     heal: () => ['the pool manager exits cleanly within 4 s', 'the pool manager is started again'],
@@ -72,14 +73,22 @@ export const TERM_FORMS = {
     // fault could be neither proven applied nor healed (found by the explorer, seed 31: a stall healed meanwhile).
     // Nor can its log be closed while it is down (seed 43, for a kill).
     blocks: ['engine', 'link', 'pool-manager-link', 'gpu', 'pool-manager-log'],
+    // Its engines get their stop grace: an engine that drains on SIGTERM finishes its streams meanwhile.
+    aloneCheck: {
+      step: () => 'every task streaming when the pool manager was asked to shut down ran on until it ended or its grace period passed',
+      needs: ['engine-drain-on-term'],
+    },
   },
   'orchestrator-term': {
     place: 'orchestrator',
-    inject: () => 'the orchestrator is asked to shut down',
+    inject: () => 'the orchestrator is asked to shut down once a task streams',
     // It drains first (its in-flight tasks, up to its 5 s shutdown grace from the request, which came at least 200 ms
     // before this wait began): started again once it has exited, by the catalogue's bound (graceful-shutdown.feature).
     heal: () => ['the orchestrator exits cleanly within 5 s', 'the orchestrator is started again'],
     blocks: 'all',
+    aloneCheck: {
+      step: () => 'every task streaming when the orchestrator was asked to shut down ran on until it ended or its grace period passed',
+    },
   },
 } satisfies ExploreForms;
 

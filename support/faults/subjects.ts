@@ -6,3 +6,4 @@ export const engineOf = (replica: string): string => `the engine of ${replica}`;
 export const linkOf = (replica: string): string => `the link to ${replica}`;
 export const logOf = (role: string): string => `the log of the ${role}`;
 export const POOL_MANAGER_LINK = 'the link to the pool manager';
+export const componentOf = (role: string): string => `the ${role}`;

@@ -17,8 +17,28 @@ export function retryPolicyOf(profile: TargetProfile): RetryPolicySeen {
  * takes one), or the product default of 10 s.
  */
 export function queueTimeoutOf(profile: TargetProfile, tunes: Record<string, string>): number {
-  const raw = profile.components.orchestrator?.env?.ORCHD_QUEUE_TIMEOUT_MS ?? '10000';
-  return Number(raw.replace(/\$\{tune:([\w-]+)\|([^}]*)\}/g, (_, name: string, fallback: string) => tunes[name] ?? fallback));
+  return orchestratorMsOf(profile, tunes, 'ORCHD_QUEUE_TIMEOUT_MS', 10_000);
+}
+
+/**
+ * The orchestrator's shutdown grace as a profile sets it, ms (`ORCHD_SHUTDOWN_GRACE_MS`, a scenario's tune where it
+ * takes one), or the product default of 10 s: how long a graceful stop lets in-flight tasks run.
+ */
+export function shutdownGraceOf(profile: TargetProfile, tunes: Record<string, string>): number {
+  return orchestratorMsOf(profile, tunes, 'ORCHD_SHUTDOWN_GRACE_MS', 10_000);
+}
+
+/**
+ * How long a task whose replica broke mid-stream waits for another to take it over, with stream failover on, ms
+ * (`ORCHD_MIGRATION_WAIT_MS`, or the product default of 5 s).
+ */
+export function migrationWaitOf(profile: TargetProfile, tunes: Record<string, string>): number {
+  return orchestratorMsOf(profile, tunes, 'ORCHD_MIGRATION_WAIT_MS', 5000);
+}
+
+function orchestratorMsOf(profile: TargetProfile, tunes: Record<string, string>, name: string, fallback: number): number {
+  const raw = profile.components.orchestrator?.env?.[name] ?? String(fallback);
+  return Number(raw.replace(/\$\{tune:([\w-]+)\|([^}]*)\}/g, (_, tune: string, value: string) => tunes[tune] ?? value));
 }
 
 /** For each task, ms from the client receiving its admission to the client receiving its terminal event. */

@@ -133,10 +133,8 @@ export class Dispatcher {
       progress.migratingSince = undefined;
     }
     this.store.markRunning(task.task_id, replica.replica_id, now);
-    this.log.info(
-      { job_id: task.task_id, pool_id: task.pool_id, replica_id: replica.replica_id, resume_from: resumeFrom },
-      'dispatch started',
-    );
+    const started = { job_id: task.task_id, pool_id: task.pool_id, replica_id: replica.replica_id, resume_from: resumeFrom };
+    this.log.info(started, 'dispatch started');
     const seq = this.directory.dispatchStarted(replica);
     if (resumeFrom === 0)
       this.metrics.tasksStarted.inc({
@@ -198,6 +196,7 @@ export class Dispatcher {
       );
     } else if (decision.kind === 'failover') {
       // Failover mid-stream: resume on another replica with the same seed, skipping what the client already has.
+      this.progressOf(task.task_id).streamedOn = replica;
       this.store.requeue(task.task_id);
       this.log.warn({ ...fields, tokens_sent: tokens, migration: decision.migration }, 'stream broke mid-way: failing over');
     } else {
@@ -280,10 +279,11 @@ export class Dispatcher {
 
   private finishTask(task: TaskRow, state: 'completed' | 'failed' | 'canceled', terminal: TerminalEvent, replica?: ReplicaView): void {
     if (!this.store.finish(task.task_id, state, terminal, Date.now())) return;
+    const served = replica ?? this.progress.get(task.task_id)?.streamedOn; // ended while waiting to fail over
     this.progress.delete(task.task_id);
     if (terminal.event === 'error') this.metrics.taskFailures.inc({ pool_id: task.pool_id, code: String(terminal.data.code) });
     this.events.publish(task.task_id, terminal);
-    this.log.info(taskLogFields(task, this.store.get(task.task_id), state, terminal, replica), `task ${state}`);
+    this.log.info(taskLogFields(task, this.store.get(task.task_id), state, terminal, served), `task ${state}`);
   }
 
   private updateQueueDepth(): void {

@@ -20,6 +20,11 @@ export interface TaskProgress {
   migrations: number;
   /** Set while the task waits to fail over: when it started waiting. */
   migratingSince?: number;
+  /**
+   * The replica whose tokens its client has, once an attempt broke after streaming: what its log line names if it ends
+   * before another replica takes it over (canceled, or no replica in time), instead of "unknown".
+   */
+  streamedOn?: { replica_id: string; engine_version?: string };
 }
 
 export function newProgress(): TaskProgress {

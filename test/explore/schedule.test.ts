@@ -26,6 +26,7 @@ const workload = {
   resubmit: false,
   cancelLast: false,
   leave: false,
+  failover: false,
 };
 const ev = (fault: FaultEvent['fault'], replica: string, atMs: number, forMs = 500): FaultEvent => ({
   fault,
@@ -163,18 +164,47 @@ describe('explorer schedules', () => {
     expect(readOutcome([...run('x', 'y').slice(0, 2), passedStep('s1'), passedStep('h1')] as unknown as Envelope[]).passed).to.equal(true);
   });
 
+  it("judge a fault's promise to the tasks in flight only where no other fault acts from its instant to its heal", () => {
+    const why = { seed: 1, profile: 'profiles/reference.json', capabilities: REFERENCE.capabilities };
+    const stop = /every task streaming when the orchestrator was asked to shut down ran on/;
+    const alone = scheduleFeature({ workload, events: [ev('orchestrator-term', 'r1', 1000, 500)] }, 'alone', why);
+    expect(alone).to.match(stop);
+    const afterHeal = { workload, events: [ev('link-slow', 'r1', 0, 500), ev('orchestrator-term', 'r1', 1000, 500)] };
+    expect(scheduleFeature(afterHeal, 'after a heal', why)).to.match(stop);
+    const during = { workload, events: [ev('link-slow', 'r1', 0, 1500), ev('orchestrator-term', 'r1', 1000, 500)] };
+    expect(scheduleFeature(during, 'during another fault', why), 'a slow link held over the stop').to.not.match(stop);
+    const pmStop = { workload, events: [ev('pool-manager-term', 'r1', 0, 500)] };
+    expect(scheduleFeature(pmStop, 'pm', why)).to.match(/when the pool manager was asked to shut down ran on/);
+    expect(scheduleFeature(pmStop, 'pm', { ...why, capabilities: [] }), 'engines that do not drain').to.not.match(/ran on until/);
+    const kill = { workload, events: [ev('engine-kill-streaming', 'r2', 0)] };
+    const killed = /every task streaming when the engine of replica r2 was killed completed/;
+    expect(scheduleFeature(kill, 'no failover', why)).to.not.match(killed);
+    const withFailover = scheduleFeature({ ...kill, workload: { ...workload, failover: true } }, 'failover', why);
+    expect(withFailover)
+      .to.match(killed)
+      .and.to.match(/And stream failover is on/)
+      .and.not.to.match(/metrics agree/);
+  });
+
   it('are written as scenarios whose every step the suite defines (a strict dry run)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'explore-'));
     try {
       const schedules = fc.sample(scheduleArb(explorableHere(true)), { seed: 11, numRuns: 40 });
+      // And the promises to the tasks in flight, written only where one fault acts alone.
+      for (const fault of ['orchestrator-term', 'pool-manager-term', 'engine-kill-streaming'])
+        schedules.push({ workload: { ...workload, failover: true }, events: [ev(fault, 'r1', 0)] });
       schedules.forEach((s, k) => {
-        const feature = scheduleFeature(s, `schedule ${k}`, { seed: 11, profile: 'profiles/reference.json' });
+        const feature = scheduleFeature(s, `schedule ${k}`, {
+          seed: 11,
+          profile: 'profiles/reference.json',
+          capabilities: REFERENCE.capabilities,
+        });
         expect(stepCount(feature)).to.be.greaterThan(4);
         writeFileSync(path.join(dir, `s${k}.feature`), feature);
       });
       const run = spawnSync('npx', ['cucumber-js', '-p', 'lint', '--strict', dir], { cwd: ROOT, encoding: 'utf8' });
       expect(run.status, `${run.stdout}${run.stderr}`).to.equal(0);
-      expect(run.stdout).to.match(/40 scenarios \(40 skipped\)/);
+      expect(run.stdout).to.match(/43 scenarios \(43 skipped\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

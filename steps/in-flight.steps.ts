@@ -1,0 +1,44 @@
+import { Then } from '@cucumber/cucumber';
+import { expect } from 'chai';
+import { SuiteError } from '../support/core/errors';
+import type { ChaosWorld } from '../support/cucumber/world';
+import { cutBeforeGrace, failedDespiteFailover } from '../support/checks/graceful';
+import { componentOf, engineOf } from '../support/faults/subjects';
+import { shutdownGraceOf } from '../support/observe/retries';
+
+// What a fault promises the tasks streaming at its instant, judged on the settled history of any schedule.
+
+// ORCH-3505: the orchestrator drains them for its shutdown grace; a pool manager gives its engines their stop grace,
+// and an engine that drains on SIGTERM finishes its streams meanwhile.
+Then(
+  'every task streaming when the {component} was asked to shut down ran on until it ended or its grace period passed',
+  function (this: ChaosWorld, role: 'orchestrator' | 'pool-manager') {
+    if (role === 'pool-manager' && !this.profile.capabilities.includes('engine-drain-on-term'))
+      throw new SuiteError(
+        `The target's engines do not drain on SIGTERM (no engine-drain-on-term capability): a pool manager's stop cuts their streams at once`,
+      );
+    const sent = signalSentAt(this, 'process.term', componentOf(role));
+    const graceMs = role === 'orchestrator' ? shutdownGraceOf(this.profile, this.settings.tunes) : this.profile.timings.engineStopGraceMs;
+    const cut = cutBeforeGrace(this.history.admitted(), sent, graceMs);
+    expect(cut, `tasks cut before the ${graceMs} ms grace of the ${role}'s stop: ${cut.join('; ')}`).to.be.empty;
+  },
+);
+
+// CHAOS-002: with stream failover on, a task whose engine died mid-stream resumes on a replica that takes over.
+Then('every task streaming when the engine of replica {replica} was killed completed', function (this: ChaosWorld, replica: string) {
+  if (Number(this.settings.tunes['migration-limit'] ?? 0) < 1)
+    throw new SuiteError('Stream failover is off in this scenario: a task whose engine dies mid-stream fails, as it should');
+  const failed = failedDespiteFailover(this.history.admitted(), signalSentAt(this, 'process.kill', engineOf(replica)));
+  expect(failed, `tasks that failed though stream failover is on: ${failed.join('; ')}`).to.be.empty;
+});
+
+/** When the scenario's last signal of `kind` to `subject` was being sent (epoch ms: the earliest its target saw it). */
+function signalSentAt(world: ChaosWorld, kind: string, subject: string): number {
+  const record = world.faults
+    .records()
+    .filter((r) => r.kind === kind && r.subject === subject)
+    .at(-1);
+  const sent = (record?.evidence?.observed as { sending_from?: number } | undefined)?.sending_from;
+  if (sent === undefined) throw new SuiteError(`No ${kind} of ${subject} was confirmed in this scenario: nothing to judge`);
+  return sent;
+}

@@ -1,0 +1,42 @@
+import { eventsOf, isAdmitted, type TaskRecord, terminalOf } from '../history/history';
+
+/**
+ * The tasks streaming at `at` (epoch ms: a token shown before it, no end seen before it) that failed afterwards, with
+ * what they had by then, how and when they failed.
+ */
+export function streamingThenFailed(
+  records: TaskRecord[],
+  at: number,
+): { task: TaskRecord; tokens: number; code: string; afterMs: number }[] {
+  return records.filter(isAdmitted).flatMap((r) => {
+    const firstToken = eventsOf(r).find((e) => e.event === 'token');
+    const end = terminalOf(r);
+    if (!firstToken || firstToken.at >= at || !end || end.at < at || end.event !== 'error') return [];
+    const tokens = eventsOf(r).filter((e) => e.event === 'token' && e.at < at).length;
+    return [{ task: r, tokens, code: String(end.data.code), afterMs: end.at - at }];
+  });
+}
+
+/**
+ * ORCH-3505 on the history: a component asked to stop gracefully (at `requestAt`, epoch ms) lets the tasks streaming
+ * then run on for its grace period (`graceMs`): one that had shown a token before the request and had not ended may
+ * complete, or be cut once the grace has passed, never before. Returns the tasks it cut early, with when.
+ */
+export function cutBeforeGrace(records: TaskRecord[], requestAt: number, graceMs: number): string[] {
+  return streamingThenFailed(records, requestAt)
+    .filter((f) => f.afterMs < graceMs)
+    .map(
+      (f) =>
+        `${f.task.taskId}: streaming at the request (${f.tokens} tokens by then), failed ${f.code} ${f.afterMs} ms after it, within the ${graceMs} ms grace`,
+    );
+}
+
+/**
+ * CHAOS-002 on the history: with stream failover on, a task streaming when its engine died (at `killedAt`, epoch ms) is
+ * resumed on a replica that takes over (the restarted engine, or another), so it does not fail. Returns those that did.
+ */
+export function failedDespiteFailover(records: TaskRecord[], killedAt: number): string[] {
+  return streamingThenFailed(records, killedAt).map(
+    (f) => `${f.task.taskId}: streaming at the kill (${f.tokens} tokens by then), failed ${f.code} ${f.afterMs} ms after it`,
+  );
+}

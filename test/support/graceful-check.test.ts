@@ -1,0 +1,42 @@
+import { describe, it } from 'node:test';
+import { expect } from 'chai';
+import { cutBeforeGrace } from '../../support/checks/graceful';
+import type { TaskRecord } from '../../support/history/history';
+
+/** A task admitted at 0 that streamed tokens at `tokens` (epoch ms) and ended with `end` at `endAt`. */
+function task(id: string, tokens: number[], end: 'end' | 'error', endAt: number): TaskRecord {
+  const events = [
+    { event: 'started', data: {}, at: 0 },
+    ...tokens.map((at, i) => ({ event: 'token', id: String(i), data: { i }, at })),
+    { event: end, data: end === 'error' ? { code: 'WORKER_RESET', retriable: true } : { tokens_out: tokens.length }, at: endAt },
+  ];
+  return {
+    taskId: id,
+    request: { task_id: id } as TaskRecord['request'],
+    submittedAt: 0,
+    admission: { status: 202, elapsedMs: 1 } as TaskRecord['admission'],
+    streams: [{ openedAt: 0, events }],
+  };
+}
+
+describe('ORCH-3505 on the history: a graceful stop lets the tasks streaming at its request run for its grace', () => {
+  const request = 1000;
+  const grace = 500;
+
+  it('accepts a streaming task that completes, or is cut once the grace has passed', () => {
+    expect(cutBeforeGrace([task('a', [900, 1100], 'end', 1200), task('b', [900, 1400], 'error', 1500)], request, grace)).to.be.empty;
+  });
+
+  it('rejects a streaming task cut before its grace, naming when', () => {
+    const cut = cutBeforeGrace([task('c', [900, 950], 'error', 1003)], request, grace);
+    expect(cut.join()).to.match(
+      /c: streaming at the request \(2 tokens by then\), failed WORKER_RESET 3 ms after it, within the 500 ms grace/,
+    );
+  });
+
+  it('judges only tasks that had shown a token before the request and had not ended', () => {
+    const queued = task('q', [1200], 'error', 1300);
+    const ended = task('e', [800], 'error', 900);
+    expect(cutBeforeGrace([queued, ended], request, grace)).to.be.empty;
+  });
+});
