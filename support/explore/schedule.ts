@@ -111,7 +111,7 @@ export function normalise(s: Schedule): Schedule {
     .map((e) => ({ ...e, replica: `r${((Number(e.replica.slice(1)) - 1) % replicas) + 1}` }))
     .sort((a, b) => a.atMs - b.atMs);
   const kept: FaultEvent[] = [];
-  for (const e of events) if (!kept.some((k) => conflicts(k, e))) kept.push(e);
+  for (const e of events) if (!kept.some((k) => conflicts(k, e) || touched(k, e))) kept.push(e);
   const workload = { ...s.workload };
   if (workload.batch === 0 || (workload.cancelAfter ?? 0) > kept.length) workload.cancelAfter = undefined;
   // The client cannot cancel while the orchestrator is gone.
@@ -172,6 +172,12 @@ function conflicts(earlier: FaultEvent, later: FaultEvent): boolean {
   if (healBlocked(earlier, later) || healBlocked(later, earlier)) return true;
   if (blocksPlace(earlier, later) && timesOf(later).some((t) => within(t, earlier))) return true;
   return blocksPlace(later, earlier) && timesOf(earlier).some((t) => within(t, later));
+}
+
+/** True when `earlier` acted on a place `later` needs untouched before it (`freshPlaces`). */
+function touched(earlier: FaultEvent, later: FaultEvent): boolean {
+  const fresh = (FORMS[later.fault].freshPlaces ?? []).map((p) => (p === 'engine' || p === 'link' ? `${p}:${later.replica}` : p));
+  return earlier.atMs <= later.atMs && fresh.includes(placeOf(earlier));
 }
 
 /** The fault kinds a schedule applies (its `@fault:` tags). */

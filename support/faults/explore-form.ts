@@ -47,6 +47,12 @@ export interface ExploreForm {
    */
   blocks?: Place[] | 'all';
   /**
+   * Places no earlier fault of the schedule may have acted on (engine and link places: of its own replica), because
+   * it counts from a clean slate: a crash loop counts its crashes from its first, and an engine's earlier exit (asked to
+   * stop, killed, its GPUs lost) counts too until the engine has been stable for a while.
+   */
+  freshPlaces?: Place[];
+  /**
    * Places that must be whole when its heal runs, because the heal reads the pool's state through them (the
    * orchestrator's view of the pool, which is stale while the pool manager is cut off from it).
    */

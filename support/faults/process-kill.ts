@@ -66,6 +66,10 @@ export const KILL_FORMS = {
     // spread over a schedule: crash loops were never drawn (the mutation hunt at a44e8a9: an ignored breaker and a
     // doubled cool-down went unfound).
     givens: ['the breaker opens after 3 consecutive crashes for 1 s'],
+    // Its 3 crashes must be the first: an earlier exit of its engine counted towards the breaker, which then opened at
+    // the second crash, and its trial start, ready before the third, closed it again (found by the mutation hunt at
+    // e1419e8: an engine asked to stop 1 s before, then a restart 67 ms after the third crash, on the unbroken stack).
+    freshPlaces: ['engine', 'gpu'],
     inject: (r) => [`the engine of replica ${r} crashes 3 times in a row`, `replica ${r} is started again only after the cool-down of 1 s`],
     // Its trial start is awaited in its steps; then the engine starts and gets ready.
     busyMs: 1500,

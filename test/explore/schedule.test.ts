@@ -115,6 +115,15 @@ describe('explorer schedules', () => {
     expect(link('r2').events.map((e) => e.fault)).to.deep.equal(['link-reset', 'engine-term']);
   });
 
+  it('draw a crash loop only on an engine no earlier fault touched, nor after the GPUs were lost', () => {
+    const loop = ev('engine-crash-loop', 'r1', 2000);
+    const after = (e: FaultEvent) => normalise({ workload, events: [e, loop] }).events.map((x) => x.fault);
+    expect(after(ev('engine-term', 'r1', 0, 500)), 'its engine asked to stop before').to.deep.equal(['engine-term']);
+    expect(after(ev('gpu-gone', 'r1', 0, 500)), 'the GPUs lost before').to.deep.equal(['gpu-gone']);
+    expect(after(ev('engine-term', 'r2', 0, 500)), 'another engine').to.deep.equal(['engine-term', 'engine-crash-loop']);
+    expect(after(ev('link-slow', 'r1', 0, 500)), 'its link').to.deep.equal(['link-slow', 'engine-crash-loop']);
+  });
+
   it('weigh the faults per seed: the same seed the same mix, another seed another, and a weight shows in the draw', () => {
     const names = explorableHere(false);
     expect(faultWeights(1, names)).to.deep.equal(faultWeights(1, names));

@@ -1,0 +1,75 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { expect } from 'chai';
+import { FaultNotApplicable } from '../../support/core/errors';
+import { engineGenerating, someEngineGenerating } from '../../support/faults/engine-slots';
+import { ProcessKillFault } from '../../support/faults/process-kill';
+
+/** A stand-in engine whose `/slots` answers what `slots` holds at the time of the request. */
+function fakeEngine(): { server: Server; url: () => string; slots: unknown[] } {
+  const state = { slots: [] as unknown[] };
+  const server = createServer((_req, res) => res.end(JSON.stringify(state.slots)));
+  return {
+    server,
+    url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get slots() {
+      return state.slots;
+    },
+    set slots(v: unknown[]) {
+      state.slots = v;
+    },
+  };
+}
+
+const generating = (remain: number) => [{ is_processing: true, next_token: [{ n_decoded: 3, n_remain: remain }] }];
+const idle = [{ is_processing: false }];
+
+describe('faults that act only on an engine at work wait for one, or refuse to apply', () => {
+  const busy = fakeEngine();
+  const quiet = fakeEngine();
+  before(async () => {
+    await Promise.all([busy, quiet].map((e) => new Promise<void>((r) => e.server.listen(0, '127.0.0.1', r))));
+  });
+  after(() => {
+    busy.server.close();
+    quiet.server.close();
+  });
+
+  it('confirms a slot generating with enough tokens to come, and names what it saw when none does', async () => {
+    busy.slots = generating(20);
+    expect((await engineGenerating(busy.url(), 10)).verdict).to.equal('confirmed');
+    busy.slots = generating(4);
+    const few = await engineGenerating(busy.url(), 10, 60);
+    expect(few.verdict).to.equal('mismatch');
+    expect(few.observed).to.include({ slots_generating_with_10_tokens_to_come: 0 });
+  });
+
+  it('waits for work on any engine of the pool, and refuses to apply when none comes in time', async () => {
+    busy.slots = idle;
+    quiet.slots = idle;
+    const started = Date.now();
+    setTimeout(() => {
+      busy.slots = generating(50);
+    }, 80);
+    await someEngineGenerating([quiet.url(), busy.url()], 10, 2000);
+    expect(Date.now() - started).to.be.within(60, 1500);
+    busy.slots = idle;
+    let refused: unknown;
+    await someEngineGenerating([quiet.url(), busy.url()], 10, 100).catch((e) => {
+      refused = e;
+    });
+    expect(refused).to.be.instanceOf(FaultNotApplicable);
+    expect(String((refused as Error).message)).to.match(/no engine streamed a task with 10 tokens to come within 100 ms/);
+  });
+
+  it('a kill of an engine at work is not applied to an idle engine', async () => {
+    quiet.slots = idle;
+    const ctx = { signal: new AbortController().signal, log: () => undefined } as never;
+    const target = { description: 'an idle engine', pid: async () => process.pid };
+    const kill = new ProcessKillFault(target, 2000, { engineUrl: quiet.url(), withinMs: 50 });
+    expect((await kill.preflight(ctx)).verdict).to.equal('mismatch');
+    quiet.slots = generating(30);
+    expect((await kill.preflight(ctx)).verdict).to.equal('confirmed');
+  });
+});
