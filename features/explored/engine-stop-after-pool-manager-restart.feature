@@ -1,4 +1,4 @@
-@explored @ORCH-3050 @ORCH-3051 @CHAOS-003 @fault:process.kill @fault:process.term
+@explored @ORCH-3050 @ORCH-3051 @CHAOS-003 @fault:process.kill @fault:process.term @needs:engine-drain-on-term
 Feature: An engine asked to stop right after its pool manager restarted
   Found by `npm run explore:short` (seed 1, on 0139f4d; the sixth schedule, shrunk), kept as written. 50 ms after the
   pool manager was started again, the suite asked for the engine of replica r1 to stop and failed: the pool manager

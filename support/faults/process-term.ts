@@ -61,6 +61,9 @@ export const TERM_FORMS = {
     // explorer, seed 1: the restart was never seen through the cut), nor while the replica's own link fails the
     // orchestrator's probes (seed 4: restarted, yet "unreachable" behind its reset link).
     healNeeds: ['pool-manager-link', 'link'],
+    // An engine that stops its streams on SIGTERM but lives on (llama-server) is not restarted by it: not drawn there
+    // (the explored engine-stop-after-pool-manager-restart.feature failed on that profile in CI).
+    needs: ['engine-drain-on-term'],
   },
   'pool-manager-term': {
     place: 'pool-manager',
