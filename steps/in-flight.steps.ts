@@ -1,8 +1,11 @@
 import { Then } from '@cucumber/cucumber';
 import { expect } from 'chai';
-import { SuiteError } from '../support/core/errors';
+import { FaultNotApplicable, SuiteError } from '../support/core/errors';
+import { PATIENCE } from '../support/cucumber/patience';
+import { eventsOf } from '../support/history/history';
+import { statusBecomes } from '../support/observe/waits';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { cutBeforeGrace, failedDespiteFailover } from '../support/checks/graceful';
+import { cutBeforeGrace, failedDespiteFailover, streamingAt } from '../support/checks/graceful';
 import { componentOf, engineOf } from '../support/faults/subjects';
 import { shutdownGraceOf } from '../support/observe/retries';
 
@@ -19,6 +22,7 @@ Then(
       );
     const sent = signalSentAt(this, 'process.term', componentOf(role));
     const graceMs = role === 'orchestrator' ? shutdownGraceOf(this.profile, this.settings.tunes) : this.profile.timings.engineStopGraceMs;
+    judgedOn(this, sent, `the ${role} was asked to shut down`);
     const cut = cutBeforeGrace(this.history.admitted(), sent, graceMs);
     expect(cut, `tasks cut before the ${graceMs} ms grace of the ${role}'s stop: ${cut.join('; ')}`).to.be.empty;
   },
@@ -28,9 +32,21 @@ Then(
 Then('every task streaming when the engine of replica {replica} was killed completed', function (this: ChaosWorld, replica: string) {
   if (Number(this.settings.tunes['migration-limit'] ?? 0) < 1)
     throw new SuiteError('Stream failover is off in this scenario: a task whose engine dies mid-stream fails, as it should');
-  const failed = failedDespiteFailover(this.history.admitted(), signalSentAt(this, 'process.kill', engineOf(replica)));
+  const killedAt = signalSentAt(this, 'process.kill', engineOf(replica));
+  judgedOn(this, killedAt, `the engine of replica ${replica} was killed`);
+  const failed = failedDespiteFailover(this.history.admitted(), killedAt);
   expect(failed, `tasks that failed though stream failover is on: ${failed.join('; ')}`).to.be.empty;
 });
+
+/**
+ * A promise to the tasks in flight proves nothing when none was: at least one task must have been streaming. The
+ * fault waited for one, but it may have ended in the moment before the signal: the fault then met no task in flight,
+ * and the scenario fails as not applicable (the explorer counts it infeasible), never as passed.
+ */
+function judgedOn(world: ChaosWorld, at: number, when: string): void {
+  if (streamingAt(world.history.admitted(), at).length === 0)
+    throw new FaultNotApplicable(`No task of the client was streaming when ${when}: the promise to the tasks in flight was judged on none`);
+}
 
 /** When the scenario's last signal of `kind` to `subject` was being sent (epoch ms: the earliest its target saw it). */
 function signalSentAt(world: ChaosWorld, kind: string, subject: string): number {
@@ -42,3 +58,14 @@ function signalSentAt(world: ChaosWorld, kind: string, subject: string): number 
   if (sent === undefined) throw new SuiteError(`No ${kind} of ${subject} was confirmed in this scenario: nothing to judge`);
   return sent;
 }
+
+// CHAOS-002: with failover on, a task whose replica broke mid-stream goes back to the queue, its tokens kept, until a
+// replica takes it over (its status says queued).
+Then('the task waits for a replica to take its stream over', async function (this: ChaosWorld) {
+  const task = this.requireFocus();
+  expect(
+    eventsOf(task).some((e) => e.event === 'token'),
+    'the task had streamed before',
+  ).to.equal(true);
+  await statusBecomes(this.client, task, 'queued', PATIENCE.streamingMs);
+});

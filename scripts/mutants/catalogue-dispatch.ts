@@ -173,4 +173,13 @@ export const DISPATCH_MUTANTS: Mutant[] = [
     find: 'if (progress.migrations < policy.migrationLimit) {',
     replace: 'if (progress.migrations < 0) {',
   },
+  {
+    id: 'failover-wait-forgets-engine',
+    requirement: 'ORCH-3027',
+    breaks:
+      'a task that ends while its stream waits to fail over is logged with engine_version "unknown", not the build of the engine that streamed it',
+    file: 'sut/orchestratord/dispatcher.ts',
+    find: 'this.progressOf(task.task_id).streamedOn = replica;',
+    replace: '',
+  },
 ];

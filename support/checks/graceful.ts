@@ -1,19 +1,22 @@
 import { eventsOf, isAdmitted, type TaskRecord, terminalOf } from '../history/history';
 
-/**
- * The tasks streaming at `at` (epoch ms: a token shown before it, no end seen before it) that failed afterwards, with
- * what they had by then, how and when they failed.
- */
+/** The tasks streaming at `at` (epoch ms: a token shown before it, no end seen before it), with their tokens by then. */
+export function streamingAt(records: TaskRecord[], at: number): { task: TaskRecord; tokens: number }[] {
+  return records.filter(isAdmitted).flatMap((r) => {
+    const end = terminalOf(r);
+    const tokens = eventsOf(r).filter((e) => e.event === 'token' && e.at < at).length;
+    return tokens > 0 && (!end || end.at >= at) ? [{ task: r, tokens }] : [];
+  });
+}
+
+/** The tasks streaming at `at` that failed afterwards, with what they had by then, how and when they failed. */
 export function streamingThenFailed(
   records: TaskRecord[],
   at: number,
 ): { task: TaskRecord; tokens: number; code: string; afterMs: number }[] {
-  return records.filter(isAdmitted).flatMap((r) => {
-    const firstToken = eventsOf(r).find((e) => e.event === 'token');
-    const end = terminalOf(r);
-    if (!firstToken || firstToken.at >= at || !end || end.at < at || end.event !== 'error') return [];
-    const tokens = eventsOf(r).filter((e) => e.event === 'token' && e.at < at).length;
-    return [{ task: r, tokens, code: String(end.data.code), afterMs: end.at - at }];
+  return streamingAt(records, at).flatMap(({ task, tokens }) => {
+    const end = terminalOf(task);
+    return end?.event === 'error' ? [{ task, tokens, code: String(end.data.code), afterMs: end.at - at }] : [];
   });
 }
 

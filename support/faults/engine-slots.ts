@@ -1,5 +1,4 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { FaultNotApplicable } from '../core/errors';
 import type { Evidence } from './fault';
 
 /** One slot of an engine's `/slots` (llama-server's shape; the reference engine answers the same). */
@@ -27,24 +26,6 @@ export async function engineGenerating(engineUrl: string, minRemain: number, wit
       observed = { slots_error: (err as Error).message };
     }
     if (Date.now() >= deadline) return { verdict: observed.slots_error ? 'inconclusive' : 'mismatch', observed };
-    await delay(20);
-  }
-}
-
-/**
- * A moment for a fault that must meet a task in flight (a graceful stop judged by what it lets finish): waits, polling
- * every 20 ms for up to `withinMs`, until one of the engines at `engineUrls` generates with at least `minRemain` tokens
- * still to come. Throws FaultNotApplicable (infeasible, for the explorer) with what the engines showed last.
- */
-export async function someEngineGenerating(engineUrls: string[], minRemain: number, withinMs: number): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const seen = await Promise.all(engineUrls.map((u) => engineGenerating(u, minRemain)));
-    if (seen.some((e) => e.verdict === 'confirmed')) return;
-    if (Date.now() >= deadline)
-      throw new FaultNotApplicable(
-        `Fault not applied: no engine streamed a task with ${minRemain} tokens to come within ${withinMs} ms (evidence: ${JSON.stringify(seen.map((e) => e.observed))})`,
-      );
     await delay(20);
   }
 }

@@ -1,4 +1,5 @@
 import type { OrchestratorClient, PoolHealth } from '../orchestrator/client';
+import { FaultNotApplicable, WaitTimedOut } from '../core/errors';
 import { eventually, holds } from '../core/eventually';
 import { eventsOf, outcomeOf, Outcome, terminalOf, TaskRecord } from '../history/history';
 
@@ -156,4 +157,31 @@ export async function replicaSays(
     },
     { withinMs, everyMs: 20 },
   );
+}
+
+/**
+ * The moment a fault that promises something to the tasks in flight waits for: the client has a task streaming (a
+ * token received, no end yet, not left or canceled) with at least `minToCome` of its tokens still to come, within
+ * `withinMs`. Else throws FaultNotApplicable (infeasible, for the explorer), saying what the client had.
+ */
+export async function someTaskStreaming(records: () => TaskRecord[], minToCome: number, withinMs: number): Promise<void> {
+  const toCome = (r: TaskRecord) => r.request.max_tokens - eventsOf(r).filter((e) => e.event === 'token').length;
+  const streaming = (r: TaskRecord) =>
+    eventsOf(r).some((e) => e.event === 'token') && !terminalOf(r) && r.leftAt === undefined && r.canceledAt === undefined;
+  try {
+    await eventually(
+      `a task streaming with ${minToCome} tokens to come`,
+      async () => {
+        const open = records().filter(streaming);
+        return {
+          ok: open.some((r) => toCome(r) >= minToCome),
+          seen: `${open.length} streaming, ${open.map(toCome).join('/') || 'none'} to come`,
+        };
+      },
+      { withinMs, everyMs: 5 },
+    );
+  } catch (err) {
+    if (!(err instanceof WaitTimedOut)) throw err;
+    throw new FaultNotApplicable(`Fault not applied: ${err.message}`);
+  }
 }

@@ -2,8 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'chai';
-import { FaultNotApplicable } from '../../support/core/errors';
-import { engineGenerating, someEngineGenerating } from '../../support/faults/engine-slots';
+import { engineGenerating } from '../../support/faults/engine-slots';
 import { ProcessKillFault } from '../../support/faults/process-kill';
 
 /** A stand-in engine whose `/slots` answers what `slots` holds at the time of the request. */
@@ -43,24 +42,6 @@ describe('faults that act only on an engine at work wait for one, or refuse to a
     const few = await engineGenerating(busy.url(), 10, 60);
     expect(few.verdict).to.equal('mismatch');
     expect(few.observed).to.include({ slots_generating_with_10_tokens_to_come: 0 });
-  });
-
-  it('waits for work on any engine of the pool, and refuses to apply when none comes in time', async () => {
-    busy.slots = idle;
-    quiet.slots = idle;
-    const started = Date.now();
-    setTimeout(() => {
-      busy.slots = generating(50);
-    }, 80);
-    await someEngineGenerating([quiet.url(), busy.url()], 10, 2000);
-    expect(Date.now() - started).to.be.within(60, 1500);
-    busy.slots = idle;
-    let refused: unknown;
-    await someEngineGenerating([quiet.url(), busy.url()], 10, 100).catch((e) => {
-      refused = e;
-    });
-    expect(refused).to.be.instanceOf(FaultNotApplicable);
-    expect(String((refused as Error).message)).to.match(/no engine streamed a task with 10 tokens to come within 100 ms/);
   });
 
   it('a kill of an engine at work is not applied to an idle engine', async () => {

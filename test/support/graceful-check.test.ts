@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { cutBeforeGrace } from '../../support/checks/graceful';
+import { cutBeforeGrace, streamingAt } from '../../support/checks/graceful';
+import { FaultNotApplicable } from '../../support/core/errors';
+import { someTaskStreaming } from '../../support/observe/waits';
 import type { TaskRecord } from '../../support/history/history';
 
 /** A task admitted at 0 that streamed tokens at `tokens` (epoch ms) and ended with `end` at `endAt`. */
@@ -38,5 +40,31 @@ describe('ORCH-3505 on the history: a graceful stop lets the tasks streaming at 
     const queued = task('q', [1200], 'error', 1300);
     const ended = task('e', [800], 'error', 900);
     expect(cutBeforeGrace([queued, ended], request, grace)).to.be.empty;
+  });
+
+  it('names the tasks streaming at an instant, which the promise is judged on', () => {
+    const tasks = [task('s', [900], 'end', 1200), task('q', [1200], 'end', 1300), task('e', [800], 'end', 900)];
+    expect(streamingAt(tasks, request).map((t) => t.task.taskId)).to.deep.equal(['s']);
+  });
+});
+
+describe('the moment a promise to the tasks in flight is judged at: a task of the client streaming', () => {
+  it('comes once a task has shown a token and has enough still to come, or the fault is not applied', async () => {
+    const streaming = task('s', [10], 'end', 20);
+    streaming.streams[0].events.pop(); // no end yet
+    streaming.request.max_tokens = 40;
+    await someTaskStreaming(() => [streaming], 10, 100);
+    let refused: unknown;
+    await someTaskStreaming(() => [streaming], 40, 60).catch((e) => {
+      refused = e;
+    });
+    expect(refused, 'only 39 tokens to come').to.be.instanceOf(FaultNotApplicable);
+    expect(String((refused as Error).message)).to.match(/a task streaming with 40 tokens to come/);
+    const ended = task('e', [10], 'end', 20);
+    ended.request.max_tokens = 40;
+    await someTaskStreaming(() => [ended], 10, 60).catch((e) => {
+      refused = e;
+    });
+    expect(String((refused as Error).message), 'an ended task').to.match(/0 streaming/);
   });
 });
