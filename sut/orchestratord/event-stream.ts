@@ -30,6 +30,7 @@ export function streamEvents(reply: FastifyReply, taskId: string, lastEventId: n
   const { store, events } = deps;
   reply.hijack();
   const res = reply.raw;
+  const socket = res.socket;
   res.writeHead(200, {
     ...(reply.getHeaders() as Record<string, string>),
     'Content-Type': 'text/event-stream',
@@ -48,6 +49,7 @@ export function streamEvents(reply: FastifyReply, taskId: string, lastEventId: n
     closed = true;
     unsubscribe();
     clearInterval(heartbeat);
+    socket?.off('end', clientWentAway);
     res.end();
   };
   const sendToken = (i: number, t: string): void => {
@@ -72,6 +74,9 @@ export function streamEvents(reply: FastifyReply, taskId: string, lastEventId: n
     else sendTerminal(e);
   });
   const heartbeat = setInterval(() => write(formatSseComment('keep-alive')), deps.heartbeatMs);
+  // A client that goes away closes its side (a FIN); Node ends the socket on it at once, so whatever is written after is
+  // lost to the client. Its leaving is taken there, in that tick, not at the later `close` (kept for a reset).
+  socket?.on('end', clientWentAway);
   res.on('close', clientWentAway);
   if (lastEventId === undefined) {
     const position = store.queuePosition(taskId);
