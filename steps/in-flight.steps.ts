@@ -2,10 +2,11 @@ import { Then } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { FaultNotApplicable, SuiteError } from '../support/core/errors';
 import { PATIENCE } from '../support/cucumber/patience';
-import { eventsOf } from '../support/history/history';
+import { eventsOf, type TaskRecord } from '../support/history/history';
+import { faultInjections } from '../support/history/windows';
 import { statusBecomes } from '../support/observe/waits';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { cutBeforeGrace, failedDespiteFailover, streamingAt } from '../support/checks/graceful';
+import { cutBeforeGrace, failedDespiteFailover, streamingAt, untouchedBefore } from '../support/checks/graceful';
 import { componentOf, engineOf } from '../support/faults/subjects';
 import { shutdownGraceOf } from '../support/observe/retries';
 
@@ -22,8 +23,7 @@ Then(
       );
     const sent = signalSentAt(this, 'process.term', componentOf(role));
     const graceMs = role === 'orchestrator' ? shutdownGraceOf(this.profile, this.settings.tunes) : this.profile.timings.engineStopGraceMs;
-    judgedOn(this, sent, `the ${role} was asked to shut down`);
-    const cut = cutBeforeGrace(this.history.admitted(), sent, graceMs);
+    const cut = cutBeforeGrace(judgedOn(this, sent, `the ${role} was asked to shut down`), sent, graceMs);
     expect(cut, `tasks cut before the ${graceMs} ms grace of the ${role}'s stop: ${cut.join('; ')}`).to.be.empty;
   },
 );
@@ -33,19 +33,23 @@ Then('every task streaming when the engine of replica {replica} was killed compl
   if (Number(this.settings.tunes['migration-limit'] ?? 0) < 1)
     throw new SuiteError('Stream failover is off in this scenario: a task whose engine dies mid-stream fails, as it should');
   const killedAt = signalSentAt(this, 'process.kill', engineOf(replica));
-  judgedOn(this, killedAt, `the engine of replica ${replica} was killed`);
-  const failed = failedDespiteFailover(this.history.admitted(), killedAt);
+  const failed = failedDespiteFailover(judgedOn(this, killedAt, `the engine of replica ${replica} was killed`), killedAt);
   expect(failed, `tasks that failed though stream failover is on: ${failed.join('; ')}`).to.be.empty;
 });
 
 /**
- * A promise to the tasks in flight proves nothing when none was: at least one task must have been streaming. The
- * fault waited for one, but it may have ended in the moment before the signal: the fault then met no task in flight,
- * and the scenario fails as not applicable (the explorer counts it infeasible), never as passed.
+ * The tasks a promise to the tasks in flight at `at` is judged on: those no earlier fault touched (untouchedBefore). It
+ * proves nothing when none of them was streaming: the fault waited for a task to stream, but that one may have ended
+ * in the moment before the signal, or an earlier fault may have touched it. The scenario then fails as not applicable
+ * (the explorer counts it infeasible), never as passed.
  */
-function judgedOn(world: ChaosWorld, at: number, when: string): void {
-  if (streamingAt(world.history.admitted(), at).length === 0)
-    throw new FaultNotApplicable(`No task of the client was streaming when ${when}: the promise to the tasks in flight was judged on none`);
+function judgedOn(world: ChaosWorld, at: number, when: string): TaskRecord[] {
+  const tasks = untouchedBefore(world.history.admitted(), faultInjections(world.timeline), at);
+  if (streamingAt(tasks, at).length === 0)
+    throw new FaultNotApplicable(
+      `No task of the client that no earlier fault had met was streaming when ${when}: the promise to the tasks in flight was judged on none`,
+    );
+  return tasks;
 }
 
 /** When the scenario's last signal of `kind` to `subject` was being sent (epoch ms: the earliest its target saw it). */

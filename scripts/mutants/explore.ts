@@ -62,14 +62,17 @@ export async function exploreMutant(
   const explored = report.tried.filter((t) => t.phase === 'explore').length;
   const f = report.failure;
   if (!f) return { found: false, schedules: explored, detail: `no failing schedule in ${explored} schedules` };
-  const scenario = async (profileFile: string) =>
-    (
-      await execa('npx', ['cucumber-js', f.file, '--format', 'summary'], {
-        cwd: root,
-        reject: false,
-        env: { ...env, CHAOS_PROFILE: profileFile, CHAOS_REPORTS_DIR: path.join(out, 'replay') },
-      })
-    ).exitCode;
+  const unbrokenFailures: string[] = [];
+  const scenario = async (profileFile: string) => {
+    const r = await execa('npx', ['cucumber-js', f.file, '--format', 'summary'], {
+      cwd: root,
+      reject: false,
+      env: { ...env, CHAOS_PROFILE: profileFile, CHAOS_REPORTS_DIR: path.join(out, 'replay') },
+    });
+    // What failed on the unbroken stack is a lead of its own (a fault of the stack or the suite): keep its message.
+    if (r.exitCode !== 0 && profileFile === REFERENCE) unbrokenFailures.push(firstError(String(r.stdout)));
+    return r.exitCode;
+  };
   const runs = async (profileFile: string, want: number): Promise<number> => {
     let matched = 0;
     for (let i = 0; i < REPLAYS; i++) {
@@ -82,7 +85,7 @@ export async function exploreMutant(
   // each, those runs are the mutant's and are not run again; otherwise any failure counts, so they are run here (a
   // failure of several checks at once may fail fewer of them in a rerun, and still fail: seen on a silent truncation).
   const failsOnMutant = f.reproduceRuns === REPLAYS && f.reproduced === REPLAYS ? REPLAYS : await runs(profile, 1);
-  const passesOnReference = await runs('profiles/reference.json', 0);
+  const passesOnReference = await runs(REFERENCE, 0);
   const reproduces = failsOnMutant === REPLAYS && passesOnReference === REPLAYS;
   return {
     found: reproduces,
@@ -92,8 +95,16 @@ export async function exploreMutant(
     steps: f.steps,
     failsOnMutant,
     passesOnReference,
-    detail: `${f.signature}; shrunk to ${f.steps} steps; its scenario failed against the mutant in ${failsOnMutant} of ${REPLAYS} runs and passed against the unbroken stack in ${passesOnReference} of ${REPLAYS}${reproduces ? '' : ': not a reproduction, so not found'}`,
+    detail: `${f.signature}; shrunk to ${f.steps} steps; its scenario failed against the mutant in ${failsOnMutant} of ${REPLAYS} runs and passed against the unbroken stack in ${passesOnReference} of ${REPLAYS}${reproduces ? '' : ': not a reproduction, so not found'}${unbrokenFailures.length ? `; on the unbroken stack: ${unbrokenFailures.join(' | ')}` : ''}`,
   };
+}
+
+const REFERENCE = 'profiles/reference.json';
+
+/** The first error line of a Cucumber run's output (its failing step's message), shortened. */
+function firstError(stdout: string): string {
+  const line = stdout.split('\n').find((l) => /Error\b/.test(l));
+  return (line ?? 'failed, no error line in its output').trim().slice(0, 400);
 }
 
 /** How often the shrunk scenario is run against the mutant, and against the unbroken stack. */

@@ -1,5 +1,19 @@
 import { eventsOf, isAdmitted, type TaskRecord, terminalOf } from '../history/history';
 
+/**
+ * The tasks no earlier fault met: none was in flight (admitted, not ended) at the injection of a fault before `at`
+ * (epoch ms; `injections`, epoch ms). A promise a fault makes to the tasks in flight at its instant is judged on these:
+ * a task an earlier fault met may carry its effects past that fault's heal (seen: a stream an engine's graceful stop
+ * had cut at its grace, its retries spent, still waiting to fail over when the next fault came, and failing after it).
+ */
+export function untouchedBefore(records: TaskRecord[], injections: number[], at: number): TaskRecord[] {
+  const earlier = injections.filter((t) => t < at);
+  return records.filter((r) => {
+    const ended = terminalOf(r)?.at ?? Number.POSITIVE_INFINITY;
+    return !earlier.some((t) => r.submittedAt <= t && ended >= t);
+  });
+}
+
 /** The tasks streaming at `at` (epoch ms: a token shown before it, no end seen before it), with their tokens by then. */
 export function streamingAt(records: TaskRecord[], at: number): { task: TaskRecord; tokens: number }[] {
   return records.filter(isAdmitted).flatMap((r) => {

@@ -18,6 +18,13 @@ export function faultWindows(timeline: Timeline): { from: number; to: number }[]
   return [...windows, ...open.map((o) => ({ from: o.from, to: Number.POSITIVE_INFINITY }))];
 }
 
+/** When the scenario's faults were injected (epoch ms), in order. */
+export function faultInjections(timeline: Timeline): number[] {
+  return faultWindows(timeline)
+    .map((w) => w.from)
+    .sort((a, b) => a - b);
+}
+
 /** Completed (not canceled) tasks whose life overlapped a fault window: the ones whose streams a fault could disturb. */
 export function disturbedTasks(records: TaskRecord[], windows: { from: number; to: number }[]): TaskRecord[] {
   return records.filter((r) => {

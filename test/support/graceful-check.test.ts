@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { cutBeforeGrace, streamingAt } from '../../support/checks/graceful';
+import { cutBeforeGrace, streamingAt, untouchedBefore } from '../../support/checks/graceful';
 import { FaultNotApplicable } from '../../support/core/errors';
 import { someTaskStreaming } from '../../support/observe/waits';
 import type { TaskRecord } from '../../support/history/history';
@@ -45,6 +45,15 @@ describe('ORCH-3505 on the history: a graceful stop lets the tasks streaming at 
   it('names the tasks streaming at an instant, which the promise is judged on', () => {
     const tasks = [task('s', [900], 'end', 1200), task('q', [1200], 'end', 1300), task('e', [800], 'end', 900)];
     expect(streamingAt(tasks, request).map((t) => t.task.taskId)).to.deep.equal(['s']);
+  });
+
+  it('judges only the tasks no earlier fault met: one in flight at an earlier stop, still waiting, is left out', () => {
+    const cutEarlier = task('w', [200, 290], 'error', 1100); // in flight at the stop at 300, silent since
+    const later = task('l', [900], 'error', 1050);
+    later.submittedAt = 700;
+    const beforeAll = task('b', [100], 'end', 250);
+    const kept = untouchedBefore([cutEarlier, later, beforeAll], [300, request], request);
+    expect(kept.map((t) => t.taskId)).to.deep.equal(['l', 'b']);
   });
 });
 
