@@ -23,6 +23,7 @@ When('the pool is reloaded with {reload model}', { timeout: PATIENCE.longStepMs 
   this.expectedErrors.add('POOL_UNREADY');
   this.part(PoolOperations).modelBefore = await modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs);
   const request = reloadRequest(this.scenarioDir, { realFile: this.profile.pool.modelFile, sizeBytes: this.modelSizeBytes() }, model);
+  this.part(PoolOperations).reloaded = true;
   const answer = await this.client.reload(this.poolId, { ...request, deadline_ms: PATIENCE.streamingMs });
   this.part(PoolOperations).lastAnswer = { status: answer.status, body: { ...answer.body, requested: request.new_model_ref } };
 });

@@ -18,7 +18,12 @@ export function StreamsMatchUndisturbedRuns(reruns: Rerun[]): Verdict {
     .filter((r) => r.disturbed !== r.undisturbed)
     .map(
       (r) =>
-        `${r.taskId}: disturbed stream ${JSON.stringify(r.disturbed.slice(0, 60))}… differs from undisturbed ${JSON.stringify(r.undisturbed!.slice(0, 60))}…`,
+        `${r.taskId}: disturbed stream ${JSON.stringify(r.disturbed.slice(0, 60))}… differs from undisturbed ${JSON.stringify(r.undisturbed!.slice(0, 60))}… (${r.undisturbedFrom ?? 'rerun'})`,
     );
-  return verdictOf('StreamsMatchUndisturbedRuns', problems, `${reruns.length} disturbed tasks, each identical to an undisturbed run`);
+  const earlier = reruns.filter((r) => r.earlier).length;
+  return verdictOf(
+    'StreamsMatchUndisturbedRuns',
+    problems,
+    `${reruns.length} disturbed tasks, each identical to an undisturbed run (${earlier} of them run by an earlier scenario)`,
+  );
 }

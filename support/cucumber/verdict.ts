@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { allowedCodes } from '../checks/allowed-errors';
 import { BOUNDS } from '../checks/bounds';
 import { judgeHistory, type Verdict } from '../checks/judge';
@@ -6,8 +7,11 @@ import { TargetDisks } from '../faults/disk-full';
 import { ALLOWED_ERRORS } from '../faults/registry';
 import { logOf } from '../faults/subjects';
 import { disturbedTasks, faultWindows } from '../history/windows';
+import { PoolOperations } from '../load/operations';
 import { rerunDisturbed } from '../load/reruns';
+import { targetIdentity, undisturbedTexts } from '../load/undisturbed-texts';
 import { gatherEvidence } from '../observe/scenario-evidence';
+import type { StartedStack } from '../stack/stack';
 import { PATIENCE } from './patience';
 import type { ChaosWorld } from './world';
 
@@ -25,7 +29,12 @@ export async function judge(world: ChaosWorld): Promise<Verdict[]> {
     await world.workload.resolveUnseen(Math.min(patienceMs, 2000));
   });
   const disturbed = disturbedTasks(world.history.all(), faultWindows(world.timeline));
-  const reruns = await timed('undisturbed reruns', () => rerunDisturbed(world.workload, disturbed, Date.now() + 2 * patienceMs));
+  // A pool that may have changed its model (a reload) serves other texts than its target's identity says: no memo.
+  const target = world.part(PoolOperations).reloaded ? undefined : targetIdentity(stack);
+  const memo = target ? { target, texts: undisturbedTexts, scenarioDir: path.basename(world.scenarioDir) } : undefined;
+  const reruns = await timed('undisturbed reruns', () =>
+    rerunDisturbed(world.workload, disturbed, Date.now() + 2 * patienceMs, slotsOf(stack), memo),
+  );
   const pattern = (p?: string): RegExp | undefined => (p ? new RegExp(p) : undefined);
   const evidence = await gatherEvidence({
     records: world.history.all(),
@@ -48,6 +57,11 @@ export async function judge(world: ChaosWorld): Promise<Verdict[]> {
     patienceMs,
   });
   return judgeHistory(evidence);
+}
+
+/** The pool's slots: its replicas times the slots of each. */
+function slotsOf(stack: StartedStack): number {
+  return stack.request.replicas * (stack.request.slots ?? stack.profile.pool.slots);
 }
 
 /**

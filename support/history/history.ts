@@ -179,4 +179,8 @@ export interface Rerun {
   /** The undisturbed run's text; undefined when the rerun did not complete. */
   undisturbed?: string;
   rerunOutcome: string;
+  /** Which rerun gave the undisturbed text: this scenario's, or an earlier one of the same request on the same target. */
+  undisturbedFrom?: string;
+  /** The undisturbed text is an earlier scenario's rerun of the same request on the same target (support/load/undisturbed-texts.ts). */
+  earlier?: boolean;
 }

@@ -88,4 +88,6 @@ export class PoolOperations {
   lastAnswer?: { status: number; body: Record<string, unknown> };
   /** What the model probe answered before the reload. */
   modelBefore?: string;
+  /** A reload was asked for: the pool may serve another model than it started with. */
+  reloaded = false;
 }

@@ -1,23 +1,21 @@
 import { eventsOf, isAdmitted, type Rerun, type TaskRecord, terminalOf, textOf } from '../history/history';
 import { taskEnds } from '../observe/waits';
 import { submitCarefully } from './tasks';
+import type { UndisturbedTexts } from './undisturbed-texts';
 import type { Workload } from './workload';
 
-/** How many reruns run at once: few enough not to fill a small queue, enough to finish within the patience. */
-const RERUN_CONCURRENCY = 4;
-
 /**
- * Runs each task's request again (new id), RERUN_CONCURRENCY at a time (each lane takes the next task as soon as its
- * last one ended), as a careful client: a refusal with a retry hint is retried after the hint, until `deadline`
- * (epoch ms). Returns the reruns' records in the order of `tasks`.
+ * Runs each task's request again (new id), `lanes` at a time (each lane takes the next task as soon as its last one
+ * ended), as a careful client: a refusal with a retry hint is retried after the hint, until `deadline` (epoch ms).
+ * Returns the reruns' records in the order of `tasks`.
  */
-async function rerunAll(workload: Workload, tasks: TaskRecord[], deadline: number): Promise<TaskRecord[]> {
+async function rerunAll(workload: Workload, tasks: TaskRecord[], deadline: number, lanes: number): Promise<TaskRecord[]> {
   const out: TaskRecord[] = new Array(tasks.length);
   let next = 0;
   const lane = async (): Promise<void> => {
     for (let k = next++; k < tasks.length; k = next++) out[k] = await rerun(workload, tasks[k], deadline);
   };
-  await Promise.all(Array.from({ length: Math.min(RERUN_CONCURRENCY, tasks.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, lanes), tasks.length) }, lane));
   return out;
 }
 
@@ -29,19 +27,44 @@ async function rerun(workload: Workload, task: TaskRecord, deadline: number): Pr
 }
 
 /**
- * Runs every task of `disturbed` again, undisturbed (a new id, the same request), and pairs each with its rerun's
- * text: what the identical-text check compares.
+ * Pairs every task of `disturbed` with the text of an undisturbed run of the same request: the identical-text check
+ * compares them. The reruns run one per slot of the pool at most (`lanes`: every rerun finds a free slot on a whole
+ * pool, none waits in the queue, and none shares its engine with more work than the pool's slots allow). With `memo` (the target's identity, see undisturbed-texts.ts), a request this worker already reran on
+ * the same target takes that text, and the others run again (a new id, the same request) and are kept for the next.
  */
-export async function rerunDisturbed(workload: Workload, disturbed: TaskRecord[], deadline: number): Promise<Rerun[]> {
-  const clones = await rerunAll(workload, disturbed, deadline);
+export async function rerunDisturbed(
+  workload: Workload,
+  disturbed: TaskRecord[],
+  deadline: number,
+  lanes: number,
+  memo?: { target: string; texts: UndisturbedTexts; scenarioDir: string },
+): Promise<Rerun[]> {
+  const known = disturbed.map((r) => memo?.texts.get(memo.target, r.request));
+  const missing = disturbed.filter((_, k) => !known[k]);
+  const clones = await rerunAll(workload, missing, deadline, lanes);
+  const ran = new Map(missing.map((r, k) => [r, clones[k]]));
   return disturbed.map((r, k) => {
-    const end = terminalOf(clones[k]);
+    const memoized = known[k];
+    if (memoized)
+      return {
+        taskId: r.taskId,
+        disturbed: textOf(r),
+        undisturbed: memoized.text,
+        rerunOutcome: 'end',
+        undisturbedFrom: memoized.from,
+        earlier: true,
+      };
+    const clone = ran.get(r)!;
+    const end = terminalOf(clone);
     const done = end?.event === 'end' && !end.data.canceled;
+    const from = `rerun ${clone.taskId}${memo ? ` in ${memo.scenarioDir}` : ''}`;
+    if (done && memo) memo.texts.set(memo.target, r.request, { text: textOf(clone), from });
     return {
       taskId: r.taskId,
       disturbed: textOf(r),
-      undisturbed: done ? textOf(clones[k]) : undefined,
-      rerunOutcome: end ? end.event : `no end (${eventsOf(clones[k]).length} events)`,
+      undisturbed: done ? textOf(clone) : undefined,
+      rerunOutcome: end ? end.event : `no end (${eventsOf(clone).length} events)`,
+      undisturbedFrom: from,
     };
   });
 }

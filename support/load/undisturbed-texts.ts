@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import type { TaskRequest } from '../orchestrator/client';
+import type { StartedStack } from '../stack/stack';
+
+/** An undisturbed text of a request, and the rerun that produced it. */
+export interface UndisturbedText {
+  text: string;
+  /** The rerun's task id and the scenario folder it ran in. */
+  from: string;
+}
+
+/**
+ * The undisturbed texts of requests already rerun on this worker's target, by what decides a text: the target (its
+ * profile, the bytes of its model, its slots and tunes) and the request (prompt, seed, length, every field but the task
+ * id). Scenarios number their tasks' seeds from 1, so most of their reruns are requests an earlier scenario reran
+ * already: the identical-text check compares against that text instead of generating it again. Only completed,
+ * uncanceled reruns are kept; a scenario whose pool changed its model (a reload) neither reads nor writes here.
+ */
+export class UndisturbedTexts {
+  private readonly texts = new Map<string, UndisturbedText>();
+
+  get(target: string, request: TaskRequest): UndisturbedText | undefined {
+    return this.texts.get(keyOf(target, request));
+  }
+
+  set(target: string, request: TaskRequest, text: UndisturbedText): void {
+    this.texts.set(keyOf(target, request), text);
+  }
+
+  get size(): number {
+    return this.texts.size;
+  }
+}
+
+function keyOf(target: string, request: TaskRequest): string {
+  const { task_id: _, ...rest } = request;
+  return `${target}\n${JSON.stringify(rest, Object.keys(rest).sort())}`;
+}
+
+/** One per worker process: every scenario it runs reads and fills it. */
+export const undisturbedTexts = new UndisturbedTexts();
+
+const digests = new Map<string, string>();
+
+/** The sha256 of a file, read once per path, size and modification time. */
+function digestOf(file: string): string {
+  const s = statSync(file);
+  const id = `${file}:${s.size}:${s.mtimeMs}`;
+  let digest = digests.get(id);
+  if (!digest) {
+    digest = createHash('sha256').update(readFileSync(file)).digest('hex');
+    digests.set(id, digest);
+  }
+  return digest;
+}
+
+/**
+ * What decides the texts a stack generates, besides the request: the target profile, its model's bytes, slots, tunes.
+ * Undefined when the model file cannot be read (a scenario took it away): then nothing is memoized.
+ */
+export function targetIdentity(stack: StartedStack): string | undefined {
+  const { slots, tunes } = stack.request;
+  let model: string;
+  try {
+    model = digestOf(stack.modelFile);
+  } catch {
+    return undefined;
+  }
+  return JSON.stringify({
+    profile: stack.profile.file,
+    model,
+    slots: slots ?? stack.profile.pool.slots,
+    tunes: Object.entries(tunes ?? {}).sort(),
+  });
+}
