@@ -35,6 +35,7 @@ const serverTarget = path.join(tools, 'bin', cuda ? 'llama-server-cuda' : 'llama
 const serverEnv = cuda ? 'LLAMA_SERVER_CUDA' : 'LLAMA_SERVER';
 const modelTarget = path.join(tools, 'models', path.basename(MODEL.member));
 
+const LAUNCHER = path.join(__dirname, 'llamacpp-cc-launcher.sh');
 const say = (line) => console.log(`[llamacpp] ${line}`);
 const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', ...opts });
@@ -83,6 +84,9 @@ function buildServer() {
     // A unity build of everything (CMAKE_UNITY_BUILD) does not compile this llama.cpp (mtmd-helper, common/json).
     '-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG',
     '-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG',
+    // Sources that do no arithmetic of the tokens at -O0 (see the launcher for what and the figures).
+    `-DCMAKE_C_COMPILER_LAUNCHER=${LAUNCHER}`,
+    `-DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER}`,
     '-DLLAMA_BUILD_TESTS=OFF',
     '-DLLAMA_BUILD_EXAMPLES=OFF',
     '-DLLAMA_BUILD_APP=OFF',
