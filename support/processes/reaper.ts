@@ -37,8 +37,21 @@ export function reapAll(): number[] {
   for (const pid of processesOwnedBy((tag) => tag === ownerTag)) {
     if (signal(pid)) killed.push(pid);
   }
+  // A SIGKILL is delivered, not yet done: a process may still be exiting when the runner exits (seen once in CI: the
+  // interrupted-run test found one of the run's processes alive just after the runner's exit). Wait until every
+  // process of ours is gone or a zombie, up to REAP_WAIT_MS, killing again any that appeared meanwhile.
+  const deadline = Date.now() + REAP_WAIT_MS;
+  for (let left = processesOwnedBy((tag) => tag === ownerTag); left.length > 0 && Date.now() < deadline; ) {
+    for (const pid of left) signal(pid);
+    Atomics.wait(pause, 0, 0, 5); // a synchronous 5 ms pause between looks: this also runs in an exit handler
+    left = processesOwnedBy((tag) => tag === ownerTag);
+  }
   return killed;
 }
+
+/** How long reapAll waits for the processes it killed to be gone. */
+const REAP_WAIT_MS = 2000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Kills processes left by runs that are no longer alive (a runner killed with SIGKILL could not reap): any process
