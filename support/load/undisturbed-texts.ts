@@ -13,8 +13,9 @@ export interface UndisturbedText {
 /**
  * The undisturbed texts of requests already rerun on this worker's target, by what decides a text: the target (its
  * profile, the bytes of its model, its slots and tunes) and the request (prompt, seed, length, every field but the task
- * id). Scenarios number their tasks' seeds from 1, so most of their reruns are requests an earlier scenario reran
- * already: the identical-text check compares against that text instead of generating it again. Only completed,
+ * id). Scenarios number their tasks' seeds from 1, so many of their reruns are requests an earlier scenario reran
+ * already (measured: 99 of 342 on the llamacpp catalogue, 63 of 372 on the reference one): the identical-text check
+ * compares against that text instead of generating it again. Only completed,
  * uncanceled reruns are kept; a scenario whose pool changed its model (a reload) neither reads nor writes here.
  */
 export class UndisturbedTexts {
