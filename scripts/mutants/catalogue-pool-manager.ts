@@ -67,6 +67,14 @@ export const POOL_MANAGER_MUTANTS: Mutant[] = [
     replace: 'const adopted = false;',
   },
   {
+    id: 'digest-trusted',
+    requirement: 'ORCH-3031',
+    breaks: 'a staged model is taken at its expected sha256 without hashing it: a model whose digest does not match is served',
+    file: 'sut/pool-managerd/provisioner.ts',
+    find: 'const digest = expectedSha256 ? await sha256File(partial) : undefined;',
+    replace: 'const digest = expectedSha256;',
+  },
+  {
     id: 'keep-partial',
     requirement: 'OC-POOL-3001',
     breaks: 'a partial model file left by a crash is never discarded',
