@@ -28,8 +28,7 @@ async function rerun(workload: Workload, task: TaskRecord, deadline: number): Pr
 
 /**
  * Pairs every task of `disturbed` with the text of an undisturbed run of the same request: the identical-text check
- * compares them. The reruns run one per slot of the pool at most (`lanes`: every rerun finds a free slot on a whole
- * pool, none waits in the queue, and none shares its engine with more work than the pool's slots allow). With `memo` (the target's identity, see undisturbed-texts.ts), a request this worker already reran on
+ * compares them. The reruns run `lanes` at a time. With `memo` (the target's identity, see undisturbed-texts.ts), a request this worker already reran on
  * the same target takes that text, and the others run again (a new id, the same request) and are kept for the next.
  */
 export async function rerunDisturbed(
