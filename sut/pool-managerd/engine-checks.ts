@@ -176,22 +176,29 @@ const gpuEnginesSeen = new Set<string>();
  * says GPU (a llama.cpp CPU build does just that). Asks the engine binary, as llama-server answers it
  * (`--list-devices`: `Available devices:` then one line per device, `(none)` without any). Returns the problem, or
  * undefined when it sees at least as many devices as the pool uses; a positive answer is kept for the process's life
- * (the binary does not change; a GPU that vanishes later is the device probe's to see).
+ * (the binary does not change; a GPU that vanishes later is the device probe's to see). An abort (the pool stops) kills
+ * the listing and settles only once its process is gone, so that a stopped pool manager leaves no process behind.
  */
-export async function engineGpuProblem(pool: PoolConfig): Promise<string | undefined> {
+export async function engineGpuProblem(pool: PoolConfig, signal: AbortSignal): Promise<string | undefined> {
   if (pool.devices === 'cpu' || pool.devices.length === 0) return undefined;
   const [command, ...argv] = pool.engine_command;
   const key = JSON.stringify(pool.engine_command);
   if (gpuEnginesSeen.has(key)) return undefined;
   let listing: string;
+  const run = execFileAsync(command, [...argv, '--list-devices'], {
+    env: { ...process.env, ...pool.engine_env },
+    timeout: 10_000,
+    encoding: 'utf8',
+    signal,
+    killSignal: 'SIGKILL',
+  });
+  // execFile settles on an abort as soon as it has sent the kill, before the process is gone: a stop awaits its close.
+  const closed = new Promise<void>((resolve) => run.child.once('close', () => resolve()));
   try {
-    const out = await execFileAsync(command, [...argv, '--list-devices'], {
-      env: { ...process.env, ...pool.engine_env },
-      timeout: 10_000,
-      encoding: 'utf8',
-    });
+    const out = await run;
     listing = `${out.stdout}\n${out.stderr}`;
   } catch (err) {
+    if (signal.aborted) await closed;
     return `the engine could not list its devices (${(err as Error).message.split('\n')[0]}); no CPU fallback`;
   }
   const after = listing.slice(listing.indexOf('Available devices:') + 'Available devices:'.length);

@@ -39,6 +39,8 @@ export class Pool {
   private preflightAttempts = 0;
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  /** The engine's device listing of the start under way, if any: a stop kills it and waits for its end. */
+  private listing?: { abort: AbortController; done: Promise<unknown> };
   draining = false;
 
   constructor(
@@ -60,7 +62,9 @@ export class Pool {
     try {
       this.preflight();
       // The engine's own device listing costs an engine start (about 100 ms): it runs beside the staging.
-      const engineSees = engineGpuProblem(this.config);
+      const abort = new AbortController();
+      const engineSees = engineGpuProblem(this.config, abort.signal);
+      this.listing = { abort, done: engineSees.catch(() => undefined) };
       this.log.info({ pool_id: this.config.pool_id, model_ref: this.modelRef }, 'staging model');
       const staged = await stageModel(this.modelRef, this.cacheDir, this.config.model_sha256, envInt('POOL_STAGE_BYTES_PER_SEC', 0));
       const problem = await engineSees;
@@ -181,6 +185,8 @@ export class Pool {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.listing?.abort.abort();
+    await this.listing?.done;
     await Promise.all(this.supervisors.map((s) => s.stop()));
   }
 }

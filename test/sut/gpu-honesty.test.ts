@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -20,9 +20,19 @@ const pool = (devices: number[] | 'cpu', engine_command: string[], engine_env?: 
   replicas: [],
 });
 
+const listDevices = (p: PoolConfig) => engineGpuProblem(p, new AbortController().signal);
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 describe('ORCH-1102 from the engine side: a GPU pool never runs on a CPU build', () => {
   it('refuses a GPU pool whose engine lists no GPU, naming what it saw', async () => {
-    const problem = await engineGpuProblem(pool([0], ['node', path.join(root, 'test', 'fixtures', 'cpu-engine.js')]));
+    const problem = await listDevices(pool([0], ['node', path.join(root, 'test', 'fixtures', 'cpu-engine.js')]));
     expect(problem).to.match(/sees 0 GPU device\(s\).*CPU build cannot serve a GPU pool; no CPU fallback \(ORCH-1102\)/);
   });
 
@@ -30,8 +40,8 @@ describe('ORCH-1102 from the engine side: a GPU pool never runs on a CPU build',
     const inventory = path.join(tmp, 'inventory.json');
     writeFileSync(inventory, JSON.stringify({ devices: [{ index: 0, name: 'Mock GPU 0', memoryBytes: 2 ** 34 }] }));
     const mock = ['node', path.join(root, 'dist', 'sut', 'engine-mock', 'main.js')];
-    expect(await engineGpuProblem(pool([0], mock, { LLORCH_GPU_INVENTORY: inventory }))).to.equal(undefined);
-    expect(await engineGpuProblem(pool('cpu', ['/no/such/engine']))).to.equal(undefined);
+    expect(await listDevices(pool([0], mock, { LLORCH_GPU_INVENTORY: inventory }))).to.equal(undefined);
+    expect(await listDevices(pool('cpu', ['/no/such/engine']))).to.equal(undefined);
   });
 
   it('refuses a GPU pool on the real llama-server CPU build', async (t) => {
@@ -39,10 +49,24 @@ describe('ORCH-1102 from the engine side: a GPU pool never runs on a CPU build',
     // `npm test` runs this file again once the real engine is built, with CHAOS_NEEDS_LLAMA_SERVER=1: then no skip.
     if (!existsSync(real) && process.env.CHAOS_NEEDS_LLAMA_SERVER !== '1')
       return t.skip('no llama-server built (npm run install:llamacpp)');
-    expect(await engineGpuProblem(pool([0], [real]))).to.match(/sees 0 GPU device\(s\)/);
+    expect(await listDevices(pool([0], [real]))).to.match(/sees 0 GPU device\(s\)/);
+  });
+
+  it('a stop kills a listing under way and settles only once its process is gone', async () => {
+    const pidFile = path.join(tmp, 'hanging-engine.pid');
+    const hangs = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setTimeout(() => {}, 60000)`;
+    const abort = new AbortController();
+    const listing = engineGpuProblem(pool([0], ['node', '-e', hangs, '--']), abort.signal);
+    const deadline = Date.now() + 5000;
+    while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(existsSync(pidFile), 'the listing process started within 5 s').to.equal(true);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    abort.abort();
+    expect(await listing).to.match(/could not list its devices/);
+    expect(alive(pid), `listing process ${pid} still alive after the stop settled`).to.equal(false);
   });
 
   it('says so when the engine cannot list its devices at all', async () => {
-    expect(await engineGpuProblem(pool([0], ['/no/such/engine']))).to.match(/could not list its devices/);
+    expect(await listDevices(pool([0], ['/no/such/engine']))).to.match(/could not list its devices/);
   });
 });
