@@ -7,7 +7,11 @@ Feature: Partial network partition
   @needs:engine-seed-log @fault:network.partition
   Scenario: with 2 of 3 replicas cut off, tasks go to the third; after healing all three serve again
     Given a healthy pool of 3 replicas
-    And a steady load of 5 tasks per second of 10 tokens each
+    # The third replica alone must carry the steady load and each burst of 6 within the queue of 8, or a refusal
+    # (queue full) is the right answer and another scenario's promise. A real llama-server replica on 2 cores beside
+    # two CPU burners serves about 5 tasks of 10 tokens per second (measured): at 5 per second the first burst never
+    # drained and the second overflowed the queue (3 of 10 runs refused one); at 2 per second, 3 per second clear a burst.
+    And a steady load of 2 tasks per second of 10 tokens each
     When replicas r1 and r2 are cut off from the orchestrator
     Then the pool reports degraded within 1 s
     When a client submits 6 tasks of 10 tokens each
