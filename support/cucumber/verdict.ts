@@ -59,9 +59,9 @@ export async function judge(world: ChaosWorld): Promise<Verdict[]> {
 }
 
 /**
- * How many reruns run at once: 4, as before 3c7c343. One per slot of the pool (6 on 3 replicas) overflowed the queue of
- * a pool not yet whole after a heal: a rerun refused 429 ADMISSION_REJECT failed the llamacpp partial-partition
- * scenario in a fresh-clone CI (c6831be).
+ * How many reruns run at once: 4, as before 3c7c343. (dfd265b blamed one per slot, 6 on 3 replicas, for a 429 in the
+ * llamacpp partial-partition scenario; the refusal was the steady load's, whose rate the third replica could not
+ * carry, see that feature: the lanes were not its cause.)
  */
 const RERUN_LANES = 4;
 
