@@ -130,8 +130,9 @@ function placeModel() {
 }
 
 /**
- * One install at a time: .ci/run starts one before `npm ci` (it needs no package) and `npm test` starts another; the
- * second waits for the first to end (its pid in the lock file, checked alive each second, up to 20 minutes) and then
+ * One install at a time (say `npm run install:llamacpp` in one terminal and `npm test`, which starts one, in another;
+ * .ci/run no longer starts one before `npm ci`: measured, npm ci took twice as long beside it, 4de2b74): the second
+ * waits for the first to end (its pid in the lock file, checked alive each second, up to 20 minutes) and then
  * finds the server built, or builds it itself if the first failed. A lock left by a dead process is taken over.
  */
 function takeLock() {

@@ -7,6 +7,7 @@
  * Usage: npm run mutants [-- --only id,id --timeout-s 300 --full]. Each mutant first meets the scenarios tagged with the
  * requirement it breaks, then, if they miss it, the rest (reported as killed only by an unrelated scenario). Without
  * --full, a run stops at its first failing scenario (--fail-fast): enough to know the mutant is killed, and faster.
+ * --jobs N mutants run at once; a part's @serial scenarios still run alone on the machine (scripts/mutants/suite-runs.ts).
  * With --explore [--budget-per-mutant 3m --seed 1 --target N], no scenario runs: the explorer alone hunts each mutant
  * (scripts/mutants/explore.ts), and reports/mutants-explore.html says which it found and with what scenario. The k-th
  * mutant of the catalogue is hunted with seed S + k: each seed weighs the faults its own way (swarm testing), and one
@@ -17,9 +18,11 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import path from 'node:path';
 import { execa } from 'execa';
 import { parseArgs } from 'node:util';
-import { caughtHow, failedScenarios, renderMutantsHtml, type MutantResult } from '../support/report/mutants';
+import { caughtHow, renderMutantsHtml, type MutantResult } from '../support/report/mutants';
+import type { ScenarioTags } from '../support/report/tag-lint';
 import { MUTANTS } from './mutants/catalogue';
 import { type ExploredMutant, exploreMutant, writeExploreReport } from './mutants/explore';
+import { type Selection, SuiteRunner, stripeEnv } from './mutants/suite-runs';
 
 const root = path.resolve(__dirname, '..');
 const { values } = parseArgs({
@@ -46,6 +49,7 @@ if (!(Number.isInteger(JOBS) && JOBS >= 1 && JOBS <= 4)) {
   console.error(`mutants: --jobs must be a whole number from 1 to 4, got "${values.jobs}"`);
   process.exit(2);
 }
+const RUNNER = new SuiteRunner(root, JOBS, Number(values['timeout-s']), !values.full);
 const only = values.only?.split(',').map((s) => s.trim());
 const chosen = MUTANTS.filter((m) => !only || only.includes(m.id));
 if (only && chosen.length !== only.length) {
@@ -128,10 +132,13 @@ async function runMutant(m: (typeof MUTANTS)[number], invalid: string | undefine
   // that trace to the requirement; only if none of them catches it, the rest: a mutant killed only there is reported
   // as such (the requirement's own scenarios missed it).
   const killer = LAST_KILLERS.get(m.id);
-  const suite = (part: string, tagArgs: string[]) => runSuite(m.id, profileFile, part, tagArgs, slot);
-  const hinted = killer ? await suite('last-killer', ['--tags', `@${m.requirement}`, '--name', nameRegex(killer)]) : undefined;
-  const own = hinted?.killed ? hinted : await suite('own', ['--tags', `@${m.requirement}`]);
-  const rest = own.killed ? undefined : await suite('rest', ['--tags', `not @${m.requirement}`]);
+  const tagged = (s: ScenarioTags): boolean => s.tags.includes(`@${m.requirement}`);
+  const suite = (part: string, selection: Selection) => RUNNER.run(m.id, profileFile, part, selection, slot);
+  const hinted = killer
+    ? await suite('last-killer', { tags: `@${m.requirement}`, name: nameRegex(killer), selects: (s) => tagged(s) && s.name === killer })
+    : undefined;
+  const own = hinted?.killed ? hinted : await suite('own', { tags: `@${m.requirement}`, selects: tagged });
+  const rest = own.killed ? undefined : await suite('rest', { tags: `not @${m.requirement}`, selects: (s) => !tagged(s) });
   const run = rest ?? own;
   const detail = run.error ? `suite run ended: ${run.error}` : run.killed ? run.scenarios[0].message : 'suite passed';
   return {
@@ -142,33 +149,6 @@ async function runMutant(m: (typeof MUTANTS)[number], invalid: string | undefine
     scenarios: [...own.scenarios, ...(rest?.scenarios ?? [])],
     ms: Date.now() - started,
   };
-}
-
-/**
- * The environment of the runs in job slot `slot`: one worker, on its own port stripe, so that the JOBS mutants run at
- * once never race for a port (support/stack/ports.ts).
- */
-function stripeEnv(slot: number): Record<string, string> {
-  return { CHAOS_WORKERS: '1', CHAOS_PORT_STRIPE: String(slot) };
-}
-
-/**
- * Runs the suite (a part of it, by `tagArgs`) against a mutant's profile, on one worker of job slot `slot`; killed
- * when it fails with a failed scenario.
- */
-async function runSuite(id: string, profileFile: string, part: string, tagArgs: string[], slot: number) {
-  const reports = path.join('reports', 'mutants', id, part);
-  const args = ['cucumber-js', '-p', 'ci', ...tagArgs, ...(values.full ? [] : ['--fail-fast'])];
-  const run = await execa('npx', args, {
-    cwd: root,
-    reject: false,
-    env: { CHAOS_PROFILE: profileFile, CHAOS_REPORTS_DIR: reports, ...stripeEnv(slot) },
-    timeout: Number(values['timeout-s']) * 1000,
-    killSignal: 'SIGINT',
-  });
-  const scenarios = failedScenarios(path.join(root, reports, 'messages.ndjson'));
-  const error = run.timedOut ? `timed out after ${values['timeout-s']} s` : undefined;
-  return { killed: run.exitCode !== 0 && scenarios.length > 0, scenarios, error };
 }
 
 /** Bundles a mutated stack as npm install does (typeCheckMutants has checked it). */
@@ -236,6 +216,9 @@ async function main(): Promise<void> {
     console.log(`mutants: the explorer found ${found} of ${explored.length}, target ${target} (reports/mutants-explore.html)`);
     process.exit(found >= target ? 0 : 1);
   }
+  // This run's own count: with --only, the report below also holds the other mutants' earlier results.
+  const ranKilled = results.filter((r) => r.status === 'killed').length;
+  const ran = results.length;
   // With --only, the other mutants keep their results from the last full check (if any): the report stays whole.
   const reportFile = path.join(root, 'reports', 'mutants.json');
   if (only && existsSync(reportFile)) {
@@ -255,8 +238,10 @@ async function main(): Promise<void> {
   writeFileSync(reportFile, JSON.stringify(report, null, 2));
   writeFileSync(path.join(root, 'reports', 'mutants.html'), renderMutantsHtml(report));
   if (existsSync(path.join(root, '.mutants'))) rmSync(path.join(root, '.mutants'), { recursive: true, force: true });
-  console.log(`mutants: ${killed} of ${results.length} killed in ${((Date.now() - prepared) / 1000).toFixed(0)} s (reports/mutants.html)`);
-  process.exit(killed === results.length ? 0 : 1);
+  const took = `${((Date.now() - prepared) / 1000).toFixed(0)} s`;
+  const whole = ran === results.length ? '' : `; the report keeps the others' earlier results: ${killed} of ${results.length} killed`;
+  console.log(`mutants: ${ranKilled} of ${ran} killed in ${took}${whole} (reports/mutants.html)`);
+  process.exit(ranKilled === ran ? 0 : 1);
 }
 
 main().catch((e: unknown) => {
