@@ -95,7 +95,7 @@ export const POOL_MANAGER_MUTANTS: Mutant[] = [
     requirement: 'ORCH-1102',
     breaks: 'a GPU pool runs on engines that list no GPU: a CPU fallback the pool does not admit to',
     file: 'sut/pool-managerd/pool.ts',
-    find: 'const engineSees = engineGpuProblem(this.config);',
+    find: 'const engineSees = engineGpuProblem(this.config, abort.signal);',
     replace: 'const engineSees = Promise.resolve(undefined as string | undefined);',
   },
   {
