@@ -74,16 +74,36 @@ Then('the orchestrator took replica {replica} out of service', function (this: C
 Then(
   'the orchestrator sent replica {replica} no work while its breaker was open, and one trial at a time after each cool-down',
   function (this: ChaosWorld, replica: string) {
-    // The fault that fails the replica's dispatches, on its link (a cut) or on its engine (its completions fail).
-    const on = [linkOf(replica), engineOf(replica)];
-    const cut = this.faults.records().find((r) => on.includes(r.subject ?? '') && r.injectedAt !== undefined);
-    if (!cut) throw new SuiteError(`No fault on the link to replica ${replica} or its engine was applied in this scenario`);
-    const seen = dispatchesSeenAt(this.requireStack(), replica, this.timeline.startedAt + (cut.injectedAt as number));
-    const verdict = BreakerShedsFailingReplica(seen, breakerPolicy(this.settings.tunes), Date.now());
-    this.timeline.record('note', 'breaker judged at the link', { replica, detail: verdict.detail });
+    const verdict = breakerAtLink(this, replica, Date.now());
     expect(verdict.valid, verdict.detail).to.equal(true);
   },
 );
+
+// The explorer's form of the check above (support/faults/engine-completion-errors.ts): a drawn schedule may not fail the
+// replica's dispatches often enough to put its breaker to the test (too light a load, too short a fault), and then
+// there is nothing to judge; where its failures reached the threshold, it is judged as above, up to the fault's heal.
+Then(
+  'the orchestrator sent replica {replica} no work while its breaker was open, wherever its failures opened it',
+  function (this: ChaosWorld, replica: string) {
+    const verdict = breakerAtLink(this, replica);
+    expect(verdict.valid, verdict.detail).to.not.equal(false);
+  },
+);
+
+/**
+ * ORCH-3040 at the link of `replica`, from the fault that failed its dispatches (on its link: a cut; on its engine: its
+ * completions fail) to `until` (epoch; default: that fault's heal, or now), noted in the timeline.
+ */
+function breakerAtLink(world: ChaosWorld, replica: string, until?: number) {
+  const on = [linkOf(replica), engineOf(replica)];
+  const cut = world.faults.records().find((r) => on.includes(r.subject ?? '') && r.injectedAt !== undefined);
+  if (!cut) throw new SuiteError(`No fault on the link to replica ${replica} or its engine was applied in this scenario`);
+  const seen = dispatchesSeenAt(world.requireStack(), replica, world.timeline.startedAt + (cut.injectedAt as number));
+  const end = until ?? (cut.healedAt !== undefined ? world.timeline.startedAt + cut.healedAt : Date.now());
+  const verdict = BreakerShedsFailingReplica(seen, breakerPolicy(world.settings.tunes), end);
+  world.timeline.record('note', 'breaker judged at the link', { replica, valid: verdict.valid, detail: verdict.detail });
+  return verdict;
+}
 
 Then(
   'once its cool-down has passed, replica {replica} takes more than one task at a time again',

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidFaultSpec } from '../core/errors';
 import { isAlive } from '../core/pids';
 import { awaitLogLine, logSize } from './engine-log';
-import type { ExploreForms } from './explore-form';
+import { BREAKER_AT_LINK, type ExploreForms } from './explore-form';
 import type { Evidence, Fault, FaultContext, HealVerified } from './fault';
 import { declareKind } from './kind';
 import { NEVER_INJECTED } from './signal-fault';
@@ -106,6 +106,7 @@ export const COMPLETION_ERRORS_FORMS = {
     inject: (r) => APPLY.replace('{replica}', r),
     heal: (r) => HEAL.replace('{replica}', r),
     needs: ['completion-errors'],
+    ...BREAKER_AT_LINK,
   },
 } satisfies ExploreForms;
 

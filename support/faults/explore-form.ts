@@ -80,3 +80,18 @@ export interface NotExplorable {
 }
 
 export const linkHeal = (r: string): string => `the link to replica ${r} recovers`;
+
+/**
+ * What a form that fails every dispatch to a replica while its health checks pass states and promises (ORCH-3040):
+ * the breaker's threshold and cool-down, and the dispatches witnessed at the links, so that the replica is judged
+ * sent no work while its breaker is open, wherever its failures opened it (a schedule's load may not fail three in a
+ * row before the heal; the check is then undecided and passes). With 500 ms, the explorer's faults of up to 2.5 s span
+ * several cool-downs and their trials.
+ */
+export const BREAKER_AT_LINK: Pick<ExploreForm, 'givens' | 'aloneCheck'> = {
+  givens: [
+    'a replica leaves service for 500 ms after 3 failed dispatches in a row',
+    'the dispatches reaching each replica are witnessed on their way',
+  ],
+  aloneCheck: { step: (r) => `the orchestrator sent replica ${r} no work while its breaker was open, wherever its failures opened it` },
+};

@@ -3,7 +3,7 @@ import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import { probeLink } from './link-probe';
 import { LinkObservation, ToxicFault } from './toxic-fault';
-import { type ExploreForms, linkHeal } from './explore-form';
+import { BREAKER_AT_LINK, type ExploreForms, linkHeal } from './explore-form';
 
 /**
  * Requests cut on their way in: each connection passes its first `bytes` bytes upstream, then is closed (Toxiproxy
@@ -41,6 +41,7 @@ export const TRUNCATE_FORMS = {
     place: 'link',
     inject: (r) => `requests larger than a health check are cut on the way to replica ${r}`,
     heal: linkHeal,
+    ...BREAKER_AT_LINK,
   },
 } satisfies ExploreForms;
 

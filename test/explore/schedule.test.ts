@@ -193,6 +193,17 @@ describe('explorer schedules', () => {
       .to.match(killed)
       .and.to.match(/And stream failover is on/)
       .and.not.to.match(/metrics agree/);
+    // A replica whose every dispatch fails: its breaker judged at its link, with the policy and the witness stated.
+    const breaker = /the orchestrator sent replica r2 no work while its breaker was open, wherever its failures opened it/;
+    for (const fault of ['engine-completion-errors', 'link-truncate']) {
+      const failing = scheduleFeature({ workload, events: [ev(fault, 'r2', 0, 1500)] }, fault, why);
+      expect(failing, fault)
+        .to.match(breaker)
+        .and.match(/And a replica leaves service for 500 ms after 3 failed dispatches in a row/)
+        .and.match(/And the dispatches reaching each replica are witnessed on their way/);
+      const beside = { workload, events: [ev(fault, 'r2', 0, 1500), ev('link-slow', 'r1', 500, 500)] };
+      expect(scheduleFeature(beside, `${fault} beside`, why), `${fault} beside another fault`).to.not.match(breaker);
+    }
   });
 
   it('are written as scenarios whose every step the suite defines (a strict dry run)', () => {
@@ -200,8 +211,8 @@ describe('explorer schedules', () => {
     try {
       const schedules = fc.sample(scheduleArb(explorableHere(true)), { seed: 11, numRuns: 40 });
       // And the promises to the tasks in flight, written only where one fault acts alone.
-      for (const fault of ['orchestrator-term', 'pool-manager-term', 'engine-kill-streaming'])
-        schedules.push({ workload: { ...workload, failover: true }, events: [ev(fault, 'r1', 0)] });
+      for (const fault of ['orchestrator-term', 'pool-manager-term', 'engine-kill-streaming', 'engine-completion-errors', 'link-truncate'])
+        schedules.push({ workload: { ...workload, failover: true }, events: [ev(fault, 'r1', 0, 1000)] });
       schedules.forEach((s, k) => {
         const feature = scheduleFeature(s, `schedule ${k}`, {
           seed: 11,
@@ -213,7 +224,7 @@ describe('explorer schedules', () => {
       });
       const run = spawnSync('npx', ['cucumber-js', '-p', 'lint', '--strict', dir], { cwd: ROOT, encoding: 'utf8' });
       expect(run.status, `${run.stdout}${run.stderr}`).to.equal(0);
-      expect(run.stdout).to.match(/43 scenarios \(43 skipped\)/);
+      expect(run.stdout).to.match(/45 scenarios \(45 skipped\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -22,7 +22,10 @@ describe('the mutation catalogue', () => {
 
   it('names each mutant once, by a requirement that some scenario is tagged with', () => {
     const ids = MUTANTS.map((m) => m.id);
-    expect(ids.filter((id, k) => ids.indexOf(id) !== k), 'ids named twice').to.deep.equal([]);
+    expect(
+      ids.filter((id, k) => ids.indexOf(id) !== k),
+      'ids named twice',
+    ).to.deep.equal([]);
     const known = new Set(loadRequirements(path.join(ROOT, 'features', 'requirements.yaml')).map((r) => r.id));
     const tagged = new Set(readScenarios(path.join(ROOT, 'features')).flatMap((s) => s.tags));
     const problems = MUTANTS.flatMap((m) => [
