@@ -90,18 +90,33 @@ Then(
   },
 );
 
+/** The fault kinds a breaker is judged under: every dispatch to the replica fails while its health checks pass. */
+const FAILS_EVERY_DISPATCH = ['network.truncate', 'engine.completion-errors'];
+
 /**
  * ORCH-3040 at the link of `replica`, from the fault that failed its dispatches (on its link: a cut; on its engine: its
- * completions fail) to `until` (epoch; default: that fault's heal, or now), noted in the timeline.
+ * completions fail) to `until` (epoch; default: when that fault's heal began, or now), noted in the timeline. Not to
+ * the heal's end: a toxic's removal waited for a trial dispatch in flight through the proxy, which then succeeded and
+ * closed the breaker, and the next dispatch, before the heal returned, was judged as within a cool-down (found by the
+ * explorer's hunt of replica-breaker-failed-trial-short, failing 3 of 3 on the unbroken stack).
  */
 function breakerAtLink(world: ChaosWorld, replica: string, until?: number) {
   const on = [linkOf(replica), engineOf(replica)];
-  const cut = world.faults.records().find((r) => on.includes(r.subject ?? '') && r.injectedAt !== undefined);
-  if (!cut) throw new SuiteError(`No fault on the link to replica ${replica} or its engine was applied in this scenario`);
+  // The last fault of a kind that fails every dispatch: an earlier fault of another kind on the same engine (its streams
+  // ended early, drawn by the explorer before a cut) is not the one the breaker is judged on.
+  const cut = world.faults
+    .records()
+    .filter((r) => on.includes(r.subject ?? '') && FAILS_EVERY_DISPATCH.includes(r.kind) && r.injectedAt !== undefined)
+    .at(-1);
+  if (!cut)
+    throw new SuiteError(
+      `No fault that fails every dispatch (${FAILS_EVERY_DISPATCH.join(', ')}) was applied to replica ${replica} or its link in this scenario`,
+    );
   const seen = dispatchesSeenAt(world.requireStack(), replica, world.timeline.startedAt + (cut.injectedAt as number));
-  const end = until ?? (cut.healedAt !== undefined ? world.timeline.startedAt + cut.healedAt : Date.now());
+  const end = until ?? (cut.healStartedAt !== undefined ? world.timeline.startedAt + cut.healStartedAt : Date.now());
   const verdict = BreakerShedsFailingReplica(seen, breakerPolicy(world.settings.tunes), end);
-  world.timeline.record('note', 'breaker judged at the link', { replica, valid: verdict.valid, detail: verdict.detail });
+  const window = { from: cut.injectedAt, until: end - world.timeline.startedAt };
+  world.timeline.record('note', 'breaker judged at the link', { replica, window, valid: verdict.valid, detail: verdict.detail });
   return verdict;
 }
 

@@ -12,6 +12,11 @@ export interface FaultRecord {
   injectedAt?: number;
   verifiedAt?: number;
   healedAt?: number;
+  /**
+   * When its heal began (the heal's call made; healedAt is when it returned): a toxic's removal may wait for the
+   * connections through its proxy, and the fault may stop acting anywhere in between.
+   */
+  healStartedAt?: number;
   evidence?: Evidence;
   /** Proof, before the inject, that the fault acts on the stack's real path (its traffic, its process). */
   preflight?: Evidence;
@@ -160,6 +165,7 @@ export class FaultLedger {
   private async healAndVerify(entry: { fault: Fault; record: FaultRecord; healed: boolean }): Promise<void> {
     try {
       const ctx = { signal: new AbortController().signal, log: this.log };
+      entry.record.healStartedAt = Date.now() - this.timeline.startedAt;
       await entry.fault.heal(ctx);
       entry.healed = true;
       entry.record.healedAt = this.timeline.record('fault', 'fault.healed', {
