@@ -144,7 +144,7 @@ function aloneChecks(s: Schedule, capabilities: string[]): string[] {
     if (check.failover && !s.workload.failover) return [];
     if (s.events.some((o) => o !== e && o.fault === e.fault)) return [];
     const overlapped = s.events.some((o) => o !== e && o.atMs <= until(e) && until(o) >= e.atMs);
-    return overlapped ? [] : [check.step(e.replica)];
+    return overlapped ? [] : [check.step(e.replica)].flat();
   });
 }
 

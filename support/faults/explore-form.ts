@@ -67,8 +67,9 @@ export interface ExploreForm {
    * load has stopped, when it is the only fault of its form in the schedule and no other fault is active from its
    * instant to its heal; `needs` names capabilities of the target profile the promise holds on, `failover` that it
    * holds where the schedule turns stream failover on (and only there). `r` is the replica (engine and link places).
+   * Several steps are judged in order.
    */
-  aloneCheck?: { step: (r: string) => string; needs?: string[]; failover?: true };
+  aloneCheck?: { step: (r: string) => string | string[]; needs?: string[]; failover?: true };
 }
 
 /** A kind's forms by name (the name is what schedules, weights and reports print). */
@@ -85,13 +86,19 @@ export const linkHeal = (r: string): string => `the link to replica ${r} recover
  * What a form that fails every dispatch to a replica while its health checks pass states and promises (ORCH-3040):
  * the breaker's threshold and cool-down, and the dispatches witnessed at the links, so that the replica is judged
  * sent no work while its breaker is open, wherever its failures opened it (a schedule's load may not fail three in a
- * row before the heal; the check is then undecided and passes). With 500 ms, the explorer's faults of up to 2.5 s span
- * several cool-downs and their trials.
+ * row before the heal; the check is then undecided and passes), and, once the load has stopped and a cool-down has
+ * passed, back in full rotation: it takes more than one task at a time (a breaker left half-open after a good trial
+ * lets one through at a time for good). With 500 ms, the explorer's faults of up to 2.5 s span several cool-downs.
  */
 export const BREAKER_AT_LINK: Pick<ExploreForm, 'givens' | 'aloneCheck'> = {
   givens: [
     'a replica leaves service for 500 ms after 3 failed dispatches in a row',
     'the dispatches reaching each replica are witnessed on their way',
   ],
-  aloneCheck: { step: (r) => `the orchestrator sent replica ${r} no work while its breaker was open, wherever its failures opened it` },
+  aloneCheck: {
+    step: (r) => [
+      `the orchestrator sent replica ${r} no work while its breaker was open, wherever its failures opened it`,
+      `once its cool-down has passed, replica ${r} takes more than one task at a time again`,
+    ],
+  },
 };

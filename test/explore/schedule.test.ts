@@ -200,7 +200,8 @@ describe('explorer schedules', () => {
       expect(failing, fault)
         .to.match(breaker)
         .and.match(/And a replica leaves service for 500 ms after 3 failed dispatches in a row/)
-        .and.match(/And the dispatches reaching each replica are witnessed on their way/);
+        .and.match(/And the dispatches reaching each replica are witnessed on their way/)
+        .and.match(/And once its cool-down has passed, replica r2 takes more than one task at a time again/);
       const beside = { workload, events: [ev(fault, 'r2', 0, 1500), ev('link-slow', 'r1', 500, 500)] };
       expect(scheduleFeature(beside, `${fault} beside`, why), `${fault} beside another fault`).to.not.match(breaker);
     }
