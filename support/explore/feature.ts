@@ -134,7 +134,7 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
 /**
  * The checks of what a fault promises the tasks running at its instant, for each fault that is the only one of its form
  * and overlaps no other fault: from its instant to its heal nothing else acts (a fault still held or busy from before
- * would excuse the tasks it broke).
+ * would excuse the tasks it broke); or, for a check that names them (`unlessOn`), nothing on those places.
  */
 function aloneChecks(s: Schedule, capabilities: string[]): string[] {
   const until = (e: Schedule['events'][number]): number => e.atMs + spanOf(e);
@@ -143,7 +143,13 @@ function aloneChecks(s: Schedule, capabilities: string[]): string[] {
     if (!check || !(check.needs ?? []).every((c) => capabilities.includes(c))) return [];
     if (check.failover && !s.workload.failover) return [];
     if (s.events.some((o) => o !== e && o.fault === e.fault)) return [];
-    const overlapped = s.events.some((o) => o !== e && o.atMs <= until(e) && until(o) >= e.atMs);
+    const counts = (o: Schedule['events'][number]): boolean => {
+      if (!check.unlessOn) return true;
+      const place = FORMS[o.fault].place;
+      const onReplica = place === 'engine' || place === 'link';
+      return check.unlessOn.includes(place) && (!onReplica || o.replica === e.replica);
+    };
+    const overlapped = s.events.some((o) => o !== e && counts(o) && o.atMs <= until(e) && until(o) >= e.atMs);
     return overlapped ? [] : [check.step(e.replica)].flat();
   });
 }

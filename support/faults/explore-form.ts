@@ -67,9 +67,10 @@ export interface ExploreForm {
    * load has stopped, when it is the only fault of its form in the schedule and no other fault is active from its
    * instant to its heal; `needs` names capabilities of the target profile the promise holds on, `failover` that it
    * holds where the schedule turns stream failover on (and only there). `r` is the replica (engine and link places).
-   * Several steps are judged in order.
+   * Several steps are judged in order. With `unlessOn`, only faults on those places (engine and link places: of its
+   * own replica) forbid the check, where faults elsewhere cannot change what it judges.
    */
-  aloneCheck?: { step: (r: string) => string | string[]; needs?: string[]; failover?: true };
+  aloneCheck?: { step: (r: string) => string | string[]; needs?: string[]; failover?: true; unlessOn?: Place[] };
 }
 
 /** A kind's forms by name (the name is what schedules, weights and reports print). */
@@ -96,6 +97,10 @@ export const BREAKER_AT_LINK: Pick<ExploreForm, 'givens' | 'aloneCheck'> = {
     'the dispatches reaching each replica are witnessed on their way',
   ],
   aloneCheck: {
+    // A replica's breaker is its own: faults on the other replicas, on the pool manager's link or on a log leave it be.
+    // Its own engine or link touched otherwise, the orchestrator restarted (its breakers forgotten), the pool manager
+    // stopping its engines or the GPUs lost (an engine restarted serves again) would change what the link sees.
+    unlessOn: ['engine', 'link', 'orchestrator', 'pool-manager', 'gpu'],
     step: (r) => [
       `the orchestrator sent replica ${r} no work while its breaker was open, wherever its failures opened it`,
       `once its cool-down has passed, replica ${r} takes more than one task at a time again`,

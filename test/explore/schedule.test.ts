@@ -202,8 +202,13 @@ describe('explorer schedules', () => {
         .and.match(/And a replica leaves service for 500 ms after 3 failed dispatches in a row/)
         .and.match(/And the dispatches reaching each replica are witnessed on their way/)
         .and.match(/And once its cool-down has passed, replica r2 takes more than one task at a time again/);
+      // Judged beside a fault on another replica, never beside one on its own replica or a restarted orchestrator.
       const beside = { workload, events: [ev(fault, 'r2', 0, 1500), ev('link-slow', 'r1', 500, 500)] };
-      expect(scheduleFeature(beside, `${fault} beside`, why), `${fault} beside another fault`).to.not.match(breaker);
+      expect(scheduleFeature(beside, `${fault} beside`, why), `${fault} beside r1's slow link`).to.match(breaker);
+      const own = { workload, events: [ev(fault, 'r2', 0, 1500), ev('link-slow', 'r2', 500, 500)] };
+      expect(scheduleFeature(own, `${fault} own`, why), `${fault} beside its own slow link`).to.not.match(breaker);
+      const restarted = { workload, events: [ev(fault, 'r2', 0, 1500), ev('orchestrator-term', 'r1', 500, 500)] };
+      expect(scheduleFeature(restarted, `${fault} restarted`, why), `${fault} beside an orchestrator stop`).to.not.match(breaker);
     }
   });
 
