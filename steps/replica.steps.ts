@@ -128,8 +128,13 @@ Then(
     const healed = this.timeline.last('fault', 'fault.healed');
     if (healed === undefined) throw new SuiteError('No fault was healed in this scenario: there is no breaker to see close');
     const { cooldownMs } = breakerPolicy(this.settings.tunes);
-    // One task more than the replicas: a replica in full rotation gets two of a burst (least loaded first).
-    const burst = stack.replicaIds.length + 1;
+    // A task for every slot of the pool: a replica in full rotation gets one per slot (least loaded first), so more than
+    // one at a time. One task more than the replicas was not enough but for r1: the orchestrator breaks a tie of load by
+    // the replicas' order, so the extra task always went to r1 (found by the explorer's hunt on replica r2: never two at
+    // once, on the unbroken stack, 3 of 3).
+    const slots = stack.request.slots ?? stack.profile.pool.slots;
+    if (slots < 2) throw new SuiteError(`A pool of ${slots} slot per replica never takes more than one task at a time on a replica`);
+    const burst = stack.replicaIds.length * slots;
     const since = this.timeline.startedAt + healed.at;
     const bursts = await replicaTakesTasksSideBySide(
       stack,
