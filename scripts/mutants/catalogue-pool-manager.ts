@@ -63,8 +63,8 @@ export const POOL_MANAGER_MUTANTS: Mutant[] = [
     requirement: 'CHAOS-003',
     breaks: 'a restarted pool manager starts new engines instead of adopting the live ones',
     file: 'sut/pool-managerd/supervisor.ts',
-    find: 'const adopted = await this.tryAdopt();',
-    replace: 'const adopted = false;',
+    find: 'if (await this.tryAdopt()) return;',
+    replace: 'if (false as boolean) return;',
   },
   {
     id: 'digest-trusted',

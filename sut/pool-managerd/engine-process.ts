@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import type { PoolConfig, ReplicaConfig } from './config';
+import { isAlive } from './engine-checks';
 
 /** A launched engine: its process, where its log started (to classify its exit from this run's lines only), when. */
 export interface LaunchedEngine {
@@ -61,4 +62,14 @@ export function readPidFile(pidFile: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * True when the pid file names an engine that is no longer alive. A pool manager removes the pid file when it learns
+ * of an exit: still there, the engine died before it did (one killed 11 ms after its engine, under load, never saw
+ * that crash), and the next one must count it.
+ */
+export function diedUnseen(pidFile: string): boolean {
+  const pid = readPidFile(pidFile);
+  return pid !== undefined && !isAlive(pid);
 }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BreakerSnapshot } from './restart-breaker';
 
@@ -34,12 +34,19 @@ export interface ReplicaMemory {
   lastError?: string;
 }
 
-/** Writes the memory next to the pid file; a full disk loses it (logged by the caller), never the supervisor. */
+/**
+ * Writes the memory next to the pid file, whole or not at all (a new file renamed over the old): a pool manager killed
+ * in the middle of a plain write left an empty file, and its successor forgot the crash loop (seen under `npm run
+ * stress`). A full disk loses it (logged by the caller), never the supervisor.
+ */
 export function saveMemory(file: string, memory: ReplicaMemory): boolean {
+  const fresh = `${file}.new`;
   try {
-    writeFileSync(file, JSON.stringify(memory));
+    writeFileSync(fresh, JSON.stringify(memory));
+    renameSync(fresh, file);
     return true;
   } catch {
+    rmSync(fresh, { force: true });
     return false;
   }
 }

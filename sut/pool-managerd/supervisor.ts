@@ -4,7 +4,7 @@ import type pino from 'pino';
 import { exponentialDelayMs } from '../common/backoff';
 import type { PoolMetrics } from './metrics';
 import { classifyExit, engineVersion, healthOk, isAlive, OomWatch, readLogTail, terminate } from './engine-checks';
-import { launchEngine, readPidFile } from './engine-process';
+import { diedUnseen, launchEngine, readPidFile } from './engine-process';
 import type { PoolConfig, ReplicaConfig } from './config';
 import { loadMemory, replicaFiles, type ReplicaState, type ReplicaStatus, saveMemory } from './replica-state';
 import { type BreakerState, RestartBreaker } from './restart-breaker';
@@ -70,14 +70,17 @@ export class ReplicaSupervisor {
     };
   }
 
-  /** Adopts a live engine named by the pid file, or spawns a new one. */
+  /** Adopts a live engine named by the pid file; else counts a dead one there as a crash never seen (CHAOS-003); else spawns. */
   async start(): Promise<void> {
     this.stopping = false;
     const openFor = this.restoreMemory();
-    const adopted = await this.tryAdopt();
-    if (adopted) return;
+    if (await this.tryAdopt()) return;
     if (openFor > 0) this.openBreaker('breaker still open from before the pool manager restarted', false, openFor);
-    else this.spawnEngine();
+    else if (!diedUnseen(this.files.pidFile)) this.spawnEngine();
+    else {
+      this.state = 'ready';
+      this.onExit(null, null, 'unobserved: the engine died while no pool manager watched it');
+    }
   }
 
   /** Restores what a previous pool-managerd remembered; returns how long a breaker it left open stays open, ms. */
@@ -283,17 +286,14 @@ export class ReplicaSupervisor {
     clearTimeout(this.timer);
     clearTimeout(this.restartTimer);
     const pid = this.pid;
-    if (!pid) {
-      this.state = 'stopped';
-      return;
+    if (pid) {
+      if (await terminate(pid, this.policy.shutdownGraceMs))
+        this.log.warn({ ...this.labels, pid, grace_ms: this.policy.shutdownGraceMs }, 'engine ignored SIGTERM: SIGKILL');
+      // The process is gone; its exit event may still be on its way and is no longer ours to handle.
+      this.child = undefined;
+      this.pid = undefined;
+      rmSync(this.files.pidFile, { force: true });
     }
-    const killed = await terminate(pid, this.policy.shutdownGraceMs);
-    if (killed)
-      this.log.warn({ replica_id: this.replica.replica_id, pid, grace_ms: this.policy.shutdownGraceMs }, 'engine ignored SIGTERM: SIGKILL');
-    // The process is gone; its exit event may still be on its way and is no longer ours to handle.
-    this.child = undefined;
-    this.pid = undefined;
-    rmSync(this.files.pidFile, { force: true });
     this.state = 'stopped';
   }
 }
