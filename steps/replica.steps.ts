@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import { BOUNDS } from '../support/checks/bounds';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { createFault } from '../support/faults/registry';
+import { BREAKER_KINDS, createFault } from '../support/faults/registry';
 import { engineOf, linkOf } from '../support/faults/subjects';
 import { notCompleted } from '../support/history/history';
 import { dispatchesSeenAt, dispatchesWhileOut } from '../support/observe/dispatches';
@@ -90,9 +90,6 @@ Then(
   },
 );
 
-/** The fault kinds a breaker is judged under: every dispatch to the replica fails while its health checks pass. */
-const FAILS_EVERY_DISPATCH = ['network.truncate', 'engine.completion-errors'];
-
 /**
  * ORCH-3040 at the link of `replica`, from the fault that failed its dispatches (on its link: a cut; on its engine: its
  * completions fail) to `until` (epoch; default: when that fault's heal began, or now), noted in the timeline. Not to
@@ -106,11 +103,11 @@ function breakerAtLink(world: ChaosWorld, replica: string, until?: number) {
   // ended early, drawn by the explorer before a cut) is not the one the breaker is judged on.
   const cut = world.faults
     .records()
-    .filter((r) => on.includes(r.subject ?? '') && FAILS_EVERY_DISPATCH.includes(r.kind) && r.injectedAt !== undefined)
+    .filter((r) => on.includes(r.subject ?? '') && BREAKER_KINDS.includes(r.kind) && r.injectedAt !== undefined)
     .at(-1);
   if (!cut)
     throw new SuiteError(
-      `No fault that fails every dispatch (${FAILS_EVERY_DISPATCH.join(', ')}) was applied to replica ${replica} or its link in this scenario`,
+      `No fault that fails every dispatch (${BREAKER_KINDS.join(', ')}) was applied to replica ${replica} or its link in this scenario`,
     );
   const seen = dispatchesSeenAt(world.requireStack(), replica, world.timeline.startedAt + (cut.injectedAt as number));
   const end = until ?? (cut.healStartedAt !== undefined ? world.timeline.startedAt + cut.healStartedAt : Date.now());

@@ -4,7 +4,7 @@ import { ENGINE_COMPLETION_ERRORS } from './engine-completion-errors';
 import { ENGINE_DRIVER_RESET } from './engine-driver-reset';
 import { ENGINE_ECC_ERROR } from './engine-ecc-error';
 import { ENGINE_STREAM_END } from './engine-stream-end';
-import type { ExploreForm } from './explore-form';
+import { BREAKER_AT_LINK, type ExploreForm } from './explore-form';
 import { GPU_UNAVAILABLE } from './gpu-unavailable';
 import type { FaultKindDeclaration } from './kind';
 import { LOG_UNWRITABLE } from './log-unwritable';
@@ -112,6 +112,18 @@ export const FORMS: Record<string, KindForm> = Object.fromEntries(
     'notExplorable' in d.explore ? [] : Object.entries(d.explore).map(([name, form]) => [name, { ...form, kind: d.kind }]),
   ),
 );
+
+/**
+ * The kinds whose forms fail every dispatch to a replica while its health checks pass: those carrying the breaker's
+ * judgement (BREAKER_AT_LINK), the faults a replica's breaker is judged under.
+ */
+export const BREAKER_KINDS: readonly string[] = [
+  ...new Set(
+    Object.values(FORMS)
+      .filter((f) => f.aloneCheck === BREAKER_AT_LINK.aloneCheck)
+      .map((f) => f.kind),
+  ),
+];
 
 /** The forms a run may draw: those whose needs the profile offers, less the ones needing root when not root. */
 export function explorableHere(isRoot: boolean, capabilities: readonly string[]): string[] {

@@ -20,7 +20,7 @@ describe('what a pool manager finds of its predecessor (CHAOS-003)', () => {
     expect(diedUnseen(file), `process ${gone}, exited`).to.equal(true);
   });
 
-  it('writes its memory whole, leaving nothing beside it', () => {
+  it('reads back the memory it wrote, and leaves no file of the write beside it (a kill in mid-write is not tested here)', () => {
     const file = path.join(dir, 'r1.state.json');
     const memory = {
       restarts: 2,
