@@ -7,6 +7,7 @@ import { engineGenerating } from '../support/faults/engine-slots';
 import { createFault } from '../support/faults/registry';
 import { engineOf } from '../support/faults/subjects';
 import { PATIENCE } from '../support/cucumber/patience';
+import { engineLogsComplete } from '../support/cucumber/verdict';
 import { engineLoading } from '../support/observe/supervision';
 import { poolSays, replicaSays } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
@@ -42,7 +43,9 @@ function ownDisk(world: ChaosWorld, disk: TargetDisk, bytes: number): void {
 }
 
 When('the {target disk} disk fills up', async function (this: ChaosWorld, disk: TargetDisk) {
-  await this.faults.apply(this.part(TargetDisks).require(disk));
+  const disks = this.part(TargetDisks);
+  if (disk === "engines' log") disks.engineLogsCompleteAt = await engineLogsComplete(this);
+  await this.faults.apply(disks.require(disk));
 });
 
 When('space returns on the {target disk} disk', async function (this: ChaosWorld, disk: TargetDisk) {

@@ -31,8 +31,8 @@ export function EnginesAgree(
     received += tokens;
     const end = terminalOf(r);
     if (end?.event !== 'end' || end.data.canceled) continue;
-    // A task that ended while the engines could not write their log leaves no line: it cannot be judged here.
-    if (logGaps.some((g) => end.at >= g.from && end.at <= g.to)) {
+    // A task that may have been logged while the engines could not write their log cannot be judged here.
+    if (mayBeUnlogged(r, end.at, logGaps)) {
       unlogged++;
       continue;
     }
@@ -75,7 +75,7 @@ export function EnginesAgreeInTotal(
   let unattributed = 0;
   for (const r of records.filter(isAdmitted)) {
     const end = terminalOf(r);
-    if (end?.event !== 'end' || end.data.canceled || logGaps.some((g) => end.at >= g.from && end.at <= g.to)) continue;
+    if (end?.event !== 'end' || end.data.canceled || mayBeUnlogged(r, end.at, logGaps)) continue;
     const replica = servedBy.get(r.taskId);
     const tokens = eventsOf(r).filter((e) => e.event === 'token').length;
     if (!replica) unattributed++;
@@ -93,4 +93,13 @@ export function EnginesAgreeInTotal(
     problems,
     `per replica, the engines logged at least the tokens clients received (totals only: the engine logs no seed)`,
   );
+}
+
+/**
+ * A task whose engine may have logged it inside a gap: it ended after the gap began and was submitted before the gap
+ * ended. An engine logs a generation before its client sees the end, so a task seen ending just after the heal may
+ * have been logged before it; one submitted after the heal was logged after it.
+ */
+function mayBeUnlogged(r: TaskRecord, endAt: number, gaps: { from: number; to: number }[]): boolean {
+  return gaps.some((g) => endAt >= g.from && r.submittedAt <= g.to);
 }

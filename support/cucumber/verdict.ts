@@ -10,7 +10,7 @@ import { disturbedTasks, faultWindows } from '../history/windows';
 import { PoolOperations } from '../load/operations';
 import { rerunDisturbed } from '../load/reruns';
 import { targetIdentity, undisturbedTexts } from '../load/undisturbed-texts';
-import { gatherEvidence } from '../observe/scenario-evidence';
+import { engineLogsCaughtUp, gatherEvidence } from '../observe/scenario-evidence';
 import { PATIENCE } from './patience';
 import type { ChaosWorld } from './world';
 
@@ -73,13 +73,31 @@ export function allowedHere(world: ChaosWorld): Set<string> {
   return allowedCodes(ALLOWED_ERRORS, [...world.faultKinds, ...world.faults.records().map((r) => r.kind)], world.expectedErrors);
 }
 
-/** Windows (epoch ms) in which the engines could not write their logs: their disk full, from its fill to its heal. */
+/**
+ * Windows (epoch ms) in which the engines could not write their logs: their disk full, from the last moment their
+ * logs were seen complete before the fill (or the fill) to the heal.
+ */
 function engineLogGaps(world: ChaosWorld): { from: number; to: number }[] {
-  const disk = world.part(TargetDisks).get("engines' log");
+  const disks = world.part(TargetDisks);
+  const disk = disks.get("engines' log");
   const record = disk && world.faults.recordOf(disk);
   if (record?.injectedAt === undefined) return [];
   const to = record.healedAt === undefined ? Number.POSITIVE_INFINITY : world.timeline.startedAt + record.healedAt;
-  return [{ from: world.timeline.startedAt + record.injectedAt, to }];
+  return [{ from: disks.engineLogsCompleteAt ?? world.timeline.startedAt + record.injectedAt, to }];
+}
+
+/** Waits until the engines' logs hold every task ended so far; returns when the confirming look began (epoch ms). */
+export function engineLogsComplete(world: ChaosWorld): Promise<number> {
+  const stack = world.requireStack();
+  const pattern = stack.profile.evidence.engineGeneration;
+  if (!pattern) return Promise.resolve(Date.now());
+  return engineLogsCaughtUp({
+    records: () => world.history.all(),
+    client: world.client,
+    engineLogs: stack.engineLogFiles(),
+    pattern: new RegExp(pattern),
+    patienceMs: PATIENCE.logFlushMs,
+  });
 }
 
 /** When (epoch ms) a log.unwritable fault cut the log of `role`, if one did. */

@@ -173,6 +173,11 @@ export const DISK_FULL = declareKind(
 /** The directories of the target a scenario put on disks of their own (its Givens), by purpose. */
 export class TargetDisks {
   private readonly disks = new Map<string, DiskFullFault>();
+  /**
+   * Epoch ms up to which the engines' logs were seen holding every task ended, looked at right before their disk
+   * filled: the window in which their lines may be lost begins here, not at the fill.
+   */
+  engineLogsCompleteAt?: number;
 
   set(disk: string, fault: DiskFullFault): void {
     this.disks.set(disk, fault);

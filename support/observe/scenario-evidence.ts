@@ -4,6 +4,7 @@ import type { Rerun, TaskRecord } from '../history/history';
 import { terminalOf } from '../history/history';
 import type { LivenessSample } from '../history/liveness';
 import type { OrchestratorClient } from '../orchestrator/client';
+import { SuiteError } from '../core/errors';
 
 /** What a scenario recorded, and where its stack's logs are: what the evidence is gathered from. */
 export interface EvidenceSources {
@@ -67,6 +68,38 @@ async function engineGenerations(src: EvidenceSources, servedBy: Map<string, str
   for (;;) {
     const generations = readGenerations(src.engineLogs, pattern);
     if (EnginesAgree(src.records, generations, servedBy, src.engineLogGaps).valid === true || Date.now() >= deadline) return generations;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Waits until the engines' logs hold every task completed so far (EnginesAgree passes on them) and returns the epoch
+ * ms at which the confirming look began: a line of any task that ended before it was on disk by then, so a fault that
+ * takes the engines' log away from that moment on (its disk filled) cannot lose it. The moment the fault is applied
+ * is no such bound: an engine logs a generation before its last token reaches the client, on a thread of its own
+ * (llama-server), so a task seen ending just before the fault may have its line written just after it (found in CI:
+ * 10 tokens of r1 unlogged, a task ended before the fill). Fails, saying what is missing, past `patienceMs`.
+ */
+export async function engineLogsCaughtUp(src: {
+  records: () => TaskRecord[];
+  client: OrchestratorClient;
+  engineLogs: Map<string, string>;
+  pattern: RegExp;
+  patienceMs: number;
+}): Promise<number> {
+  const deadline = Date.now() + src.patienceMs;
+  const servedBy = new Map<string, string | undefined>();
+  for (;;) {
+    const at = Date.now();
+    const ended = src.records().filter((r) => (terminalOf(r)?.at ?? Number.POSITIVE_INFINITY) < at);
+    for (const r of ended.filter((t) => terminalOf(t)?.event === 'end' && !servedBy.has(t.taskId)))
+      servedBy.set(r.taskId, (await src.client.status(r.taskId).catch(() => undefined))?.body.replica_id);
+    const verdict = EnginesAgree(ended, readGenerations(src.engineLogs, src.pattern), servedBy);
+    if (verdict.valid === true) return at;
+    if (Date.now() >= deadline)
+      throw new SuiteError(
+        `The engines' logs did not catch up with the ${ended.length} tasks ended so far within ${src.patienceMs} ms: ${verdict.detail}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
