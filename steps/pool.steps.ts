@@ -1,6 +1,7 @@
 import { Given, Then } from '@cucumber/cucumber';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
+import { EngineDeaths } from '../support/observe/engine-deaths';
 import { measureDetection, measureRecovery } from '../support/observe/measures';
 import { poolReaches, poolSays, replicaRestarted } from '../support/observe/waits';
 
@@ -30,14 +31,15 @@ Then('the pool is {pool state}', async function (this: ChaosWorld, state: string
 });
 
 Then('the pool is ready again within {duration}', async function (this: ChaosWorld, limitMs: number) {
-  await poolReaches(this.client, this.poolId, 'ready', limitMs);
+  await poolReaches(this.client, this.poolId, 'ready', limitMs, this.part(EngineDeaths).due());
   measureRecovery(this.timeline, 'pool ready');
 });
 
 Then(
   'replica {replica} is restarted and ready again within {duration}',
   async function (this: ChaosWorld, replica: string, limitMs: number) {
-    await replicaRestarted(this.client, this.poolId, replica, limitMs);
+    // One restart more than before the last fault that ended its engine, where one did; else any restart.
+    await replicaRestarted(this.client, this.poolId, replica, limitMs, this.part(EngineDeaths).due().get(replica) ?? 1);
     measureRecovery(this.timeline, `replica ${replica} ready`);
   },
 );

@@ -17,6 +17,7 @@ import { StartedStack } from '../stack/stack';
 import { PATIENCE } from './patience';
 import { runContext } from './run';
 import { Excuses } from '../history/liveness';
+import { EngineDeaths } from '../observe/engine-deaths';
 
 export interface SuiteParams {
   /** Path of the target profile, relative to the repository. */
@@ -108,6 +109,7 @@ export class ChaosWorld extends World<SuiteParams> {
     const request = { replicas, slots, tunes, modelSizeBytes, recordDispatches, dir: this.scenarioDir, proxyPrefix: this.resourcePrefix };
     this.stack = await StartedStack.start(run.profile, request, run.toxiproxy);
     this.apiClient = new OrchestratorClient(this.stack.orchestratorUrl);
+    this.faults.beforeInject = (record) => this.part(EngineDeaths).note(record, this.client, this.poolId);
     this.liveness = new LivenessProbe(() => this.client, run.profile.pool.id, this.excuses, BOUNDS.answerMs);
     this.liveness.start();
     this.timeline.measure('stack_start_ms', Date.now() - started, { replicas });

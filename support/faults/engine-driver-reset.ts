@@ -67,6 +67,7 @@ export const ENGINE_DRIVER_RESET = declareKind(
     meaning: 'an engine dies the way a GPU driver reset kills llama.cpp',
     file: __filename,
     errors: ['WORKER_RESET', 'POOL_UNAVAILABLE'],
+    endsProcess: true,
     needs: {
       'driver-reset': 'an engine can be made to die the way a GPU driver reset kills llama.cpp (faults.engine.driver-reset)',
     },

@@ -37,6 +37,7 @@ export const ENGINE_ECC_ERROR = declareKind(
     meaning: 'an engine dies of an uncorrectable GPU ECC error, as llama.cpp reports it',
     file: __filename,
     errors: ['WORKER_RESET', 'POOL_UNAVAILABLE'],
+    endsProcess: true,
     needs: {
       'ecc-error': 'an engine can be made to die of an uncorrectable GPU ECC error the way llama.cpp reports it (faults.engine.ecc-error)',
     },

@@ -34,6 +34,11 @@ export interface FaultKindDeclaration<K extends string = string, A extends unkno
   errors: readonly string[];
   /** Capabilities a target needs to offer it, each with what it means (`@needs:` tags, `capabilities` of a profile). */
   needs?: Record<string, string>;
+  /**
+   * A confirmed inject means the process it acts on is gone or going (killed, told to stop, dead of a GPU error): its
+   * supervisor must start a new one, and the pool is whole again only once it has.
+   */
+  endsProcess?: true;
   /** How a target profile provides it, when it needs the target's cooperation. */
   mechanism?: Mechanism;
   /** Builds one (its constructor's arguments). */

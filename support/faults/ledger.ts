@@ -33,6 +33,11 @@ export interface FaultRecord {
 export class FaultLedger {
   private readonly entries: { fault: Fault; record: FaultRecord; healed: boolean }[] = [];
   private readonly abort = new AbortController();
+  /**
+   * Called with each fault's record (its subject set) after its preflight and before the moment it waits for and its
+   * inject: what a later step compares against is read here (the world reads the pool's view of an engine about to die).
+   */
+  beforeInject?: (record: FaultRecord) => Promise<void>;
 
   constructor(
     private readonly timeline: Timeline,
@@ -76,6 +81,7 @@ export class FaultLedger {
           `Fault not applied: ${record.description}: expected it to act on the stack's real path but the preflight verdict is ${record.preflight.verdict} (evidence: ${JSON.stringify(record.preflight.observed)})`,
         );
     }
+    await this.beforeInject?.(record);
     // The moment the scenario waits for (a victim streaming), after the preflight's slower checks, right before inject.
     if (moment) await moment();
     await fault.inject(this.context);

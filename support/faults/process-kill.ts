@@ -105,6 +105,7 @@ export const PROCESS_KILL = declareKind(
     meaning: 'SIGKILL a component or an engine',
     file: __filename,
     errors: ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
+    endsProcess: true,
     explore: KILL_FORMS,
   },
   ProcessKillFault,

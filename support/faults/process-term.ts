@@ -104,6 +104,7 @@ export const PROCESS_TERM = declareKind(
     // An engine that stops streaming on SIGTERM but keeps its connection open (llama-server) stalls its streams until
     // the idle timeout or the kill that follows the grace period.
     errors: ['WORKER_RESET', 'DECODE_TIMEOUT', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
+    endsProcess: true,
     explore: TERM_FORMS,
   },
   ProcessTermFault,

@@ -113,6 +113,9 @@ export const FORMS: Record<string, KindForm> = Object.fromEntries(
   ),
 );
 
+/** The kinds whose confirmed inject ends the process it acts on (their declarations' `endsProcess`). */
+export const PROCESS_ENDING_KINDS: ReadonlySet<string> = new Set(DECLARATIONS.filter((d) => d.endsProcess).map((d) => d.kind));
+
 /**
  * The kinds whose forms fail every dispatch to a replica while its health checks pass: those carrying the breaker's
  * judgement (BREAKER_AT_LINK), the faults a replica's breaker is judged under.

@@ -3,13 +3,26 @@ import { FaultNotApplicable, WaitTimedOut } from '../core/errors';
 import { eventually, holds } from '../core/eventually';
 import { eventsOf, outcomeOf, Outcome, terminalOf, TaskRecord } from '../history/history';
 
-/** Waits until the pool reports `state`; returns the time it took. */
-export async function poolReaches(client: OrchestratorClient, poolId: string, state: string, withinMs: number): Promise<number> {
+/**
+ * Waits until the pool reports `state` and, per replica in `restartsDue`, at least that many restarts (the engines the
+ * scenario ended have been started again); returns the time it took.
+ */
+export async function poolReaches(
+  client: OrchestratorClient,
+  poolId: string,
+  state: string,
+  withinMs: number,
+  restartsDue: ReadonlyMap<string, number> = new Map(),
+): Promise<number> {
+  const due = [...restartsDue].map(([replica, n]) => `, replica ${replica} restarted (${n} restarts)`).join('');
   const { elapsedMs } = await eventually(
-    `pool ${poolId} ${state}`,
+    `pool ${poolId} ${state}${due}`,
     async () => {
       const h = await client.poolHealth(poolId);
-      return { ok: h.status === 200 && h.body.state === state, seen: describePool(h.body) };
+      const restarted = [...restartsDue].every(
+        ([replica, n]) => (h.body.replicas?.find((r) => r.replica_id === replica)?.restarts ?? -1) >= n,
+      );
+      return { ok: h.status === 200 && h.body.state === state && restarted, seen: describePool(h.body) };
     },
     { withinMs, everyMs: 10 },
   );
