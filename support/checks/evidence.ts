@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AvailabilityChange, DispatchAttempt } from './dispatch';
 import type { Generation } from './engines';
+import type { OverdueSighting } from './queue-timeout';
 import { Rerun, TaskRecord } from '../history/history';
 import { LivenessSample } from '../history/liveness';
 
@@ -105,6 +106,10 @@ export interface ScenarioEvidence {
   records: TaskRecord[];
   /** Error codes the scenario's faults (and operations) allow. */
   allowed: ReadonlySet<string>;
+  /** The queue timeout the stack ran with, ms: a task no replica took by then fails POOL_UNAVAILABLE, whatever the faults. */
+  queueTimeoutMs?: number;
+  /** Tasks the client saw still queued past the queue timeout (support/observe/queue-watch.ts). */
+  overdue?: OverdueSighting[];
   /** The engines always generate `max_tokens` (no early stop), so a shorter `end` is a truncation. */
   generatesMaxTokens: boolean;
   samples: LivenessSample[];

@@ -4,6 +4,7 @@ import { NoDispatchToKnownDown } from './dispatch';
 import { EnginesAgree } from './engines';
 import { ScenarioEvidence } from './evidence';
 import { OrchestratorStayedLive } from './liveness';
+import { QueueTimeoutKept } from './queue-timeout';
 import { StreamsWellFormed } from './streams';
 import {
   AdmittedTasksEnded,
@@ -32,7 +33,8 @@ export function judgeHistory(e: ScenarioEvidence): Verdict[] {
     AdmittedTasksEnded(e.records),
     StreamsWellFormed(e.records),
     CompletedStreamsComplete(e.records, e.generatesMaxTokens),
-    ErrorsExplicit(e.records, e.allowed),
+    ErrorsExplicit(e.records, e.allowed, e.queueTimeoutMs),
+    ...(e.overdue && e.queueTimeoutMs !== undefined ? [QueueTimeoutKept(e.overdue, e.queueTimeoutMs)] : []),
     RefusalsExplicit(e.records, e.allowed),
     NoTokenAfterCancel(e.records),
     StreamsMatchUndisturbedRuns(e.reruns),

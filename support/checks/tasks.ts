@@ -86,12 +86,19 @@ export function envelopeProblems(e: Partial<Envelope> | undefined, allowed: Read
   return problems;
 }
 
-/** Every task that failed did so explicitly: a well-formed envelope, retriable, with a code the scenario's faults allow. */
-export function ErrorsExplicit(records: TaskRecord[], allowed: ReadonlySet<string>): Verdict {
+/**
+ * Every task that failed did so explicitly: a well-formed envelope, retriable, with a code the scenario's faults allow,
+ * or, for a task that got no token and failed once the queue timeout (`queueTimeoutMs`) had passed since its
+ * submission, POOL_UNAVAILABLE: no replica took it in time (CHAOS-004), whatever made them all busy or gone.
+ */
+export function ErrorsExplicit(records: TaskRecord[], allowed: ReadonlySet<string>, queueTimeoutMs = Number.POSITIVE_INFINITY): Verdict {
   const failed = records.filter((r) => terminalOf(r)?.event === 'error');
-  const problems = failed.flatMap((r) =>
-    envelopeProblems(terminalOf(r)!.data as Partial<Envelope>, allowed).map((p) => `${r.taskId}: ${p}`),
-  );
+  const atQueueTimeout = new Set([...allowed, 'POOL_UNAVAILABLE']);
+  const problems = failed.flatMap((r) => {
+    const end = terminalOf(r)!;
+    const timedOut = end.at - r.submittedAt >= queueTimeoutMs && !eventsOf(r).some((e) => e.event === 'token');
+    return envelopeProblems(end.data as Partial<Envelope>, timedOut ? atQueueTimeout : allowed).map((p) => `${r.taskId}: ${p}`);
+  });
   return verdictOf('ErrorsExplicit', problems, `${failed.length} failed tasks, each with an allowed, retriable error`);
 }
 

@@ -111,6 +111,7 @@ After({ timeout: 90_000 }, async function (this: ChaosWorld, { result, pickle }:
       : [OrchestratorStayedLive(this.liveness?.samples ?? [], [], BOUNDS.answerMs)];
   this.workload.stop();
   this.liveness?.stop();
+  this.queueWatch?.stop();
   for (const v of verdicts)
     if (v.valid !== true) failures.push(`History check ${v.check} ${v.valid === false ? 'failed' : 'could not decide'}: ${v.detail}`);
   // 3. The @fault: tags say what the scenario does to the stack: every tagged kind applied, nothing applied untagged.

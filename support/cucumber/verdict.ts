@@ -11,6 +11,7 @@ import { PoolOperations } from '../load/operations';
 import { rerunDisturbed } from '../load/reruns';
 import { targetIdentity, undisturbedTexts } from '../load/undisturbed-texts';
 import { engineLogsCaughtUp, gatherEvidence } from '../observe/scenario-evidence';
+import { queueTimeoutOf } from '../observe/retries';
 import { PATIENCE } from './patience';
 import type { ChaosWorld } from './world';
 
@@ -41,6 +42,8 @@ export async function judge(world: ChaosWorld): Promise<Verdict[]> {
     client: world.client,
     samples: world.liveness?.samples ?? [],
     allowed: allowedHere(world),
+    queueTimeoutMs: queueTimeoutOf(profile, world.settings.tunes),
+    overdue: world.queueWatch?.sightings ?? [],
     generatesMaxTokens: profile.generatesMaxTokens,
     answerBoundMs: BOUNDS.answerMs,
     patterns: {

@@ -8,6 +8,8 @@ import { type TaskRecord, TaskHistory } from '../history/history';
 import { BackgroundLoad } from '../load/background';
 import { BOUNDS } from '../checks/bounds';
 import { LivenessProbe } from '../observe/liveness';
+import { QueueWatch } from '../observe/queue-watch';
+import { queueTimeoutOf } from '../observe/retries';
 import { Timeline } from '../core/timeline';
 import { poolReaches } from '../observe/waits';
 import { Workload } from '../load/workload';
@@ -56,6 +58,8 @@ export class ChaosWorld extends World<SuiteParams> {
   readonly settings: StackSettings = { replicas: 1, tunes: {} };
   stack?: StartedStack;
   liveness?: LivenessProbe;
+  /** The client's watch on tasks the queue timeout should have ended. */
+  queueWatch?: QueueWatch;
   /** The task the scenario talks about ("the task", "the streaming task"). */
   focus?: TaskRecord;
   /** The tasks of the last "a client submits N tasks" step ("every task"). */
@@ -112,6 +116,13 @@ export class ChaosWorld extends World<SuiteParams> {
     this.faults.beforeInject = (record) => this.part(EngineDeaths).note(record, this.client, this.poolId);
     this.liveness = new LivenessProbe(() => this.client, run.profile.pool.id, this.excuses, BOUNDS.answerMs);
     this.liveness.start();
+    const { tunes: scenarioTunes } = this.settings;
+    this.queueWatch = new QueueWatch(
+      () => this.client,
+      this.history,
+      queueTimeoutOf(run.profile, scenarioTunes) + BOUNDS.queueTimeoutSlackMs,
+    );
+    this.queueWatch.start();
     this.timeline.measure('stack_start_ms', Date.now() - started, { replicas });
     return this.stack;
   }

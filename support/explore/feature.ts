@@ -119,6 +119,7 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
     '',
     `  Scenario: ${name}`,
     `    Given ${queue}`,
+    ...(w.queueTimeoutS ? [`    And tasks wait at most ${w.queueTimeoutS} s in the queue`] : []),
     ...(w.failover ? ['    And stream failover is on'] : []),
     ...[...new Set(s.events.flatMap((e) => FORMS[e.fault].givens ?? []))].map((g) => `    And ${g}`),
     `    And a healthy pool of ${w.replicas} ${w.replicas === 1 ? 'replica' : 'replicas'}`,

@@ -34,6 +34,11 @@ export interface WorkloadPlan {
   resubmit: boolean;
   /** Stream failover on (CHAOS-002): a task whose replica breaks mid-stream resumes on one that takes over. */
   failover: boolean;
+  /**
+   * A queue timeout of this many seconds (CHAOS-004), or the profile's own (10 s, which no schedule waits out): a
+   * fault that leaves no replica to take the queued tasks then outlasts it.
+   */
+  queueTimeoutS?: number;
 }
 
 export interface Schedule {
@@ -89,6 +94,7 @@ const workloadArb: fc.Arbitrary<WorkloadPlan> = fc.record({
   cancelLast: fc.boolean(),
   leave: fc.boolean(),
   failover: fc.boolean(),
+  queueTimeoutS: fc.option(fc.constantFrom(1, 2), { nil: undefined }),
 });
 
 /**
@@ -188,7 +194,7 @@ export function kindsOf(s: Schedule): string[] {
 /** One line per schedule, for the log and for replay checks: the same seed prints the same lines. */
 export function describeSchedule(s: Schedule): string {
   const w = s.workload;
-  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel ${w.cancelLast ? 'last' : 'first'} after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}${w.leave ? ', leave' : ''}${w.failover ? ', failover' : ''}`;
+  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel ${w.cancelLast ? 'last' : 'first'} after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}${w.leave ? ', leave' : ''}${w.failover ? ', failover' : ''}${w.queueTimeoutS ? `, queue timeout ${w.queueTimeoutS} s` : ''}`;
   const onReplica = (e: FaultEvent) => ['engine', 'link'].includes(FORMS[e.fault].place);
   const args = (e: FaultEvent) => [...(onReplica(e) ? [e.replica] : []), ...(e.magnitude ? [String(e.magnitude)] : [])].join(', ');
   const span = (e: FaultEvent) => (Number.isFinite(spanOf(e)) ? `+${spanOf(e)}ms` : ', to the end');

@@ -1,4 +1,5 @@
 import { EnginesAgree, type Generation } from '../checks/engines';
+import type { OverdueSighting } from '../checks/queue-timeout';
 import { type EvidencePatterns, readAvailability, readDispatchAttempts, readGenerations, ScenarioEvidence } from '../checks/evidence';
 import type { Rerun, TaskRecord } from '../history/history';
 import { terminalOf } from '../history/history';
@@ -14,6 +15,10 @@ export interface EvidenceSources {
   client: OrchestratorClient;
   samples: LivenessSample[];
   allowed: ReadonlySet<string>;
+  /** The queue timeout the stack ran with, ms. */
+  queueTimeoutMs: number;
+  /** Tasks the client saw still queued past it. */
+  overdue: OverdueSighting[];
   generatesMaxTokens: boolean;
   answerBoundMs: number;
   patterns: EvidencePatterns;
@@ -44,6 +49,8 @@ export async function gatherEvidence(src: EvidenceSources): Promise<ScenarioEvid
   return {
     records: src.records,
     allowed: src.allowed,
+    queueTimeoutMs: src.queueTimeoutMs,
+    overdue: src.overdue,
     generatesMaxTokens: src.generatesMaxTokens,
     samples: src.samples,
     answerBoundMs: src.answerBoundMs,
