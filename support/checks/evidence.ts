@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AvailabilityChange, DispatchAttempt } from './dispatch';
 import type { Generation } from './engines';
+import type { TaskClock } from './queue-drops';
 import type { OverdueSighting } from './queue-timeout';
 import { Rerun, TaskRecord } from '../history/history';
 import { LivenessSample } from '../history/liveness';
@@ -110,6 +111,8 @@ export interface ScenarioEvidence {
   queueTimeoutMs?: number;
   /** Tasks the client saw still queued past the queue timeout (support/observe/queue-watch.ts). */
   overdue?: OverdueSighting[];
+  /** Each admitted task's clocks in its status, read where a task was dropped from a full queue. */
+  clocks?: Map<string, TaskClock>;
   /** The engines always generate `max_tokens` (no early stop), so a shorter `end` is a truncation. */
   generatesMaxTokens: boolean;
   samples: LivenessSample[];

@@ -4,6 +4,7 @@ import { NoDispatchToKnownDown } from './dispatch';
 import { EnginesAgree } from './engines';
 import { ScenarioEvidence } from './evidence';
 import { OrchestratorStayedLive } from './liveness';
+import { DropsOldestFirst } from './queue-drops';
 import { QueueTimeoutKept } from './queue-timeout';
 import { StreamsWellFormed } from './streams';
 import {
@@ -35,6 +36,7 @@ export function judgeHistory(e: ScenarioEvidence): Verdict[] {
     CompletedStreamsComplete(e.records, e.generatesMaxTokens),
     ErrorsExplicit(e.records, e.allowed, e.queueTimeoutMs),
     ...(e.overdue && e.queueTimeoutMs !== undefined ? [QueueTimeoutKept(e.overdue, e.queueTimeoutMs)] : []),
+    ...(e.clocks ? [DropsOldestFirst(e.records, e.clocks)] : []),
     RefusalsExplicit(e.records, e.allowed),
     NoTokenAfterCancel(e.records),
     StreamsMatchUndisturbedRuns(e.reruns),

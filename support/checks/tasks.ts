@@ -96,7 +96,9 @@ export function ErrorsExplicit(records: TaskRecord[], allowed: ReadonlySet<strin
   const atQueueTimeout = new Set([...allowed, 'POOL_UNAVAILABLE']);
   const problems = failed.flatMap((r) => {
     const end = terminalOf(r)!;
-    const timedOut = end.at - r.submittedAt >= queueTimeoutMs && !eventsOf(r).some((e) => e.event === 'token');
+    // From the send the orchestrator answered (a send it never got, while it was down, created nothing).
+    const sentAt = r.answeredAt !== undefined ? r.answeredAt - (r.admission?.elapsedMs ?? 0) : r.submittedAt;
+    const timedOut = end.at - sentAt >= queueTimeoutMs && !eventsOf(r).some((e) => e.event === 'token');
     return envelopeProblems(end.data as Partial<Envelope>, timedOut ? atQueueTimeout : allowed).map((p) => `${r.taskId}: ${p}`);
   });
   return verdictOf('ErrorsExplicit', problems, `${failed.length} failed tasks, each with an allowed, retriable error`);

@@ -110,8 +110,9 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
     ...(why.failed ? [`It failed: ${why.failed.split('\n')[0].slice(0, 300)}`] : []),
   ];
   // The default admission queue fills under a load the pool cannot serve for a while: a refusal with a retry hint is
-  // then the graceful answer (ORCH-3051), which the checker must allow. The capacity is the product default.
-  const queue = `the queue holds at most ${DEFAULT_QUEUE_CAPACITY} tasks, rejecting new ones when full`;
+  // then the graceful answer (ORCH-3051), or under drop-lru the oldest task's retriable error, which the checker must
+  // allow. The capacity is the product default.
+  const queue = `the queue holds at most ${DEFAULT_QUEUE_CAPACITY} tasks, ${w.dropOldest ? 'dropping the oldest' : 'rejecting new ones'} when full`;
   const lines = [
     tags.join(' '),
     'Feature: An explored fault schedule',

@@ -39,6 +39,8 @@ export interface WorkloadPlan {
    * fault that leaves no replica to take the queued tasks then outlasts it.
    */
   queueTimeoutS?: number;
+  /** A full queue drops its oldest task to admit a new one (drop-lru, ORCH-3005), instead of refusing the new one. */
+  dropOldest: boolean;
 }
 
 export interface Schedule {
@@ -95,6 +97,7 @@ const workloadArb: fc.Arbitrary<WorkloadPlan> = fc.record({
   leave: fc.boolean(),
   failover: fc.boolean(),
   queueTimeoutS: fc.option(fc.constantFrom(1, 2), { nil: undefined }),
+  dropOldest: fc.boolean(),
 });
 
 /**
@@ -194,7 +197,7 @@ export function kindsOf(s: Schedule): string[] {
 /** One line per schedule, for the log and for replay checks: the same seed prints the same lines. */
 export function describeSchedule(s: Schedule): string {
   const w = s.workload;
-  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel ${w.cancelLast ? 'last' : 'first'} after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}${w.leave ? ', leave' : ''}${w.failover ? ', failover' : ''}${w.queueTimeoutS ? `, queue timeout ${w.queueTimeoutS} s` : ''}`;
+  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel ${w.cancelLast ? 'last' : 'first'} after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}${w.leave ? ', leave' : ''}${w.failover ? ', failover' : ''}${w.queueTimeoutS ? `, queue timeout ${w.queueTimeoutS} s` : ''}${w.dropOldest ? ', drop-lru' : ''}`;
   const onReplica = (e: FaultEvent) => ['engine', 'link'].includes(FORMS[e.fault].place);
   const args = (e: FaultEvent) => [...(onReplica(e) ? [e.replica] : []), ...(e.magnitude ? [String(e.magnitude)] : [])].join(', ');
   const span = (e: FaultEvent) => (Number.isFinite(spanOf(e)) ? `+${spanOf(e)}ms` : ', to the end');

@@ -23,6 +23,8 @@ export interface TaskRecord {
   excused?: boolean;
   /** Transport errors of earlier sends of the same task_id, before the one answered. */
   resends?: string[];
+  /** Epoch ms when its admission was answered (on the send answered, which may be a resend long after submittedAt). */
+  answeredAt?: number;
   /** Epoch ms when the client's cancel request was answered 204, if it canceled the task. */
   canceledAt?: number;
   /** Epoch ms when the client went away from the task's stream, never to read it again (SSE-1003), if it did. */

@@ -57,6 +57,7 @@ export class Workload {
     for (;;) {
       try {
         record.admission = await this.client().submit(request);
+        record.answeredAt = Date.now();
         record.transportError = undefined;
         break;
       } catch (err) {

@@ -1,4 +1,4 @@
-import { eventsOf, type TaskHistory, terminalOf } from '../history/history';
+import { eventsOf, type TaskHistory, type TaskRecord, terminalOf } from '../history/history';
 import type { OverdueSighting } from '../checks/queue-timeout';
 import type { OrchestratorClient } from '../orchestrator/client';
 
@@ -28,12 +28,11 @@ export class QueueWatch {
       if (this.stopped || this.ticks++ >= this.maxTicks) return;
       const now = Date.now();
       const overdue = this.history.admitted().filter((r) => {
-        const answeredAt = r.submittedAt + (r.admission?.elapsedMs ?? 0);
-        return now - answeredAt > this.overdueMs && !terminalOf(r) && !eventsOf(r).some((e) => e.event === 'token');
+        return now - answeredAt(r) > this.overdueMs && !terminalOf(r) && !eventsOf(r).some((e) => e.event === 'token');
       });
       for (const r of overdue.slice(0, 20)) {
         // Waited at least this long when the orchestrator answered: its clock started before the admission's answer.
-        const waitedMs = Date.now() - (r.submittedAt + (r.admission?.elapsedMs ?? 0));
+        const waitedMs = Date.now() - answeredAt(r);
         const answer = await this.client()
           .status(r.taskId)
           .catch(() => undefined);
@@ -49,4 +48,12 @@ export class QueueWatch {
     this.stopped = true;
     clearTimeout(this.timer);
   }
+}
+
+/**
+ * When the orchestrator had certainly created the task: when its admission was answered. Not its first send: a send
+ * the orchestrator never got (it was down) is resent, and the task is created only on the send it answers.
+ */
+function answeredAt(r: TaskRecord): number {
+  return r.answeredAt ?? r.submittedAt + (r.admission?.elapsedMs ?? 0);
 }

@@ -1,8 +1,9 @@
 import { EnginesAgree, type Generation } from '../checks/engines';
+import { DROPPED, type TaskClock } from '../checks/queue-drops';
 import type { OverdueSighting } from '../checks/queue-timeout';
 import { type EvidencePatterns, readAvailability, readDispatchAttempts, readGenerations, ScenarioEvidence } from '../checks/evidence';
 import type { Rerun, TaskRecord } from '../history/history';
-import { terminalOf } from '../history/history';
+import { isAdmitted, terminalOf } from '../history/history';
 import type { LivenessSample } from '../history/liveness';
 import type { OrchestratorClient } from '../orchestrator/client';
 import { SuiteError } from '../core/errors';
@@ -46,7 +47,9 @@ export async function gatherEvidence(src: EvidenceSources): Promise<ScenarioEvid
     ),
   );
   const { engineGeneration, dispatchStarted, replicaAvailability } = src.patterns;
+  const dropped = src.records.some((r) => terminalOf(r)?.event === 'error' && terminalOf(r)?.data.code === DROPPED);
   return {
+    clocks: dropped ? await taskClocks(src.client, src.records.filter(isAdmitted)) : undefined,
     records: src.records,
     allowed: src.allowed,
     queueTimeoutMs: src.queueTimeoutMs,
@@ -109,4 +112,16 @@ export async function engineLogsCaughtUp(src: {
       );
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Each task's clocks in its status (created, first dispatched, ended); a task whose status cannot be read is left out. */
+async function taskClocks(client: OrchestratorClient, records: TaskRecord[]): Promise<Map<string, TaskClock>> {
+  const clocks = new Map<string, TaskClock>();
+  await Promise.all(
+    records.map(async (r) => {
+      const s = (await client.status(r.taskId).catch(() => undefined))?.body;
+      if (typeof s?.created_ms === 'number') clocks.set(r.taskId, { created: s.created_ms, started: s.started_ms, ended: s.ended_ms });
+    }),
+  );
+  return clocks;
 }

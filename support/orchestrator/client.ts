@@ -43,6 +43,9 @@ export interface TaskStatus {
   attempts: number;
   tokens_out: number;
   error?: Envelope;
+  created_ms: number;
+  started_ms?: number;
+  ended_ms?: number;
 }
 
 export interface PoolHealth {

@@ -27,6 +27,7 @@ const workload = {
   cancelLast: false,
   leave: false,
   failover: false,
+  dropOldest: false,
 };
 const ev = (fault: FaultEvent['fault'], replica: string, atMs: number, forMs = 500): FaultEvent => ({
   fault,

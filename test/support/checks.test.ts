@@ -77,7 +77,7 @@ describe('history checker: each defect makes a check fail, naming the task', () 
   });
 
   it('an end the client never saw, even if the status endpoint says completed', () => {
-    const resolved = { task_id: 't1', state: 'completed' as const, attempts: 1, tokens_out: 3 };
+    const resolved = { task_id: 't1', state: 'completed' as const, attempts: 1, tokens_out: 3, created_ms: 0 };
     const v = AdmittedTasksEnded([task('t1', 3, [[ev('started'), tok(0)]], { resolved })]);
     expect(v.valid).to.equal(false);
     expect(v.detail).to.contain('t1: no terminal event seen').and.contain('status endpoint says completed');

@@ -40,5 +40,7 @@ describe('queue timeout (CHAOS-004)', () => {
     expect(ErrorsExplicit([unavailable('t2', 999)], none, 1000).valid, 'before it').to.equal(false);
     expect(ErrorsExplicit([unavailable('t3', 1500, 2)], none, 1000).valid, 'after tokens').to.equal(false);
     expect(ErrorsExplicit([unavailable('t4', 1500)], none).valid, 'no timeout known').to.equal(false);
+    // Sent first at 0 while the orchestrator was down, resent and answered at 1000: it was created then, not at 0.
+    expect(ErrorsExplicit([{ ...unavailable('t5', 1500), answeredAt: 1000 }], none, 1000).valid, 'resent').to.equal(false);
   });
 });
