@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
@@ -12,6 +11,7 @@ import { scheduleFeature, stepCount } from '../../support/explore/feature';
 import type { Envelope } from '@cucumber/messages';
 import { readOutcome, signatureOf } from '../../support/cucumber/scenario-runner';
 import { describeSchedule, type FaultEvent, faultWeights, normalise, scheduleArb, within } from '../../support/explore/schedule';
+import { tempDir } from '../temp-dir';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const REFERENCE = loadProfile(path.join(ROOT, 'profiles', 'reference.json'));
@@ -214,7 +214,7 @@ describe('explorer schedules', () => {
   });
 
   it('are written as scenarios whose every step the suite defines (a strict dry run)', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'explore-'));
+    const dir = tempDir('explore-');
     try {
       const schedules = fc.sample(scheduleArb(explorableHere(true)), { seed: 11, numRuns: 40 });
       // And the promises to the tasks in flight, written only where one fault acts alone.

@@ -1,12 +1,12 @@
 /// <reference lib="dom" />
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'chai';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { tempDir } from '../temp-dir';
 
 const root = path.resolve(__dirname, '..', '..');
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -23,7 +23,7 @@ describe('the evidence report in a real browser', {
   let dir: string;
 
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'chaos-report-'));
+    dir = tempDir('chaos-report-');
     const run = spawnSync('npx', ['cucumber-js', '-p', 'ci', 'features/steady-state'], {
       cwd: root,
       encoding: 'utf8',

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import { otherProfileReports, renderFrontPage, rewriteFrontPage } from '../../support/report/front-page';
 import type { ScenarioResult, TraceabilityReport } from '../../support/report/traceability';
+import { tempDir } from '../temp-dir';
 
 const report = (profile: string, status: 'PASSED' | 'NOT APPLICABLE'): TraceabilityReport => ({
   generatedAt: '2026-12-02T00:00:00Z',
@@ -18,7 +18,7 @@ const report = (profile: string, status: 'PASSED' | 'NOT APPLICABLE'): Traceabil
 
 describe('the front page beside the other profiles', () => {
   it("shows each catalogue cell's status on this profile and on the others found beside its reports", () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'chaos-front-'));
+    const dir = tempDir('chaos-front-');
     mkdirSync(path.join(dir, 'llamacpp'));
     writeFileSync(path.join(dir, 'llamacpp', 'traceability.json'), JSON.stringify(report('profiles/llamacpp.json', 'NOT APPLICABLE')));
     expect(otherProfileReports(dir).map((r) => r.profile)).to.deep.equal(['profiles/llamacpp.json']);
@@ -33,7 +33,7 @@ describe('the front page beside the other profiles', () => {
 
   it("headlines the gate's verdict: all scenarios green with a MUST requirement partly proven is FAILED, with the cause", () => {
     const meta = { commit: 'x', profile: 'profiles/reference.json', node: 'v20', toxiproxy: 't', startedAt: 's', wallMs: 1 };
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'chaos-front-'));
+    const dir = tempDir('chaos-front-');
     const proven = report('profiles/reference.json', 'PASSED');
     expect(renderFrontPage(proven, meta, [], dir)).to.contain('Run <span class="st st-passed">PASSED</span>');
     const scenario = (status: 'PASSED' | 'SKIPPED'): ScenarioResult => ({
@@ -68,7 +68,7 @@ describe('the front page beside the other profiles', () => {
   });
 
   it('is written again after the last profile ran, showing each profile with its own gate verdict', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'chaos-front-'));
+    const dir = tempDir('chaos-front-');
     mkdirSync(path.join(dir, 'llamacpp'));
     writeFileSync(path.join(dir, 'traceability.json'), JSON.stringify(report('profiles/reference.json', 'PASSED')));
     const failed = { ...report('profiles/llamacpp.json', 'PASSED'), run: { ...report('x', 'PASSED').run, success: false, failed: 1 } };

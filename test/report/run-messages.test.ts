@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import { caughtHow } from '../../support/report/mutants';
 import { failed, readScenarioRuns } from '../../support/report/run-messages';
+import { tempDir } from '../temp-dir';
 
 const at = (s: number) => ({ seconds: s, nanos: 0 });
 const messages = [
@@ -29,7 +29,7 @@ const messages = [
 
 describe('reading a run back from its messages', () => {
   it('gives each scenario its status, duration, first failure line and evidence; a failed After beats a skip', () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'chaos-messages-')), 'messages.ndjson');
+    const file = path.join(tempDir('chaos-messages-'), 'messages.ndjson');
     writeFileSync(file, `${messages.map((m) => JSON.stringify(m)).join('\n')}\n`);
     const runs = readScenarioRuns(file);
     expect(runs.map((r) => [r.name, r.status, r.ms, r.message])).to.deep.equal([

@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import { removeDeadRunResources } from '../../support/cucumber/run';
 import { Cgroup, cgroupUnavailable } from '../../support/faults/cgroup';
 import { isMountPoint } from '../../support/faults/disk-full';
+import { tempDir } from '../temp-dir';
 
 // A run id whose runner is gone: pid 1 never has start time 1, so the run counts as dead.
 const DEAD = 'llorch_1x1_7_';
@@ -15,7 +14,7 @@ describe('what a runner killed mid-scenario leaves is removed by the next run', 
   it("removes a dead run's cgroups and unmounts its tmpfs mounts", async () => {
     const groups = [new Cgroup('memory', `${DEAD}mem-r1`), new Cgroup('cpu', `${DEAD}cpu-r1`)];
     for (const g of groups) g.create();
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'chaos-dead-mount-'));
+    const dir = tempDir('chaos-dead-mount-');
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=65536', `${DEAD}disk`, dir]);
     expect(isMountPoint(dir), 'mounted').to.equal(true);
     const removed = await removeDeadRunResources();

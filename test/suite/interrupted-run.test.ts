@@ -1,6 +1,4 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'chai';
@@ -8,6 +6,7 @@ import { eventually } from '../../support/core/eventually';
 import { startTimeOf } from '../../support/core/pids';
 import { processesOwnedBy, reapAll } from '../../support/processes/reaper';
 import { ToxiproxyService } from '../../support/stack/toxiproxy';
+import { tempDir } from '../temp-dir';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -18,7 +17,7 @@ const root = path.resolve(__dirname, '..', '..');
  */
 describe('a chaos run interrupted mid-scenario leaves no process, proxy or toxic behind', () => {
   let toxiproxy: ToxiproxyService;
-  const reports = mkdtempSync(path.join(os.tmpdir(), 'interrupted-run-'));
+  const reports = tempDir('interrupted-run-');
 
   before(async () => {
     toxiproxy = await ToxiproxyService.start(reports);

@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
@@ -8,9 +7,10 @@ import { loadCatalogue, loadRequirements } from '../../support/report/requiremen
 import { faultTagMismatch, lintTags, readScenarios, tagProblems } from '../../support/report/tag-lint';
 import { loadProfile, tunesTaken } from '../../support/stack/profile';
 import { render } from '../../support/stack/template';
+import { tempDir } from '../temp-dir';
 
 const root = path.resolve(__dirname, '..', '..');
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'chaos-config-'));
+const tmp = tempDir('chaos-config-');
 const write = (name: string, text: string): string => {
   const file = path.join(tmp, name);
   writeFileSync(file, text);

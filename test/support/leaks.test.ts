@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { expect } from 'chai';
@@ -8,6 +6,7 @@ import { ProcessSpec } from '../../support/processes/process-spec';
 import { ownerTag, reapAll } from '../../support/processes/reaper';
 import { Wait } from '../../support/processes/wait/wait';
 import { ToxiproxyService } from '../../support/stack/toxiproxy';
+import { tempDir } from '../temp-dir';
 
 describe('leak check', () => {
   after(() => {
@@ -15,7 +14,7 @@ describe('leak check', () => {
   });
 
   it('finds a process left with the owner tag and a proxy left with the prefix, names them, and removes them', async () => {
-    const toxiproxy = await ToxiproxyService.start(mkdtempSync(path.join(os.tmpdir(), 'chaos-leak-')));
+    const toxiproxy = await ToxiproxyService.start(tempDir('chaos-leak-'));
     try {
       const prefix = `llorch_leaktest_${process.pid}_`;
       await toxiproxy.createProxy(`${prefix}forgotten`, '127.0.0.1:9');
@@ -38,7 +37,7 @@ describe('leak check', () => {
   });
 
   it('finds a toxic left on a proxy of the scenario (a fault that outlived its heal), names it, and removes it', async () => {
-    const toxiproxy = await ToxiproxyService.start(mkdtempSync(path.join(os.tmpdir(), 'chaos-leak-')));
+    const toxiproxy = await ToxiproxyService.start(tempDir('chaos-leak-'));
     try {
       const prefix = `llorch_toxictest_${process.pid}_`;
       const proxy = await toxiproxy.createProxy(`${prefix}engine-r1`, '127.0.0.1:9');

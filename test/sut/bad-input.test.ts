@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'chai';
@@ -8,10 +7,11 @@ import { reapAll } from '../../support/processes/reaper';
 import type { RunningProcess } from '../../support/processes/running-process';
 import { Wait } from '../../support/processes/wait/wait';
 import { freePort } from '../../support/stack/ports';
+import { tempDir } from '../temp-dir';
 
 const root = path.resolve(__dirname, '..', '..');
 const dist = (p: string): string => path.join(root, 'dist', 'sut', p);
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));
+const tmp = tempDir('bad-input-');
 
 const task = (overrides: Record<string, unknown> = {}) => ({
   task_id: `t-${Math.random().toString(36).slice(2)}`,

@@ -1,13 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import type { PoolConfig } from '../../sut/pool-managerd/config';
 import { engineGpuProblem } from '../../sut/pool-managerd/engine-checks';
+import { tempDir } from '../temp-dir';
 
 const root = path.resolve(__dirname, '..', '..');
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'gpu-honesty-'));
+const tmp = tempDir('gpu-honesty-');
 const pool = (devices: number[] | 'cpu', engine_command: string[], engine_env?: Record<string, string>): PoolConfig => ({
   pool_id: 'p',
   engine: 'llamacpp',

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import { diedUnseen } from '../../sut/pool-managerd/engine-process';
 import { loadMemory, saveMemory } from '../../sut/pool-managerd/replica-state';
+import { tempDir } from '../temp-dir';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'pid-file-'));
+const dir = tempDir('pid-file-');
 
 describe('what a pool manager finds of its predecessor (CHAOS-003)', () => {
   it('tells an engine that died unseen (its pid file left, its process gone) from a live one and from none', () => {

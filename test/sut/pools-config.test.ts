@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import { loadPoolsFile } from '../../sut/pool-managerd/config';
+import { tempDir } from '../temp-dir';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'chaos-pools-'));
+const dir = tempDir('chaos-pools-');
 const pools = (devices: unknown): string => {
   const file = path.join(dir, `pools-${Math.random().toString(36).slice(2)}.json`);
   const pool = {

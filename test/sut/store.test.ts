@@ -1,9 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import { TaskRequest, TaskStore } from '../../sut/orchestratord/store';
+import { tempDir } from '../temp-dir';
 
 const request = (id: string, priority: 'interactive' | 'batch' = 'interactive'): TaskRequest => ({
   task_id: id,
@@ -18,7 +17,7 @@ const request = (id: string, priority: 'interactive' | 'batch' = 'interactive'):
 });
 
 describe('durable task store', () => {
-  const file = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'store-')), 'tasks.db');
+  const file = () => path.join(tempDir('store-'), 'tasks.db');
 
   it('admits a task_id once (idempotent) and keeps it across a reopen', () => {
     const db = file();

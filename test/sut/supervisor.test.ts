@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
@@ -10,6 +9,7 @@ import type { PoolConfig } from '../../sut/pool-managerd/config';
 import { PoolMetrics } from '../../sut/pool-managerd/metrics';
 import { ReplicaSupervisor } from '../../sut/pool-managerd/supervisor';
 import type { SupervisionPolicy } from '../../sut/pool-managerd/supervision-policy';
+import { tempDir } from '../temp-dir';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve) => {
@@ -52,7 +52,7 @@ describe('replica supervision (pool-managerd)', () => {
       startupTimeoutMs: 5000,
       shutdownGraceMs: 1000,
     };
-    const runDir = mkdtempSync(path.join(os.tmpdir(), 'chaos-supervisor-'));
+    const runDir = tempDir('chaos-supervisor-');
     const replica = { replica_id: 'r1', port, advertised_url: `http://127.0.0.1:${port}` };
     const sup = new ReplicaSupervisor(pool, replica, () => '/dev/null', runDir, policy, pino({ level: 'silent' }), new PoolMetrics());
     try {

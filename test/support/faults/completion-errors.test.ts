@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { expect } from 'chai';
@@ -11,6 +10,7 @@ import { ProcessSpec } from '../../../support/processes/process-spec';
 import { reapAll } from '../../../support/processes/reaper';
 import type { RunningProcess } from '../../../support/processes/running-process';
 import { Wait } from '../../../support/processes/wait/wait';
+import { tempDir } from '../../temp-dir';
 
 const ctx: FaultContext = { signal: new AbortController().signal, log: () => undefined };
 
@@ -31,7 +31,7 @@ const engine = (hook: boolean): string => `
 `;
 
 async function start(hook: boolean): Promise<{ proc: RunningProcess; log: string; url: string }> {
-  const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'completion-errors-')), 'engine.log');
+  const log = path.join(tempDir('completion-errors-'), 'engine.log');
   // Port 0: the OS picks a free one, which the stand-in prints.
   const proc = await new ProcessSpec('completion-engine', ['node', '-e', engine(hook)])
     .withLogFile(log)

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'chai';
 import type { Proxy } from 'toxiproxy-node-client';
@@ -19,6 +16,7 @@ import { reapAll } from '../../../support/processes/reaper';
 import type { LinkTarget } from '../../../support/faults/targets';
 import { ToxiproxyService } from '../../../support/stack/toxiproxy';
 import { startEchoServer } from '../../fixtures/echo-server';
+import { tempDir } from '../../temp-dir';
 
 const ctx = { signal: new AbortController().signal, log: () => undefined };
 
@@ -40,7 +38,7 @@ describe('network faults through the real toxiproxy-server, against a TCP echo s
   };
 
   before(async () => {
-    toxiproxy = await ToxiproxyService.start(mkdtempSync(path.join(os.tmpdir(), 'chaos-test-')));
+    toxiproxy = await ToxiproxyService.start(tempDir('chaos-test-'));
     echo = await startEchoServer();
     link = await newLink('echo');
     other = await newLink('other');

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { expect } from 'chai';
 import type { FaultContext } from '../../../support/faults/fault';
-import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { EngineDriverResetFault } from '../../../support/faults/engine-driver-reset';
 import { ProcessKillFault } from '../../../support/faults/process-kill';
@@ -80,7 +79,7 @@ describe('process faults', () => {
   });
 
   it('engine.driver-reset: the error line and a non-zero exit are confirmed', async () => {
-    const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'driver-reset-')), 'engine.log');
+    const log = path.join(tempDir('driver-reset-'), 'engine.log');
     const proc = await new ProcessSpec('driver-reset', ['node', path.join(__dirname, '..', '..', 'fixtures', 'driver-reset.js')])
       .withLogFile(log)
       .withWaitStrategy(Wait.forLogLine(/running/))
@@ -95,7 +94,7 @@ describe('process faults', () => {
   });
 
   it('engine.driver-reset: a process that just dies, without the error line, is not confirmed (mis-targeted)', async () => {
-    const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'driver-reset-')), 'engine.log');
+    const log = path.join(tempDir('driver-reset-'), 'engine.log');
     const proc = await new ProcessSpec('forever', ['node', path.join(__dirname, '..', '..', 'fixtures', 'forever.js')])
       .withLogFile(log)
       .withWaitStrategy(Wait.forLogLine(/running/))
@@ -129,10 +128,11 @@ describe('process faults', () => {
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { GpuUnavailableFault } from '../../../support/faults/gpu-unavailable';
+import { tempDir } from '../../temp-dir';
 
 describe('gpu.unavailable', () => {
   it('inject → confirmed (no device listed) → heal → the inventory as it was; heal twice', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gpu-')), 'inventory.json');
+    const file = path.join(tempDir('gpu-'), 'inventory.json');
     const original = JSON.stringify({ devices: [{ index: 0, name: 'Mock GPU', memoryBytes: 1 }] });
     writeFileSync(file, original);
     const fault = new GpuUnavailableFault(file);
