@@ -3,7 +3,7 @@ import { kindsOf, type Schedule, spanOf } from './schedule';
 
 /** The recovery promise every schedule ends with, s: the bound the catalogue's crash scenarios use. */
 export const RECOVERY_S = 5;
-/** The orchestrator's default admission capacity (CONTRACT.md; ORCHD_ADMISSION_CAPACITY in the profiles). */
+/** The orchestrator's default admission capacity (CONTRACT.md; ORCHD_ADMISSION_CAPACITY in the profiles): where a schedule draws none. */
 export const DEFAULT_QUEUE_CAPACITY = 8;
 
 /** Why a schedule is written down: where it came from and what it broke. */
@@ -112,7 +112,7 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
   // The default admission queue fills under a load the pool cannot serve for a while: a refusal with a retry hint is
   // then the graceful answer (ORCH-3051), or under drop-lru the oldest task's retriable error, which the checker must
   // allow. The capacity is the product default.
-  const queue = `the queue holds at most ${DEFAULT_QUEUE_CAPACITY} tasks, ${w.dropOldest ? 'dropping the oldest' : 'rejecting new ones'} when full`;
+  const queue = `the queue holds at most ${w.queueCapacity ?? DEFAULT_QUEUE_CAPACITY} tasks, ${w.dropOldest ? 'dropping the oldest' : 'rejecting new ones'} when full`;
   const lines = [
     tags.join(' '),
     'Feature: An explored fault schedule',

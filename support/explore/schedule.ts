@@ -41,6 +41,8 @@ export interface WorkloadPlan {
   queueTimeoutS?: number;
   /** A full queue drops its oldest task to admit a new one (drop-lru, ORCH-3005), instead of refusing the new one. */
   dropOldest: boolean;
+  /** How many tasks the queue holds (the product default is 8; fewer fill it under a milder slowdown). */
+  queueCapacity?: number;
 }
 
 export interface Schedule {
@@ -98,6 +100,7 @@ const workloadArb: fc.Arbitrary<WorkloadPlan> = fc.record({
   failover: fc.boolean(),
   queueTimeoutS: fc.option(fc.constantFrom(1, 2), { nil: undefined }),
   dropOldest: fc.boolean(),
+  queueCapacity: fc.integer({ min: 3, max: 8 }),
 });
 
 /**
@@ -197,7 +200,7 @@ export function kindsOf(s: Schedule): string[] {
 /** One line per schedule, for the log and for replay checks: the same seed prints the same lines. */
 export function describeSchedule(s: Schedule): string {
   const w = s.workload;
-  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel ${w.cancelLast ? 'last' : 'first'} after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}${w.leave ? ', leave' : ''}${w.failover ? ', failover' : ''}${w.queueTimeoutS ? `, queue timeout ${w.queueTimeoutS} s` : ''}${w.dropOldest ? ', drop-lru' : ''}`;
+  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel ${w.cancelLast ? 'last' : 'first'} after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}${w.leave ? ', leave' : ''}${w.failover ? ', failover' : ''}${w.queueTimeoutS ? `, queue timeout ${w.queueTimeoutS} s` : ''}${w.dropOldest ? ', drop-lru' : ''}${w.queueCapacity && w.queueCapacity !== 8 ? `, queue of ${w.queueCapacity}` : ''}`;
   const onReplica = (e: FaultEvent) => ['engine', 'link'].includes(FORMS[e.fault].place);
   const args = (e: FaultEvent) => [...(onReplica(e) ? [e.replica] : []), ...(e.magnitude ? [String(e.magnitude)] : [])].join(', ');
   const span = (e: FaultEvent) => (Number.isFinite(spanOf(e)) ? `+${spanOf(e)}ms` : ', to the end');
