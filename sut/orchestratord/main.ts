@@ -64,6 +64,10 @@ async function main(): Promise<void> {
   );
   directory.onBreakerOpen = (r) => metrics.breakerOpened.inc({ pool_id: r.pool_id, replica_id: r.replica_id });
   dispatcher.recover();
+  // Before the API opens: a restored task whose queue timeout passed while the orchestrator was down ends now (CHAOS-004),
+  // and the queue is watched from here on, not only once the pool manager has answered (no replica is known yet, so
+  // nothing is dispatched). Found by the explorer: a status served in that window still said queued, 2.4 s after a 2 s timeout.
+  dispatcher.pump();
 
   let shuttingDown = false;
   const app = createHttpApp({ logger: log, bodyLimitBytes: envInt('ORCHD_BODY_LIMIT_BYTES', 1024 * 1024) });
