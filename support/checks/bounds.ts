@@ -36,6 +36,15 @@ export const BOUNDS = {
    */
   restartObservationSlackMs: 60,
   /**
+   * How long after a breaker's cool-down the pool manager may start its trial engine, judged by the kernel's start
+   * time of the new engine (its fork, to ~20 ms; not when a poll of the pool manager saw it) from the old one's death.
+   * Measured under two CPU burners on 2 cores (npm run stress's load, 2026-12-06, 12 cool-downs of 1 and 2 s): the fork
+   * came 3–118 ms after the cool-down's end, the pool manager's own timer starved of CPU (the poll saw it up to 30 ms
+   * later still; with 60 ms, `npm run stress` failed 2 of 3 runs on it, 63 and 82 ms over). 250 ms is twice the worst
+   * seen; a cool-down doubled (the mutant cooldown-doubled) starts 1000 ms or more late.
+   */
+  cooldownStartSlackMs: 250,
+  /**
    * How long after the queue timeout a task no replica took may reach its client's error (CHAOS-004). Measured
    * 1016–1026 ms from submission to the client's error against a 1000 ms timeout (3 runs, 2 cores); 250 ms is ten
    * times that overshoot, and an error before the timeout is caught as well.

@@ -9,5 +9,7 @@ export interface Crash {
    */
   goneAt: number;
   restartedAt?: number;
+  /** When the kernel started the new engine (epoch ms, to about 20 ms): its fork, however late a poll saw it. */
+  spawnedAt?: number;
   newPid?: number;
 }

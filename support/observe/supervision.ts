@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { PoolManagerClient } from '../pool-manager/client';
-import { isAlive } from '../core/pids';
+import { isAlive, startedAtMs } from '../core/pids';
 import { ConditionBroken } from '../core/errors';
 import { eventually } from '../core/eventually';
 import { Crash } from '../history/crashes';
@@ -27,6 +27,7 @@ export async function awaitRestart(pm: PoolManagerClient, poolId: string, crash:
   );
   crash.restartedAt = Date.now();
   crash.newPid = value;
+  crash.spawnedAt = value === undefined ? undefined : startedAtMs(value);
   return crash;
 }
 
