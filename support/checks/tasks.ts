@@ -1,6 +1,6 @@
 import { BOUNDS } from './bounds';
 import type { Envelope } from '../orchestrator/client';
-import { eventsOf, isAdmitted, type TaskRecord, terminalOf } from '../history/history';
+import { answeredSend, eventsOf, isAdmitted, type TaskRecord, terminalOf } from '../history/history';
 import { type Verdict, verdictOf } from './verdict';
 
 const describeEvents = (r: TaskRecord): string =>
@@ -97,7 +97,7 @@ export function ErrorsExplicit(records: TaskRecord[], allowed: ReadonlySet<strin
   const problems = failed.flatMap((r) => {
     const end = terminalOf(r)!;
     // From the send the orchestrator answered (a send it never got, while it was down, created nothing).
-    const sentAt = r.answeredAt !== undefined ? r.answeredAt - (r.admission?.elapsedMs ?? 0) : r.submittedAt;
+    const { sentAt } = answeredSend(r);
     const timedOut = end.at - sentAt >= queueTimeoutMs && !eventsOf(r).some((e) => e.event === 'token');
     return envelopeProblems(end.data as Partial<Envelope>, timedOut ? atQueueTimeout : allowed).map((p) => `${r.taskId}: ${p}`);
   });

@@ -186,3 +186,17 @@ export interface Rerun {
   /** The undisturbed text is an earlier scenario's rerun of the same request on the same target (support/load/undisturbed-texts.ts). */
   earlier?: boolean;
 }
+
+/**
+ * The send the orchestrator answered: when it began and when its answer came (epoch ms). Not the first send: a send the
+ * orchestrator never got (it was down) is resent, and the task is created only on the send it answers, in between.
+ */
+export function answeredSend(r: TaskRecord): { sentAt: number; answeredAt: number } {
+  const answered = r.answeredAt ?? r.submittedAt + (r.admission?.elapsedMs ?? 0);
+  return { sentAt: answered - (r.admission?.elapsedMs ?? 0), answeredAt: answered };
+}
+
+/** When the orchestrator had certainly created the task: when its admission was answered. */
+export function answeredAt(r: TaskRecord): number {
+  return answeredSend(r).answeredAt;
+}

@@ -1,4 +1,4 @@
-import { eventsOf, type TaskHistory, type TaskRecord, terminalOf } from '../history/history';
+import { answeredAt, eventsOf, type TaskHistory, terminalOf } from '../history/history';
 import type { OverdueSighting } from '../checks/queue-timeout';
 import type { OrchestratorClient } from '../orchestrator/client';
 
@@ -48,12 +48,4 @@ export class QueueWatch {
     this.stopped = true;
     clearTimeout(this.timer);
   }
-}
-
-/**
- * When the orchestrator had certainly created the task: when its admission was answered. Not its first send: a send
- * the orchestrator never got (it was down) is resent, and the task is created only on the send it answers.
- */
-function answeredAt(r: TaskRecord): number {
-  return r.answeredAt ?? r.submittedAt + (r.admission?.elapsedMs ?? 0);
 }
