@@ -6,8 +6,9 @@ import { eventsOf, type TaskRecord } from '../support/history/history';
 import { faultInjections } from '../support/history/windows';
 import { statusBecomes } from '../support/observe/waits';
 import type { ChaosWorld } from '../support/cucumber/world';
-import { cutBeforeGrace, failedDespiteFailover, streamingAt, untouchedBefore } from '../support/checks/graceful';
-import { componentOf, engineOf } from '../support/faults/subjects';
+import { cutBeforeGrace, failedDespiteFailover, outlivedDeadline, streamingAt, untouchedBefore } from '../support/checks/graceful';
+import { BOUNDS } from '../support/checks/bounds';
+import { componentOf, engineOf, POOL } from '../support/faults/subjects';
 import { shutdownGraceOf } from '../support/observe/retries';
 
 // What a fault promises the tasks streaming at its instant, judged on the settled history of any schedule.
@@ -27,6 +28,29 @@ Then(
     expect(cut, `tasks cut before the ${graceMs} ms grace of the ${role}'s stop: ${cut.join('; ')}`).to.be.empty;
   },
 );
+
+// ORCH-3505 through a reload (ORCH-3031): the pool drains first, its tasks in flight given the request's deadline;
+// cut at it (and its timer's slack), not before, not later.
+Then('every task streaming when the pool was reloaded ran on until its deadline, and none outlived it', function (this: ChaosWorld) {
+  const record = this.faults
+    .records()
+    .filter((r) => r.kind === 'pool.reload' && r.subject === POOL)
+    .at(-1);
+  const { requested_at: at, deadline_ms: deadlineMs } = (record?.evidence?.observed ?? {}) as {
+    requested_at?: number;
+    deadline_ms?: number;
+  };
+  if (at === undefined || deadlineMs === undefined)
+    throw new SuiteError('No reload of the pool was confirmed in this scenario: nothing to judge');
+  const tasks = judgedOn(this, at, 'the pool was reloaded');
+  const cut = cutBeforeGrace(tasks, at, deadlineMs);
+  expect(cut, `tasks cut before the reload's ${deadlineMs} ms deadline: ${cut.join('; ')}`).to.be.empty;
+  const outlived = outlivedDeadline(tasks, at, deadlineMs + BOUNDS.drainDeadlineSlackMs);
+  expect(
+    outlived,
+    `tasks that outlived the reload's ${deadlineMs} ms deadline (+ ${BOUNDS.drainDeadlineSlackMs} ms): ${outlived.join('; ')}`,
+  ).to.be.empty;
+});
 
 // CHAOS-002: with stream failover on, a task whose engine died mid-stream resumes on a replica that takes over.
 Then('every task streaming when the engine of replica {replica} was killed completed', function (this: ChaosWorld, replica: string) {

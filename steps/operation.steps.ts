@@ -8,6 +8,11 @@ import { drainOf } from '../support/observe/measures';
 import { PoolOperations, type ReloadModel, reloadRequest } from '../support/load/operations';
 import { taskEndsAfterFault } from '../support/observe/tasks';
 import { modelProbe } from '../support/load/probes';
+import { createFault } from '../support/faults/registry';
+import { POOL } from '../support/faults/subjects';
+import { someTaskStreaming } from '../support/observe/waits';
+import { retriableHint, submitCarefully } from '../support/load/tasks';
+import type { TaskRecord } from '../support/history/history';
 
 When('the pool is drained with a deadline of {duration}', async function (this: ChaosWorld, deadlineMs: number) {
   // Draining refuses new tasks (POOL_UNREADY) and cuts what outlives the deadline (WORKER_RESET): both on purpose.
@@ -27,6 +32,40 @@ When('the pool is reloaded with {reload model}', { timeout: PATIENCE.longStepMs 
   const answer = await this.client.reload(this.poolId, { ...request, deadline_ms: PATIENCE.streamingMs });
   this.part(PoolOperations).lastAnswer = { status: answer.status, body: { ...answer.body, requested: request.new_model_ref } };
 });
+
+// A reload as the explorer draws it (support/faults/pool-reload.ts): a fault of the ledger, proven by what a client
+// sees, sent once a task of `tokens` streams, so that the drain's deadline is judged on a task that outlives it.
+When(
+  'the pool is reloaded with {reload model} while a task of {int} tokens streams, giving its tasks {duration}',
+  { timeout: PATIENCE.longStepMs },
+  async function (this: ChaosWorld, model: ReloadModel, tokens: number, deadlineMs: number) {
+    const ops = this.part(PoolOperations);
+    ops.reloaded = true;
+    const version = 2 + ops.reloads++;
+    const served = { realFile: this.profile.pool.modelFile, sizeBytes: this.modelSizeBytes() };
+    const dir = this.scenarioDir;
+    const reload = createFault(
+      'pool.reload',
+      {
+        reload: async (ms) => this.client.reload(this.poolId, { ...reloadRequest(dir, served, model, version), deadline_ms: ms }),
+        probe: () => modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs),
+      },
+      model,
+      model === 'a new model' ? 'switch' : 'rollback',
+      deadlineMs,
+    );
+    let witness: TaskRecord | undefined;
+    const streams = async () => {
+      witness = await submitCarefully(this.workload, this.newTask(tokens), Date.now() + PATIENCE.engineAtWorkMs, retriableHint);
+      await someTaskStreaming(() => (witness ? [witness] : []), 20, PATIENCE.engineAtWorkMs);
+    };
+    await this.faults.apply(reload, POOL, streams);
+    ops.modelBefore = reload.before;
+    if (reload.switchedAt !== undefined) ops.switchedAt = reload.switchedAt;
+    // Over once answered: its window (the tasks it may have disturbed) ends here.
+    await this.faults.healFault(reload);
+  },
+);
 
 Then('the reload succeeds', function (this: ChaosWorld) {
   const { lastAnswer } = this.part(PoolOperations);

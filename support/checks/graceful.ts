@@ -49,6 +49,22 @@ export function cutBeforeGrace(records: TaskRecord[], requestAt: number, graceMs
 }
 
 /**
+ * ORCH-3505 on the history: a pool drained at `at` (epoch ms: when the request was sent) ends every task streaming then
+ * within `withinMs` (its deadline and the slack of its timer): completed, or cut. Returns those that ran on past it, or
+ * never ended (a task the client went away from is not judged: its end is no longer the client's to see).
+ */
+export function outlivedDeadline(records: TaskRecord[], at: number, withinMs: number): string[] {
+  return streamingAt(records, at).flatMap(({ task, tokens }) => {
+    if (task.leftAt !== undefined) return [];
+    const end = terminalOf(task);
+    const afterMs = end ? end.at - at : undefined;
+    if (afterMs !== undefined && afterMs <= withinMs) return [];
+    const how = end ? `ended (${end.event}) ${afterMs} ms after it` : 'never ended';
+    return [`${task.taskId}: streaming at the request (${tokens} tokens by then), ${how}, past ${withinMs} ms`];
+  });
+}
+
+/**
  * CHAOS-002 on the history: with stream failover on, a task streaming when its engine died (at `killedAt`, epoch ms) is
  * resumed on a replica that takes over (the restarted engine, or another), so it does not fail. Returns those that did.
  */

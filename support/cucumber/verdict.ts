@@ -6,6 +6,7 @@ import { timed } from '../core/time-split';
 import { TargetDisks } from '../faults/disk-full';
 import { ALLOWED_ERRORS } from '../faults/registry';
 import { logOf } from '../faults/subjects';
+import { firstTokenAt } from '../history/history';
 import { disturbedTasks, faultWindows } from '../history/windows';
 import { PoolOperations } from '../load/operations';
 import { rerunDisturbed } from '../load/reruns';
@@ -28,9 +29,13 @@ export async function judge(world: ChaosWorld): Promise<Verdict[]> {
     await world.workload.settle(patienceMs);
     await world.workload.resolveUnseen(Math.min(patienceMs, 2000));
   });
-  const disturbed = disturbedTasks(world.history.all(), faultWindows(world.timeline));
-  // A pool that may have changed its model (a reload) serves other texts than its target's identity says: no memo.
-  const target = world.part(PoolOperations).reloaded ? undefined : targetIdentity(stack);
+  // A pool that may have changed its model (a reload) serves other texts than its target's identity says: no memo; and
+  // a task whose stream began before it switched ran on a model no rerun can be served by any more: not rerun.
+  const { reloaded, switchedAt } = world.part(PoolOperations);
+  const disturbed = disturbedTasks(world.history.all(), faultWindows(world.timeline)).filter(
+    (r) => switchedAt === undefined || (firstTokenAt(r) ?? Number.POSITIVE_INFINITY) >= switchedAt,
+  );
+  const target = reloaded ? undefined : targetIdentity(stack);
   const memo = target ? { target, texts: undisturbedTexts, scenarioDir: path.basename(world.scenarioDir) } : undefined;
   const reruns = await timed('undisturbed reruns', () =>
     rerunDisturbed(world.workload, disturbed, Date.now() + 2 * patienceMs, RERUN_LANES, memo),

@@ -176,12 +176,13 @@ function healBlocked(other: FaultEvent, healed: FaultEvent): boolean {
 }
 
 /**
- * True when `later` cannot run as drawn beside `earlier`: the same place while busy, a place the other blocks, or a
- * heal that needs a place the other holds.
+ * True when `later` cannot run as drawn beside `earlier`: the same place while busy, a place the other blocks, a heal
+ * that needs a place the other holds, or a form drawn alone while the other still acts.
  */
 function conflicts(earlier: FaultEvent, later: FaultEvent): boolean {
   if (placeOf(earlier) === placeOf(later) && later.atMs < earlier.atMs + spanOf(earlier)) return true;
   if (healBlocked(earlier, later) || healBlocked(later, earlier)) return true;
+  if (FORMS[later.fault].alone && within(later.atMs, earlier)) return true;
   if (blocksPlace(earlier, later) && timesOf(later).some((t) => within(t, earlier))) return true;
   return blocksPlace(later, earlier) && timesOf(earlier).some((t) => within(t, later));
 }

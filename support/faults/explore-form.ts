@@ -6,7 +6,7 @@
 
 /**
  * Where a fault acts: an engine or the link to it (of one replica), a component, the link to the pool manager, the
- * host's GPUs, a component's log or a disk of the target.
+ * host's GPUs, the pool as a whole (an operation on it), a component's log or a disk of the target.
  */
 export type Place =
   | 'engine'
@@ -15,6 +15,7 @@ export type Place =
   | 'orchestrator'
   | 'pool-manager-link'
   | 'gpu'
+  | 'pool'
   | 'orchestrator-log'
   | 'pool-manager-log';
 
@@ -46,6 +47,12 @@ export interface ExploreForm {
    * with the orchestrator gone no link carries traffic and the client cannot cancel.
    */
   blocks?: Place[] | 'all';
+  /**
+   * Drawn only where no other fault is active at its instant either (with `blocks: 'all'`, nothing else acts while it
+   * lasts): an operation whose own outcome another fault could legitimately change (a reload rolls back when its
+   * engines fail to load).
+   */
+  alone?: true;
   /**
    * Places no earlier fault of the schedule may have acted on (engine and link places: of its own replica), because
    * it counts from a clean slate: a crash loop counts its crashes from its first, and an engine's earlier exit (asked to

@@ -19,6 +19,7 @@ import { NETWORK_TIMEOUT } from './network-timeout';
 import { NETWORK_TRUNCATE } from './network-truncate';
 import { PROCESS_KILL } from './process-kill';
 import { PROCESS_PAUSE } from './process-pause';
+import { POOL_RELOAD } from './pool-reload';
 import { PROCESS_TERM } from './process-term';
 
 /**
@@ -48,6 +49,7 @@ const KINDS = [
   DISK_FULL,
   CPU_SATURATE,
   LOG_UNWRITABLE,
+  POOL_RELOAD,
 ] as const;
 
 type Declared = (typeof KINDS)[number];

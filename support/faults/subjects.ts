@@ -7,6 +7,7 @@ export const linkOf = (replica: string): string => `the link to ${replica}`;
 export const logOf = (role: string): string => `the log of the ${role}`;
 export const POOL_MANAGER_LINK = 'the link to the pool manager';
 export const componentOf = (role: string): string => `the ${role}`;
+export const POOL = 'the pool';
 
 /** The replica whose engine `subject` names (the inverse of engineOf), if it names one. */
 export const replicaOfEngine = (subject: string | undefined): string | undefined => /^the engine of (\S+)$/.exec(subject ?? '')?.[1];

@@ -90,10 +90,15 @@ export function textOf(r: TaskRecord): string {
     .join('');
 }
 
+/** When (epoch ms) the client received the first token, if it did. */
+export function firstTokenAt(r: TaskRecord): number | undefined {
+  return eventsOf(r).find((e) => e.event === 'token')?.at;
+}
+
 /** Ms from submission to the first token the client received, if any. */
 export function firstTokenDelayMs(r: TaskRecord): number | undefined {
-  const first = eventsOf(r).find((e) => e.event === 'token');
-  return first && first.at - r.submittedAt;
+  const first = firstTokenAt(r);
+  return first === undefined ? undefined : first - r.submittedAt;
 }
 
 /** Ms from the first token to the terminal event, if both were seen. */

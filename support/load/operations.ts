@@ -24,15 +24,22 @@ export interface ServedModel {
  * a real model file the bad ones are made from it: a copy announced with a wrong digest, and a copy cut to half its
  * length with its true digest (the header is intact, so staging passes and only the engine's load can tell); the good
  * new one is a copy with one hyper-parameter changed (support/stack/gguf.ts), since no second real model is at hand.
+ * `version` (2 and up) tells the models of a scenario's successive reloads apart: each good one writes another text.
  */
-export function reloadRequest(dir: string, served: ServedModel, model: ReloadModel): { new_model_ref: string; model_sha256?: string } {
-  const file = path.join(dir, 'model-v2.gguf');
+export function reloadRequest(
+  dir: string,
+  served: ServedModel,
+  model: ReloadModel,
+  version = 2,
+): { new_model_ref: string; model_sha256?: string } {
+  const file = path.join(dir, `model-v${version}.gguf`);
+  const label = `llama-orch-chaos model v${version}`;
   if (model === 'a missing model') return { new_model_ref: `file:${path.join(dir, 'no-such-model.gguf')}` };
   if (served.realFile) {
     switch (model) {
       case 'a new model': {
-        // The same weights with a tenth of their RoPE base frequency: a valid model that writes another text.
-        const { bytes } = withGgufFloat(readFileSync(served.realFile), 'llama.rope.freq_base', 10_000);
+        // The same weights with another RoPE base frequency (10 000, 20 000… by version): a valid model that writes another text.
+        const { bytes } = withGgufFloat(readFileSync(served.realFile), 'llama.rope.freq_base', 10_000 * (version - 1));
         writeFileSync(file, bytes);
         return { new_model_ref: `file:${file}`, model_sha256: createHash('sha256').update(bytes).digest('hex') };
       }
@@ -48,14 +55,14 @@ export function reloadRequest(dir: string, served: ServedModel, model: ReloadMod
   }
   switch (model) {
     case 'a new model':
-      return { new_model_ref: `file:${file}`, model_sha256: writeModelFile(file, served.sizeBytes, 'llama-orch-chaos model v2') };
+      return { new_model_ref: `file:${file}`, model_sha256: writeModelFile(file, served.sizeBytes, label) };
     case 'a model whose digest does not match':
-      writeModelFile(file, served.sizeBytes, 'llama-orch-chaos model v2');
+      writeModelFile(file, served.sizeBytes, label);
       return { new_model_ref: `file:${file}`, model_sha256: '0'.repeat(64) };
     case 'a corrupt model':
       return {
         new_model_ref: `file:${file}`,
-        model_sha256: writeModelFile(file, served.sizeBytes, 'llama-orch-chaos model v2', 'XXXX'),
+        model_sha256: writeModelFile(file, served.sizeBytes, label, 'XXXX'),
       };
   }
 }
@@ -90,4 +97,11 @@ export class PoolOperations {
   modelBefore?: string;
   /** A reload was asked for: the pool may serve another model than it started with. */
   reloaded = false;
+  /** How many reloads were asked for (each good one gets a model of its own). */
+  reloads = 0;
+  /**
+   * When the last reload that switched models answered (epoch ms): a task whose stream began before it ran on an
+   * earlier model, which no rerun can serve again.
+   */
+  switchedAt?: number;
 }

@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { ConditionBroken } from '../core/errors';
 import { eventually } from '../core/eventually';
 import { mostAtOnce } from '../history/dispatches';
@@ -17,19 +16,31 @@ import { Workload } from './workload';
  */
 export async function aTaskCompletes(workload: Workload, make: () => TaskRequest, withinMs: number): Promise<number> {
   const started = Date.now();
+  await aCompletedTask('a new task completes', workload, make, withinMs);
+  return Date.now() - started;
+}
+
+/** The recovery probe's task (see aTaskCompletes), once completed; `what` names the probe in its errors. */
+async function aCompletedTask(what: string, workload: Workload, make: () => TaskRequest, withinMs: number): Promise<TaskRecord> {
+  const started = Date.now();
   for (;;) {
     const left = withinMs - (Date.now() - started);
-    const dropped = await anAdmittedTaskEnds(workload, make, left);
-    if (!dropped) return Date.now() - started;
+    const { record, dropped } = await anAdmittedTaskEnds(what, workload, make, left);
+    if (!dropped) return record;
     if (Date.now() - started >= withinMs)
       throw new ConditionBroken(
-        `a new task completes: every task admitted within ${withinMs} ms was dropped from a full queue (last: ${dropped})`,
+        `${what}: every task admitted within ${withinMs} ms was dropped from a full queue (last: ${record.taskId})`,
       );
   }
 }
 
-/** Submits until a task is admitted, and waits for its end: undefined when it completed, its id when a full queue dropped it. */
-async function anAdmittedTaskEnds(workload: Workload, make: () => TaskRequest, withinMs: number): Promise<string | undefined> {
+/** Submits until a task is admitted, and waits for its end: completed, or dropped by a full queue (else it throws). */
+async function anAdmittedTaskEnds(
+  what: string,
+  workload: Workload,
+  make: () => TaskRequest,
+  withinMs: number,
+): Promise<{ record: TaskRecord; dropped: boolean }> {
   const started = Date.now();
   const { value: record } = await eventually(
     'a new task is admitted',
@@ -45,12 +56,12 @@ async function anAdmittedTaskEnds(workload: Workload, make: () => TaskRequest, w
   );
   const outcome = await taskEnds(record!, Math.max(100, withinMs - (Date.now() - started)));
   const terminal = terminalOf(record!);
-  if (terminal?.event === 'error' && terminal.data.code === 'QUEUE_FULL_DROP_LRU') return record!.taskId;
+  if (terminal?.event === 'error' && terminal.data.code === 'QUEUE_FULL_DROP_LRU') return { record: record!, dropped: true };
   if (outcome !== 'completed')
     throw new ConditionBroken(
-      `a new task completes: task ${record!.taskId} was admitted and then ${outcome}${terminal?.event === 'error' ? ` (${terminal.data.code}: ${terminal.data.message})` : ''}`,
+      `${what}: task ${record!.taskId} was admitted and then ${outcome}${terminal?.event === 'error' ? ` (${terminal.data.code}: ${terminal.data.message})` : ''}`,
     );
-  return undefined;
+  return { record: record!, dropped: false };
 }
 
 /**
@@ -89,21 +100,11 @@ export async function replicaTakesTasksSideBySide(
 /**
  * What the served model writes for one fixed request (prompt, seed, length), as the client reads it: the text of a
  * probe task run to its end. Two models write different texts for the same request, so comparing probes before and
- * after a reload tells which model serves, by the client's own evidence. A probe refused while the pool is not ready
- * is sent again (new task id, same request) until `withinMs`.
+ * after a reload tells which model serves, by the client's own evidence. Sent as the recovery probe is (aTaskCompletes:
+ * again after a refusal, or after a full queue dropped it) until `withinMs`.
  */
 export async function modelProbe(workload: Workload, make: () => TaskRequest, withinMs: number): Promise<string> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const record = await workload.submit(make());
-    if (isAdmitted(record)) {
-      const outcome = await taskEnds(record, Math.max(0, deadline - Date.now()));
-      if (outcome === 'completed') return textOf(record);
-      throw new ConditionBroken(`The model probe ${record.taskId} ended ${outcome}: ${JSON.stringify(terminalOf(record)?.data)}`);
-    }
-    if (Date.now() >= deadline) throw new ConditionBroken(`The model probe was refused until the end: HTTP ${record.admission?.status}`);
-    await delay(Number(record.admission?.body?.retry_after_ms) || 200);
-  }
+  return textOf(await aCompletedTask('the model probe completes', workload, make, withinMs));
 }
 
 /**

@@ -116,6 +116,23 @@ describe('explorer schedules', () => {
     expect(link('r2').events.map((e) => e.fault)).to.deep.equal(['link-reset', 'engine-term']);
   });
 
+  it('draw a reload only where no other fault acts at its instant, and nothing else while it lasts', () => {
+    const reload = (at: number) => ev('pool-reload', 'r1', at);
+    const kept = (...events: FaultEvent[]) => normalise({ workload, events }).events.map((e) => e.fault);
+    expect(kept(ev('link-slow', 'r2', 0, 1000), reload(500)), 'a link still slow').to.deep.equal(['link-slow']);
+    expect(kept(ev('link-slow', 'r2', 0, 400), reload(500)), 'a link healed before').to.deep.equal(['link-slow', 'pool-reload']);
+    expect(kept(reload(0), ev('engine-kill', 'r1', 100)), 'a kill while it lasts').to.deep.equal(['pool-reload']);
+    expect(kept(ev('orchestrator-log-unwritable', 'r1', 0), reload(2000)), 'a log closed to the end').to.deep.equal([
+      'orchestrator-log-unwritable',
+    ]);
+    for (const s of fc.sample(scheduleArb(explorableHere(false)), { seed: 7, numRuns: 300 }))
+      for (const e of s.events.filter((x) => FORMS[x.fault].alone))
+        expect(
+          s.events.filter((o) => o !== e && (within(e.atMs, o) || within(o.atMs, e))),
+          describeSchedule(s),
+        ).to.deep.equal([]);
+  });
+
   it('draw a crash loop only on an engine no earlier fault touched, nor after the GPUs were lost', () => {
     const loop = ev('engine-crash-loop', 'r1', 2000);
     const after = (e: FaultEvent) => normalise({ workload, events: [e, loop] }).events.map((x) => x.fault);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { cutBeforeGrace, streamingAt, untouchedBefore } from '../../support/checks/graceful';
+import { cutBeforeGrace, outlivedDeadline, streamingAt, untouchedBefore } from '../../support/checks/graceful';
 import { FaultNotApplicable } from '../../support/core/errors';
 import { someTaskStreaming } from '../../support/observe/waits';
 import type { TaskRecord } from '../../support/history/history';
@@ -75,5 +75,27 @@ describe('the moment a promise to the tasks in flight is judged at: a task of th
       refused = e;
     });
     expect(String((refused as Error).message), 'an ended task').to.match(/0 streaming/);
+  });
+});
+
+describe('ORCH-3505 on the history: a drained pool ends the tasks streaming at its request by the deadline', () => {
+  const request = 1000;
+  const within = 750; // a deadline of 500 ms and its timer's slack
+
+  it('accepts a streaming task that completes or is cut by then', () => {
+    expect(outlivedDeadline([task('a', [900, 1100], 'end', 1200), task('b', [900, 1400], 'error', 1750)], request, within)).to.be.empty;
+  });
+
+  it('rejects a streaming task that ended later, or never, naming how and when', () => {
+    const late = outlivedDeadline([task('l', [900, 2000], 'error', 2500)], request, within);
+    expect(late.join()).to.match(/l: streaming at the request \(1 tokens by then\), ended \(error\) 1500 ms after it, past 750 ms/);
+    const open = task('o', [900, 1100], 'end', 1200);
+    open.streams[0].events.pop();
+    expect(outlivedDeadline([open], request, within).join()).to.match(/o: .*never ended, past 750 ms/);
+  });
+
+  it('judges neither a task that had not streamed by the request nor one the client went away from', () => {
+    const left = { ...task('g', [900], 'end', 5000), leftAt: 950 };
+    expect(outlivedDeadline([task('q', [1200], 'end', 5000), left], request, within)).to.be.empty;
   });
 });
