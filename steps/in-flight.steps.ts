@@ -9,6 +9,7 @@ import type { ChaosWorld } from '../support/cucumber/world';
 import { cutBeforeGrace, failedDespiteFailover, outlivedDeadline, streamingAt, untouchedBefore } from '../support/checks/graceful';
 import { BOUNDS } from '../support/checks/bounds';
 import { componentOf, engineOf, POOL } from '../support/faults/subjects';
+import { operationRequest } from '../support/faults/ledger';
 import { shutdownGraceOf } from '../support/observe/retries';
 
 // What a fault promises the tasks streaming at its instant, judged on the settled history of any schedule.
@@ -32,16 +33,7 @@ Then(
 // ORCH-3505 through a reload (ORCH-3031): the pool drains first, its tasks in flight given the request's deadline;
 // cut at it (and its timer's slack), not before, not later.
 Then('every task streaming when the pool was reloaded ran on until its deadline, and none outlived it', function (this: ChaosWorld) {
-  const record = this.faults
-    .records()
-    .filter((r) => r.kind === 'pool.reload' && r.subject === POOL)
-    .at(-1);
-  const { requested_at: at, deadline_ms: deadlineMs } = (record?.evidence?.observed ?? {}) as {
-    requested_at?: number;
-    deadline_ms?: number;
-  };
-  if (at === undefined || deadlineMs === undefined)
-    throw new SuiteError('No reload of the pool was confirmed in this scenario: nothing to judge');
+  const { at, deadlineMs } = requested(this, 'pool.reload', POOL);
   const tasks = judgedOn(this, at, 'the pool was reloaded');
   const cut = cutBeforeGrace(tasks, at, deadlineMs);
   expect(cut, `tasks cut before the reload's ${deadlineMs} ms deadline: ${cut.join('; ')}`).to.be.empty;
@@ -51,6 +43,23 @@ Then('every task streaming when the pool was reloaded ran on until its deadline,
     `tasks that outlived the reload's ${deadlineMs} ms deadline (+ ${BOUNDS.drainDeadlineSlackMs} ms): ${outlived.join('; ')}`,
   ).to.be.empty;
 });
+
+// ORCH-3505: a replica restarted gracefully lets its work in flight run until the restart's deadline.
+Then(
+  'every task streaming when replica {replica} was restarted gracefully ran on until it ended or its deadline passed',
+  function (this: ChaosWorld, replica: string) {
+    const { at, deadlineMs } = requested(this, 'replica.restart', engineOf(replica));
+    const cut = cutBeforeGrace(judgedOn(this, at, `replica ${replica} was restarted gracefully`), at, deadlineMs);
+    expect(cut, `tasks cut before the ${deadlineMs} ms deadline of replica ${replica}'s graceful restart: ${cut.join('; ')}`).to.be.empty;
+  },
+);
+
+/** The request of the scenario's last confirmed operation of `kind` on `subject`: when, and the deadline it gave. */
+function requested(world: ChaosWorld, kind: string, subject: string): { at: number; deadlineMs: number } {
+  const request = operationRequest(world.faults.records(), kind, subject);
+  if (!request) throw new SuiteError(`No ${kind} of ${subject} was confirmed in this scenario: nothing to judge`);
+  return request;
+}
 
 // CHAOS-002: with stream failover on, a task whose engine died mid-stream resumes on a replica that takes over.
 Then('every task streaming when the engine of replica {replica} was killed completed', function (this: ChaosWorld, replica: string) {

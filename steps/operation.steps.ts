@@ -27,7 +27,7 @@ When('the pool is drained with a deadline of {duration}', async function (this: 
 When('the pool is reloaded with {reload model}', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld, model: ReloadModel) {
   this.expectedErrors.add('POOL_UNREADY');
   this.part(PoolOperations).modelBefore = await modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs);
-  const request = reloadRequest(this.scenarioDir, { realFile: this.profile.pool.modelFile, sizeBytes: this.modelSizeBytes() }, model);
+  const request = await reloadRequest(this.scenarioDir, { realFile: this.profile.pool.modelFile, sizeBytes: this.modelSizeBytes() }, model);
   this.part(PoolOperations).reloaded = true;
   const answer = await this.client.reload(this.poolId, { ...request, deadline_ms: PATIENCE.streamingMs });
   this.part(PoolOperations).lastAnswer = { status: answer.status, body: { ...answer.body, requested: request.new_model_ref } };
@@ -43,11 +43,12 @@ When(
     ops.reloaded = true;
     const version = 2 + ops.reloads++;
     const served = { realFile: this.profile.pool.modelFile, sizeBytes: this.modelSizeBytes() };
-    const dir = this.scenarioDir;
+    // Written and hashed before the fault's moment: the request is then only sent.
+    const request = await reloadRequest(this.scenarioDir, served, model, version);
     const reload = createFault(
       'pool.reload',
       {
-        reload: async (ms) => this.client.reload(this.poolId, { ...reloadRequest(dir, served, model, version), deadline_ms: ms }),
+        reload: (ms) => this.client.reload(this.poolId, { ...request, deadline_ms: ms }),
         probe: () => modelProbe(this.workload, () => this.modelProbeTask(), PATIENCE.taskEndMs),
       },
       model,

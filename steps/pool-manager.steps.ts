@@ -16,6 +16,9 @@ import {
   survivors,
 } from '../support/observe/supervision';
 import { restartReplicaGracefully } from '../support/load/operations';
+import { createFault } from '../support/faults/registry';
+import { engineOf } from '../support/faults/subjects';
+import { aTaskStreamingOn } from '../support/load/probes';
 import { poolSays } from '../support/observe/waits';
 import { gpuPoolOnHostInventory } from '../support/stack/fixtures';
 
@@ -49,6 +52,26 @@ When(
     const pm = this.requireStack().poolManager;
     const answer = await restartReplicaGracefully(pm, this.timeline, this.poolId, replica, deadlineMs, PATIENCE.streamingMs);
     expect(answer.status, `the pool manager's answer: ${JSON.stringify(answer.body)}`).to.equal(202);
+  },
+);
+
+// The graceful restart as the explorer draws it (support/faults/replica-restart.ts): a fault of the ledger, sent once
+// a task of `tokens` streams on the replica (up to 4 sent within 2 s, each left to run), so that what it promises the
+// work in flight is judged on one.
+When(
+  'the pool manager restarts replica {replica} gracefully once a task of {int} tokens streams on it, giving it {duration}',
+  { timeout: PATIENCE.longStepMs },
+  async function (this: ChaosWorld, replica: string, tokens: number, deadlineMs: number) {
+    const stack = this.requireStack();
+    const restart = createFault(
+      'replica.restart',
+      stack.engineTarget(replica),
+      (ms) => stack.poolManager.restartReplica(this.poolId, replica, ms, ms + PATIENCE.streamingMs),
+      deadlineMs,
+    );
+    const streams = () =>
+      aTaskStreamingOn(this.workload, this.client, replica, () => this.newTask(tokens), { tries: 4, withinMs: PATIENCE.engineAtWorkMs });
+    await this.faults.apply(restart, engineOf(replica), streams);
   },
 );
 

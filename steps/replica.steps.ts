@@ -8,7 +8,8 @@ import { engineOf, linkOf } from '../support/faults/subjects';
 import { notCompleted } from '../support/history/history';
 import { dispatchesSeenAt, dispatchesWhileOut } from '../support/observe/dispatches';
 import { measureRecovery } from '../support/observe/measures';
-import { SuiteError } from '../support/core/errors';
+import { FaultNotApplicable, SuiteError } from '../support/core/errors';
+import { operationRequest } from '../support/faults/ledger';
 import { breakerPolicy, BreakerShedsFailingReplica, longestRun } from '../support/checks/breaker';
 import { type RollingKill, rollThroughReplicas } from '../support/faults/sequences/rolling-kill';
 import { dispatchPattern } from '../support/stack/mechanisms';
@@ -187,18 +188,42 @@ Then('no task reached replica {replica} while it was out of service', function (
   const since = this.timeline.startedAt + (fault?.injectedAt ?? restart?.at ?? Number.NaN);
   if (Number.isNaN(since)) throw new SuiteError('Nothing in this scenario took a replica out of service: no fault, no restart');
   const untilMs = fault?.healedAt !== undefined ? this.timeline.startedAt + fault.healedAt : Date.now();
-  const outFrom = fault ? undefined : since + BOUNDS.poolViewLagMs;
-  const samples = this.liveness?.samples ?? [];
-  const { window, seen } = dispatchesWhileOut(this.requireStack(), samples, replica, { sinceMs: since, untilMs, outFrom });
+  noTaskReachedWhileOut(this, replica, { sinceMs: since, untilMs, outFrom: fault ? undefined : since + BOUNDS.poolViewLagMs });
+});
+
+// A graceful restart drawn as a fault (support/faults/replica-restart.ts): out of service from its request, once the
+// orchestrator's view of the pool can have caught up, until the pool reports the replica ready again (or now).
+Then('no task reached replica {replica} while its graceful restart kept it out of service', function (this: ChaosWorld, replica: string) {
+  const request = operationRequest(this.faults.records(), 'replica.restart', engineOf(replica));
+  if (!request) throw new SuiteError(`No graceful restart of replica ${replica} was confirmed in this scenario: nothing to judge`);
+  const span = { sinceMs: request.at, untilMs: Date.now(), outFrom: request.at + BOUNDS.poolViewLagMs };
+  noTaskReachedWhileOut(this, replica, span, { unjudgedIfNoneOffered: true });
+});
+
+/**
+ * The orchestrator sent `replica` no task while the pool's health showed it out of service within `span` (the
+ * dispatches witnessed on its link). Tasks must have been offered meanwhile, or the check proves nothing: it then
+ * fails, or, where the scenario cannot promise any (a drawn schedule's load), is not applicable (never passed).
+ */
+function noTaskReachedWhileOut(
+  world: ChaosWorld,
+  replica: string,
+  span: { sinceMs: number; untilMs: number; outFrom?: number },
+  { unjudgedIfNoneOffered = false } = {},
+): void {
+  const samples = world.liveness?.samples ?? [];
+  const { window, seen } = dispatchesWhileOut(world.requireStack(), samples, replica, span);
   expect(window, `pool health samples showing replica ${replica} out of service after it was taken out`).to.not.equal(undefined);
   const { from, to } = window as { from: number; to: number };
-  this.timeline.record('note', 'dispatches while out of service', { replica, outForMs: to - from, reached: seen.length });
+  world.timeline.record('note', 'dispatches while out of service', { replica, outForMs: to - from, reached: seen.length });
   expect(to - from, `how long replica ${replica} was seen out of service, ms`).to.be.greaterThan(0);
   // The precondition of "no task reached it": tasks were offered meanwhile, or the check proves nothing.
-  const offered = this.history.all().filter((r) => r.submittedAt >= from && r.submittedAt <= to).length;
+  const offered = world.history.all().filter((r) => r.submittedAt >= from && r.submittedAt <= to).length;
+  if (offered === 0 && unjudgedIfNoneOffered)
+    throw new FaultNotApplicable(`No task was offered while replica ${replica} was out of service (${to - from} ms): nothing to judge`);
   expect(offered, `tasks submitted while replica ${replica} was out of service (${to - from} ms)`).to.be.greaterThan(0);
   expect(
     seen.map((d) => `${d.at - from} ms into its time out of service`),
     `tasks that reached replica ${replica}`,
   ).to.be.empty;
-});
+}

@@ -14,11 +14,15 @@ export function untouchedBefore(records: TaskRecord[], injections: number[], at:
   });
 }
 
-/** The tasks streaming at `at` (epoch ms: a token shown before it, no end seen before it), with their tokens by then. */
+/**
+ * The tasks streaming at `at` (epoch ms: a token shown by then, no end seen before it), with their tokens by then. A
+ * token seen in the same millisecond counts: the fault waits for a streaming task and then acts, often within the
+ * millisecond (an explored reload once found "no task streaming" so).
+ */
 export function streamingAt(records: TaskRecord[], at: number): { task: TaskRecord; tokens: number }[] {
   return records.filter(isAdmitted).flatMap((r) => {
     const end = terminalOf(r);
-    const tokens = eventsOf(r).filter((e) => e.event === 'token' && e.at < at).length;
+    const tokens = eventsOf(r).filter((e) => e.event === 'token' && e.at <= at).length;
     return tokens > 0 && (!end || end.at >= at) ? [{ task: r, tokens }] : [];
   });
 }

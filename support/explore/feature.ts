@@ -143,7 +143,7 @@ function aloneChecks(s: Schedule, capabilities: string[]): string[] {
   return s.events.flatMap((e) => {
     const check = FORMS[e.fault].aloneCheck;
     if (!check || !(check.needs ?? []).every((c) => capabilities.includes(c))) return [];
-    if (check.failover && !s.workload.failover) return [];
+    if (check.failover !== undefined && check.failover !== s.workload.failover) return [];
     if (s.events.some((o) => o !== e && o.fault === e.fault)) return [];
     const counts = (o: Schedule['events'][number]): boolean => {
       if (!check.unlessOn) return true;

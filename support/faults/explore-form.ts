@@ -73,11 +73,12 @@ export interface ExploreForm {
    * A check of what it promises the tasks running at its instant (a graceful stop lets them finish), judged once the
    * load has stopped, when it is the only fault of its form in the schedule and no other fault is active from its
    * instant to its heal; `needs` names capabilities of the target profile the promise holds on, `failover` that it
-   * holds where the schedule turns stream failover on (and only there). `r` is the replica (engine and link places).
+   * holds where the schedule turns stream failover on (true) or off (false), and only there. `r` is the replica (engine
+   * and link places).
    * Several steps are judged in order. With `unlessOn`, only faults on those places (engine and link places: of its
    * own replica) forbid the check, where faults elsewhere cannot change what it judges.
    */
-  aloneCheck?: { step: (r: string) => string | string[]; needs?: string[]; failover?: true; unlessOn?: Place[] };
+  aloneCheck?: { step: (r: string) => string | string[]; needs?: string[]; failover?: boolean; unlessOn?: Place[] };
 }
 
 /** A kind's forms by name (the name is what schedules, weights and reports print). */

@@ -26,6 +26,20 @@ export interface FaultRecord {
 }
 
 /**
+ * When an operation drawn as a fault (a reload, a graceful restart) was requested (epoch ms) and the deadline it gave
+ * the work in flight, from its confirmed evidence: the last of `kind` on `subject`, or undefined when none was
+ * confirmed.
+ */
+export function operationRequest(records: FaultRecord[], kind: string, subject: string): { at: number; deadlineMs: number } | undefined {
+  const record = records.filter((r) => r.kind === kind && r.subject === subject && r.evidence?.verdict === 'confirmed').at(-1);
+  const { requested_at: at, deadline_ms: deadlineMs } = (record?.evidence?.observed ?? {}) as {
+    requested_at?: number;
+    deadline_ms?: number;
+  };
+  return at === undefined || deadlineMs === undefined ? undefined : { at, deadlineMs };
+}
+
+/**
  * Every fault of a scenario, in the order applied. `apply()` registers a fault for healing *before* injecting it (so a
  * half-done inject is still undone), then injects and verifies it; a verdict other than `confirmed` fails the step.
  * `healAll()` undoes them in reverse order, each at most once, and reports heal errors without hiding anything else.

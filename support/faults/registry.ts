@@ -21,6 +21,7 @@ import { PROCESS_KILL } from './process-kill';
 import { PROCESS_PAUSE } from './process-pause';
 import { POOL_RELOAD } from './pool-reload';
 import { PROCESS_TERM } from './process-term';
+import { REPLICA_RESTART } from './replica-restart';
 
 /**
  * The registry of fault kinds (as Toxiproxy registers its toxics by name): one line per kind, each declared in its own
@@ -50,6 +51,7 @@ const KINDS = [
   CPU_SATURATE,
   LOG_UNWRITABLE,
   POOL_RELOAD,
+  REPLICA_RESTART,
 ] as const;
 
 type Declared = (typeof KINDS)[number];

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { webcrypto } from 'node:crypto';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OrchestratorClient } from '../orchestrator/client';
 import type { PoolManagerClient } from '../pool-manager/client';
@@ -25,13 +25,15 @@ export interface ServedModel {
  * length with its true digest (the header is intact, so staging passes and only the engine's load can tell); the good
  * new one is a copy with one hyper-parameter changed (support/stack/gguf.ts), since no second real model is at hand.
  * `version` (2 and up) tells the models of a scenario's successive reloads apart: each good one writes another text.
+ * A real model (hundreds of MB) is read, written and hashed off the event loop: done on it, it held the client's
+ * streams for seconds, and the tasks in flight then seemed to end late.
  */
-export function reloadRequest(
+export async function reloadRequest(
   dir: string,
   served: ServedModel,
   model: ReloadModel,
   version = 2,
-): { new_model_ref: string; model_sha256?: string } {
+): Promise<{ new_model_ref: string; model_sha256?: string }> {
   const file = path.join(dir, `model-v${version}.gguf`);
   const label = `llama-orch-chaos model v${version}`;
   if (model === 'a missing model') return { new_model_ref: `file:${path.join(dir, 'no-such-model.gguf')}` };
@@ -39,17 +41,17 @@ export function reloadRequest(
     switch (model) {
       case 'a new model': {
         // The same weights with another RoPE base frequency (10 000, 20 000… by version): a valid model that writes another text.
-        const { bytes } = withGgufFloat(readFileSync(served.realFile), 'llama.rope.freq_base', 10_000 * (version - 1));
-        writeFileSync(file, bytes);
-        return { new_model_ref: `file:${file}`, model_sha256: createHash('sha256').update(bytes).digest('hex') };
+        const { bytes } = withGgufFloat(await readFile(served.realFile), 'llama.rope.freq_base', 10_000 * (version - 1));
+        await writeFile(file, bytes);
+        return { new_model_ref: `file:${file}`, model_sha256: await sha256(bytes) };
       }
       case 'a model whose digest does not match':
-        copyFileSync(served.realFile, file);
+        await copyFile(served.realFile, file);
         return { new_model_ref: `file:${file}`, model_sha256: '0'.repeat(64) };
       case 'a corrupt model': {
-        const half = readFileSync(served.realFile).subarray(0, Math.floor(served.sizeBytes / 2));
-        writeFileSync(file, half);
-        return { new_model_ref: `file:${file}`, model_sha256: createHash('sha256').update(half).digest('hex') };
+        const half = (await readFile(served.realFile)).subarray(0, Math.floor(served.sizeBytes / 2));
+        await writeFile(file, half);
+        return { new_model_ref: `file:${file}`, model_sha256: await sha256(half) };
       }
     }
   }
@@ -65,6 +67,11 @@ export function reloadRequest(
         model_sha256: writeModelFile(file, served.sizeBytes, label, 'XXXX'),
       };
   }
+}
+
+/** The sha256 of `bytes`, hex, computed off the event loop (Web Crypto). */
+async function sha256(bytes: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
 }
 
 /** The replica states the orchestrator reports for the pool, by replica id. */

@@ -1,10 +1,10 @@
-import { ConditionBroken } from '../core/errors';
+import { ConditionBroken, FaultNotApplicable } from '../core/errors';
 import { eventually } from '../core/eventually';
 import { mostAtOnce } from '../history/dispatches';
 import { isAdmitted, TaskRecord, terminalOf, textOf } from '../history/history';
 import { dispatchesSeenAt } from '../observe/dispatches';
-import { taskEnds } from '../observe/waits';
-import { TaskRequest } from '../orchestrator/client';
+import { taskEnds, tokensReceived } from '../observe/waits';
+import { type OrchestratorClient, TaskRequest } from '../orchestrator/client';
 import { StartedStack } from '../stack/stack';
 import { Workload } from './workload';
 
@@ -128,4 +128,38 @@ export async function tasksRefused(
     { withinMs, everyMs: 50 },
   );
   return elapsedMs;
+}
+
+/**
+ * A task of the client streaming on `replica`, for a fault that acts on that replica's work in flight: sends a task
+ * (`make`) and, once it streams, asks the orchestrator where it runs; another replica's task runs on and the next is
+ * sent, up to `tries` in all within `withinMs`. None there in time means the fault cannot be judged as meant: not
+ * applicable (the explorer counts the schedule infeasible), never passed.
+ */
+export async function aTaskStreamingOn(
+  workload: Workload,
+  client: OrchestratorClient,
+  replica: string,
+  make: () => TaskRequest,
+  { tries, withinMs }: { tries: number; withinMs: number },
+): Promise<TaskRecord> {
+  const deadline = Date.now() + withinMs;
+  const seen: string[] = [];
+  for (let k = 0; k < tries && Date.now() < deadline; k++) {
+    const record = await workload.submit(make());
+    if (!isAdmitted(record)) {
+      seen.push(`refused ${record.admission?.status ?? record.transportError}`);
+      continue;
+    }
+    const streaming = await tokensReceived(record, 1, Math.max(0, deadline - Date.now())).then(
+      () => true,
+      () => false,
+    );
+    const on = streaming ? (await client.status(record.taskId)).body.replica_id : undefined;
+    if (on === replica) return record;
+    seen.push(streaming ? `streaming on ${on}` : 'not streaming in time');
+  }
+  throw new FaultNotApplicable(
+    `Fault not applied: no task of the client streamed on replica ${replica} in ${withinMs} ms (${seen.join('; ')})`,
+  );
 }

@@ -211,6 +211,14 @@ describe('explorer schedules', () => {
       .to.match(killed)
       .and.to.match(/And stream failover is on/)
       .and.not.to.match(/metrics agree/);
+    // A graceful restart's promises are judged with stream failover off only: with it on, a cut task resumes elsewhere.
+    const restart = { workload, events: [ev('replica-restart', 'r2', 0)] };
+    const restarted =
+      /every task streaming when replica r2 was restarted gracefully ran on[\s\S]*no task reached replica r2 while its graceful/;
+    expect(scheduleFeature(restart, 'no failover', why)).to.match(restarted);
+    expect(scheduleFeature({ ...restart, workload: { ...workload, failover: true } }, 'failover', why)).to.not.match(
+      /restarted gracefully/,
+    );
     // A replica whose every dispatch fails: its breaker judged at its link, with the policy and the witness stated.
     const breaker = /the orchestrator sent replica r2 no work while its breaker was open, wherever its failures opened it/;
     for (const fault of ['engine-completion-errors', 'link-truncate']) {
