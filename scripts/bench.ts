@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './cli';
 import { ownerTag, reapAll } from '../support/processes/reaper';
 import { readScenarioRuns } from '../support/report/run-messages';
 import { loadProfile } from '../support/stack/profile';
@@ -25,7 +25,7 @@ import { type SplitReport, splitLines, splitOf } from './bench/time-split';
 
 process.once('exit', () => reapAll());
 const root = path.resolve(__dirname, '..');
-const { values } = parseArgs({
+const { values } = commandLine('bench', {
   options: {
     profile: { type: 'string', default: 'profiles/reference.json' },
     runs: { type: 'string', default: '5' },

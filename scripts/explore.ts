@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './cli';
 import fc from 'fast-check';
 import { explorableHere } from '../support/faults/registry';
 import { loadProfile } from '../support/stack/profile';
@@ -46,7 +46,7 @@ function positiveInt(text: string, flag: string): number {
   return n;
 }
 
-const { values } = parseArgs({
+const { values } = commandLine('explore', {
   options: {
     profile: { type: 'string', default: 'profiles/reference.json' },
     seed: { type: 'string' },

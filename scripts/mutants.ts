@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { parseArgs } from 'node:util';
+import { commandLine } from './cli';
 import { caughtHow, renderMutantsHtml, type MutantResult } from '../support/report/mutants';
 import type { ScenarioTags } from '../support/report/tag-lint';
 import { MUTANTS } from './mutants/catalogue';
@@ -25,7 +25,7 @@ import { type ExploredMutant, exploreMutant, writeExploreReport } from './mutant
 import { type Selection, SuiteRunner, stripeEnv } from './mutants/suite-runs';
 
 const root = path.resolve(__dirname, '..');
-const { values } = parseArgs({
+const { values } = commandLine('mutants', {
   options: {
     only: { type: 'string' },
     'timeout-s': { type: 'string', default: '300' },

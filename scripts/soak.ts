@@ -13,12 +13,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './cli';
 import { share } from '../support/core/wait-journal';
 import { failed, readScenarioRuns, type WaitUse } from '../support/report/run-messages';
 
 const root = path.resolve(__dirname, '..');
-const { values } = parseArgs({
+const { values } = commandLine('soak', {
   options: {
     runs: { type: 'string', default: '20' },
     parallel: { type: 'string', default: '2' },
