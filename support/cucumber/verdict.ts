@@ -38,7 +38,7 @@ export async function judge(world: ChaosWorld): Promise<Verdict[]> {
   const target = reloaded ? undefined : targetIdentity(stack);
   const memo = target ? { target, texts: undisturbedTexts, scenarioDir: path.basename(world.scenarioDir) } : undefined;
   const reruns = await timed('undisturbed reruns', () =>
-    rerunDisturbed(world.workload, disturbed, Date.now() + 2 * patienceMs, RERUN_LANES, memo),
+    rerunDisturbed(world.workload, disturbed, Date.now() + 2 * patienceMs, rerunLanes(world), memo),
   );
   const pattern = (p?: string): RegExp | undefined => (p ? new RegExp(p) : undefined);
   const evidence = await gatherEvidence({
@@ -72,6 +72,12 @@ export async function judge(world: ChaosWorld): Promise<Verdict[]> {
  * carry, see that feature: the lanes were not its cause.)
  */
 const RERUN_LANES = 4;
+
+/** The reruns at once: 4, or fewer where the pool has fewer slots (more would only wait in its queue, and time out). */
+function rerunLanes(world: ChaosWorld): number {
+  const stack = world.requireStack();
+  return Math.min(RERUN_LANES, stack.replicaIds.length * (world.settings.slots ?? stack.profile.pool.slots));
+}
 
 /**
  * The typed errors this scenario's tasks may end with: the rows of the allowed-errors table of its fault tags and of

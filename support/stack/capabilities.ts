@@ -20,6 +20,8 @@ export const CAPABILITIES: Record<string, string> = {
   'engine-drain-on-term': 'an engine asked to stop (SIGTERM) finishes its in-flight work first',
   'engine-rejects-long-prompts': 'an engine refuses a prompt beyond its context with a 400 before taking a slot',
   'fixture-model': 'the model is a file the suite writes (its size and content can be chosen)',
+  'fast-engine':
+    "an engine streams 100 tokens a second or more beside a steady load (the reference engine: a token every 5 ms): the explorer sizes its schedules' tasks for it, so a kept schedule whose long tasks must end within the suite's waits needs it",
 };
 
 export function isCapability(name: string): boolean {
