@@ -125,6 +125,11 @@ export function normalise(s: Schedule): Schedule {
   const kept: FaultEvent[] = [];
   for (const e of events) if (!kept.some((k) => conflicts(k, e) || touched(k, e))) kept.push(e);
   const workload = { ...s.workload };
+  // No heavier steady load than a drawn form leaves the pool the headroom to recover from: fewer tasks a second
+  // first, then shorter ones.
+  const cap = Math.min(...kept.map((e) => FORMS[e.fault].maxLoadTokensPerReplicaS ?? Number.POSITIVE_INFINITY)) * replicas;
+  while (workload.rate > 1 && workload.rate * workload.loadTokens > cap) workload.rate--;
+  if (workload.rate * workload.loadTokens > cap) workload.loadTokens = Math.max(10, Math.floor(cap / workload.rate / 10) * 10);
   if (workload.batch === 0 || (workload.cancelAfter ?? 0) > kept.length) workload.cancelAfter = undefined;
   // The client cannot cancel while the orchestrator is gone.
   const cancelAt = workload.cancelAfter ? kept[workload.cancelAfter - 1].atMs : 0;

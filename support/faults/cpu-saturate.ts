@@ -104,6 +104,11 @@ export const CPU_FORMS = {
     // is held back in every period. Above it, or with no such cost, a starved engine is not starved at all (seed 23
     // drew 28-50 % and its throttling was never seen), so the form states its cost and stays below it.
     givens: ['each token costs an engine 2 ms of CPU'],
+    // Each slot then takes 7 ms a token (its 5 ms interval and 2 ms of the engine's one thread): 2 slots serve at most
+    // 285 tokens a second. Half that leaves the headroom to drain what queued while it was starved: at 4 tasks a
+    // second of 80 tokens (320, past the capacity) on one replica, a new task still timed out in the queue 5 s after
+    // the CPU came back (found by the mutant hunt on the unbroken stack, seed 48).
+    maxLoadTokensPerReplicaS: 140,
     magnitude: { min: 5, max: 15 },
     privileged: true,
   },

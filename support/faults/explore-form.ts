@@ -37,6 +37,12 @@ export interface ExploreForm {
   magnitude?: { min: number; max: number };
   /** Givens the scenario states when this form is drawn (what the form needs of the stack to act at all). */
   givens?: string[];
+  /**
+   * The most steady load, in tokens a second per replica, under which the pool still has the headroom to recover
+   * within the schedule's bound once the form's givens hold (a cost per token slows every engine): the explorer draws
+   * no heavier load beside it.
+   */
+  maxLoadTokensPerReplicaS?: number;
   /** Needs root (a cgroup). */
   privileged?: boolean;
   /** Capabilities of the target profile it needs (`@needs:` tags of the written scenario). */

@@ -1,7 +1,7 @@
 import { ConditionBroken, FaultNotApplicable } from '../core/errors';
 import { eventually } from '../core/eventually';
 import { mostAtOnce } from '../history/dispatches';
-import { isAdmitted, TaskRecord, terminalOf, textOf } from '../history/history';
+import { eventsOf, isAdmitted, TaskRecord, terminalOf, textOf } from '../history/history';
 import { dispatchesSeenAt } from '../observe/dispatches';
 import { taskEnds, tokensReceived } from '../observe/waits';
 import { type OrchestratorClient, TaskRequest } from '../orchestrator/client';
@@ -10,9 +10,11 @@ import { Workload } from './workload';
 
 /**
  * Recovery probe: submits a fresh task, as a client honouring retry hints would, until one is admitted; that task must
- * then complete — an admitted task that fails is not hidden by trying again, except one a full queue dropped to admit
- * a newer task (drop-lru): that is the queue's refusal, given late, and the client sends a new one. Refusals and drops
- * along the way stay in the history (and are judged there). Returns the time from the first try to the completion.
+ * then complete — an admitted task that fails is not hidden by trying again, except where the queue refused it late:
+ * a full queue dropped it to admit a newer task (drop-lru), or it waited out its queue timeout and was never
+ * dispatched (the orchestrator's status says no attempt; found by the explorer, seed 48: a pool of one replica near
+ * its capacity after its CPU came back). The client then sends a new one. Refusals and drops along the way stay in
+ * the history (and are judged there). Returns the time from the first try to the completion.
  */
 export async function aTaskCompletes(workload: Workload, make: () => TaskRequest, withinMs: number): Promise<number> {
   const started = Date.now();
@@ -29,12 +31,12 @@ async function aCompletedTask(what: string, workload: Workload, make: () => Task
     if (!dropped) return record;
     if (Date.now() - started >= withinMs)
       throw new ConditionBroken(
-        `${what}: every task admitted within ${withinMs} ms was dropped from a full queue (last: ${record.taskId})`,
+        `${what}: every task admitted within ${withinMs} ms was dropped from a full queue or timed out in it (last: ${record.taskId})`,
       );
   }
 }
 
-/** Submits until a task is admitted, and waits for its end: completed, or dropped by a full queue (else it throws). */
+/** Submits until a task is admitted, and waits for its end: completed, or refused late by the queue (else it throws). */
 async function anAdmittedTaskEnds(
   what: string,
   workload: Workload,
@@ -57,6 +59,12 @@ async function anAdmittedTaskEnds(
   const outcome = await taskEnds(record!, Math.max(100, withinMs - (Date.now() - started)));
   const terminal = terminalOf(record!);
   if (terminal?.event === 'error' && terminal.data.code === 'QUEUE_FULL_DROP_LRU') return { record: record!, dropped: true };
+  const timedOutQueued =
+    terminal?.event === 'error' &&
+    terminal.data.code === 'POOL_UNAVAILABLE' &&
+    !eventsOf(record!).some((e) => e.event === 'token') &&
+    (await workload.attemptsOf(record!.taskId)) === 0;
+  if (timedOutQueued) return { record: record!, dropped: true };
   if (outcome !== 'completed')
     throw new ConditionBroken(
       `${what}: task ${record!.taskId} was admitted and then ${outcome}${terminal?.event === 'error' ? ` (${terminal.data.code}: ${terminal.data.message})` : ''}`,

@@ -44,6 +44,16 @@ export class Workload {
     setMaxListeners(limits.maxTasks + 10, this.abort.signal);
   }
 
+  /** How many dispatches the orchestrator says a task had (its status), or undefined when it cannot tell. */
+  async attemptsOf(taskId: string): Promise<number | undefined> {
+    try {
+      const answer = await this.client().status(taskId);
+      return answer.status === 200 ? answer.body.attempts : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
    * Submits one task; when admitted, starts following its stream. A send that gets no answer (connection refused or
    * reset: the orchestrator may be down) is sent again with the same task_id, as a careful client would, until one is

@@ -133,6 +133,21 @@ describe('explorer schedules', () => {
         ).to.deep.equal([]);
   });
 
+  it('draw no heavier steady load than a drawn form leaves the pool the headroom to recover from', () => {
+    const heavy = { ...workload, replicas: 1, rate: 4, loadTokens: 80 };
+    const starved = normalise({ workload: heavy, events: [ev('engine-starved', 'r1', 0)] }).workload;
+    expect(starved.rate * starved.loadTokens, `${starved.rate}/s × ${starved.loadTokens}`).to.be.at.most(140);
+    expect(starved).to.include({ rate: 1, loadTokens: 80 });
+    expect(normalise({ workload: { ...heavy, replicas: 2 }, events: [ev('engine-starved', 'r1', 0)] }).workload.rate).to.equal(3);
+    expect(normalise({ workload: heavy, events: [ev('link-slow', 'r1', 0)] }).workload, 'a form without a bound').to.include({
+      rate: 4,
+      loadTokens: 80,
+    });
+    for (const s of fc.sample(scheduleArb(explorableHere(true)), { seed: 3, numRuns: 300 }))
+      if (s.events.some((e) => e.fault === 'engine-starved'))
+        expect(s.workload.rate * s.workload.loadTokens, describeSchedule(s)).to.be.at.most(140 * s.workload.replicas);
+  });
+
   it('draw a crash loop only on an engine no earlier fault touched, nor after the GPUs were lost', () => {
     const loop = ev('engine-crash-loop', 'r1', 2000);
     const after = (e: FaultEvent) => normalise({ workload, events: [e, loop] }).events.map((x) => x.fault);
