@@ -106,26 +106,22 @@ export class PoolReloadFault implements Fault, Preflighted {
  * probe may not complete.
  */
 export const RELOAD_FORMS = {
-  'pool-reload': {
-    place: 'pool',
-    inject: (_r, m) => `the pool is reloaded with a new model while a task of 300 tokens streams, giving its tasks ${m} ms`,
-    magnitude: { min: 300, max: 800 },
-    busyMs: 300,
-    blocks: 'all',
-    alone: true,
-    aloneCheck: { step: () => 'every task streaming when the pool was reloaded ran on until its deadline, and none outlived it' },
-  },
-  'pool-reload-bad-digest': {
-    place: 'pool',
-    inject: (_r, m) =>
-      `the pool is reloaded with a model whose digest does not match while a task of 300 tokens streams, giving its tasks ${m} ms`,
-    magnitude: { min: 300, max: 800 },
-    busyMs: 300,
-    blocks: 'all',
-    alone: true,
-    aloneCheck: { step: () => 'every task streaming when the pool was reloaded ran on until its deadline, and none outlived it' },
-  },
+  'pool-reload': reloadForm('a new model'),
+  'pool-reload-bad-digest': reloadForm('a model whose digest does not match'),
 } satisfies ExploreForms;
+
+/** One reload form: the same timing, deadline range and promise, to `model`. */
+function reloadForm(model: string): ExploreForms[string] {
+  return {
+    place: 'pool',
+    inject: (_r, m) => `the pool is reloaded with ${model} while a task of 300 tokens streams, giving its tasks ${m} ms`,
+    magnitude: { min: 300, max: 800 },
+    busyMs: 300,
+    blocks: 'all',
+    alone: true,
+    aloneCheck: { step: () => 'every task streaming when the pool was reloaded ran on until its deadline, and none outlived it' },
+  };
+}
 
 /** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
 export const POOL_RELOAD = declareKind(
