@@ -89,7 +89,6 @@ export class Dispatcher {
 
   /** Dispatches as many queued tasks as there are free serving slots. Safe to call at any time. */
   pump(): void {
-    if (this.paused) return;
     const now = Date.now();
     let nextWake = Infinity;
     for (const task of this.store.queued()) {
@@ -99,6 +98,8 @@ export class Dispatcher {
         this.finishTask(task, 'failed', expired);
         continue;
       }
+      // Shutting down: nothing more is dispatched, but the queue timeout still holds for what stays queued (CHAOS-004).
+      if (this.paused) continue;
       const wait = progress.notBefore - now;
       if (wait > 0) {
         nextWake = Math.min(nextWake, wait);
@@ -237,10 +238,10 @@ export class Dispatcher {
     return victim;
   }
 
-  /** Stops taking queued tasks (shutdown): what is queued stays queued in the store. */
+  /** Stops dispatching (shutdown): what is queued stays queued for the next start unless its queue timeout passes first. */
   pause(): void {
     this.paused = true;
-    clearTimeout(this.wakeTimer);
+    this.pump();
   }
 
   /** Tasks of a pool running now. */
