@@ -8,6 +8,7 @@ import { someTaskStreaming } from '../support/observe/waits';
 import { untouchedBefore } from '../support/checks/graceful';
 import { faultInjections } from '../support/history/windows';
 import { driverResetMechanism, engineUrl, gpuInventoryFile, outputTarget } from '../support/stack/mechanisms';
+import { aTaskStreamingOn } from '../support/load/probes';
 
 When('the engine of replica {replica} is killed', async function (this: ChaosWorld, replica: string) {
   await this.faults.apply(createFault('process.kill', this.requireStack().engineTarget(replica)), engineOf(replica));
@@ -153,6 +154,16 @@ async function stopPoolManager(world: ChaosWorld, moment?: () => Promise<void>):
 When('the engine of replica {replica} hangs', async function (this: ChaosWorld, replica: string) {
   await this.faults.apply(createFault('process.pause', this.requireStack().engineTarget(replica)), engineOf(replica));
 });
+
+// As the explorer draws it mid-stream: once a task of `tokens` streams on the replica (up to 4 sent, each left to run).
+When(
+  'the engine of replica {replica} hangs once a task of {int} tokens streams on it',
+  async function (this: ChaosWorld, replica: string, tokens: number) {
+    const streams = () =>
+      aTaskStreamingOn(this.workload, this.client, replica, () => this.newTask(tokens), { tries: 4, withinMs: PATIENCE.engineAtWorkMs });
+    await this.faults.apply(createFault('process.pause', this.requireStack().engineTarget(replica)), engineOf(replica), streams);
+  },
+);
 
 When('the engine of replica {replica} resumes', async function (this: ChaosWorld, replica: string) {
   await this.faults.healSubject(engineOf(replica), 'process.pause');

@@ -65,11 +65,20 @@ export function processState(pid: number): string {
   }
 }
 
-/** The explorer's form of a SIGSTOP: an engine hung until it resumes. */
+/**
+ * The explorer's forms of a SIGSTOP: an engine hung until it resumes, at the schedule's instant or once a task of 300
+ * tokens streams on it (1.5 s on the reference engine): a hang in the middle of a stream is the fault the idle
+ * timeout exists for (OC-CORE-1022), and one drawn at an instant when nothing streams on the replica shows nothing of it.
+ */
 export const PAUSE_FORMS = {
   'engine-hang': {
     place: 'engine',
     inject: (r) => `the engine of replica ${r} hangs`,
+    heal: (r) => `the engine of replica ${r} resumes`,
+  },
+  'engine-hang-streaming': {
+    place: 'engine',
+    inject: (r) => `the engine of replica ${r} hangs once a task of 300 tokens streams on it`,
     heal: (r) => `the engine of replica ${r} resumes`,
   },
 } satisfies ExploreForms;
