@@ -74,8 +74,8 @@ Then('the orchestrator took replica {replica} out of service', function (this: C
 
 Then(
   'the orchestrator sent replica {replica} no work while its breaker was open, and one trial at a time after each cool-down',
-  function (this: ChaosWorld, replica: string) {
-    const verdict = breakerAtLink(this, replica, Date.now());
+  async function (this: ChaosWorld, replica: string) {
+    const verdict = await breakerAtLink(this, replica, Date.now());
     expect(verdict.valid, verdict.detail).to.equal(true);
   },
 );
@@ -85,8 +85,8 @@ Then(
 // there is nothing to judge; where its failures reached the threshold, it is judged as above, up to the fault's heal.
 Then(
   'the orchestrator sent replica {replica} no work while its breaker was open, wherever its failures opened it',
-  function (this: ChaosWorld, replica: string) {
-    const verdict = breakerAtLink(this, replica);
+  async function (this: ChaosWorld, replica: string) {
+    const verdict = await breakerAtLink(this, replica);
     expect(verdict.valid, verdict.detail).to.not.equal(false);
   },
 );
@@ -98,7 +98,7 @@ Then(
  * closed the breaker, and the next dispatch, before the heal returned, was judged as within a cool-down (found by the
  * explorer's hunt of replica-breaker-failed-trial-short, failing 3 of 3 on the unbroken stack).
  */
-function breakerAtLink(world: ChaosWorld, replica: string, until?: number) {
+async function breakerAtLink(world: ChaosWorld, replica: string, until?: number) {
   const on = [linkOf(replica), engineOf(replica)];
   // The last fault of a kind that fails every dispatch: an earlier fault of another kind on the same engine (its streams
   // ended early, drawn by the explorer before a cut) is not the one the breaker is judged on.
@@ -110,7 +110,7 @@ function breakerAtLink(world: ChaosWorld, replica: string, until?: number) {
     throw new SuiteError(
       `No fault that fails every dispatch (${BREAKER_KINDS.join(', ')}) was applied to replica ${replica} or its link in this scenario`,
     );
-  const seen = dispatchesSeenAt(world.requireStack(), replica, world.timeline.startedAt + (cut.injectedAt as number));
+  const seen = await dispatchesSeenAt(world.requireStack(), replica, world.timeline.startedAt + (cut.injectedAt as number));
   const end = until ?? (cut.healStartedAt !== undefined ? world.timeline.startedAt + cut.healStartedAt : Date.now());
   const verdict = BreakerShedsFailingReplica(seen, breakerPolicy(world.settings.tunes), end);
   const window = { from: cut.injectedAt, until: end - world.timeline.startedAt };
@@ -163,7 +163,7 @@ Then('the dispatches stayed within the retry budget of {int} per task', function
   expect(dispatches, `dispatches for ${tasks} admitted tasks`).to.be.at.most(budget * tasks);
 });
 
-Then('one replica was sent as many of those tasks in a row as it takes to open its breaker, or more', function (this: ChaosWorld) {
+Then('one replica was sent as many of those tasks in a row as it takes to open its breaker, or more', async function (this: ChaosWorld) {
   const threshold = Number(this.settings.tunes['dispatch-breaker-threshold']);
   if (!(threshold > 0))
     throw new SuiteError(
@@ -172,7 +172,9 @@ Then('one replica was sent as many of those tasks in a row as it takes to open i
   const since = this.batch[0]?.submittedAt ?? Date.now();
   const stack = this.requireStack();
   // A refused dispatch is one the engine answered 400 (its prompt too long), as the replica's link saw it.
-  const runs = stack.replicaIds.map((r) => ({ r, run: longestRun(dispatchesSeenAt(stack, r, since), (d) => d.status === 400) }));
+  const runs = await Promise.all(
+    stack.replicaIds.map(async (r) => ({ r, run: longestRun(await dispatchesSeenAt(stack, r, since), (d) => d.status === 400) })),
+  );
   this.timeline.record('note', 'refused dispatches in a row, per replica', Object.fromEntries(runs.map((x) => [x.r, x.run])));
   expect(
     Math.max(...runs.map((x) => x.run)),
@@ -180,7 +182,7 @@ Then('one replica was sent as many of those tasks in a row as it takes to open i
   ).to.be.at.least(threshold);
 });
 
-Then('no task reached replica {replica} while it was out of service', function (this: ChaosWorld, replica: string) {
+Then('no task reached replica {replica} while it was out of service', async function (this: ChaosWorld, replica: string) {
   // From the fault (once the pool reports the replica out), or from a graceful restart's request (once the
   // orchestrator's view of the pool can have caught up), until the pool reports it ready again, the heal, or now.
   const fault = this.faults.records().find((r) => r.injectedAt !== undefined);
@@ -188,31 +190,34 @@ Then('no task reached replica {replica} while it was out of service', function (
   const since = this.timeline.startedAt + (fault?.injectedAt ?? restart?.at ?? Number.NaN);
   if (Number.isNaN(since)) throw new SuiteError('Nothing in this scenario took a replica out of service: no fault, no restart');
   const untilMs = fault?.healedAt !== undefined ? this.timeline.startedAt + fault.healedAt : Date.now();
-  noTaskReachedWhileOut(this, replica, { sinceMs: since, untilMs, outFrom: fault ? undefined : since + BOUNDS.poolViewLagMs });
+  await noTaskReachedWhileOut(this, replica, { sinceMs: since, untilMs, outFrom: fault ? undefined : since + BOUNDS.poolViewLagMs });
 });
 
 // A graceful restart drawn as a fault (support/faults/replica-restart.ts): out of service from its request, once the
 // orchestrator's view of the pool can have caught up, until the pool reports the replica ready again (or now).
-Then('no task reached replica {replica} while its graceful restart kept it out of service', function (this: ChaosWorld, replica: string) {
-  const request = operationRequest(this.faults.records(), 'replica.restart', engineOf(replica));
-  if (!request) throw new SuiteError(`No graceful restart of replica ${replica} was confirmed in this scenario: nothing to judge`);
-  const span = { sinceMs: request.at, untilMs: Date.now(), outFrom: request.at + BOUNDS.poolViewLagMs };
-  noTaskReachedWhileOut(this, replica, span, { unjudgedIfNoneOffered: true });
-});
+Then(
+  'no task reached replica {replica} while its graceful restart kept it out of service',
+  async function (this: ChaosWorld, replica: string) {
+    const request = operationRequest(this.faults.records(), 'replica.restart', engineOf(replica));
+    if (!request) throw new SuiteError(`No graceful restart of replica ${replica} was confirmed in this scenario: nothing to judge`);
+    const span = { sinceMs: request.at, untilMs: Date.now(), outFrom: request.at + BOUNDS.poolViewLagMs };
+    await noTaskReachedWhileOut(this, replica, span, { unjudgedIfNoneOffered: true });
+  },
+);
 
 /**
  * The orchestrator sent `replica` no task while the pool's health showed it out of service within `span` (the
  * dispatches witnessed on its link). Tasks must have been offered meanwhile, or the check proves nothing: it then
  * fails, or, where the scenario cannot promise any (a drawn schedule's load), is not applicable (never passed).
  */
-function noTaskReachedWhileOut(
+async function noTaskReachedWhileOut(
   world: ChaosWorld,
   replica: string,
   span: { sinceMs: number; untilMs: number; outFrom?: number },
   { unjudgedIfNoneOffered = false } = {},
-): void {
+): Promise<void> {
   const samples = world.liveness?.samples ?? [];
-  const { window, seen } = dispatchesWhileOut(world.requireStack(), samples, replica, span);
+  const { window, seen } = await dispatchesWhileOut(world.requireStack(), samples, replica, span);
   expect(window, `pool health samples showing replica ${replica} out of service after it was taken out`).to.not.equal(undefined);
   const { from, to } = window as { from: number; to: number };
   world.timeline.record('note', 'dispatches while out of service', { replica, outForMs: to - from, reached: seen.length });

@@ -93,7 +93,7 @@ export async function replicaTakesTasksSideBySide(
       bursts++;
       const sent = await workload.submitMany(burst, make);
       await Promise.all(sent.filter(isAdmitted).map((r) => taskEnds(r, withinMs)));
-      const seen = dispatchesSeenAt(stack, replica, sinceMs);
+      const seen = await dispatchesSeenAt(stack, replica, sinceMs);
       const most = mostAtOnce(seen, Date.now());
       return {
         ok: most > 1,

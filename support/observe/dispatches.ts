@@ -9,9 +9,8 @@ import { SeenDispatch } from '../history/dispatches';
  * The dispatches (requests other than health checks) that reached `replica` through its link from `sinceMs` (epoch)
  * on, as the suite's tap saw them: the record a breaker is judged on, which retries elsewhere hide from the client.
  */
-export function dispatchesSeenAt(stack: StartedStack, replica: string, sinceMs: number): SeenDispatch[] {
-  return stack
-    .requestsTo(replica)
+export async function dispatchesSeenAt(stack: StartedStack, replica: string, sinceMs: number): Promise<SeenDispatch[]> {
+  return (await stack.requestsTo(replica))
     .filter((r) => r.method !== 'GET' && r.at >= sinceMs)
     .map((r) => ({ at: r.at, endedAt: r.endedAt, status: r.status }));
 }
@@ -22,12 +21,12 @@ export function dispatchesSeenAt(stack: StartedStack, replica: string, sinceMs: 
  * not ready, to the sending of the last sample before one showed it ready again (or before `untilMs`): the pool's
  * health as the client sampled it, the link's skew allowed at both ends. No window when no sample showed it out.
  */
-export function dispatchesWhileOut(
+export async function dispatchesWhileOut(
   stack: StartedStack,
   samples: LivenessSample[],
   replica: string,
   span: { sinceMs: number; untilMs: number; outFrom?: number },
-): { window?: { from: number; to: number }; seen: SeenDispatch[] } {
+): Promise<{ window?: { from: number; to: number }; seen: SeenDispatch[] }> {
   const answered = samples.filter((s) => s.at >= span.sinceMs && s.at < span.untilMs && s.replicas !== undefined);
   const first = answered.findIndex((s) => s.replicas?.[replica] !== 'ready');
   if (first < 0) return { seen: [] };
@@ -36,5 +35,5 @@ export function dispatchesWhileOut(
   const skew = BOUNDS.linkObservationSkewMs;
   const from = span.outFrom ?? (answered[first].answeredAt ?? answered[first].at) + skew;
   const window = { from, to: lastOut.at - skew };
-  return { window, seen: dispatchesSeenAt(stack, replica, window.from).filter((d) => d.at < window.to) };
+  return { window, seen: (await dispatchesSeenAt(stack, replica, window.from)).filter((d) => d.at < window.to) };
 }

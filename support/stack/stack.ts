@@ -213,7 +213,7 @@ export class StartedStack {
   }
 
   /** Requests that reached one replica through its link, as the suite's tap saw them (the stack was asked to record them). */
-  requestsTo(replicaId: string): readonly TappedRequest[] {
+  requestsTo(replicaId: string): Promise<readonly TappedRequest[]> {
     this.assertReplica(replicaId);
     const tap = this.links.taps.get(`engine-${replicaId}`);
     if (!tap) throw new SuiteError(`The requests reaching replica ${replicaId} were not recorded: the stack was started without taps`);

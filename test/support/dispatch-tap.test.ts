@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type net from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -49,7 +50,7 @@ describe('the dispatch tap on a link', () => {
     try {
       const firstDone = await send(agent, tap.listen, 'POST', '/completion');
       await send(agent, tap.listen, 'GET', '/health');
-      const seen = tap.requests();
+      const seen = await tap.requests();
       expect(seen.map((r) => `${r.method} ${r.path}`)).to.deep.equal(['POST /completion', 'GET /health']);
       expect(seen.map((r) => r.status)).to.deep.equal([200, 200]);
       expect(seen[0].endedAt, 'the stream ended at its last chunk, on a connection kept alive').to.be.a('number');
@@ -67,11 +68,32 @@ describe('the dispatch tap on a link', () => {
     try {
       await Promise.all([send(agent, tap.listen, 'POST', '/a'), send(agent, tap.listen, 'POST', '/b')]);
       await send(agent, tap.listen, 'POST', '/c');
-      const [a, b, c] = [...tap.requests()].sort((x, y) => x.path.localeCompare(y.path));
+      const [a, b, c] = [...(await tap.requests())].sort((x, y) => x.path.localeCompare(y.path));
       expect(a.at < (b.endedAt as number) && b.at < (a.endedAt as number), 'a and b overlap').to.equal(true);
       expect(c.at, 'c began after both ended').to.be.at.least(Math.max(a.endedAt as number, b.endedAt as number));
     } finally {
       agent.destroy();
+      await tap.stop();
+    }
+  });
+
+  it("stamps a request when it arrives, while the suite's own thread is busy", async () => {
+    const tap = await DispatchTap.start(upstream.address);
+    try {
+      // Another process sends a GET 300 ms from now; this thread is busy from now until 600 ms from now.
+      const sendAt = Date.now() + 300;
+      const [host, port] = tap.listen.split(':');
+      const script = `setTimeout(() => require('http').get({host:'${host}',port:${port},path:'/health'}, (r) => r.resume()), ${sendAt} - Date.now())`;
+      const child = new Promise((resolve) => execFile(process.execPath, ['-e', script], resolve));
+      const busyUntil = sendAt + 300;
+      while (Date.now() < busyUntil) {
+        /* the suite's thread held, as by a long check */
+      }
+      await child;
+      const [seen] = await tap.requests();
+      expect(seen?.path).to.equal('/health');
+      expect(seen.at - sendAt, 'ms from the send to the stamp').to.be.below(150);
+    } finally {
       await tap.stop();
     }
   });
