@@ -1,4 +1,4 @@
-@explored @ORCH-3050 @ORCH-3051 @ORCH-3040 @fault:network.truncate
+@explored @ORCH-3050 @ORCH-3051 @ORCH-3040 @fault:network.truncate @needs:fast-engine
 Feature: A breaker seen closed on any replica, not only the first
   Found by the explorer's hunt of the mutant breaker-ignores-server-errors (seed 22, on f166b99; shrunk), and kept as
   written: it failed 3 of 3 on the unbroken stack too. After the requests to replica r2 were cut for 200 ms (too

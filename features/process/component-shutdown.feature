@@ -21,7 +21,10 @@ Feature: Graceful shutdown of the pool manager and of an engine
   # comes 3 tasks at a time: least in flight first, a replica in rotation with 1 task gets at least 1 of 3 sent
   # together to a pool of 2 (1 task at a time all went to the idle replica, and a stack that kept the draining
   # replica in rotation survived once the engines streamed at 5 ms a token). Its in-flight task of 200 tokens (1 s at
-  # 5 ms a token, 2.6 s on llama-server alone) outlasts the 600 ms between two such bursts. The deadline is twice what
+  # 5 ms a token, 2.6 s on llama-server alone) outlasts the 750 ms between two such bursts. The load must fit on the
+  # other replica alone while this one drains: on llama-server one replica served 2 tasks of 10 tokens every 620 ms
+  # (3.2 a second, CI of f3dfdef), so 5 a second of 10 tokens filled the queue of 8 within the drain's 6.5 s and was
+  # refused; tasks of 5 tokens take about half that, so 4 a second leave it headroom. The deadline is twice what
   # that task takes on llama-server while the other replica serves the whole load on the same 2 cores: 35 tokens a
   # second there (CI of 32e96c0: 180 of 200 tokens when a deadline of 5 s ran out), so 5.7 s; the drain ends when the
   # task does, so a longer deadline costs nothing when the stack keeps its promise.
@@ -31,7 +34,7 @@ Feature: Graceful shutdown of the pool manager and of an engine
     And the dispatches reaching each replica are witnessed on their way
     And a healthy pool of 2 replicas
     And a client has a task of 200 tokens streaming on replica r1
-    And a steady load of 5 tasks per second of 10 tokens each, sent 3 at a time
+    And a steady load of 4 tasks per second of 5 tokens each, sent 3 at a time
     When the pool manager restarts replica r1 gracefully, with a deadline of 12 s
     Then the task completes
     And replica r1 is restarted and ready again within 5 s
