@@ -1,4 +1,4 @@
-@explored @ORCH-3050 @ORCH-3051 @fault:process.term
+@explored @ORCH-3050 @ORCH-3051 @CHAOS-004 @fault:process.term
 Feature: The queue timeout holds while the orchestrator shuts down
   Found by `npm run mutants -- --explore` on the unbroken stack (seed 12, on 287125e, while hunting no-idle-timeout;
   shrunk, kept as written): its scenario failed on the unbroken stack 3 of 3, so the find was not counted. A task

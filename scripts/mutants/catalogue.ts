@@ -181,4 +181,12 @@ export const MUTANTS: Mutant[] = [
   },
   ...DISPATCH_MUTANTS,
   ...POOL_MANAGER_MUTANTS,
+  {
+    id: 'queue-clock-stops-at-shutdown',
+    requirement: 'CHAOS-004',
+    breaks: 'an orchestrator asked to shut down stops its queue timeout with its dispatching: a queued task waits past it',
+    file: 'sut/orchestratord/dispatcher.ts',
+    find: 'const expired = waitedTooLong(task, progress, now, this.policy);',
+    replace: 'const expired = this.paused ? undefined : waitedTooLong(task, progress, now, this.policy);',
+  },
 ];

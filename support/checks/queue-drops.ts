@@ -1,8 +1,7 @@
-import { isAdmitted, type TaskRecord, terminalOf } from '../history/history';
+import { DROPPED, isAdmitted, type TaskRecord, terminalOf } from '../history/history';
 import { type Verdict, verdictOf } from './verdict';
 
-/** The code a task dropped from a full queue ends with (drop-lru). */
-export const DROPPED = 'QUEUE_FULL_DROP_LRU';
+export { DROPPED };
 
 /** A task's clock in the orchestrator's own status (epoch ms): created, first dispatched, ended. */
 export interface TaskClock {

@@ -6,6 +6,9 @@ export const RECOVERY_S = 5;
 /** The orchestrator's default admission capacity (CONTRACT.md; ORCHD_ADMISSION_CAPACITY in the profiles): where a schedule draws none. */
 export const DEFAULT_QUEUE_CAPACITY = 8;
 
+/** The overload a schedule may end with (WorkloadPlan.burst): 3 tasks over what the pool runs and queues. */
+const BURST_STEP = 'a burst of 3 more tasks than the pool runs and its queue holds arrives at once, and every stream ends';
+
 /** Why a schedule is written down: where it came from and what it broke. */
 export interface Provenance {
   seed: number;
@@ -128,6 +131,7 @@ export function scheduleFeature(s: Schedule, name: string, why: Provenance): str
     ...whens.map((t, k) => `    ${k === 0 ? 'When' : 'And'} ${t}`),
     ...thens.map((t, k) => `    ${k === 0 ? 'Then' : 'And'} ${t}`),
     '    When the steady load stops and every stream ends',
+    ...(w.burst ? [`    And ${BURST_STEP}`] : []),
     ...operators.map((t, k) => `    ${k === 0 ? 'Then' : 'And'} ${t}`),
   ];
   return `${lines.join('\n')}\n`;

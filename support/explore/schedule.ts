@@ -43,6 +43,13 @@ export interface WorkloadPlan {
   dropOldest: boolean;
   /** How many tasks the queue holds (the product default is 8; fewer fill it under a milder slowdown). */
   queueCapacity?: number;
+  /**
+   * Once the load has stopped and the pool is idle, a burst of more tasks than the pool runs and its queue holds: a
+   * full queue for certain, so that its refusals (or drops, under drop-lru) are judged (ORCH-2007, ORCH-3005, ORCH-3028);
+   * the faults' full queues came by chance, and so did a shrunk scenario's reproduction (the hunt at 8c0b991: refusals
+   * with no retry hint and uncounted refusals caught, then failing 0 and 1 of 3 runs of their written scenarios).
+   */
+  burst?: boolean;
 }
 
 export interface Schedule {
@@ -101,6 +108,7 @@ const workloadArb: fc.Arbitrary<WorkloadPlan> = fc.record({
   queueTimeoutS: fc.option(fc.constantFrom(1, 2), { nil: undefined }),
   dropOldest: fc.boolean(),
   queueCapacity: fc.integer({ min: 3, max: 8 }),
+  burst: fc.boolean(),
 });
 
 /**
@@ -206,7 +214,7 @@ export function kindsOf(s: Schedule): string[] {
 /** One line per schedule, for the log and for replay checks: the same seed prints the same lines. */
 export function describeSchedule(s: Schedule): string {
   const w = s.workload;
-  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel ${w.cancelLast ? 'last' : 'first'} after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}${w.leave ? ', leave' : ''}${w.failover ? ', failover' : ''}${w.queueTimeoutS ? `, queue timeout ${w.queueTimeoutS} s` : ''}${w.dropOldest ? ', drop-lru' : ''}${w.queueCapacity && w.queueCapacity !== 8 ? `, queue of ${w.queueCapacity}` : ''}`;
+  const load = `${w.replicas} replicas, ${w.rate}/s×${w.loadTokens} tok, batch ${w.batch}×${w.batchTokens}${w.poison ? `, ${w.poison} poison` : ''}${w.cancelAfter !== undefined ? `, cancel ${w.cancelLast ? 'last' : 'first'} after event ${w.cancelAfter}` : ''}${w.resubmit ? ', resubmit' : ''}${w.leave ? ', leave' : ''}${w.failover ? ', failover' : ''}${w.queueTimeoutS ? `, queue timeout ${w.queueTimeoutS} s` : ''}${w.dropOldest ? ', drop-lru' : ''}${w.queueCapacity && w.queueCapacity !== 8 ? `, queue of ${w.queueCapacity}` : ''}${w.burst ? ', burst' : ''}`;
   const onReplica = (e: FaultEvent) => ['engine', 'link'].includes(FORMS[e.fault].place);
   const args = (e: FaultEvent) => [...(onReplica(e) ? [e.replica] : []), ...(e.magnitude ? [String(e.magnitude)] : [])].join(', ');
   const span = (e: FaultEvent) => (Number.isFinite(spanOf(e)) ? `+${spanOf(e)}ms` : ', to the end');

@@ -59,6 +59,9 @@ export class TaskHistory {
   }
 }
 
+/** The code a task dropped from a full queue ends with (drop-lru). */
+export const DROPPED = 'QUEUE_FULL_DROP_LRU';
+
 export function isAdmitted(r: TaskRecord): boolean {
   return r.admission?.status === 202;
 }

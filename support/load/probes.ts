@@ -139,15 +139,15 @@ export async function tasksRefused(
 }
 
 /**
- * A task of the client streaming on `replica`, for a fault that acts on that replica's work in flight: sends a task
- * (`make`) and, once it streams, asks the orchestrator where it runs; another replica's task runs on and the next is
- * sent, up to `tries` in all within `withinMs`. None there in time means the fault cannot be judged as meant: not
- * applicable (the explorer counts the schedule infeasible), never passed.
+ * A task of the client streaming on `replica` (on any, when it is undefined), for a fault that acts on that replica's
+ * (or a component's) work in flight: sends a task (`make`) and, once it streams, asks the orchestrator where it runs;
+ * another replica's task runs on and the next is sent, up to `tries` in all within `withinMs`. None there in time means
+ * the fault cannot be judged as meant: not applicable (the explorer counts the schedule infeasible), never passed.
  */
 export async function aTaskStreamingOn(
   workload: Workload,
   client: OrchestratorClient,
-  replica: string,
+  replica: string | undefined,
   make: () => TaskRequest,
   { tries, withinMs }: { tries: number; withinMs: number },
 ): Promise<TaskRecord> {
@@ -163,11 +163,12 @@ export async function aTaskStreamingOn(
       () => true,
       () => false,
     );
+    if (streaming && replica === undefined) return record;
     const on = streaming ? (await client.status(record.taskId)).body.replica_id : undefined;
     if (on === replica) return record;
     seen.push(streaming ? `streaming on ${on}` : 'not streaming in time');
   }
   throw new FaultNotApplicable(
-    `Fault not applied: no task of the client streamed on replica ${replica} in ${withinMs} ms (${seen.join('; ')})`,
+    `Fault not applied: no task of the client streamed${replica ? ` on replica ${replica}` : ''} in ${withinMs} ms (${seen.join('; ')})`,
   );
 }

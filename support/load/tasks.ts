@@ -1,7 +1,7 @@
 import { ConditionBroken } from '../core/errors';
 import { timed } from '../core/time-split';
 import type { Timeline } from '../core/timeline';
-import { isAdmitted, longestTokenGapMs, type TaskRecord, textOf } from '../history/history';
+import { DROPPED, isAdmitted, longestTokenGapMs, type TaskRecord, terminalOf, textOf } from '../history/history';
 import { lastInjectionAt } from '../observe/measures';
 import { taskEnds } from '../observe/waits';
 import { newTask, type OrchestratorClient, type TaskRequest, type TaskStatus } from '../orchestrator/client';
@@ -138,4 +138,21 @@ export async function rerunUndisturbed(
  */
 export function poisonTask(base: TaskRequest): TaskRequest {
   return { ...base, prompt: Array.from({ length: 5_000 }, (_, i) => `w${i % 100}`).join(' ') };
+}
+
+/**
+ * An overload at once: `count` tasks sent together, each its own request in parallel, then their streams awaited (up
+ * to `settleMs`). Says how many the orchestrator refused at admission, how many it dropped from its full queue
+ * (drop-lru), and how many streams were still open.
+ */
+export async function burst(
+  workload: Workload,
+  count: number,
+  make: () => TaskRequest,
+  settleMs: number,
+): Promise<{ refused: number; dropped: number; open: number }> {
+  const records = await Promise.all(Array.from({ length: count }, () => workload.submit(make())));
+  const open = await workload.settle(settleMs);
+  const dropped = records.filter((r) => terminalOf(r)?.data.code === DROPPED).length;
+  return { refused: records.filter((r) => !isAdmitted(r)).length, dropped, open };
 }
