@@ -88,8 +88,19 @@ function eventArb(names: ExplorableName[], weights?: FaultWeights): fc.Arbitrary
     .map(({ fault, replica, atMs, forMs, share }) => {
       const m = FORMS[fault].magnitude;
       const magnitude = m ? Math.round(m.min + share * (m.max - m.min)) : 0;
-      return { fault, replica: `r${replica}`, atMs, forMs, magnitude };
+      return { fault, replica: `r${replica}`, atMs, forMs: lasting(fault, forMs), magnitude };
     });
+}
+
+/**
+ * A drawn length mapped onto the form's own range (`lasts`), in steps of 50 ms, where it declares one: the same draw
+ * as every other form's (so no other draw of a seed changes), shrinking towards the range's shortest.
+ */
+function lasting(fault: ExplorableName, forMs: number): number {
+  const lasts = FORMS[fault].lasts;
+  if (!lasts) return forMs;
+  const share = (forMs - LIMITS.minForMs) / (LIMITS.maxForMs - LIMITS.minForMs);
+  return lasts.min + Math.round((share * (lasts.max - lasts.min)) / 50) * 50;
 }
 
 const workloadArb: fc.Arbitrary<WorkloadPlan> = fc.record({

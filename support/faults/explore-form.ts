@@ -35,6 +35,11 @@ export interface ExploreForm {
   busyMs?: number;
   /** The range of its parameter (latency ms, KB/s, % of a core), when it has one. */
   magnitude?: { min: number; max: number };
+  /**
+   * How long it lasts until its heal (ms), where the explorer's own range (LIMITS in support/explore/schedule.ts) does
+   * not suit it: a fault whose point is to outlast a bound of the contract lasts past it.
+   */
+  lasts?: { min: number; max: number };
   /** Givens the scenario states when this form is drawn (what the form needs of the stack to act at all). */
   givens?: string[];
   /**

@@ -78,6 +78,11 @@ export const PAUSE_FORMS = {
   },
   'engine-hang-streaming': {
     place: 'engine',
+    // Past the idle timeout and its slack (1000 + 100 ms on every profile): a shorter hang ends before the watchdog
+    // would fire and shows nothing of it (the hunt at 2808c13, seed 12: hangs of 850 and 300 ms, a stack with no idle
+    // timeout not found). Up to 4.5 s: with stream failover on, a stream may be silent for the idle timeout and the
+    // failover's wait (3000 ms on the reference profile), and only a longer hang shows a watchdog that never fires.
+    lasts: { min: 1500, max: 4500 },
     inject: (r) => `the engine of replica ${r} hangs once a task of 300 tokens streams on it`,
     heal: (r) => `the engine of replica ${r} resumes`,
   },

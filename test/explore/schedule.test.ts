@@ -148,6 +148,15 @@ describe('explorer schedules', () => {
         expect(s.workload.rate * s.workload.loadTokens, describeSchedule(s)).to.be.at.most(140 * s.workload.replicas);
   });
 
+  it("draw a form that declares how long it lasts within its own range, and every other form within the explorer's", () => {
+    const samples = fc.sample(scheduleArb(explorableHere(true)), { seed: 5, numRuns: 400 }).flatMap((s) => s.events);
+    const hangs = samples.filter((e) => e.fault === 'engine-hang-streaming');
+    expect(hangs.length, 'hangs once a task streams drawn in 400 schedules').to.be.greaterThan(5);
+    for (const e of hangs) expect(e.forMs, 'a hang once a task streams, ms').to.be.within(1500, 4500);
+    expect(new Set(hangs.map((e) => e.forMs)).size, 'hang lengths drawn').to.be.greaterThan(3);
+    for (const e of samples.filter((x) => !FORMS[x.fault].lasts)) expect(e.forMs, e.fault).to.be.within(200, 2500);
+  });
+
   it('draw a crash loop only on an engine no earlier fault touched, nor after the GPUs were lost', () => {
     const loop = ev('engine-crash-loop', 'r1', 2000);
     const after = (e: FaultEvent) => normalise({ workload, events: [e, loop] }).events.map((x) => x.fault);
