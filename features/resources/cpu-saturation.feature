@@ -4,7 +4,7 @@ Feature: CPU saturation
   it — no restart storm caused by slow answers, no task failed falsely — and a task that really misses its timeout
   says so.
 
-  @privileged @fault:cpu.saturate
+  @privileged @fault:cpu.saturate @needs:fast-engine
   Scenario: an engine starved of CPU streams slower, is not restarted for it, and every task completes
     Given each token costs an engine 2 ms of CPU
     And a healthy pool of 2 replicas
