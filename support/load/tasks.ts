@@ -154,5 +154,7 @@ export async function burst(
   const records = await Promise.all(Array.from({ length: count }, () => workload.submit(make())));
   const open = await workload.settle(settleMs);
   const dropped = records.filter((r) => terminalOf(r)?.data.code === DROPPED).length;
-  return { refused: records.filter((r) => !isAdmitted(r)).length, dropped, open };
+  // Refused: answered, and not admitted (a request that got no answer at all is not a refusal).
+  const refused = records.filter((r) => r.admission !== undefined && !isAdmitted(r)).length;
+  return { refused, dropped, open };
 }
