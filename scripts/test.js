@@ -19,11 +19,12 @@ const root = path.resolve(__dirname, '..');
 const buildLog = path.join(root, 'reports', 'install-llamacpp.log');
 
 /** Runs an npm script (or a command) in the foreground; exits the whole run on failure. */
-function step(label, cmd, args, env = {}) {
+function step(label, cmd, args, env = {}, onFailure = () => {}) {
   const started = Date.now();
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   const took = `${((Date.now() - started) / 1000).toFixed(0)} s`;
   if (r.status !== 0) {
+    onFailure();
     console.error(`[test] ${label} failed (exit ${r.status ?? r.signal}) after ${took}`);
     stopBuild();
     process.exit(r.status || 1);
@@ -74,7 +75,7 @@ async function main() {
   if (reference) {
     for (const s of ['typecheck', 'lint', 'lint:tags', 'lint:steps']) step(s, 'npm', ['run', '-s', s]);
     step('browser', 'node', [path.join(__dirname, 'install-browser.js')]);
-    step('unit tests', 'npm', ['run', '-s', 'test:unit']);
+    step('unit tests', 'npm', ['run', '-s', 'test:unit'], {}, failingUnitTests);
     step('explore:short', 'npm', ['run', '-s', 'explore:short']);
   }
   if (llamacpp) {
@@ -98,6 +99,18 @@ async function main() {
   // reports/index.html again, now that the real-engine run is beside it: the one page shows every profile's latest run.
   if (reference) step('front page', 'npm', ['run', '-s', 'report:front']);
   step('trace:check (llamacpp)', 'npm', ['run', '-s', 'trace:check', '--', 'reports/llamacpp/traceability.json']);
+}
+
+/** The spec reporter's list of failing tests with their errors, printed last, where a reader of the log's end sees it. */
+function failingUnitTests() {
+  const file = path.join(root, 'reports', 'unit-tests.txt');
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const at = text.indexOf('failing tests:');
+  if (at < 0) return;
+  const lines = text.slice(at).split('\n');
+  console.error(
+    `[test] ${lines.slice(0, 120).join('\n')}${lines.length > 120 ? `\n… (${lines.length - 120} more lines in ${path.relative(root, file)})` : ''}`,
+  );
 }
 
 async function waitForBuild() {

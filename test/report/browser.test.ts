@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -24,19 +24,33 @@ describe('the evidence report in a real browser', {
 
   before(async () => {
     dir = tempDir('chaos-report-');
+    const started = Date.now();
     const run = spawnSync('npx', ['cucumber-js', '-p', 'ci', 'features/steady-state'], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, CHAOS_REPORTS_DIR: dir },
       timeout: 120_000,
     });
-    expect(run.status, `the small run failed:\n${run.stdout}\n${run.stderr}`).to.equal(0);
+    // The whole output goes to a file; the error carries its tail, so that a CI excerpt shows why the run failed.
     mkdirSync(shots, { recursive: true });
-    browser = await puppeteer.launch({
-      executablePath: chromium,
-      headless: true,
-      args: ['--no-sandbox', '--allow-file-access-from-files'],
-    });
+    const log = path.join(root, 'reports', 'browser-test-run.log');
+    writeFileSync(log, `${run.stdout}\n${run.stderr}`);
+    if (run.status !== 0) {
+      const tail = `${run.stdout}\n${run.stderr}`.trimEnd().split('\n').slice(-25).join('\n');
+      throw new Error(
+        `the small run (features/steady-state) ended with ${run.status ?? run.signal} after ${Date.now() - started} ms ` +
+          `(${run.error?.message ?? 'no spawn error'}); whole output in ${log}, its end:\n${tail}`,
+      );
+    }
+    try {
+      browser = await puppeteer.launch({
+        executablePath: chromium,
+        headless: true,
+        args: ['--no-sandbox', '--allow-file-access-from-files'],
+      });
+    } catch (err) {
+      throw new Error(`headless ${chromium} did not start: ${(err as Error).message}`);
+    }
   });
 
   after(async () => {
