@@ -25,6 +25,6 @@ Then("no stream was left silent for longer than the idle timeout and a failover'
 const failoverOn = (world: ChaosWorld): boolean => Number(world.settings.tunes['migration-limit'] ?? 0) > 0;
 
 function silentNoLongerThan(world: ChaosWorld, limitMs: number): void {
-  const v = StreamsNeverSilent(world.history.all(), limitMs, world.excuses.windows(), Date.now());
+  const v = StreamsNeverSilent(world.history.all(), limitMs, world.excuses.silenceWindows(), Date.now());
   expect(v.valid, v.detail).to.equal(true);
 }

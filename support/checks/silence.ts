@@ -12,7 +12,8 @@ export interface Window {
  * waits longer than `limitMs` (the idle timeout plus its measured observation slack) for the next token or for its
  * end, whatever holds the engine up (a hung engine, a stalled link): the orchestrator's watchdog ends the silence at
  * the idle timeout. A silence that overlaps one of the `excused` windows (the orchestrator stopped on purpose, its
- * client reconnecting after it) is not judged. A token received twice (a resumed read) counts at its first receipt. A
+ * client reconnecting after it) is judged only up to the window's start: a stream already silent past the limit when
+ * the outage began was left silent by an orchestrator still serving it. A token received twice (a resumed read) counts at its first receipt. A
  * stream still open at `now` (epoch ms) is silent since its last event.
  */
 export function StreamsNeverSilent(records: TaskRecord[], limitMs: number, excused: Window[], now: number): Verdict {
@@ -40,7 +41,15 @@ export function StreamsNeverSilent(records: TaskRecord[], limitMs: number, excus
     for (let k = 1; k < times.length; k++) {
       const [a, b] = [times[k - 1], times[k]];
       const silentMs = b.at - a.at;
-      if (silentMs <= limitMs || excused.some((w) => w.from <= b.at && w.to >= a.at)) continue;
+      if (silentMs <= limitMs) continue;
+      const outage = Math.min(...excused.filter((w) => w.from <= b.at && w.to >= a.at).map((w) => w.from));
+      if (Number.isFinite(outage)) {
+        if (outage - a.at <= limitMs) continue;
+        problems.push(
+          `${r.taskId}: ${outage - a.at} ms without an event after its ${a.what} before the orchestrator's outage began (limit ${limitMs} ms)`,
+        );
+        continue;
+      }
       problems.push(`${r.taskId}: ${silentMs} ms without an event between its ${a.what} and its ${b.what} (limit ${limitMs} ms)`);
     }
   }

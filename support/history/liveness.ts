@@ -17,15 +17,24 @@ export interface LivenessSample {
  */
 export class Excuses {
   private open = false;
-  private readonly spans: { from: number; to: number }[] = [];
+  private readonly spans: { from: number; to: number; silentFrom: number }[] = [];
 
   get active(): boolean {
     return this.open;
   }
 
-  excuse(): void {
-    if (!this.open) this.spans.push({ from: Date.now(), to: Number.POSITIVE_INFINITY });
+  /**
+   * Opens a window from now. `serving`, for a graceful stop: the orchestrator serves its streams (and its watchdogs
+   * still end their silences) until the promise settles, at its exit; a silence is excused only from then.
+   */
+  excuse(serving?: Promise<unknown>): void {
+    if (this.open) return;
+    const span = { from: Date.now(), to: Number.POSITIVE_INFINITY, silentFrom: serving ? Number.POSITIVE_INFINITY : Date.now() };
+    this.spans.push(span);
     this.open = true;
+    void serving?.finally(() => {
+      span.silentFrom = Math.min(Date.now(), span.to);
+    });
   }
 
   unexcuse(): void {
@@ -35,6 +44,11 @@ export class Excuses {
 
   /** The windows so far (epoch ms; an open one ends at infinity). */
   windows(): { from: number; to: number }[] {
-    return this.spans.map((w) => ({ ...w }));
+    return this.spans.map(({ from, to }) => ({ from, to }));
+  }
+
+  /** The windows in which a stream's silence is excused: from the orchestrator's outage (its exit, for a graceful stop). */
+  silenceWindows(): { from: number; to: number }[] {
+    return this.spans.filter((w) => Number.isFinite(w.silentFrom)).map(({ silentFrom, to }) => ({ from: silentFrom, to }));
   }
 }

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import { StreamsNeverSilent } from '../../support/checks/silence';
 import type { TaskRecord } from '../../support/history/history';
+import { Excuses } from '../../support/history/liveness';
 import { newTask } from '../../support/orchestrator/client';
 import type { ReceivedEvent } from '../../support/orchestrator/sse';
 
@@ -54,5 +55,36 @@ describe('StreamsNeverSilent: no stream waits longer than the idle timeout for i
     expect(StreamsNeverSilent([resumed], limit, [{ from: 500, to: 2500 }], 4000).valid).to.equal(true);
     // The same gap with no window is a failure; a token received again on the resumed read counts once, at first.
     expect(StreamsNeverSilent([resumed], limit, [], 4000).detail).to.contain('between its token 0 and its token 1');
+  });
+
+  it('judges the part of a silence before the outage began: a stream already silent past the limit was left so', () => {
+    const resumed = task('t1', [
+      [ev('started', 0), tok(0, 100)],
+      [tok(0, 3000), tok(1, 3010), ev('end', 3020)],
+    ]);
+    expect(StreamsNeverSilent([resumed], limit, [{ from: 1200, to: 2500 }], 4000).valid).to.equal(true);
+    expect(StreamsNeverSilent([resumed], limit, [{ from: 1300, to: 2500 }], 4000).detail).to.contain(
+      "t1: 1200 ms without an event after its token 0 before the orchestrator's outage began (limit 1100 ms)",
+    );
+  });
+});
+
+describe('Excuses: the windows in which the orchestrator was stopped on purpose', () => {
+  it("excuse a stream's silence in a graceful stop only from the orchestrator's exit, and answers from the signal", async () => {
+    const excuses = new Excuses();
+    let exit!: () => void;
+    const serving = new Promise<void>((resolve) => (exit = resolve));
+    excuses.excuse(serving);
+    expect(excuses.windows()).to.have.length(1);
+    expect(excuses.silenceWindows(), 'before the exit').to.deep.equal([]);
+    const before = Date.now();
+    exit();
+    await serving;
+    await new Promise((resolve) => setImmediate(resolve));
+    const [w] = excuses.silenceWindows();
+    expect(w.from, 'silences excused from the exit').to.be.at.least(before);
+    expect(w.from).to.be.at.least(excuses.windows()[0].from);
+    excuses.unexcuse();
+    expect(excuses.silenceWindows()[0].to).to.equal(excuses.windows()[0].to);
   });
 });
