@@ -7,7 +7,7 @@ import type { Evidence, Fault, FaultContext, HealVerified } from './fault';
 import { declareKind } from './kind';
 import { NEVER_INJECTED } from './signal-fault';
 import { engineOf } from './subjects';
-import type { DriverResetMechanism, ProcessTarget } from './targets';
+import { type DriverResetMechanism, hookPid, type ProcessTarget } from './targets';
 
 /** How long the engine has to answer one probe of the fault's verification, ms. */
 const PROBE_MS = 1000;
@@ -43,7 +43,8 @@ export class EngineCompletionErrorsFault implements Fault, HealVerified {
   }
 
   async inject(ctx: FaultContext): Promise<void> {
-    this.pid = await this.target.pid();
+    // A signal hook acts on an engine that serves (see EngineDriverResetFault).
+    this.pid = await hookPid(this.target);
     this.logOffset = logSize(this.mechanism.logFile);
     process.kill(this.pid, this.mechanism.signal);
     this.failing = true;

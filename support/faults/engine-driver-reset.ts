@@ -3,7 +3,7 @@ import { InvalidFaultSpec } from '../core/errors';
 import { awaitLogLine, logLineNow, logSize } from './engine-log';
 import type { Evidence, FaultContext } from './fault';
 import { SignalFault, waitGone } from './signal-fault';
-import type { DriverResetMechanism, ProcessTarget } from './targets';
+import { type DriverResetMechanism, hookPid, type ProcessTarget } from './targets';
 import type { ExploreForms } from './explore-form';
 
 /**
@@ -25,6 +25,14 @@ export class EngineDriverResetFault extends SignalFault {
 
   describe(): string {
     return `GPU driver reset under ${this.target.description}`;
+  }
+
+  /**
+   * A signal hook acts on an engine that serves: one still loading has no hook yet (the explorer, hunt at c529f91: a
+   * hook sent 200 ms after the GPUs came back reached an engine still starting, and nothing showed).
+   */
+  protected pidToSignal(): Promise<number> {
+    return hookPid(this.target);
   }
 
   protected beforeSignal(): void {

@@ -5,7 +5,7 @@ import { awaitLogLine, logSize } from './engine-log';
 import { engineGenerating } from './engine-slots';
 import type { Evidence, FaultContext, Preflighted } from './fault';
 import { SignalFault } from './signal-fault';
-import type { DriverResetMechanism, ProcessTarget } from './targets';
+import { type DriverResetMechanism, hookPid, type ProcessTarget } from './targets';
 import type { ExploreForms } from './explore-form';
 
 /**
@@ -41,6 +41,11 @@ export class EngineStreamEndFault extends SignalFault implements Preflighted {
     // A stream with some tokens still to come (5 at least: 50 ms on the reference engine) is still open when the
     // signal lands a few ms later.
     return engineGenerating(this.engineUrl, 5, this.waitForWorkMs);
+  }
+
+  /** A signal hook acts on an engine that serves (see EngineDriverResetFault). */
+  protected pidToSignal(): Promise<number> {
+    return hookPid(this.target);
   }
 
   protected beforeSignal(): void {

@@ -34,7 +34,7 @@ export abstract class SignalFault implements Fault, Preflighted {
   }
 
   async inject(ctx: FaultContext): Promise<void> {
-    this.pid = await this.target.pid();
+    this.pid = await this.pidToSignal();
     this.beforeSignal();
     this.sendingFrom = Date.now();
     process.kill(this.pid, this.signal);
@@ -75,6 +75,11 @@ export abstract class SignalFault implements Fault, Preflighted {
 
   /** Nothing to undo by default: bringing the process back is the system's job, and what the scenario checks. */
   async heal(_ctx?: FaultContext): Promise<void> {}
+
+  /** The process the signal goes to: the target's, as it reports it now. */
+  protected pidToSignal(): Promise<number> {
+    return this.target.pid();
+  }
 
   /** Called just before the signal is sent (to note what the effect will be compared with). */
   protected beforeSignal(): void {}

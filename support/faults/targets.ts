@@ -10,6 +10,11 @@ export interface ProcessTarget {
   readonly description: string;
   /** The pid to signal now, as the target reports it. */
   pid(): Promise<number>;
+  /**
+   * The pid once the process serves (its own health answered 200), waited for within a bound: for a fault whose
+   * mechanism a process handles only once it serves (an engine's signal hooks, set once its model is loaded).
+   */
+  servingPid?(): Promise<number>;
   /** The port the process listens on, so the pid can be checked against the socket's owner found from the OS. */
   readonly port?: number;
 }
@@ -53,4 +58,9 @@ export interface FaultSite {
   engineUrl(replica: string): string;
   /** The profile's signal hook for `kind` on the engine of `replica`; throws, naming the profile's field, without one. */
   signalHook(kind: string, replica: string): DriverResetMechanism;
+}
+
+/** The pid a signal hook is sent to: the process once it serves, where the target can tell (`servingPid`). */
+export function hookPid(target: ProcessTarget): Promise<number> {
+  return target.servingPid ? target.servingPid() : target.pid();
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
 import { eventually } from '../core/eventually';
+import { engineProcess } from './engine-process';
 import { PhaseClock } from '../core/phase-clock';
 import { timed } from '../core/time-split';
 import { PoolManagerClient } from '../pool-manager/client';
@@ -36,8 +37,6 @@ export interface StackRequest {
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
-/** How long a pool manager may take to report an engine for a replica once it runs (the schedules' recovery bound). */
-const ENGINE_TAKEN_UP_MS = 5000;
 
 /**
  * The running target of one scenario, built from a target profile: its components (started in the profile's order),
@@ -191,19 +190,13 @@ export class StartedStack {
   /** The engine process of one replica, as the pool manager reports it right now. */
   engineTarget(replicaId: string): ProcessTarget {
     this.assertReplica(replicaId);
-    return {
-      description: `the engine of replica ${replicaId}`,
-      port: this.ports.get(`engine-${replicaId}`),
-      // A pool manager just started reports its replicas stopped until it has taken up their engines again: waited
-      // for (found by the explorer, seed 1: an engine asked to stop 50 ms after its pool manager's restart).
-      pid: async () => {
-        const probe = async () => {
-          const r = await this.poolManager.replica(this.profile.pool.id, replicaId);
-          return { ok: r.pid !== undefined, seen: `state ${r.state}, pid ${r.pid}`, value: r.pid };
-        };
-        return (await eventually(`an engine for replica ${replicaId}`, probe, { withinMs: ENGINE_TAKEN_UP_MS })).value as number;
-      },
-    };
+    return engineProcess(
+      this.poolManager,
+      this.profile.pool.id,
+      replicaId,
+      this.engineAddress(replicaId),
+      this.ports.get(`engine-${replicaId}`),
+    );
   }
 
   /** The network path from the orchestrator to one replica's engine. */

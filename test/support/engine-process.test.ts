@@ -1,0 +1,53 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { expect } from 'chai';
+import type { PoolManagerClient } from '../../support/pool-manager/client';
+import { engineProcess } from '../../support/stack/engine-process';
+import { hookPid } from '../../support/faults/targets';
+
+/** An engine's health that says "loading" (503) for its first `loadingFor` answers, then ok; `asked` counts them. */
+function engine(loadingFor: number): { server: Server; asked: () => number } {
+  let asked = 0;
+  const server = createServer((_req, res) => {
+    asked++;
+    res.writeHead(asked <= loadingFor ? 503 : 200).end();
+  });
+  return { server, asked: () => asked };
+}
+
+describe("a replica's engine as the faults see it", () => {
+  let server: Server;
+  let asked: () => number;
+  let address: string;
+  const poolManager = { replica: async () => ({ replica_id: 'r1', state: 'starting', pid: 4242 }) } as unknown as PoolManagerClient;
+
+  before(async () => {
+    ({ server, asked } = engine(3));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => server.close());
+
+  it('gives the pid its pool manager reports at once, and the pid for a signal hook only once the engine serves', async () => {
+    const target = engineProcess(poolManager, 'p', 'r1', address, undefined);
+    expect(await target.pid()).to.equal(4242);
+    expect(asked(), 'health asked before').to.equal(0);
+    expect(await hookPid(target)).to.equal(4242);
+    expect(asked(), 'health answers until one said it serves (3 said loading)').to.equal(4);
+  });
+
+  it('fails, naming what it last saw, when the engine never serves within the bound', { timeout: 10_000 }, async () => {
+    const never = createServer((_req, res) => res.writeHead(503).end());
+    await new Promise<void>((resolve) => never.listen(0, '127.0.0.1', resolve));
+    const target = engineProcess(poolManager, 'p', 'r1', `127.0.0.1:${(never.address() as AddressInfo).port}`, undefined);
+    try {
+      await hookPid(target).then(
+        () => expect.fail('resolved for an engine that never served'),
+        (err: Error) => expect(err.message).to.contain('its health 503'),
+      );
+    } finally {
+      never.close();
+    }
+  });
+});
