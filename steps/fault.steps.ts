@@ -56,11 +56,7 @@ When('the orchestrator is asked to shut down once a task of {int} tokens streams
 async function stopOrchestrator(world: ChaosWorld, moment?: () => Promise<void>): Promise<void> {
   const stack = world.requireStack();
   const term = createFault('process.term', stack.processTarget('orchestrator'), stack.drainingUrl('orchestrator'));
-  const serving = stack.component('orchestrator').exited;
-  await world.faults.apply(term, componentOf('orchestrator'), async () => {
-    await moment?.();
-    world.excuses.excuse(serving);
-  });
+  await world.faults.apply(term, componentOf('orchestrator'), excusedFrom(world, moment, stack.component('orchestrator').exited));
 }
 
 /**
@@ -88,10 +84,13 @@ const ownTaskStreaming = (world: ChaosWorld, tokens: number, replica?: string) =
   });
 };
 
-/** `moment`, then the orchestrator's outage begins: the silences it causes are excused from then on. */
-const excusedFrom = (world: ChaosWorld, moment?: () => Promise<void>) => async () => {
+/**
+ * `moment`, then the orchestrator's outage begins: what fails to answer is excused from then on, a stream's silence
+ * too, or, for a graceful stop, only once `serving` settles (the orchestrator's exit: see Excuses.excuse).
+ */
+const excusedFrom = (world: ChaosWorld, moment?: () => Promise<void>, serving?: Promise<unknown>) => async () => {
   await moment?.();
-  world.excuses.excuse();
+  world.excuses.excuse(serving);
 };
 
 When('the link to replica {replica} stalls', async function (this: ChaosWorld, replica: string) {

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidFaultSpec } from '../core/errors';
+import { httpStatus } from '../core/http-status';
 import { isAlive } from '../core/pids';
 import { awaitLogLine, logSize } from './engine-log';
 import { BREAKER_AT_LINK, type ExploreForms } from './explore-form';
@@ -54,8 +55,8 @@ export class EngineCompletionErrorsFault implements Fault, HealVerified {
   async verify(ctx: FaultContext): Promise<Evidence> {
     if (this.pid === undefined) return NEVER_INJECTED;
     const line = await awaitLogLine(this.mechanism.logFile, this.logOffset, this.mechanism.evidence, ctx);
-    const health = await answer(`${this.engineUrl}/health`);
-    const completion = await answer(`${this.engineUrl}/completion`, { prompt: 'chaos probe', n_predict: 1, stream: false });
+    const health = await httpStatus(`${this.engineUrl}/health`, PROBE_MS);
+    const completion = await httpStatus(`${this.engineUrl}/completion`, PROBE_MS, { prompt: 'chaos probe', n_predict: 1, stream: false });
     const observed = { pid: this.pid, log: this.mechanism.logFile, line: line ?? null, health, completion };
     return { verdict: line && health === 200 && completion === 500 ? 'confirmed' : 'mismatch', observed };
   }
@@ -73,27 +74,11 @@ export class EngineCompletionErrorsFault implements Fault, HealVerified {
     const started = Date.now();
     let completion: number | string = 'not asked';
     while (Date.now() - started < SERVES_AGAIN_WITHIN_MS) {
-      completion = await answer(`${this.engineUrl}/completion`, { prompt: 'chaos probe', n_predict: 1, stream: false });
+      completion = await httpStatus(`${this.engineUrl}/completion`, PROBE_MS, { prompt: 'chaos probe', n_predict: 1, stream: false });
       if (completion === 200) return { verdict: 'confirmed', observed: { completion, after_ms: Date.now() - started } };
       await delay(20, undefined, { signal: ctx.signal });
     }
     return { verdict: 'mismatch', observed: { completion, within_ms: SERVES_AGAIN_WITHIN_MS } };
-  }
-}
-
-/** The HTTP status `url` answers (a POST of `body` when given), or what went wrong. */
-async function answer(url: string, body?: unknown): Promise<number | string> {
-  try {
-    const res = await fetch(url, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(PROBE_MS),
-    });
-    await res.arrayBuffer();
-    return res.status;
-  } catch (err) {
-    return (err as Error).message;
   }
 }
 

@@ -1,3 +1,4 @@
+import { httpStatus } from '../core/http-status';
 import { declareKind } from './kind';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isAlive } from '../core/pids';
@@ -27,23 +28,13 @@ export class ProcessTermFault extends SignalFault {
     while (Date.now() - started < this.verifyWithinMs) {
       if (!isAlive(pid)) return { verdict: 'confirmed', observed: { exited_after_ms: Date.now() - started } };
       if (this.drainingUrl) {
-        lastStatus = await status(this.drainingUrl);
+        lastStatus = await httpStatus(this.drainingUrl, 500);
         if (lastStatus !== 200)
           return { verdict: 'confirmed', observed: { draining_after_ms: Date.now() - started, draining_probe: lastStatus } };
       }
       await delay(5, undefined, { signal: ctx.signal });
     }
     return { verdict: 'mismatch', observed: { still_serving_after_ms: this.verifyWithinMs, draining_probe: lastStatus } };
-  }
-}
-
-async function status(url: string): Promise<number | string> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(500) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch (err) {
-    return (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
   }
 }
 

@@ -1,4 +1,5 @@
 import { eventually } from '../core/eventually';
+import { httpStatus } from '../core/http-status';
 import type { ProcessTarget } from '../faults/targets';
 import type { PoolManagerClient } from '../pool-manager/client';
 
@@ -32,21 +33,10 @@ export function engineProcess(
     servingPid: async () => {
       const probe = async () => {
         const r = await poolManager.replica(poolId, replicaId);
-        const health = r.pid === undefined ? 'not asked' : await statusOf(`http://${address}/health`);
+        const health = r.pid === undefined ? 'not asked' : await httpStatus(`http://${address}/health`, 1000);
         return { ok: r.pid !== undefined && health === 200, seen: `state ${r.state}, pid ${r.pid}, its health ${health}`, value: r.pid };
       };
       return (await eventually(`the engine of replica ${replicaId} serving`, probe, { withinMs: ENGINE_TAKEN_UP_MS })).value as number;
     },
   };
-}
-
-/** The HTTP status `url` answers a GET with within 1 s, or what went wrong. */
-async function statusOf(url: string): Promise<number | string> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch (err) {
-    return (err as Error).message;
-  }
 }
