@@ -13,7 +13,6 @@
  * mutant of the catalogue is hunted with seed S + k: each seed weighs the faults its own way (swarm testing), and one
  * seed for all would leave the kinds it weighs least undrawn for every mutant alike.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -22,6 +21,7 @@ import { caughtHow, renderMutantsHtml, type MutantResult } from '../support/repo
 import type { ScenarioTags } from '../support/report/tag-lint';
 import { MUTANTS } from './mutants/catalogue';
 import { type ExploredMutant, exploreMutant, writeExploreReport } from './mutants/explore';
+import { type LastRun, runOrder } from './mutants/order';
 import { type Selection, SuiteRunner, stripeEnv } from './mutants/suite-runs';
 
 const root = path.resolve(__dirname, '..');
@@ -82,9 +82,10 @@ function prepareMutants(): Map<string, string> {
 /**
  * Type-checks every mutated stack in one compiler run (a mutant that does not compile is invalid, not killed): one
  * program over all copies loads the libraries once, where a run per mutant paid about 4 s of CPU each. Returns the
- * errors by mutant id.
+ * errors by mutant id. It takes one core for a while (for 58 mutants, 27 s of CPU), so it runs as one job of the
+ * machine, beside the first mutants' runs, and a mutant it finds invalid is reported so whatever its run showed.
  */
-function typeCheckMutants(ids: string[]): Map<string, string> {
+async function typeCheckMutants(ids: string[]): Promise<Map<string, string>> {
   const dir = path.join(root, '.mutants');
   const base = JSON.parse(readFileSync(path.join(root, 'sut', 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
   const config = {
@@ -93,13 +94,13 @@ function typeCheckMutants(ids: string[]): Map<string, string> {
     exclude: ['**/*.test.ts'],
   };
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(config));
-  const check = spawnSync('npx', ['tsc', '-p', path.join(dir, 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
+  const check = await execa('npx', ['tsc', '-p', path.join(dir, 'tsconfig.json')], { cwd: root, reject: false });
   const errors = new Map<string, string>();
   for (const line of `${check.stdout}${check.stderr}`.split('\n')) {
     const id = ids.find((i) => line.includes(`${i}/sut/`));
     if (id) errors.set(id, `${errors.get(id) ?? ''}${line}\n`);
   }
-  if (check.status !== 0 && errors.size === 0) throw new Error(`the mutants' type-check failed:\n${check.stdout}${check.stderr}`);
+  if (check.exitCode !== 0 && errors.size === 0) throw new Error(`the mutants' type-check failed:\n${check.stdout}${check.stderr}`);
   return errors;
 }
 
@@ -131,7 +132,7 @@ async function runMutant(m: (typeof MUTANTS)[number], invalid: string | undefine
   // there is a kill by the requirement's own scenarios, found without running those before it), then the scenarios
   // that trace to the requirement; only if none of them catches it, the rest: a mutant killed only there is reported
   // as such (the requirement's own scenarios missed it).
-  const killer = LAST_KILLERS.get(m.id);
+  const killer = LAST_KILLERS.get(m.id)?.killer;
   const tagged = (s: ScenarioTags): boolean => s.tags.includes(`@${m.requirement}`);
   const suite = (part: string, selection: Selection) => RUNNER.run(m.id, profileFile, part, selection, slot);
   const hinted = killer
@@ -167,11 +168,15 @@ function nameRegex(name: string): string {
  * The scenario that killed each mutant in the last check, where one of its requirement's own scenarios did (from
  * reports/mutants.json, when there is one): tried first, as a hint only — the mutant still has to fail it now.
  */
-function lastKillers(): Map<string, string> {
+function lastKillers(): Map<string, LastRun> {
   const file = path.join(root, 'reports', 'mutants.json');
   if (!existsSync(file)) return new Map();
   const last = (JSON.parse(readFileSync(file, 'utf8')) as { results: MutantResult[] }).results;
-  return new Map(last.filter((r) => r.status === 'killed' && r.byRequirement && r.scenarios[0]).map((r) => [r.id, r.scenarios[0].name]));
+  return new Map(
+    last
+      .filter((r) => r.status === 'killed' && r.byRequirement && r.scenarios[0])
+      .map((r) => [r.id, { killer: r.scenarios[0].name, ms: r.ms }]),
+  );
 }
 const LAST_KILLERS = lastKillers();
 
@@ -184,11 +189,13 @@ async function main(): Promise<void> {
     );
   const prepared = Date.now();
   const invalid = prepareMutants();
-  for (const [id, why] of typeCheckMutants(chosen.filter((m) => !invalid.has(m.id)).map((m) => m.id)))
-    invalid.set(id, `does not compile: ${why}`);
-  console.log(`mutants: ${chosen.length} prepared and type-checked in ${((Date.now() - prepared) / 1000).toFixed(0)} s`);
-  // JOBS slots take the mutants in catalogue order; each result is printed when it is known.
-  const queue = [...chosen];
+  console.log(`mutants: ${chosen.length} prepared in ${((Date.now() - prepared) / 1000).toFixed(0)} s`);
+  const typeChecked = RUNNER.occupy(() => typeCheckMutants(chosen.filter((m) => !invalid.has(m.id)).map((m) => m.id)));
+  // JOBS slots take the mutants in the order of scripts/mutants/order.ts; each result is printed when it is known.
+  const queue = values.explore ? [...chosen] : runOrder(chosen, LAST_KILLERS, (name) => RUNNER.isSerial(name));
+  // A hunt costs minutes per mutant: the explorer waits for the type-check rather than hunt a mutant that is invalid.
+  const notCompiling = values.explore ? await typeChecked : undefined;
+  for (const [id, why] of notCompiling ?? []) invalid.set(id, `does not compile: ${why}`);
   async function slotLoop(slot: number): Promise<void> {
     for (let m = queue.shift(); m; m = queue.shift()) {
       const r = await runMutant(m, invalid.get(m.id), slot);
@@ -206,6 +213,12 @@ async function main(): Promise<void> {
     }
   }
   await Promise.all(Array.from({ length: Math.min(JOBS, chosen.length) }, (_, slot) => slotLoop(slot)));
+  for (const [id, why] of notCompiling ? [] : await typeChecked) {
+    const r = results.find((x) => x.id === id);
+    if (!r) continue;
+    Object.assign(r, { status: 'invalid', detail: `does not compile: ${why}`.slice(0, 500), byRequirement: undefined });
+    console.log(`mutant ${id}: INVALID, it does not compile (whatever its run showed): ${why.split('\n')[0]}`);
+  }
   results.sort((a, b) => MUTANTS.findIndex((x) => x.id === a.id) - MUTANTS.findIndex((x) => x.id === b.id));
   explored.sort((a, b) => MUTANTS.findIndex((x) => x.id === a.id) - MUTANTS.findIndex((x) => x.id === b.id));
   if (values.explore) {

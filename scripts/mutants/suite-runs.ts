@@ -42,6 +42,16 @@ export class SuiteRunner {
     this.scenarios = readScenarios(path.join(root, 'features'));
   }
 
+  /** Whether the catalogue's scenario of this name is `@serial` (it then runs alone on the machine). */
+  isSerial(scenario: string): boolean {
+    return this.scenarios.some((s) => s.name === scenario && isSerial(s));
+  }
+
+  /** Runs other work that takes one core (a type-check) as one job of the machine: a serial run waits for it. */
+  occupy<T>(work: () => Promise<T>): Promise<T> {
+    return this.machine.runExclusive(work, 1);
+  }
+
   /** Runs `selection` against the mutant `id` (its profile file), in job slot `slot`; reports under `part`. */
   async run(id: string, profileFile: string, part: string, selection: Selection, slot: number): Promise<SuiteRun> {
     const chosen = this.scenarios.filter(selection.selects);
