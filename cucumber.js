@@ -32,9 +32,10 @@ const workers = Number(process.env.CHAOS_WORKERS ?? 2);
 
 module.exports = {
   default: common,
-  // Two workers: every run exercises the isolation between workers. On 2 cores `npm run bench` measured serial 69 s,
-  // 2 workers 70 s (equal within noise, since the stack start got faster); CHAOS_WORKERS overrides (the real-engine
-  // profile runs serial: its engines use the cores themselves).
+  // Two workers: every run exercises the isolation between workers. More do not pay on 2 cores (2026-12-06, 73
+  // scenarios, one run each): 2 workers 125 s, 3 workers 112 s, 4 workers 129 s with a scenario failed (each stack
+  // polls its engines, and the starts share the cores). CHAOS_WORKERS overrides (the real-engine profile runs serial:
+  // its engines use the cores themselves).
   ci: { ...common, format: ['summary', ...reports], retry: 0, parallel: workers === 1 ? 0 : workers },
   smoke: { ...common, tags: '@smoke' },
   // `npm run lint:steps`: every step defined exactly once, no report written.

@@ -213,6 +213,7 @@ async function main(): Promise<void> {
     }
   }
   await Promise.all(Array.from({ length: Math.min(JOBS, chosen.length) }, (_, slot) => slotLoop(slot)));
+  RUNNER.close();
   for (const [id, why] of notCompiling ? [] : await typeChecked) {
     const r = results.find((x) => x.id === id);
     if (!r) continue;

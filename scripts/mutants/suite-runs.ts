@@ -1,6 +1,8 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Semaphore } from 'async-mutex';
-import { execa } from 'execa';
+import type { JobAnswer, JobRequest } from './job';
 import { failedScenarios } from '../../support/report/mutants';
 import { readScenarios, type ScenarioTags } from '../../support/report/tag-lint';
 
@@ -31,6 +33,8 @@ const isSerial = (s: ScenarioTags): boolean => s.tags.includes('@serial');
 export class SuiteRunner {
   private readonly machine: Semaphore;
   private readonly scenarios: ScenarioTags[];
+  /** Each job slot's process (scripts/mutants/job.ts), started at its first part, started again after a timeout. */
+  private readonly slots = new Map<number, ChildProcess>();
 
   constructor(
     private readonly root: string,
@@ -72,17 +76,59 @@ export class SuiteRunner {
 
   private async cucumber(id: string, profileFile: string, part: string, tags: string, name: string | undefined, slot: number) {
     const reports = path.join('reports', 'mutants', id, part);
-    const args = ['cucumber-js', '-p', 'ci', '--tags', tags, ...(name ? ['--name', name] : []), ...(this.failFast ? ['--fail-fast'] : [])];
-    const run = await execa('npx', args, {
-      cwd: this.root,
-      reject: false,
-      env: { CHAOS_PROFILE: profileFile, CHAOS_REPORTS_DIR: reports, ...stripeEnv(slot) },
-      timeout: this.timeoutS * 1000,
-      killSignal: 'SIGINT',
-    });
+    const answer = await this.ask(slot, { profile: profileFile, reports, tags, name, failFast: this.failFast });
     const scenarios = failedScenarios(path.join(this.root, reports, 'messages.ndjson'));
-    const error = run.timedOut ? `timed out after ${this.timeoutS} s` : undefined;
-    return { killed: run.exitCode !== 0 && scenarios.length > 0, scenarios, error };
+    return { killed: !answer.passed && scenarios.length > 0, scenarios, error: answer.error };
+  }
+
+  /**
+   * Runs one part in the slot's process; past the time limit the process is interrupted (SIGINT: its runs heal and
+   * stop their stacks, as a cucumber run does), killed 10 s later if still there, and the slot starts anew.
+   */
+  private ask(slot: number, request: JobRequest): Promise<JobAnswer> {
+    const job = this.slots.get(slot) ?? this.startSlot(slot);
+    return new Promise((resolve) => {
+      const done = (answer: JobAnswer): void => {
+        clearTimeout(timer);
+        job.off('message', done);
+        job.off('exit', gone);
+        resolve(answer);
+      };
+      const gone = (code: number | null, signal: string | null): void => {
+        this.slots.delete(slot);
+        done({ passed: false, error: `the job process of slot ${slot} ended (exit ${code ?? signal}) during the run` });
+      };
+      const timer = setTimeout(() => {
+        this.slots.delete(slot);
+        job.off('exit', gone);
+        job.kill('SIGINT');
+        setTimeout(() => job.kill('SIGKILL'), 10_000).unref();
+        done({ passed: false, error: `timed out after ${this.timeoutS} s` });
+      }, this.timeoutS * 1000);
+      job.on('message', done);
+      job.once('exit', gone);
+      job.send(request);
+    });
+  }
+
+  /** Starts the slot's process; what its runs print (progress of long waits, warnings) goes to reports/mutants/. */
+  private startSlot(slot: number): ChildProcess {
+    mkdirSync(path.join(this.root, 'reports', 'mutants'), { recursive: true });
+    const log = openSync(path.join(this.root, 'reports', 'mutants', `job-${slot}.log`), 'a');
+    const job = fork(path.join(__dirname, 'job.ts'), [], {
+      cwd: this.root,
+      execArgv: ['--require', 'ts-node/register'],
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...stripeEnv(slot) },
+      stdio: ['ignore', log, log, 'ipc'],
+    });
+    this.slots.set(slot, job);
+    return job;
+  }
+
+  /** Ends every slot's process (each heals and stops what it ran, as on an interrupt). */
+  close(): void {
+    for (const job of this.slots.values()) job.disconnect();
+    this.slots.clear();
   }
 }
 
