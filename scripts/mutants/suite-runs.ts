@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Semaphore } from 'async-mutex';
-import type { JobAnswer, JobRequest } from './job';
+import type { PartAnswer, PartRequest } from '../../support/cucumber/part-runner';
 import { failedScenarios } from '../../support/report/mutants';
 import { readScenarios, type ScenarioTags } from '../../support/report/tag-lint';
 
@@ -85,10 +85,10 @@ export class SuiteRunner {
    * Runs one part in the slot's process; past the time limit the process is interrupted (SIGINT: its runs heal and
    * stop their stacks, as a cucumber run does), killed 10 s later if still there, and the slot starts anew.
    */
-  private ask(slot: number, request: JobRequest): Promise<JobAnswer> {
+  private ask(slot: number, request: PartRequest): Promise<PartAnswer> {
     const job = this.slots.get(slot) ?? this.startSlot(slot);
     return new Promise((resolve) => {
-      const done = (answer: JobAnswer): void => {
+      const done = (answer: PartAnswer): void => {
         clearTimeout(timer);
         job.off('message', done);
         job.off('exit', gone);
