@@ -7,7 +7,10 @@
  * Usage: npm run mutants [-- --only id,id --timeout-s 300 --full]. Each mutant first meets the scenarios tagged with the
  * requirement it breaks, then, if they miss it, the rest (reported as killed only by an unrelated scenario). Without
  * --full, a run stops at its first failing scenario (--fail-fast): enough to know the mutant is killed, and faster.
- * --jobs N mutants run at once; a part's @serial scenarios still run alone on the machine (scripts/mutants/suite-runs.ts).
+ * --jobs N mutants run at once, each job slot one long-lived process (scripts/mutants/job.ts) that loads the suite once;
+ * a part's @serial scenarios still run alone on the machine (scripts/mutants/suite-runs.ts). The slots take the mutants
+ * in the order of scripts/mutants/order.ts (from the last check's report: longest first, those a @serial scenario
+ * killed last).
  * With --explore [--budget-per-mutant 3m --seed 1 --target N], no scenario runs: the explorer alone hunts each mutant
  * (scripts/mutants/explore.ts), and reports/mutants-explore.html says which it found and with what scenario. The k-th
  * mutant of the catalogue is hunted with seed S + k: each seed weighs the faults its own way (swarm testing), and one
