@@ -194,6 +194,9 @@ async function main(): Promise<void> {
   const invalid = prepareMutants();
   console.log(`mutants: ${chosen.length} prepared in ${((Date.now() - prepared) / 1000).toFixed(0)} s`);
   const typeChecked = RUNNER.occupy(() => typeCheckMutants(chosen.filter((m) => !invalid.has(m.id)).map((m) => m.id)));
+  // Awaited only once the mutants have run: a type-check that fails meanwhile must not end the process as an unhandled
+  // rejection in the middle of a run (it rejects again where it is awaited, and main's catch reports it).
+  typeChecked.catch(() => undefined);
   // JOBS slots take the mutants in the order of scripts/mutants/order.ts; each result is printed when it is known.
   const queue = values.explore ? [...chosen] : runOrder(chosen, LAST_KILLERS, (name) => RUNNER.isSerial(name));
   // A hunt costs minutes per mutant: the explorer waits for the type-check rather than hunt a mutant that is invalid.

@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Semaphore } from 'async-mutex';
 import type { PartAnswer, PartRequest } from '../../support/cucumber/part-runner';
@@ -121,6 +121,7 @@ export class SuiteRunner {
       env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...stripeEnv(slot) },
       stdio: ['ignore', log, log, 'ipc'],
     });
+    closeSync(log); // the child has its own copy; the parent's would stay open for each slot started
     this.slots.set(slot, job);
     return job;
   }
