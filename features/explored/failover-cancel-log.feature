@@ -6,7 +6,9 @@ Feature: A task canceled while its stream waits to fail over is logged with the 
   an engine had streamed every token its client had: the orchestrator logged the replica of a running attempt only.
   It now remembers the replica that streamed what the client has while the task waits to fail over
   (`streamedOn`, sut/orchestratord/dispatcher.ts). Without the fix this scenario failed 2 of 3 runs, then 2 of 5;
-  with it, 6 of 6 passed.
+  with it, 6 of 6 passed. Shown again when the reference profile's pool breaker cool-down went from 2 s to 1 s (#28):
+  against that fix undone (the mutant failover-wait-forgets-engine), `npm run mutants -- --only` killed it here 5 of
+  5 times; alone with `npx cucumber-js` it failed 2 of 13 runs at 1 s and 2 of 8 at 2 s.
 
   Scenario: a task canceled while its stream waits for a replica to take it over is logged with the build of the engine that streamed it
     Given the queue holds at most 8 tasks, rejecting new ones when full
