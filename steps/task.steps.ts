@@ -42,6 +42,14 @@ When('a client submits {int} task(s) of {int} tokens each', async function (this
 });
 
 When(
+  'a client submits a task of {int} tokens, then {int} more of {int} tokens each',
+  async function (this: ChaosWorld, firstTokens: number, more: number, tokens: number) {
+    this.batch = await this.workload.submitMany(1 + more, (i) => this.newTask(i === 0 ? firstTokens : tokens));
+    this.focus = this.batch[0];
+  },
+);
+
+When(
   'a client submits {int} tasks of {int} tokens each, {int} at a time',
   { timeout: PATIENCE.longStepMs },
   async function (this: ChaosWorld, count: number, tokens: number, wave: number) {
