@@ -7,9 +7,15 @@ import { terminalOf } from '../support/history/history';
 import { taskEndsAfterFault } from '../support/observe/tasks';
 import { burst } from '../support/load/tasks';
 import { SuiteError } from '../support/core/errors';
+import { backpressureProblems } from '../support/checks/refusals';
 
 Given('tasks wait at most {duration} in the queue', function (this: ChaosWorld, ms: number) {
   this.settings.tunes['queue-timeout-ms'] = String(ms);
+});
+
+Given('the queue holds at most {int} tasks, {queue policy} when full', function (this: ChaosWorld, capacity: number, policy: string) {
+  Object.assign(this.settings.tunes, { 'queue-capacity': String(capacity), 'queue-policy': policy });
+  this.expectedErrors.add(policy === 'reject' ? 'ADMISSION_REJECT' : 'QUEUE_FULL_DROP_LRU');
 });
 
 Then('the second task fails with a retriable {error code} error at the queue timeout', async function (this: ChaosWorld, code: string) {
@@ -49,3 +55,13 @@ When(
 
 /** Each task of a burst: 20 tokens (100 ms on the reference engine), so that the full queue drains within 0.5 s. */
 const BURST_TOKENS = 20;
+
+Then(
+  "{int} of them are refused as {error code} with a retry hint and the queue's policy",
+  function (this: ChaosWorld, count: number, code: string) {
+    const refused = this.batch.filter((r) => r.admission?.status !== 202);
+    const problems = refused.map((r) => backpressureProblems(r, code, BOUNDS.fastRefusalMs));
+    expect(problems, `refusals: ${refused.map((r) => r.admission?.status).join(', ')}`).to.deep.equal(refused.map(() => []));
+    expect(refused.length, 'tasks refused').to.equal(count);
+  },
+);

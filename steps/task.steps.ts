@@ -30,7 +30,7 @@ import { engineStreaming } from '../support/observe/cancel';
 import { taskEnds, tokensReceived } from '../support/observe/waits';
 import { rerunUndisturbed, resubmit, submitInWaves } from '../support/load/tasks';
 import { completedSinceLastHeal, faultWindows, submittedDuringFaults } from '../support/history/windows';
-import { backpressureProblems, refusalProblems } from '../support/checks/refusals';
+import { refusalProblems } from '../support/checks/refusals';
 import { aTaskCompletes, tasksRefused } from '../support/load/probes';
 
 /** Every steady load is bounded: at most 200 tasks and 30 s, whatever the scenario does. */
@@ -237,11 +237,6 @@ Then('the other tasks complete', { timeout: PATIENCE.longStepMs }, async functio
   measureRecovery(this.timeline, 'the other tasks completed');
 });
 
-Given('the queue holds at most {int} tasks, {queue policy} when full', function (this: ChaosWorld, capacity: number, policy: string) {
-  Object.assign(this.settings.tunes, { 'queue-capacity': String(capacity), 'queue-policy': policy });
-  this.expectedErrors.add(policy === 'reject' ? 'ADMISSION_REJECT' : 'QUEUE_FULL_DROP_LRU');
-});
-
 Given(
   /^a steady load of (\d+) tasks? per second of (\d+) tokens each(?:, sent (\d+) at a time)?$/,
   async function (this: ChaosWorld, rate: string, tokens: string, burst?: string) {
@@ -272,16 +267,6 @@ Then(
     expect(failed.length, `tasks that did not complete: ${JSON.stringify(failed)}`).to.be.at.most(n);
     const verdict = ErrorsExplicit(this.batch, allowedHere(this));
     expect(verdict.valid, verdict.detail).to.equal(true);
-  },
-);
-
-Then(
-  "{int} of them are refused as {error code} with a retry hint and the queue's policy",
-  function (this: ChaosWorld, count: number, code: string) {
-    const refused = this.batch.filter((r) => r.admission?.status !== 202);
-    const problems = refused.map((r) => backpressureProblems(r, code, BOUNDS.fastRefusalMs));
-    expect(problems, `refusals: ${refused.map((r) => r.admission?.status).join(', ')}`).to.deep.equal(refused.map(() => []));
-    expect(refused.length, 'tasks refused').to.equal(count);
   },
 );
 
