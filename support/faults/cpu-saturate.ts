@@ -36,7 +36,7 @@ export class CpuSaturateFault implements Fault, HealVerified, Partial<Preflighte
     groupName: string,
     private readonly sharePct: number,
     /** Whether the process is at work now (waiting a little for it); absent: judged only by its throttling after. */
-    private readonly atWork?: () => Promise<Evidence>,
+    atWork?: () => Promise<Evidence>,
     private readonly withinMs = 5_000,
   ) {
     if (!target) throw new InvalidFaultSpec('a cpu.saturate fault must have a target');

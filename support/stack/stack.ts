@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
-import { eventually } from '../core/eventually';
 import { engineProcess } from './engine-process';
 import { PhaseClock } from '../core/phase-clock';
 import { timed } from '../core/time-split';

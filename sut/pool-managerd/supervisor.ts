@@ -41,7 +41,7 @@ export class ReplicaSupervisor {
     private readonly pool: PoolConfig,
     private readonly replica: ReplicaConfig,
     private readonly modelPath: () => string,
-    private readonly runDir: string,
+    runDir: string,
     private readonly policy: SupervisionPolicy,
     private readonly log: pino.Logger,
     private readonly metrics: PoolMetrics,
