@@ -9,8 +9,9 @@
  * --full, a run stops at its first failing scenario (--fail-fast): enough to know the mutant is killed, and faster.
  * --jobs N mutants run at once, each job slot one long-lived process (scripts/mutants/job.ts) that loads the suite once;
  * a part's @serial scenarios still run alone on the machine (scripts/mutants/suite-runs.ts). The slots take the mutants
- * in the order of scripts/mutants/order.ts (from the last check's report: longest first, those a @serial scenario
- * killed last).
+ * in the order of scripts/mutants/order.ts (from the last check's killers: longest first, those a @serial scenario
+ * killed last). A check of the whole catalogue rewrites scripts/mutants/last-killers.json (scripts/mutants/killers.ts):
+ * commit it, so that a fresh clone's first check starts from the same hints.
  * With --explore [--budget-per-mutant 3m --seed 1 --target N], no scenario runs: the explorer alone hunts each mutant
  * (scripts/mutants/explore.ts), and reports/mutants-explore.html says which it found and with what scenario. The k-th
  * mutant of the catalogue is hunted with seed S + k: each seed weighs the faults its own way (swarm testing), and one
@@ -24,7 +25,8 @@ import { caughtHow, renderMutantsHtml, type MutantResult } from '../support/repo
 import type { ScenarioTags } from '../support/report/tag-lint';
 import { MUTANTS } from './mutants/catalogue';
 import { type ExploredMutant, exploreMutant, writeExploreReport } from './mutants/explore';
-import { type LastRun, runOrder } from './mutants/order';
+import { lastKillers, saveKillers } from './mutants/killers';
+import { runOrder } from './mutants/order';
 import { type Selection, SuiteRunner, stripeEnv } from './mutants/suite-runs';
 
 const root = path.resolve(__dirname, '..');
@@ -167,21 +169,7 @@ function nameRegex(name: string): string {
   return `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 }
 
-/**
- * The scenario that killed each mutant in the last check, where one of its requirement's own scenarios did (from
- * reports/mutants.json, when there is one): tried first, as a hint only — the mutant still has to fail it now.
- */
-function lastKillers(): Map<string, LastRun> {
-  const file = path.join(root, 'reports', 'mutants.json');
-  if (!existsSync(file)) return new Map();
-  const last = (JSON.parse(readFileSync(file, 'utf8')) as { results: MutantResult[] }).results;
-  return new Map(
-    last
-      .filter((r) => r.status === 'killed' && r.byRequirement && r.scenarios[0])
-      .map((r) => [r.id, { killer: r.scenarios[0].name, ms: r.ms }]),
-  );
-}
-const LAST_KILLERS = lastKillers();
+const LAST_KILLERS = lastKillers(root);
 
 const results: MutantResult[] = [];
 
@@ -257,6 +245,7 @@ async function main(): Promise<void> {
   mkdirSync(path.join(root, 'reports'), { recursive: true });
   writeFileSync(reportFile, JSON.stringify(report, null, 2));
   writeFileSync(path.join(root, 'reports', 'mutants.html'), renderMutantsHtml(report));
+  if (!only) saveKillers(root, results);
   if (existsSync(path.join(root, '.mutants'))) rmSync(path.join(root, '.mutants'), { recursive: true, force: true });
   const took = `${((Date.now() - prepared) / 1000).toFixed(0)} s`;
   const whole = ran === results.length ? '' : `; the report keeps the others' earlier results: ${killed} of ${results.length} killed`;
