@@ -81,12 +81,15 @@ function buildServer() {
     '-DCMAKE_BUILD_TYPE=Release',
     // -O2 instead of Release's -O3: measured 2026-12-04 on 2 cores, the build of llama-server took 260 s against 282 s
     // and one engine's rate (100 tokens, one thread, 6 requests each, two rounds) was 74 tokens/s against 77 (-4 %).
-    // A unity build of everything (CMAKE_UNITY_BUILD) does not compile this llama.cpp (mtmd-helper, common/json).
+    // A unity build of everything (CMAKE_UNITY_BUILD) does not compile this llama.cpp (mtmd-helper, common/json): the
+    // project include below makes one of the -O0 targets only.
     '-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG',
     '-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG',
     // Sources that do no arithmetic of the tokens at -O0 (see the launcher for what and the figures).
     `-DCMAKE_C_COMPILER_LAUNCHER=${LAUNCHER}`,
     `-DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER}`,
+    // Those -O0 sources compiled 6 to a file (see the file for what and the figures).
+    `-DCMAKE_PROJECT_INCLUDE=${path.join(__dirname, 'llamacpp-unity.cmake')}`,
     '-DLLAMA_BUILD_TESTS=OFF',
     '-DLLAMA_BUILD_EXAMPLES=OFF',
     '-DLLAMA_BUILD_APP=OFF',

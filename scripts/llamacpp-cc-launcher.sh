@@ -12,6 +12,8 @@ for a in "$@"; do
 done
 case "$src" in
   */llama.cpp/common/* | */llama.cpp/tools/* | */llama.cpp/vendor/*) ;;
+  # The unity files that merge those sources (scripts/llamacpp-unity.cmake), written into the build folder.
+  */CMakeFiles/llama-common.dir/Unity/* | */CMakeFiles/server-context.dir/Unity/* | */CMakeFiles/llama-server-impl.dir/Unity/* | */CMakeFiles/mtmd.dir/Unity/*) ;;
   *) exec "$@" ;;
 esac
 n=$#
