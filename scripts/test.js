@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * `npm test`: everything, in the order of `npm run test:reference` then `npm run test:llamacpp`, with the one long
- * build overlapped: the real engine's build (npm run install:llamacpp, several minutes on 2 cores) starts first, at
- * the lowest CPU priority (nice 19), beside the typecheck, the lints, the unit tests and the explorer's short run;
+ * build overlapped: the real engine's build (npm run install:llamacpp, several minutes on 2 cores) starts first, in a
+ * session of its own at nice 19, beside the typecheck, the lints, the unit tests and the explorer's short run (where
+ * the kernel schedules sessions as groups, autogroup, as on this project's machines, nice only ranks the build's own
+ * processes, and the build and the checks share the cores evenly);
  * no suite runs until it has ended, so no timing verdict of a suite shares the cores with it. Stops at the first
  * failure (and ends the build), as `&&` would. The build's output goes to reports/install-llamacpp.log.
  *
