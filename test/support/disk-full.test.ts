@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { DiskFullFault, isMountPoint } from '../../support/faults/disk-full';
+import { DiskFullFault, fillUntilFull, isMountPoint } from '../../support/faults/disk-full';
 
 const notRoot = process.getuid?.() !== 0 ? 'mounting a tmpfs needs root' : false;
 
@@ -31,5 +31,48 @@ describe('a full disk', { skip: notRoot }, () => {
       expect(isMountPoint(dir), 'unmounted').to.equal(false);
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("a full disk's fill", () => {
+  /** A disk of `free` bytes: a write takes what fits and fails with ENOSPC once none is left; `onWrite` runs before each. */
+  function disk(free: number, onWrite: (size: number) => void = () => {}) {
+    const state = { free, calls: 0 };
+    const write = (size: number): number => {
+      state.calls++;
+      onWrite(size);
+      if (state.free === 0) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+      const n = Math.min(size, state.free);
+      state.free -= n;
+      return n;
+    };
+    return { state, write };
+  }
+
+  it('takes back in large writes what the target frees while the fill is down to single bytes', () => {
+    // The pool manager deletes its 9.4 MB partial model when its own write meets ENOSPC: here, at the fill's first
+    // 1-byte write. Stepping down only once, the fill took that space back one byte per write (9.4 million writes).
+    let freed = false;
+    const d = disk(3 * 65536 + 4096 + 100, (size) => {
+      if (size === 1 && !freed) {
+        freed = true;
+        d.state.free += 9_400_000;
+      }
+    });
+    const written = fillUntilFull(d.write);
+    expect(d.state.free, 'not one byte left').to.equal(0);
+    expect(written).to.equal(3 * 65536 + 4096 + 100 + 9_400_000);
+    expect(d.state.calls, 'writes').to.be.below(1000);
+  });
+
+  it('fills to the last byte, and stops at the first write that fails with anything else', () => {
+    const d = disk(65536 + 513);
+    expect(fillUntilFull(d.write)).to.equal(65536 + 513);
+    expect(d.state.free).to.equal(0);
+    expect(() =>
+      fillUntilFull(() => {
+        throw Object.assign(new Error('EIO'), { code: 'EIO' });
+      }),
+    ).to.throw('EIO');
   });
 });
