@@ -70,10 +70,20 @@ function buildServer() {
   }
   const llama = path.join(src, 'vendor', 'llama.cpp');
   const build = path.join(tools, 'build', cuda ? 'llama-server-cuda' : 'llama-server');
+  // Ninja where it is installed (the base image has it): it schedules the compiles of every target at once, where the
+  // Makefiles go target by target, which counts with the unity files below (fewer, longer compiles). Measured 2026-12-07,
+  // the whole install alone: 155 s with Make (its build 152 s), 144 s with Ninja (141 s). A build folder left by the
+  // other generator is removed.
+  const generator = spawnSync('ninja', ['--version']).status === 0 ? 'Ninja' : 'Unix Makefiles';
+  const cacheFile = path.join(build, 'CMakeCache.txt');
+  if (fs.existsSync(cacheFile) && !fs.readFileSync(cacheFile, 'utf8').includes(`CMAKE_GENERATOR:INTERNAL=${generator}\n`))
+    fs.rmSync(build, { recursive: true, force: true });
   say(
     `configuring llama.cpp ${SOURCE.commit} (${cuda ? 'CUDA' : 'CPU only'}) — the build of llama-server takes several minutes on 2 cores`,
   );
   run('cmake', [
+    '-G',
+    generator,
     '-S',
     llama,
     '-B',
@@ -88,7 +98,7 @@ function buildServer() {
     // Sources that do no arithmetic of the tokens at -O0 (see the launcher for what and the figures).
     `-DCMAKE_C_COMPILER_LAUNCHER=${LAUNCHER}`,
     `-DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER}`,
-    // Those -O0 sources compiled 6 to a file (see the file for what and the figures).
+    // Those -O0 sources compiled 12 to a file (see the file for what and the figures).
     `-DCMAKE_PROJECT_INCLUDE=${path.join(__dirname, 'llamacpp-unity.cmake')}`,
     '-DLLAMA_BUILD_TESTS=OFF',
     '-DLLAMA_BUILD_EXAMPLES=OFF',
