@@ -1,5 +1,3 @@
-import http from 'node:http';
-
 /** A replica as the orchestrator sees it: pool-managerd's report joined with its own probes and breaker. */
 export interface ReplicaView {
   pool_id: string;
@@ -106,35 +104,4 @@ export function mergePool(previous: PoolView | undefined, p: ManagerPool): PoolV
     last_error: p.last_error,
     replicas,
   };
-}
-
-/** GET `url` on a fresh connection (no keep-alive): a per-connection network fault hits probes as it hits dispatches. */
-export function probe(url: string, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { agent: false, timeout: timeoutMs, headers: { connection: 'close' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-      res.on('error', () => resolve(false));
-    });
-    req.on('timeout', () => req.destroy(new Error('probe timeout')));
-    req.on('error', () => resolve(false));
-  });
-}
-
-/**
- * GET `url` on a fresh connection and resolve its body (200 only; anything else rejects): like `probe`, one connection
- * per poll, so a per-connection network fault hits the pool-manager poll as it hits probes and dispatches.
- */
-export function getText(url: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, timeout: timeoutMs, headers: { connection: 'close' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`pool-managerd answered ${res.statusCode}`))));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-  });
 }

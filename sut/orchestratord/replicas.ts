@@ -1,5 +1,6 @@
 import type pino from 'pino';
-import { getText, type ManagerPool, mergePool, type PoolView, probe, type ReplicaView } from './pool-view';
+import { getText, probe } from '../common/http-get';
+import { type ManagerPool, mergePool, type PoolView, type ReplicaView } from './pool-view';
 import { SendOrder } from './send-order';
 
 export type { PoolView, ReplicaView } from './pool-view';

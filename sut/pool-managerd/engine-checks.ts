@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { getText, probe } from '../common/http-get';
 import type { PoolConfig } from './config';
 
 /**
@@ -46,9 +47,8 @@ export async function engineIdle(port: number, withinMs: number): Promise<boolea
   let idleSeen = 0;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/slots`, { signal: AbortSignal.timeout(1000) });
-      const slots = (await res.json()) as { is_processing?: boolean }[];
-      idleSeen = res.status === 200 && Array.isArray(slots) && slots.every((x) => !x.is_processing) ? idleSeen + 1 : 0;
+      const slots = JSON.parse(await getText(`http://127.0.0.1:${port}/slots`, 1000)) as { is_processing?: boolean }[];
+      idleSeen = Array.isArray(slots) && slots.every((x) => !x.is_processing) ? idleSeen + 1 : 0;
     } catch {
       idleSeen = 0;
     }
@@ -58,21 +58,14 @@ export async function engineIdle(port: number, withinMs: number): Promise<boolea
   return false;
 }
 
-export async function healthOk(port: number): Promise<boolean> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
-    await res.arrayBuffer();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
+export function healthOk(port: number): Promise<boolean> {
+  return probe(`http://127.0.0.1:${port}/health`, 1000);
 }
 
 /** The engine's own build (`build_info` of its `/props`, as llama-server answers it), or undefined when it says none. */
 export async function engineVersion(port: number): Promise<string | undefined> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/props`, { signal: AbortSignal.timeout(1000) });
-    const info = ((await res.json()) as { build_info?: unknown }).build_info;
+    const info = (JSON.parse(await getText(`http://127.0.0.1:${port}/props`, 1000)) as { build_info?: unknown }).build_info;
     return typeof info === 'string' && info ? info : undefined;
   } catch {
     return undefined;
