@@ -98,7 +98,7 @@ function buildServer() {
     // Sources that do no arithmetic of the tokens at -O0 (see the launcher for what and the figures).
     `-DCMAKE_C_COMPILER_LAUNCHER=${LAUNCHER}`,
     `-DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER}`,
-    // Those -O0 sources compiled 12 to a file (see the file for what and the figures).
+    // Those -O0 sources compiled 40 to a file (see the file for what and the figures).
     `-DCMAKE_PROJECT_INCLUDE=${path.join(__dirname, 'llamacpp-unity.cmake')}`,
     '-DLLAMA_BUILD_TESTS=OFF',
     '-DLLAMA_BUILD_EXAMPLES=OFF',
@@ -144,7 +144,8 @@ function placeModel() {
 
 /**
  * One install at a time (say `npm run install:llamacpp` in one terminal and `npm test`, which starts one, in another;
- * .ci/run no longer starts one before `npm ci`: measured, npm ci took twice as long beside it, 4de2b74): the second
+ * .ci/run starts one before `npm ci`, its scheduler group at nice 19 until npm ci has ended, and npm test's then waits for
+ * it): the second
  * waits for the first to end (its pid in the lock file, checked alive each second, up to 20 minutes) and then
  * finds the server built, or builds it itself if the first failed. A lock left by a dead process is taken over.
  */

@@ -1,13 +1,15 @@
 # Unity builds for the llama-server build's template-heavy C++ (scripts/install-llamacpp.js passes this file as
 # CMAKE_PROJECT_INCLUDE). The sources of llama.cpp's common/ library, the server's two libraries and mtmd are compiled
 # at -O0 (scripts/llamacpp-cc-launcher.sh); what they cost is parsing the same headers (nlohmann/json, the chat and
-# template code) again in each file. Compiled 12 to a file instead, their code is the same and the headers are parsed
-# once per 12. Measured 2026-12-07 on 2 cores, the build alone (ninja -j2): 197 s and 388 s of CPU one file each; 148 s
+# template code) again in each file. Compiled 40 to a file instead, their code is the same and the headers are parsed
+# once per 40. Measured 2026-12-07 on 2 cores, the build alone (ninja -j2): 197 s and 388 s of CPU one file each; 148 s
 # and 290 s 6 to a file (one engine's rate, 100 tokens, -t 1, medians of 12, three rounds alternated: 73.9, 72.1 and
 # 75.0 tokens/s against 72.7, 73.0 and 75.0 one file each); later the same day 143 s and 282 s 6 to a file against
 # 133 s and 262 s 12 to a file (rate 72.4 and 72.3 tokens/s against 72.4 and 72.4; an engine's start to /health the
-# same, about 345 ms). The longest file then takes 16 s of the 133. ggml and llama's src/ are left as llama.cpp builds
-# them (src/ is a unity build of its own).
+# same, about 345 ms). The longest file then takes 16 s of the 133. 40 to a file (common/ in 2 files, mtmd in 2 with its
+# helpers; 100 does not compile): 122 s and 241 s of CPU against 126 s and 248 s at 12, built one after the other
+# (rate 67, 74, 77 tokens/s against 68, 75, 73 alternated; start to /health 326 ms against 328, medians of 12).
+# ggml and llama's src/ are left as llama.cpp builds them (src/ is a unity build of its own).
 # Two sets of sources do not compile merged with the others: common/json.cpp (it specializes templates the others
 # instantiate) and mtmd-helper*.cpp (they refuse mtmd's internal headers), so they stay files of their own.
 #
@@ -21,7 +23,7 @@ if(NOT _llorch_deferred)
       if(NOT TARGET ${target})
         message(FATAL_ERROR "llamacpp-unity.cmake: no target ${target} in this llama.cpp (the list names its targets)")
       endif()
-      set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 12)
+      set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 40)
     endforeach()
     set_source_files_properties(${CMAKE_SOURCE_DIR}/common/json.cpp DIRECTORY ${CMAKE_SOURCE_DIR}/common
       PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
