@@ -38,9 +38,12 @@ export class EngineStreamEndFault extends SignalFault implements Preflighted {
   }
 
   async preflight(): Promise<Evidence> {
-    // A stream with some tokens still to come (5 at least: 50 ms on the reference engine) is still open when the
-    // signal lands a few ms later.
-    return engineGenerating(this.engineUrl, 5, this.waitForWorkMs);
+    // A stream with tokens still to come is still open when the signal lands: 20 at least, 100 ms on the reference
+    // engine (a token every 5 ms). It was 5, set when a token took 10 ms. Measured 2026-12-07 beside 2 busy loops
+    // (features/explored/breaker-judged-on-the-failing-fault.feature, 8 runs): the stream it ended had 4 to 10 of its
+    // 40 tokens to come, and under `npm run stress` the engine logged no stream ended in 1 run of 3, at 2 workers as
+    // at 3. With 20: 36 to 38 to come (6 runs).
+    return engineGenerating(this.engineUrl, 20, this.waitForWorkMs);
   }
 
   /** A signal hook acts on an engine that serves (see EngineDriverResetFault). */
