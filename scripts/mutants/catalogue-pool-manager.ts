@@ -3,6 +3,15 @@ import type { Mutant } from './mutant';
 /** The mutants of the pool manager (sut/pool-managerd): supervision, staging, reloads, drain. */
 export const POOL_MANAGER_MUTANTS: Mutant[] = [
   {
+    id: 'hung-engine-probe-waits',
+    requirement: 'ORCH-3010',
+    breaks:
+      "a health check or probe of a hung engine waits for its answer forever (the pool manager's and the orchestrator's share it): the replica never leaves service",
+    file: 'sut/common/http-get.ts',
+    find: "req.on('timeout', () => req.destroy(new Error('probe timeout')));",
+    replace: "req.on('timeout', () => undefined);",
+  },
+  {
     id: 'restart-keeps-replica-in-rotation',
     requirement: 'ORCH-3505',
     breaks: 'a replica restarted gracefully stays ready in /pools while it drains, so the orchestrator keeps sending it work',
