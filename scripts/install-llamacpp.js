@@ -95,7 +95,7 @@ function buildServer() {
     // project include below makes one of the -O0 targets only.
     '-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG',
     '-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG',
-    // Sources that do no arithmetic of the tokens at -O0 (see the launcher for what and the figures).
+    // Sources that do no arithmetic of the tokens at -O0, llama's src/ at -O1 (see the launcher for what and the figures).
     `-DCMAKE_C_COMPILER_LAUNCHER=${LAUNCHER}`,
     `-DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER}`,
     // Those -O0 sources compiled 40 to a file (see the file for what and the figures).

@@ -142,6 +142,19 @@ When('the orchestrator is killed', async function (this: ChaosWorld) {
   await this.faults.apply(createFault('process.kill', this.requireStack().processTarget('orchestrator')));
 });
 
+// The kill lands while the first task streams with 20 tokens to come (someTaskStreaming), else the scenario fails saying
+// so: checked only before the kill, a 100-token task had ended by the kill beside 3 busy workers (2026-12-07), and the
+// Then that wants its failure read a completed task.
+When('the orchestrator is killed while the first task streams', async function (this: ChaosWorld) {
+  const kill = createFault('process.kill', this.requireStack().processTarget('orchestrator'));
+  const focus = this.requireFocus();
+  await this.faults.apply(
+    kill,
+    undefined,
+    excusedFrom(this, () => someTaskStreaming(() => [focus], 20, PATIENCE.engineAtWorkMs)),
+  );
+});
+
 When('the orchestrator is killed once a task of {int} tokens streams', async function (this: ChaosWorld, tokens: number) {
   const kill = createFault('process.kill', this.requireStack().processTarget('orchestrator'));
   await this.faults.apply(kill, undefined, excusedFrom(this, ownTaskStreaming(this, tokens)));

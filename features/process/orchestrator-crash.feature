@@ -8,8 +8,7 @@ Feature: Orchestrator crash during dispatch
   Scenario: after an orchestrator is killed mid-dispatch, every admitted task is known, queued ones run and the streaming one fails retriably
     Given a healthy pool of 1 replica with 1 slot each
     And a client submits 3 tasks of 100 tokens each
-    And the first task is streaming
-    When the orchestrator is killed
+    When the orchestrator is killed while the first task streams
     And the orchestrator is started again
     Then every admitted task is known to the orchestrator
     And the task fails with a retriable "WORKER_RESET" error
