@@ -1,4 +1,4 @@
-import { eventsOf, isAdmitted, type TaskRecord, terminalOf } from '../history/history';
+import { eventsOf, isAdmitted, outcomeOf, type TaskRecord, terminalOf } from '../history/history';
 
 /**
  * The tasks no earlier fault met: none was in flight (admitted, not ended) at the injection of a fault before `at`
@@ -76,4 +76,28 @@ export function failedDespiteFailover(records: TaskRecord[], killedAt: number): 
   return streamingThenFailed(records, killedAt).map(
     (f) => `${f.task.taskId}: streaming at the kill (${f.tokens} tokens by then), failed ${f.code} ${f.afterMs} ms after it`,
   );
+}
+
+/**
+ * The tasks of `records` that did not complete and were not caught by a hang of `replica` from `hung` to `resumed`
+ * (epoch ms): caught means served by that replica (`replicaOf`, the client's status), shown a token, its last token
+ * before the resume and its end after the hang began, and failed retriably. Without stream failover nothing can rescue
+ * such a task; any other must complete. One line per task, saying what it was.
+ */
+export function notCompletedNorCaughtByHang(
+  records: TaskRecord[],
+  replicaOf: Map<string, string | undefined>,
+  hang: { replica: string; hung: number; resumed: number },
+): string[] {
+  return records
+    .filter((r) => outcomeOf(r) !== 'completed')
+    .flatMap((r) => {
+      const tokens = eventsOf(r).filter((e) => e.event === 'token');
+      const end = terminalOf(r);
+      const on = replicaOf.get(r.taskId);
+      const caught =
+        on === hang.replica && tokens.length > 0 && tokens.at(-1)!.at < hang.resumed && end !== undefined && end.at >= hang.hung;
+      if (caught && end?.event === 'error' && end.data.retriable === true) return [];
+      return [`${r.taskId} on ${on ?? 'no replica'}, ${tokens.length} tokens, ended ${JSON.stringify(end?.data ?? 'never')}`];
+    });
 }

@@ -1,14 +1,12 @@
 import { declareKind } from './kind';
-import { engineGenerating } from './engine-slots';
 import type { Evidence, FaultContext } from './fault';
 import { SignalFault, waitGone } from './signal-fault';
 import type { ProcessTarget } from './targets';
 import type { ExploreForms } from './explore-form';
 
 /**
- * SIGKILL to a process: it dies at once, with no chance to clean up. Proven by the pid being gone. Given an engine's
- * address and a wait, it kills only an engine at work: its preflight waits that long for the engine's `/slots` to show a
- * stream with tokens still to come, and refuses to apply (infeasible, for the explorer) if none comes.
+ * SIGKILL to a process: it dies at once, with no chance to clean up. Proven by the pid being gone. A kill that must
+ * land while a task streams waits for that moment in its step (steps/fault.steps.ts), not here.
  */
 export class ProcessKillFault extends SignalFault {
   readonly kind = 'process.kill' as const;
@@ -16,17 +14,8 @@ export class ProcessKillFault extends SignalFault {
   constructor(
     target: ProcessTarget,
     private readonly verifyWithinMs = 2000,
-    private readonly atWork?: { engineUrl: string; withinMs: number },
   ) {
     super(target, 'SIGKILL');
-  }
-
-  async preflight(ctx: FaultContext): Promise<Evidence> {
-    const owner = await super.preflight(ctx);
-    if (owner.verdict !== 'confirmed' || !this.atWork) return owner;
-    // 5 tokens still to come (25 ms on the reference engine): the stream is still open when the signal lands.
-    const work = await engineGenerating(this.atWork.engineUrl, 5, this.atWork.withinMs);
-    return { verdict: work.verdict, observed: { ...owner.observed, ...work.observed } };
   }
 
   /** When the signal was sent (epoch ms), for crash-to-restart measures. */

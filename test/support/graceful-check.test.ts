@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import { cutBeforeGrace, outlivedDeadline, streamingAt, untouchedBefore } from '../../support/checks/graceful';
+import { cutBeforeGrace, notCompletedNorCaughtByHang, outlivedDeadline, streamingAt, untouchedBefore } from '../../support/checks/graceful';
 import { FaultNotApplicable } from '../../support/core/errors';
 import { someTaskStreaming } from '../../support/observe/waits';
 import type { TaskRecord } from '../../support/history/history';
@@ -102,5 +102,39 @@ describe('ORCH-3505 on the history: a drained pool ends the tasks streaming at i
   it('judges neither a task that had not streamed by the request nor one the client went away from', () => {
     const left = { ...task('g', [900], 'end', 5000), leftAt: 950 };
     expect(outlivedDeadline([task('q', [1200], 'end', 5000), left], request, within)).to.be.empty;
+  });
+});
+
+describe('OC-CORE-1022 on the history: a task of the load may fail only if the hang caught it streaming on that replica', () => {
+  const hang = { replica: 'r1', hung: 1000, resumed: 3000 };
+  const on = (pairs: [string, string][]) => new Map<string, string | undefined>(pairs);
+
+  it('excuses a task that streamed on the hung replica and failed retriably while it was hung', () => {
+    expect(notCompletedNorCaughtByHang([task('a', [950], 'error', 2000)], on([['a', 'r1']]), hang)).to.be.empty;
+  });
+
+  it('names any other task that did not complete: on another replica, without a token, failed for good, or ended before the hang', () => {
+    const fatal = task('d', [950], 'error', 2000);
+    fatal.streams[0].events.at(-1)!.data = { code: 'INTERNAL', retriable: false };
+    const records = [
+      task('b', [950], 'error', 2000),
+      task('c', [], 'error', 2000),
+      fatal,
+      task('e', [900], 'error', 950),
+      task('f', [950], 'end', 1200),
+    ];
+    const problems = notCompletedNorCaughtByHang(
+      records,
+      on([
+        ['b', 'r2'],
+        ['c', 'r1'],
+        ['d', 'r1'],
+        ['e', 'r1'],
+        ['f', 'r1'],
+      ]),
+      hang,
+    );
+    expect(problems.map((p) => p.split(' ')[0])).to.deep.equal(['b', 'c', 'd', 'e']);
+    expect(problems[0]).to.match(/^b on r2, 1 tokens, ended \{"code":"WORKER_RESET","retriable":true\}/);
   });
 });
