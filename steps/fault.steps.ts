@@ -143,8 +143,8 @@ When('the orchestrator is killed', async function (this: ChaosWorld) {
 });
 
 // The kill lands while the first task streams with 20 tokens to come (someTaskStreaming), else the scenario fails saying
-// so: checked only before the kill, a 100-token task had ended by the kill beside 3 busy workers (2026-12-07), and the
-// Then that wants its failure read a completed task.
+// so: checked only before the kill, a 100-token task had ended by the kill under `npm run stress -- --parallel 3`
+// (2026-12-07), and the Then that wants its failure read a completed task.
 When('the orchestrator is killed while the first task streams', async function (this: ChaosWorld) {
   const kill = createFault('process.kill', this.requireStack().processTarget('orchestrator'));
   const focus = this.requireFocus();
