@@ -63,14 +63,13 @@ async function stopOrchestrator(world: ChaosWorld, moment?: () => Promise<void>)
  * The moment a fault that promises something to the tasks in flight waits for (up to 2 s): the client has a task
  * streaming with 20 tokens (100 ms on the reference engine) still to come, so that the promise is judged on one. With
  * 10 (50 ms), the task had often ended before the signal (explore:short, seed 1: 3 of 3 runs of one schedule). A task an
- * earlier fault met is not one (untouchedBefore): the promise is not judged on it.
+ * earlier fault met is not one (untouchedBefore): the promise is not judged on it. `records` names other candidates
+ * (a scenario's first task).
  */
-const taskStreaming = (world: ChaosWorld) => () =>
-  someTaskStreaming(
-    () => untouchedBefore(world.history.admitted(), faultInjections(world.timeline), Date.now()),
-    20,
-    PATIENCE.engineAtWorkMs,
-  );
+const taskStreaming =
+  (world: ChaosWorld, records = () => untouchedBefore(world.history.admitted(), faultInjections(world.timeline), Date.now())) =>
+  () =>
+    someTaskStreaming(records, 20, PATIENCE.engineAtWorkMs);
 
 /**
  * The moment as the explorer draws it: a task of the client's own, of `tokens`, streams (on `replica`, when given): up
@@ -142,7 +141,7 @@ When('the orchestrator is killed', async function (this: ChaosWorld) {
   await this.faults.apply(createFault('process.kill', this.requireStack().processTarget('orchestrator')));
 });
 
-// The kill lands while the first task streams with 20 tokens to come (someTaskStreaming), else the scenario fails saying
+// The kill lands while the first task streams with 20 tokens to come (taskStreaming), else the scenario fails saying
 // so: checked only before the kill, a 100-token task had ended by the kill under `npm run stress -- --parallel 3`
 // (2026-12-07), and the Then that wants its failure read a completed task.
 When('the orchestrator is killed while the first task streams', async function (this: ChaosWorld) {
@@ -151,7 +150,10 @@ When('the orchestrator is killed while the first task streams', async function (
   await this.faults.apply(
     kill,
     undefined,
-    excusedFrom(this, () => someTaskStreaming(() => [focus], 20, PATIENCE.engineAtWorkMs)),
+    excusedFrom(
+      this,
+      taskStreaming(this, () => [focus]),
+    ),
   );
 });
 

@@ -92,11 +92,12 @@ Then(
     const hung = signalSentAt(this, 'process.pause', engineOf(replica));
     const pause = this.faults.records().find((r) => r.kind === 'process.pause' && r.subject === engineOf(replica));
     const resumed = this.timeline.startedAt + (pause?.healStartedAt ?? Number.POSITIVE_INFINITY);
-    const failed = load.filter((r) => outcomeOf(r) !== 'completed');
+    // The replica each task that did not complete ran on, by the client's status (only those are judged).
+    const unfinished = load.filter((r) => outcomeOf(r) !== 'completed');
     const replicaOf = new Map(
-      await Promise.all(failed.map(async (r) => [r.taskId, (await this.client.status(r.taskId)).body.replica_id] as const)),
+      await Promise.all(unfinished.map(async (r) => [r.taskId, (await this.client.status(r.taskId)).body.replica_id] as const)),
     );
-    const problems = notCompletedNorCaughtByHang(failed, replicaOf, { replica, hung, resumed });
+    const problems = notCompletedNorCaughtByHang(load, replicaOf, { replica, hung, resumed });
     const shown = `${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`;
     expect(
       problems.length,
