@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { PATIENCE } from '../support/cucumber/patience';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { SuiteError } from '../support/core/errors';
-import { allowedHere } from '../support/cucumber/verdict';
+import { allowedHere, undisturbedRunOf } from '../support/cucumber/verdict';
 import { ErrorsExplicit } from '../support/checks/tasks';
 import { StreamsWellFormed } from '../support/checks/streams';
 import { BackgroundLoad } from '../support/load/background';
@@ -28,7 +28,7 @@ import {
 import { engineTaskPattern, engineUrl } from '../support/stack/mechanisms';
 import { engineStreaming } from '../support/observe/cancel';
 import { taskEnds, tokensReceived } from '../support/observe/waits';
-import { rerunUndisturbed, resubmit, submitInWaves } from '../support/load/tasks';
+import { resubmit, submitInWaves } from '../support/load/tasks';
 import { completedSinceLastHeal, faultWindows, submittedDuringFaults } from '../support/history/windows';
 import { refusalProblems } from '../support/checks/refusals';
 import { aTaskCompletes, tasksRefused } from '../support/load/probes';
@@ -200,8 +200,10 @@ Then('the task completes', async function (this: ChaosWorld) {
 });
 
 Then('its stream is identical to an undisturbed run of the same task', { timeout: PATIENCE.longStepMs }, async function (this: ChaosWorld) {
-  const { disturbed, undisturbed } = await rerunUndisturbed(this.workload, this.timeline, this.requireFocus(), PATIENCE.rerunMs);
-  expect(disturbed, 'the disturbed stream, against an undisturbed run').to.equal(undisturbed);
+  const run = await undisturbedRunOf(this, this.requireFocus());
+  expect(run.disturbed, `the disturbed stream, against an undisturbed run (${run.undisturbedFrom}, ended: ${run.rerunOutcome})`).to.equal(
+    run.undisturbed,
+  );
 });
 
 // Any task since the heal, the steady load's too: under a steady load the last batch alone may all go to the

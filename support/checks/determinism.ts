@@ -24,6 +24,6 @@ export function StreamsMatchUndisturbedRuns(reruns: Rerun[]): Verdict {
   return verdictOf(
     'StreamsMatchUndisturbedRuns',
     problems,
-    `${reruns.length} disturbed tasks, each identical to an undisturbed run (${earlier} of them run by an earlier scenario)`,
+    `${reruns.length} disturbed tasks, each identical to an undisturbed run (${earlier} of them run before the After: by an earlier scenario or a Then)`,
   );
 }

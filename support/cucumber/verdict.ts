@@ -6,11 +6,12 @@ import { timed } from '../core/time-split';
 import { TargetDisks } from '../faults/disk-full';
 import { ALLOWED_ERRORS } from '../faults/registry';
 import { logOf } from '../faults/subjects';
-import { firstTokenAt } from '../history/history';
+import { firstTokenAt, longestTokenGapMs, type Rerun, type TaskRecord } from '../history/history';
 import { disturbedTasks, faultWindows } from '../history/windows';
 import { PoolOperations } from '../load/operations';
 import { rerunDisturbed } from '../load/reruns';
 import { targetIdentity, undisturbedTexts } from '../load/undisturbed-texts';
+import { lastInjectionAt } from '../observe/measures';
 import { engineLogsCaughtUp, gatherEvidence } from '../observe/scenario-evidence';
 import { queueTimeoutOf } from '../observe/retries';
 import { PATIENCE } from './patience';
@@ -31,14 +32,12 @@ export async function judge(world: ChaosWorld): Promise<Verdict[]> {
   });
   // A pool that may have changed its model (a reload) serves other texts than its target's identity says: no memo; and
   // a task whose stream began before it switched ran on a model no rerun can be served by any more: not rerun.
-  const { reloaded, switchedAt } = world.part(PoolOperations);
+  const { switchedAt } = world.part(PoolOperations);
   const disturbed = disturbedTasks(world.history.all(), faultWindows(world.timeline)).filter(
     (r) => switchedAt === undefined || (firstTokenAt(r) ?? Number.POSITIVE_INFINITY) >= switchedAt,
   );
-  const target = reloaded ? undefined : targetIdentity(stack);
-  const memo = target ? { target, texts: undisturbedTexts, scenarioDir: path.basename(world.scenarioDir) } : undefined;
   const reruns = await timed('undisturbed reruns', () =>
-    rerunDisturbed(world.workload, disturbed, Date.now() + 2 * patienceMs, rerunLanes(world), memo),
+    rerunDisturbed(world.workload, disturbed, Date.now() + 2 * patienceMs, rerunLanes(world), rerunMemo(world)),
   );
   const pattern = (p?: string): RegExp | undefined => (p ? new RegExp(p) : undefined);
   const evidence = await gatherEvidence({
@@ -64,6 +63,37 @@ export async function judge(world: ChaosWorld): Promise<Verdict[]> {
     patienceMs,
   });
   return judgeHistory(evidence);
+}
+
+/**
+ * The texts this worker already has of undisturbed runs on the scenario's target (undisturbed-texts.ts), or none where
+ * the pool may have changed its model (a reload) or its model file cannot be read.
+ */
+function rerunMemo(world: ChaosWorld): { target: string; texts: typeof undisturbedTexts; scenarioDir: string } | undefined {
+  const target = world.part(PoolOperations).reloaded ? undefined : targetIdentity(world.requireStack());
+  return target ? { target, texts: undisturbedTexts, scenarioDir: path.basename(world.scenarioDir) } : undefined;
+}
+
+/**
+ * A disturbed task and an undisturbed run of its request, for a Then that compares them. Undisturbed means without
+ * the scenario's faults: they are healed first (each heal verified; a heal that fails fails the step), since a rerun
+ * under an active fault can be disturbed the same way (a failover bug that changes a text the same way each time would
+ * pass). The text comes from this worker's earlier undisturbed run of the same request on the same target, or from a
+ * new run, kept for the After's identical-text check, which then runs no second one. Records the longest wait between
+ * the task's tokens after the fault as its time to recover.
+ */
+export async function undisturbedRunOf(world: ChaosWorld, record: TaskRecord): Promise<Rerun> {
+  const injectedAt = lastInjectionAt(world.timeline);
+  if (injectedAt !== undefined)
+    world.timeline.measure('time_to_recover_ms', longestTokenGapMs(record, injectedAt), {
+      sign: 'longest wait between tokens after the fault',
+    });
+  const [healError] = await world.faults.healAll();
+  if (healError) throw healError;
+  const [pair] = await timed('undisturbed reruns', () =>
+    rerunDisturbed(world.workload, [record], Date.now() + PATIENCE.rerunMs, 1, rerunMemo(world)),
+  );
+  return pair;
 }
 
 /**

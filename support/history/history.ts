@@ -191,7 +191,7 @@ export interface Rerun {
   rerunOutcome: string;
   /** Which rerun gave the undisturbed text: this scenario's, or an earlier one of the same request on the same target. */
   undisturbedFrom?: string;
-  /** The undisturbed text is an earlier scenario's rerun of the same request on the same target (support/load/undisturbed-texts.ts). */
+  /** The undisturbed text is an earlier rerun of the same request on the same target: an earlier scenario's, or a Then's of this one (support/load/undisturbed-texts.ts). */
   earlier?: boolean;
 }
 

@@ -1,8 +1,6 @@
 import { ConditionBroken } from '../core/errors';
-import { timed } from '../core/time-split';
 import type { Timeline } from '../core/timeline';
-import { DROPPED, isAdmitted, longestTokenGapMs, type TaskRecord, terminalOf, textOf } from '../history/history';
-import { lastInjectionAt } from '../observe/measures';
+import { DROPPED, isAdmitted, type TaskRecord, terminalOf } from '../history/history';
 import { taskEnds } from '../observe/waits';
 import { newTask, type OrchestratorClient, type TaskRequest, type TaskStatus } from '../orchestrator/client';
 import type { Workload } from './workload';
@@ -109,26 +107,6 @@ export async function cancelQueuedTask(client: OrchestratorClient, timeline: Tim
       `Task ${record.taskId} is not queued at its cancel: expected state queued but it is ${before.state} (attempts ${before.attempts}, replica ${before.replica_id ?? 'none'})`,
     );
   return cancelTask(client, timeline, record);
-}
-
-/**
- * Runs a task's request again (new id, same prompt, seed and length) and returns both token texts; records the
- * longest wait between tokens after the fault as the disturbed stream's time to recover.
- */
-export async function rerunUndisturbed(
-  workload: Workload,
-  timeline: Timeline,
-  record: TaskRecord,
-  withinMs: number,
-): Promise<{ disturbed: string; undisturbed: string }> {
-  const injectedAt = lastInjectionAt(timeline);
-  if (injectedAt !== undefined)
-    timeline.measure('time_to_recover_ms', longestTokenGapMs(record, injectedAt), { sign: 'longest wait between tokens after the fault' });
-  return timed('undisturbed reruns', async () => {
-    const clone = await workload.submit({ ...record.request, task_id: newTask().task_id });
-    await taskEnds(clone, withinMs);
-    return { disturbed: textOf(record), undisturbed: textOf(clone) };
-  });
 }
 
 /**

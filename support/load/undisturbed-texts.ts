@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { TaskRequest } from '../orchestrator/client';
+import type { TargetProfile } from '../stack/profile';
 import type { StartedStack } from '../stack/stack';
 
 /** An undisturbed text of a request, and the rerun that produced it. */
@@ -57,7 +58,23 @@ function digestOf(file: string): string {
 }
 
 /**
- * What decides the texts a stack generates, besides the request: the target profile, its model's bytes, slots, tunes.
+ * The tunes that may decide an engine's text, each with its value for `tunes` (the profile's default where the scenario
+ * sets none, so that a tune set to its default is the same target): every tune the profile passes to anything but its
+ * orchestrator. The orchestrator does not run the model: its tunes (admission, queue, breakers, failover) decide which
+ * replica serves a task and when, not the text a replica generates for it. (A text it did change would differ from an
+ * earlier rerun's on another stack, and fail the identical-text check: a memo across those tunes is no looser.) The
+ * pool manager's tunes stay: the engines it starts inherit its environment.
+ */
+export function tunesDecidingTexts(profile: TargetProfile, tunes: Record<string, string>): [string, string][] {
+  const { orchestrator: _, ...others } = profile.components;
+  const defaults = new Map<string, string>();
+  for (const m of JSON.stringify({ ...profile, components: others }).matchAll(/\$\{tune:([\w-]+)\|([^}]*)\}/g)) defaults.set(m[1], m[2]);
+  return [...defaults].map(([name, fallback]): [string, string] => [name, tunes[name] ?? fallback]).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/**
+ * What decides the texts a stack generates, besides the request: the target profile, its model's bytes, slots, and
+ * the tunes that reach its engines (tunesDecidingTexts).
  * Undefined when the model file cannot be read (a scenario took it away): then nothing is memoized.
  */
 export function targetIdentity(stack: StartedStack): string | undefined {
@@ -72,6 +89,6 @@ export function targetIdentity(stack: StartedStack): string | undefined {
     profile: stack.profile.file,
     model,
     slots: slots ?? stack.profile.pool.slots,
-    tunes: Object.entries(tunes ?? {}).sort(),
+    tunes: tunesDecidingTexts(stack.profile, tunes ?? {}),
   });
 }

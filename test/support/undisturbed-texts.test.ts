@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import type { TaskRecord } from '../../support/history/history';
 import { rerunDisturbed } from '../../support/load/reruns';
-import { UndisturbedTexts } from '../../support/load/undisturbed-texts';
+import { tunesDecidingTexts, UndisturbedTexts } from '../../support/load/undisturbed-texts';
+import { loadProfile } from '../../support/stack/profile';
 import type { Workload } from '../../support/load/workload';
 import { newTask, type TaskRequest } from '../../support/orchestrator/client';
 
@@ -70,5 +71,22 @@ describe('the undisturbed texts a worker already has: one rerun per request and 
     expect(texts.get('t', request)?.text, 'kept for the next scenario').to.equal('fresh');
     await rerunDisturbed(workload, [streamed(newTask({ seed: 10 }), 'fresh')], Date.now() + 1000, 4);
     expect(texts.size, 'nothing kept without a memo').to.equal(1);
+  });
+
+  it("tells targets apart by the tunes that reach the engines, not by the orchestrator's, and a default set is no change", () => {
+    for (const file of ['profiles/reference.json', 'profiles/llamacpp.json']) {
+      const profile = loadProfile(file);
+      const none = tunesDecidingTexts(profile, {});
+      const names = none.map(([name]) => name);
+      expect(names, file).to.include('restart-initial-ms');
+      expect(names, file).to.not.include.members(['queue-timeout-ms', 'queue-capacity', 'dispatch-breaker-cooldown-ms', 'migration-limit']);
+      expect(tunesDecidingTexts(profile, { 'queue-timeout-ms': '1000', 'migration-limit': '1' }), file).to.deep.equal(none);
+      expect(tunesDecidingTexts(profile, { 'restart-initial-ms': '50' }), `${file}: its default`).to.deep.equal(none);
+      expect(tunesDecidingTexts(profile, { 'restart-initial-ms': '1000' }), file).to.not.deep.equal(none);
+    }
+    expect(tunesDecidingTexts(loadProfile('profiles/reference.json'), { 'engine-bytes-per-token': '1048576' })).to.deep.include([
+      'engine-bytes-per-token',
+      '1048576',
+    ]);
   });
 });
