@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidConfiguration } from '../core/errors';
 import { isCapability } from './capabilities';
+import { Validator } from './profile-validator';
 
 /** One daemon of the target: how to start it and how to tell it is ready. */
 export interface ComponentProfile {
@@ -20,7 +21,9 @@ export interface ComponentProfile {
  * placeholders, filled per scenario: `${port:NAME}` (a free loopback port), `${proxy:NAME}` (the listen address of the
  * Toxiproxy proxy NAME), `${dir}` (the scenario's folder), `${root}` (the repository), `${file:NAME}` (a generated
  * file from `files`), `${model}`, `${gpu-inventory}`, `${pool.id}`, `${pool.slots}`, `${replica}` (in `replica` and
- * proxy names), `${replicas}` (the rendered replica list) and `${tune:NAME|default}` (a scenario's tuning).
+ * proxy names), `${replicas}` (the rendered replica list), `${tune:NAME|default}` (a scenario's tuning) and
+ * `${timing:NAME}` (a number of `timings`, so that the target's setting and the bound the scenarios assert are one
+ * number, set once).
  */
 export interface TargetProfile {
   file: string;
@@ -57,7 +60,7 @@ export interface TargetProfile {
   notApplicable: Record<string, string>;
   /**
    * The contract timings the target is configured with, which scenarios assert against (a stalled stream ends at the
-   * idle timeout): the same numbers as the target's own settings, so a bound scales with the profile.
+   * idle timeout): the target's own settings take them as `${timing:NAME}`, so a bound scales with the profile.
    */
   timings: {
     idleTimeoutMs: number;
@@ -101,7 +104,13 @@ export function loadProfile(file: string): TargetProfile {
     throw new InvalidConfiguration(`Target profile ${file}: cannot be read as JSON: ${(err as Error).message}`);
   }
   const v = new Validator(file);
-  const root = v.object(expandStatic(raw), '(root)');
+  const loaded = v.object(expandStatic(raw), '(root)');
+  const timingsAt = v.object(loaded.timings, 'timings');
+  const timings = {
+    idleTimeoutMs: v.positiveInt(timingsAt.idleTimeoutMs, 'timings.idleTimeoutMs'),
+    engineStopGraceMs: v.positiveInt(timingsAt.engineStopGraceMs, 'timings.engineStopGraceMs'),
+  };
+  const root = v.object(expandTimings(loaded, timings, '', v), '(root)');
   const pool = v.object(root.pool, 'pool');
   const components = v.object(root.components, 'components');
   const profile: TargetProfile = {
@@ -133,10 +142,7 @@ export function loadProfile(file: string): TargetProfile {
     evidence: {},
     capabilities: v.stringArray(root.capabilities ?? [], 'capabilities'),
     notApplicable: v.stringMap(root.notApplicable ?? {}, 'notApplicable'),
-    timings: {
-      idleTimeoutMs: v.positiveInt(v.object(root.timings, 'timings').idleTimeoutMs, 'timings.idleTimeoutMs'),
-      engineStopGraceMs: v.positiveInt(v.object(root.timings, 'timings').engineStopGraceMs, 'timings.engineStopGraceMs'),
-    },
+    timings,
     generatesMaxTokens: root.generatesMaxTokens === undefined ? true : v.boolean(root.generatesMaxTokens, 'generatesMaxTokens'),
     requires: (Array.isArray(root.requires) || root.requires === undefined
       ? ((root.requires ?? []) as unknown[])
@@ -237,6 +243,20 @@ function expandStatic(value: unknown): unknown {
   return value;
 }
 
+/** Fills every `${timing:NAME}` with that number of `timings`; fails, naming the field, on a timing there is not. */
+function expandTimings(value: unknown, timings: TargetProfile['timings'], at: string, v: Validator): unknown {
+  if (typeof value === 'string')
+    return value.replace(/\$\{timing:([^}]*)\}/g, (_, name: string) => {
+      if (!Object.hasOwn(timings, name))
+        v.fail(at || '(root)', `uses \${timing:${name}}, but \`timings\` has ${Object.keys(timings).join(' and ')} only`, value);
+      return String(timings[name as keyof typeof timings]);
+    });
+  if (Array.isArray(value)) return value.map((x, i) => expandTimings(x, timings, `${at}[${i}]`, v));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, expandTimings(x, timings, at ? `${at}.${k}` : k, v)]));
+  return value;
+}
+
 /** Fails on a placeholder the renderer does not know, naming the field where it sits. */
 function checkPlaceholders(value: unknown, at: string, v: Validator): void {
   if (typeof value === 'string') {
@@ -248,49 +268,5 @@ function checkPlaceholders(value: unknown, at: string, v: Validator): void {
     value.forEach((x, i) => checkPlaceholders(x, `${at}[${i}]`, v));
   } else if (value && typeof value === 'object') {
     for (const [k, x] of Object.entries(value)) checkPlaceholders(x, at ? `${at}.${k}` : k, v);
-  }
-}
-
-class Validator {
-  constructor(private readonly file: string) {}
-
-  fail(field: string, rule: string, got: unknown): never {
-    throw new InvalidConfiguration(`Target profile ${this.file}: field \`${field}\` ${rule}, got \`${JSON.stringify(got)}\``);
-  }
-
-  object(x: unknown, field: string): Record<string, unknown> {
-    if (typeof x !== 'object' || x === null || Array.isArray(x)) this.fail(field, 'must be an object', x);
-    return x as Record<string, unknown>;
-  }
-
-  string(x: unknown, field: string): string {
-    if (typeof x !== 'string' || x === '') this.fail(field, 'must be a non-empty string', x);
-    return x as string;
-  }
-
-  boolean(x: unknown, field: string): boolean {
-    if (typeof x !== 'boolean') this.fail(field, 'must be true or false', x);
-    return x as boolean;
-  }
-
-  positiveInt(x: unknown, field: string): number {
-    if (!Number.isInteger(x) || (x as number) <= 0) this.fail(field, 'must be a positive integer', x);
-    return x as number;
-  }
-
-  nonNegativeInt(x: unknown, field: string): number {
-    if (!Number.isInteger(x) || (x as number) < 0) this.fail(field, 'must be a non-negative integer', x);
-    return x as number;
-  }
-
-  stringArray(x: unknown, field: string): string[] {
-    if (!Array.isArray(x) || x.some((s) => typeof s !== 'string')) this.fail(field, 'must be an array of strings', x);
-    return x as string[];
-  }
-
-  stringMap(x: unknown, field: string): Record<string, string> {
-    const o = this.object(x, field);
-    for (const [k, s] of Object.entries(o)) if (typeof s !== 'string') this.fail(`${field}.${k}`, 'must be a string', s);
-    return o as Record<string, string>;
   }
 }

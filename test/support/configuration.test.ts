@@ -55,6 +55,25 @@ describe('target profiles', () => {
     );
   });
 
+  it("the target's settings take the timings the scenarios assert from one place; a timing there is not is named with its field", () => {
+    for (const name of ['reference', 'llamacpp', 'llamacpp-cuda']) {
+      const raw = JSON.parse(readFileSync(path.join(root, 'profiles', `${name}.json`), 'utf8'));
+      expect(raw.components.orchestrator.env.ORCHD_IDLE_TIMEOUT_MS, name).to.equal('${timing:idleTimeoutMs}');
+      expect(raw.components['pool-manager'].env.POOL_SHUTDOWN_GRACE_MS, name).to.equal('${timing:engineStopGraceMs}');
+      raw.timings.idleTimeoutMs = 750;
+      const profile = loadProfile(write(`${name}-timed.json`, JSON.stringify(raw)));
+      expect(profile.components.orchestrator.env.ORCHD_IDLE_TIMEOUT_MS, name).to.equal('750');
+      expect(profile.timings.idleTimeoutMs, name).to.equal(750);
+    }
+    const bad = JSON.parse(readFileSync(path.join(root, 'profiles', 'reference.json'), 'utf8'));
+    bad.components.orchestrator.env.ORCHD_WALL_TIMEOUT_MS = '${timing:wallTimeoutMs}';
+    const file = write('bad-timing.json', JSON.stringify(bad));
+    expect(() => loadProfile(file)).to.throw(
+      InvalidConfiguration,
+      'field `components.orchestrator.env.ORCHD_WALL_TIMEOUT_MS` uses ${timing:wallTimeoutMs}, but `timings` has idleTimeoutMs and engineStopGraceMs only',
+    );
+  });
+
   it("names the tunes a profile takes, so that a Given's tune it does not take fails instead of doing nothing", () => {
     const reference = tunesTaken(loadProfile('profiles/reference.json'));
     const llamacpp = tunesTaken(loadProfile('profiles/llamacpp.json'));
