@@ -1,6 +1,10 @@
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import type { TaskRecord } from '../../support/history/history';
+import { Timeline } from '../../support/core/timeline';
+import { HealFailed } from '../../support/core/errors';
+import { undisturbedRunOf } from '../../support/cucumber/verdict';
+import type { ChaosWorld } from '../../support/cucumber/world';
 import { rerunDisturbed } from '../../support/load/reruns';
 import { tunesDecidingTexts, UndisturbedTexts } from '../../support/load/undisturbed-texts';
 import { loadProfile } from '../../support/stack/profile';
@@ -88,5 +92,38 @@ describe('the undisturbed texts a worker already has: one rerun per request and 
       'engine-bytes-per-token',
       '1048576',
     ]);
+  });
+
+  it("a Then's undisturbed run heals the scenario's faults first, and a heal that fails fails it before any rerun", async () => {
+    const order: string[] = [];
+    const world = (healErrors: HealFailed[]): ChaosWorld =>
+      ({
+        timeline: new Timeline(),
+        faults: {
+          async healAll() {
+            order.push('heal');
+            return healErrors;
+          },
+        },
+        workload: {
+          async submit(r: TaskRequest) {
+            order.push('rerun');
+            return { ...streamed(r, 'same'), admission: { status: 202, body: {}, headers: {}, elapsedMs: 1 } };
+          },
+        },
+        // A reloaded pool: no memo, so that the rerun is sure to run here.
+        part: () => ({ reloaded: true }),
+      }) as unknown as ChaosWorld;
+    const run = await undisturbedRunOf(world([]), streamed(newTask({ seed: 2 }), 'same'));
+    expect(order).to.deep.equal(['heal', 'rerun']);
+    expect(run).to.deep.include({ disturbed: 'same', undisturbed: 'same', rerunOutcome: 'end' });
+    order.length = 0;
+    const failed = new HealFailed('the toxic is still listed');
+    let thrown: unknown;
+    await undisturbedRunOf(world([failed]), streamed(newTask({ seed: 3 }), 'same')).catch((err) => {
+      thrown = err;
+    });
+    expect(thrown).to.equal(failed);
+    expect(order, 'no rerun on a stack whose fault may still be there').to.deep.equal(['heal']);
   });
 });
