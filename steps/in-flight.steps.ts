@@ -89,9 +89,7 @@ Then(
     await this.workload.settle(PATIENCE.batchMs);
     const load = this.background?.records ?? [];
     expect(load.length, 'tasks of the steady load').to.be.greaterThan(0);
-    const hung = signalSentAt(this, 'process.pause', engineOf(replica));
-    const pause = this.faults.records().find((r) => r.kind === 'process.pause' && r.subject === engineOf(replica));
-    const resumed = this.timeline.startedAt + (pause?.healStartedAt ?? Number.POSITIVE_INFINITY);
+    const { sent: hung, healStarted: resumed } = signalWindow(this, 'process.pause', engineOf(replica));
     // The replica each task that did not complete ran on, by the client's status (only those are judged).
     const unfinished = load.filter((r) => outcomeOf(r) !== 'completed');
     const replicaOf = new Map(
@@ -123,13 +121,22 @@ function judgedOn(world: ChaosWorld, at: number, when: string): TaskRecord[] {
 
 /** When the scenario's last signal of `kind` to `subject` was being sent (epoch ms: the earliest its target saw it). */
 function signalSentAt(world: ChaosWorld, kind: string, subject: string): number {
+  return signalWindow(world, kind, subject).sent;
+}
+
+/**
+ * The scenario's last signal of `kind` to `subject`: when it was being sent, and when its heal began (epoch ms; never,
+ * if it has not been healed). Throws when no such signal was confirmed.
+ */
+function signalWindow(world: ChaosWorld, kind: string, subject: string): { sent: number; healStarted: number } {
   const record = world.faults
     .records()
     .filter((r) => r.kind === kind && r.subject === subject)
     .at(-1);
   const sent = (record?.evidence?.observed as { sending_from?: number } | undefined)?.sending_from;
   if (sent === undefined) throw new SuiteError(`No ${kind} of ${subject} was confirmed in this scenario: nothing to judge`);
-  return sent;
+  const healStarted = record?.healStartedAt === undefined ? Number.POSITIVE_INFINITY : world.timeline.startedAt + record.healStartedAt;
+  return { sent, healStarted };
 }
 
 // CHAOS-002: with failover on, a task whose replica broke mid-stream goes back to the queue, its tokens kept, until a

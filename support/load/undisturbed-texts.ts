@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { TaskRequest } from '../orchestrator/client';
-import type { TargetProfile } from '../stack/profile';
+import { type TargetProfile, tuneDefaults } from '../stack/profile';
 import type { StartedStack } from '../stack/stack';
 
 /** An undisturbed text of a request, and the rerun that produced it. */
@@ -67,9 +67,9 @@ function digestOf(file: string): string {
  */
 export function tunesDecidingTexts(profile: TargetProfile, tunes: Record<string, string>): [string, string][] {
   const { orchestrator: _, ...others } = profile.components;
-  const defaults = new Map<string, string>();
-  for (const m of JSON.stringify({ ...profile, components: others }).matchAll(/\$\{tune:([\w-]+)\|([^}]*)\}/g)) defaults.set(m[1], m[2]);
-  return [...defaults].map(([name, fallback]): [string, string] => [name, tunes[name] ?? fallback]).sort(([a], [b]) => a.localeCompare(b));
+  return [...tuneDefaults({ ...profile, components: others })]
+    .map(([name, fallback]): [string, string] => [name, tunes[name] ?? fallback])
+    .sort(([a], [b]) => a.localeCompare(b));
 }
 
 /**

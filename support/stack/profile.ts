@@ -92,7 +92,12 @@ const EVIDENCE_GROUPS: Record<string, string[]> = {
 
 /** The tunes a profile takes: every `${tune:NAME|default}` it holds. A scenario's tune it does not take does nothing. */
 export function tunesTaken(profile: TargetProfile): Set<string> {
-  return new Set([...JSON.stringify(profile).matchAll(/\$\{tune:([\w-]+)\|/g)].map((m) => m[1]));
+  return new Set(tuneDefaults(profile).keys());
+}
+
+/** Every `${tune:NAME|default}` in `value` (a profile, or a part of one): name → default (the last one met). */
+export function tuneDefaults(value: unknown): Map<string, string> {
+  return new Map([...JSON.stringify(value).matchAll(/\$\{tune:([\w-]+)\|([^}]*)\}/g)].map((m) => [m[1], m[2]]));
 }
 
 /** Reads and validates a target profile; every error names the file and the field. */
