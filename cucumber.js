@@ -16,19 +16,38 @@ const reports = [
   ['./support/cucumber/traceability-formatter.js', `${dir}/traceability.html`],
 ];
 
+const profileFile = process.env.CHAOS_PROFILE || 'profiles/reference.json';
+
 const common = {
   requireModule: ['ts-node/register'],
   // The support code Cucumber loads: the World, hooks and parameter types (other files there are imported by them).
   require: ['support/cucumber/world.ts', 'support/cucumber/hooks.ts', 'support/cucumber/parameter-types.ts', 'steps/**/*.ts'],
   format: ['progress', ...reports],
   formatOptions: { junit: { suiteName: 'llama-orch chaos' } },
-  worldParameters: { profile: process.env.CHAOS_PROFILE || 'profiles/reference.json' },
+  worldParameters: { profile: profileFile },
 };
 
 // One worker runs in this process (cucumber's `parallel: 0`): `parallel: 1` would start a worker process that loads
 // the support code a second time, about 1.3 s per run (measured: a one-scenario run took 4.8 s, now 3.4 s), paid by
 // every run of the mutation check and by the real-engine profile's serial run.
-const workers = Number(process.env.CHAOS_WORKERS ?? 2);
+const maxWorkers = declaredMaxWorkers(profileFile);
+const workers = Number(process.env.CHAOS_WORKERS ?? Math.min(2, maxWorkers ?? 2));
+if (maxWorkers !== undefined && workers > maxWorkers)
+  console.error(`[chaos] CHAOS_WORKERS=${workers}: more workers than ${profileFile} bears (maxWorkers ${maxWorkers}; its notes say why)`);
+
+/**
+ * The most workers a profile says its target bears (`maxWorkers`: the real engines use the cores themselves), or none.
+ * A profile that cannot be read, or a `maxWorkers` that is no positive integer, is left to the run's profile loader,
+ * which stops the run naming the file and the field (support/stack/profile.ts).
+ */
+function declaredMaxWorkers(file) {
+  try {
+    const max = JSON.parse(require('node:fs').readFileSync(file, 'utf8')).maxWorkers;
+    return Number.isInteger(max) && max > 0 ? max : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 module.exports = {
   default: common,
@@ -36,8 +55,8 @@ module.exports = {
   // scenarios, one run each): 2 workers 125 s, 3 workers 112 s, 4 workers 129 s with a scenario failed (each stack
   // polls its engines, and the starts share the cores). Again 2026-12-07: 3 workers 98 s against 109 s alone, but
   // `npm run stress -- --parallel 3` passed 1 run of 3 (3 scenarios failed, one on a wait at 100 % of its limit),
-  // where 2 workers pass 3 of 3. CHAOS_WORKERS overrides (the real-engine profile runs serial: its engines use the
-  // cores themselves).
+  // where 2 workers pass 3 of 3. A profile's `maxWorkers` lowers the default (the real-engine profile's is 1: its
+  // engines use the cores themselves); CHAOS_WORKERS overrides both.
   ci: { ...common, format: ['summary', ...reports], retry: 0, parallel: workers === 1 ? 0 : workers },
   smoke: { ...common, tags: '@smoke' },
   // `npm run lint:steps`: every step defined exactly once, no report written.

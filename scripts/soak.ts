@@ -7,8 +7,10 @@
  * every run; each loop ends by itself at the soak's time bound and is killed when the soak ends. A scenario that fails
  * only then, or a wait that uses most of its limit, is a flake waiting to happen on a busy machine.
  *
- *   npm run soak -- --runs 20 [--parallel 2] [--profile p]          reports/soak.json
+ *   npm run soak -- --runs 20 [--parallel N] [--profile p]          reports/soak.json
  *   npm run stress                                                   = soak --runs 3 --stress 2 --report stress
+ *
+ * Without `--parallel`, each run has the workers `-p ci` gives the profile (2, or its maxWorkers if fewer).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,7 +23,7 @@ const root = path.resolve(__dirname, '..');
 const { values } = commandLine('soak', {
   options: {
     runs: { type: 'string', default: '20' },
-    parallel: { type: 'string', default: '2' },
+    parallel: { type: 'string' },
     profile: { type: 'string', default: 'profiles/reference.json' },
     'timeout-s': { type: 'string', default: '600' },
     'max-minutes': { type: 'string', default: '120' },
@@ -56,7 +58,7 @@ for (let i = 0; i < runs && Date.now() < deadline; i++) {
     encoding: 'utf8',
     env: {
       ...process.env,
-      CHAOS_WORKERS: String(Math.max(1, Number(values.parallel))),
+      ...(values.parallel === undefined ? {} : { CHAOS_WORKERS: String(Math.max(1, Number(values.parallel))) }),
       CHAOS_PROFILE: values.profile,
       CHAOS_REPORTS_DIR: dir,
     },
@@ -112,7 +114,8 @@ writeFileSync(
     {
       runs: done,
       profile: values.profile,
-      parallel: Number(values.parallel),
+      // null: the workers cucumber.js gives the profile.
+      parallel: values.parallel === undefined ? null : Number(values.parallel),
       stressors: stressors.length,
       wallMs: walls,
       failures,

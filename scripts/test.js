@@ -95,8 +95,8 @@ async function main() {
     step('trace:check (reference)', 'npm', ['run', '-s', 'trace:check']);
   }
   if (!llamacpp) return;
+  // One scenario at a time: the profile's maxWorkers says so (its engines use the cores themselves).
   step('llamacpp suite', 'npx', ['cucumber-js', '-p', 'ci'], {
-    CHAOS_WORKERS: '1',
     CHAOS_PROFILE: 'profiles/llamacpp.json',
     CHAOS_REPORTS_DIR: 'reports/llamacpp',
   });

@@ -32,6 +32,11 @@ export interface TargetProfile {
   /** `modelFile`: a real model to serve (the suite then writes no fixture model); `modelSizeBytes`: the fixture's size. */
   pool: { id: string; slots: number; modelSizeBytes: number; gpuDevices: number; modelFile?: string };
   startupTimeoutMs: number;
+  /**
+   * The most parallel workers the target bears on one machine (cucumber.js reads it for `-p ci`; CHAOS_WORKERS
+   * overrides): the real engines use the cores themselves, so their scenarios run one at a time. None: 2, the default.
+   */
+  maxWorkers?: number;
   env: Record<string, string>;
   components: Record<string, ComponentProfile>;
   /**
@@ -130,6 +135,7 @@ export function loadProfile(file: string): TargetProfile {
       modelFile: pool.modelFile === undefined ? undefined : v.string(pool.modelFile, 'pool.modelFile'),
     },
     startupTimeoutMs: v.positiveInt(root.startupTimeoutMs ?? 15000, 'startupTimeoutMs'),
+    maxWorkers: root.maxWorkers === undefined ? undefined : v.positiveInt(root.maxWorkers, 'maxWorkers'),
     env: v.stringMap(root.env ?? {}, 'env'),
     components: {},
     startOrder: [],

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -72,6 +73,28 @@ describe('target profiles', () => {
       InvalidConfiguration,
       'field `components.orchestrator.env.ORCHD_WALL_TIMEOUT_MS` uses ${timing:wallTimeoutMs}, but `timings` has idleTimeoutMs and engineStopGraceMs only',
     );
+  });
+
+  it('`-p ci` runs the workers a profile bears (maxWorkers), CHAOS_WORKERS overrides, and a bad maxWorkers is named', () => {
+    // cucumber.js reads its environment once, when loaded: each case in a process of its own.
+    const ciWorkers = (env: Record<string, string>): { parallel: number; stderr: string } => {
+      const run = spawnSync(process.execPath, ['-e', "process.stdout.write(String(require('./cucumber.js').ci.parallel))"], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, ...env },
+      });
+      return { parallel: Number(run.stdout), stderr: run.stderr };
+    };
+    expect(ciWorkers({}).parallel, 'reference').to.equal(2);
+    expect(ciWorkers({ CHAOS_PROFILE: 'profiles/llamacpp.json' }).parallel, 'llamacpp: one worker, in-process').to.equal(0);
+    const forced = ciWorkers({ CHAOS_PROFILE: 'profiles/llamacpp.json', CHAOS_WORKERS: '2' });
+    expect(forced.parallel).to.equal(2);
+    expect(forced.stderr).to.include('CHAOS_WORKERS=2: more workers than profiles/llamacpp.json bears (maxWorkers 1');
+    const bad = JSON.parse(readFileSync(path.join(root, 'profiles', 'llamacpp.json'), 'utf8'));
+    bad.maxWorkers = 0;
+    const file = write('bad-workers.json', JSON.stringify(bad));
+    expect(ciWorkers({ CHAOS_PROFILE: file }).parallel, 'left to the loader').to.equal(2);
+    expect(() => loadProfile(file)).to.throw(InvalidConfiguration, `Target profile ${file}: field \`maxWorkers\``);
   });
 
   it("names the tunes a profile takes, so that a Given's tune it does not take fails instead of doing nothing", () => {
