@@ -30,3 +30,12 @@ export async function trafficCrosses(
     observed: { traffic_crosses_proxy: crossing, ...(direction ? { direction } : {}), within_ms: withinMs, links: perLink },
   };
 }
+
+/**
+ * Runs `act` on every link at once and waits for all of them, also when one fails (then throws the first error): an
+ * inject or heal still under way on one link when another failed would be missed by the heal that follows.
+ */
+export async function everyLink(links: LinkTarget[], act: (link: LinkTarget) => Promise<unknown>): Promise<void> {
+  const failed = (await Promise.allSettled(links.map(act))).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}

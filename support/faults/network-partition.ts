@@ -3,7 +3,7 @@ import type { Proxy } from 'toxiproxy-node-client';
 import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import type { Evidence, Fault, FaultContext, HealVerified, Preflighted } from './fault';
-import { trafficCrosses } from './link-checks';
+import { everyLink, trafficCrosses } from './link-checks';
 import { TRAFFIC_WITHIN_MS } from './toxic-fault';
 import { probeLink } from './link-probe';
 import type { ExploreForms } from './explore-form';
@@ -28,7 +28,7 @@ export class NetworkPartitionFault implements Fault, Preflighted, HealVerified {
   }
 
   async inject(): Promise<void> {
-    for (const link of this.links) await setEnabled(link.proxy, false);
+    await everyLink(this.links, (link) => setEnabled(link.proxy, false));
   }
 
   async verify(): Promise<Evidence> {
@@ -38,7 +38,7 @@ export class NetworkPartitionFault implements Fault, Preflighted, HealVerified {
   }
 
   async heal(): Promise<void> {
-    for (const link of this.links) await enableIfPresent(link.proxy);
+    await everyLink(this.links, (link) => enableIfPresent(link.proxy));
   }
   /** Before the cut: the stack's own traffic crosses the proxy. */
   preflight(ctx: FaultContext): Promise<Evidence> {

@@ -3,7 +3,7 @@ import { InvalidFaultSpec } from '../core/errors';
 import type { LinkTarget } from './targets';
 import type { Evidence, Fault, FaultContext, FaultKindName, HealVerified, Preflighted } from './fault';
 import { probeLink } from './link-probe';
-import { trafficCrosses } from './link-checks';
+import { everyLink, trafficCrosses } from './link-checks';
 
 /** Which bytes a toxic acts on: `downstream` = replies (tokens), `upstream` = requests. */
 export type Stream = 'downstream' | 'upstream';
@@ -47,39 +47,41 @@ export abstract class ToxicFault implements Fault, Preflighted, HealVerified {
     return this.links.map((l) => l.description).join(', ');
   }
 
+  /** On every link at once (a toxic on "every link" is one fault, not one link after another). */
   async inject(_ctx?: FaultContext): Promise<void> {
-    for (const link of this.links) {
-      await link.proxy.addToxic({
+    await everyLink(this.links, (link) =>
+      link.proxy.addToxic({
         name: this.toxicName,
         type: this.type as never,
         stream: this.stream,
         toxicity: this.toxicity,
         attributes: this.attributes as never,
-      });
-    }
+      }),
+    );
   }
 
+  /** Each link listed and probed at once: a probe waits out a latency or a stall, once for all links. */
   async verify(_ctx?: FaultContext): Promise<Evidence> {
-    const perLink: Record<string, unknown>[] = [];
-    let verdict: Evidence['verdict'] = 'confirmed';
-    for (const link of this.links) {
-      const listed = await toxicListed(link.proxy, this.toxicName);
-      const o: LinkObservation = listed ? await this.observe(link) : { verdict: 'mismatch', observed: {} };
-      perLink.push({
-        link: link.description,
-        proxy: link.proxy.name,
-        toxic: this.toxicName,
-        toxic_listed: listed,
-        ...o.observed,
-        verdict: o.verdict,
-      });
-      verdict = worse(verdict, o.verdict);
-    }
+    const perLink = await Promise.all(
+      this.links.map(async (link) => {
+        const listed = await toxicListed(link.proxy, this.toxicName);
+        const o: LinkObservation = listed ? await this.observe(link) : { verdict: 'mismatch', observed: {} };
+        return {
+          link: link.description,
+          proxy: link.proxy.name,
+          toxic: this.toxicName,
+          toxic_listed: listed,
+          ...o.observed,
+          verdict: o.verdict,
+        };
+      }),
+    );
+    const verdict = perLink.reduce<Evidence['verdict']>((v, l) => worse(v, l.verdict), 'confirmed');
     return { verdict, observed: { toxicity: this.toxicity, stream: this.stream, links: perLink } };
   }
 
   async heal(_ctx?: FaultContext): Promise<void> {
-    for (const link of this.links) await removeToxic(link.proxy, this.toxicName);
+    await everyLink(this.links, (link) => removeToxic(link.proxy, this.toxicName));
   }
 
   /**
