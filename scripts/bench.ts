@@ -6,13 +6,14 @@
  *   - goodput with 1 of 3 replicas killed, under rolling failures, and with one engine starved of CPU (root);
  *   - one stream's tokens per second on a replica;
  *   - the chaos suite's wall time, serial and with parallel workers, and per scenario time-to-detect/recover.
- *   - where the suite's time goes, per kind of work, summed over the catalogue and for the ten slowest scenarios.
+ *   - where the suite's time goes, per kind of work, summed over the catalogue and for the ten slowest scenarios;
+ *   - the CPU the suite uses (user + system, its processes and theirs), and so the floor the cores set on its wall time.
  * Usage: npm run bench -- [--profile profiles/reference.json] [--runs 5] [--suite-runs 3] [--workers 2] [--load-ms 3000]
  *        npm run bench -- --split reports/messages.ndjson   (only the time split of a run already made)
  * Writes reports/bench.json (reports/bench-<profile>.json for another profile).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { commandLine } from './cli';
@@ -40,17 +41,19 @@ const profile = loadProfile(path.resolve(root, values.profile!));
 const benchDir = path.join(root, 'reports', 'bench');
 const loadMs = Number(values['load-ms']);
 
-/** Runs the whole suite `count` times with `workers` (1: serial); returns wall times and per-scenario measures. */
+/** Runs the whole suite `count` times with `workers` (1: serial); returns wall times, CPU and per-scenario measures. */
 function suiteRuns(
   count: number,
   workers: number,
-): { walls: number[]; measures: [string, Record<string, number>][]; splits: SplitReport[] } {
+): { walls: number[]; cpus: number[]; measures: [string, Record<string, number>][]; splits: SplitReport[] } {
   const walls: number[] = [];
+  const cpus: number[] = [];
   const measures: [string, Record<string, number>][] = [];
   const splits: SplitReport[] = [];
   for (let i = 0; i < count; i++) {
     const dir = path.join('reports', 'bench', `suite-${workers}w-${i}`);
     const started = Date.now();
+    const cpuBefore = childrenCpuMs();
     const args = ['cucumber-js', '-p', 'ci'];
     const r = spawnSync('npx', args, {
       cwd: root,
@@ -60,11 +63,29 @@ function suiteRuns(
     });
     if (r.status !== 0) throw new Error(`suite run ${i} (${workers} workers) failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
     walls.push(Date.now() - started);
+    cpus.push(childrenCpuMs() - cpuBefore);
     const scenarios = readScenarioRuns(path.join(root, dir, 'messages.ndjson'));
     for (const run of scenarios) if (run.evidence?.measures) measures.push([run.name, run.evidence.measures]);
     splits.push(splitOf(scenarios, Number(values.workers))); // the floor for the parallel run
   }
-  return { walls, measures, splits };
+  return { walls, cpus, measures, splits };
+}
+
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/**
+ * CPU time, ms, of this process's children that have ended and been waited for, with theirs (the kernel's cutime and
+ * cstime, as `time` reports): a suite run's, once it has ended. A process left to init (an engine whose pool manager
+ * was killed) is not counted, so this is at least what the suite used. NaN where /proc is missing.
+ */
+function childrenCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / clockTicks;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function main(): Promise<void> {
@@ -131,7 +152,7 @@ async function main(): Promise<void> {
   }
   const serial = suiteRuns(Number(values['suite-runs']), 1);
   const workers = Number(values.workers);
-  const parallel = workers > 1 ? suiteRuns(Number(values['suite-runs']), workers) : { walls: [], measures: [], splits: [] };
+  const parallel = workers > 1 ? suiteRuns(Number(values['suite-runs']), workers) : { walls: [], cpus: [], measures: [], splits: [] };
   // The split of the serial run of median total: scenarios timed one at a time, as each costs alone.
   const split = [...serial.splits].sort((a, b) => a.total_ms - b.total_ms)[Math.floor((serial.splits.length - 1) / 2)];
   const recovery = new Map<string, { detect: number[]; recover: number[] }>();
@@ -156,6 +177,7 @@ async function main(): Promise<void> {
       parallel: parallel.walls,
       parallel_median: parallel.walls.length ? m.median(parallel.walls) : null,
     },
+    suite_cpu_ms: { serial: serial.cpus, parallel: parallel.cpus, cores: os.cpus().length },
     recovery_by_scenario: Object.fromEntries(
       [...recovery].map(([k, v]) => [
         k,
@@ -185,8 +207,30 @@ async function main(): Promise<void> {
     console.log(
       `  serial / parallel wall time                ${(report.suite_wall_ms.serial_median / m.median(parallel.walls)).toFixed(2)}`,
     );
+  for (const line of cpuLines(serial.cpus, parallel.cpus, parallel.walls, workers)) console.log(line);
   if (split) for (const line of splitLines(split)) console.log(line);
   console.log(`  goodput tasks failed or refused: ${failedTasks}`);
+}
+
+/**
+ * The suite's CPU (medians), and the floor it sets: no number of workers runs the catalogue in less wall time than its
+ * CPU divided by the cores.
+ */
+function cpuLines(serial: number[], parallel: number[], parallelWalls: number[], workers: number): string[] {
+  if (serial.length === 0 || serial.some(Number.isNaN)) return [];
+  const cores = os.cpus().length;
+  const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  const line = (label: string, value: string): string => `  ${label.padEnd(41)}${value}`;
+  const lines = [line('suite CPU (user + system), serial', `${s(m.median(serial))} (runs ${serial.map(s).join(', ')})`)];
+  if (parallel.length) {
+    const used = m.median(parallel) / (m.median(parallelWalls) * cores);
+    const runs = `${s(m.median(parallel))} (runs ${parallel.map(s).join(', ')})`;
+    lines.push(
+      line(`suite CPU (user + system), ${workers} workers`, `${runs}, ${Math.round(100 * used)} % of ${cores} cores over its wall time`),
+    );
+  }
+  lines.push(line(`the floor that CPU sets on ${cores} cores`, s(m.median(parallel.length ? parallel : serial) / cores)));
+  return lines;
 }
 
 main().catch((err) => {
