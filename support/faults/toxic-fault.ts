@@ -99,7 +99,6 @@ export abstract class ToxicFault implements Fault, Preflighted, HealVerified {
     return { verdict: answers ? 'confirmed' : 'mismatch', observed };
   }
 
-  /** After the heal: no link lists the toxic any more, and the stack's traffic flows through every link again. */
   /**
    * Healed when the toxic is gone and the link carries traffic again: the stack's own, or, where the stack has no
    * reason to use the link just then (an orchestrator restarted while its pool manager is down knows no replica to

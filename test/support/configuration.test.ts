@@ -18,6 +18,9 @@ const write = (name: string, text: string): string => {
   return file;
 };
 
+/** A fresh, unexpanded copy of one of the repository's profiles, to break one field of. */
+const profileCopy = (name: string) => JSON.parse(readFileSync(path.join(root, 'profiles', `${name}.json`), 'utf8'));
+
 describe('target profiles', () => {
   it('the reference profile is valid', () => {
     const profile = loadProfile(path.join(root, 'profiles', 'reference.json'));
@@ -25,7 +28,7 @@ describe('target profiles', () => {
   });
 
   it('start-up stages: a plain name is a stage of one; an unknown component is named with its stage', () => {
-    const good = JSON.parse(JSON.stringify(require(path.join(root, 'profiles', 'reference.json'))));
+    const good = profileCopy('reference');
     good.startOrder = ['pool-manager', ['orchestrator']];
     expect(loadProfile(write('staged.json', JSON.stringify(good))).startOrder).to.deep.equal([['pool-manager'], ['orchestrator']]);
     good.startOrder = [['pool-manager', 'orchestrater']];
@@ -37,7 +40,7 @@ describe('target profiles', () => {
   });
 
   it('a malformed profile names the file and the field', () => {
-    const good = JSON.parse(JSON.stringify(require(path.join(root, 'profiles', 'reference.json'))));
+    const good = profileCopy('reference');
     good.components.orchestrator.command = 'node main.js';
     const file = write('bad-command.json', JSON.stringify(good));
     expect(() => loadProfile(file)).to.throw(
@@ -47,7 +50,7 @@ describe('target profiles', () => {
   });
 
   it('an unknown placeholder is named with its field', () => {
-    const good = JSON.parse(JSON.stringify(require(path.join(root, 'profiles', 'reference.json'))));
+    const good = profileCopy('reference');
     good.components.orchestrator.env.ORCHD_ADDR = '127.0.0.1:${prot:orchestrator}';
     const file = write('bad-placeholder.json', JSON.stringify(good));
     expect(() => loadProfile(file)).to.throw(
@@ -58,7 +61,7 @@ describe('target profiles', () => {
 
   it("the target's settings take the timings the scenarios assert from one place; a timing there is not is named with its field", () => {
     for (const name of ['reference', 'llamacpp', 'llamacpp-cuda']) {
-      const raw = JSON.parse(readFileSync(path.join(root, 'profiles', `${name}.json`), 'utf8'));
+      const raw = profileCopy(name);
       expect(raw.components.orchestrator.env.ORCHD_IDLE_TIMEOUT_MS, name).to.equal('${timing:idleTimeoutMs}');
       expect(raw.components['pool-manager'].env.POOL_SHUTDOWN_GRACE_MS, name).to.equal('${timing:engineStopGraceMs}');
       raw.timings.idleTimeoutMs = 750;
@@ -66,7 +69,7 @@ describe('target profiles', () => {
       expect(profile.components.orchestrator.env.ORCHD_IDLE_TIMEOUT_MS, name).to.equal('750');
       expect(profile.timings.idleTimeoutMs, name).to.equal(750);
     }
-    const bad = JSON.parse(readFileSync(path.join(root, 'profiles', 'reference.json'), 'utf8'));
+    const bad = profileCopy('reference');
     bad.components.orchestrator.env.ORCHD_WALL_TIMEOUT_MS = '${timing:wallTimeoutMs}';
     const file = write('bad-timing.json', JSON.stringify(bad));
     expect(() => loadProfile(file)).to.throw(
@@ -90,7 +93,7 @@ describe('target profiles', () => {
     const forced = ciWorkers({ CHAOS_PROFILE: 'profiles/llamacpp.json', CHAOS_WORKERS: '2' });
     expect(forced.parallel).to.equal(2);
     expect(forced.stderr).to.include('CHAOS_WORKERS=2: more workers than profiles/llamacpp.json bears (maxWorkers 1');
-    const bad = JSON.parse(readFileSync(path.join(root, 'profiles', 'llamacpp.json'), 'utf8'));
+    const bad = profileCopy('llamacpp');
     bad.maxWorkers = 0;
     const file = write('bad-workers.json', JSON.stringify(bad));
     expect(ciWorkers({ CHAOS_PROFILE: file }).parallel, 'left to the loader').to.equal(2);
