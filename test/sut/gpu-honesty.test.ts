@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import type { PoolConfig } from '../../sut/pool-managerd/config';
 import { engineGpuProblem } from '../../sut/pool-managerd/engine-checks';
+import { eventually } from '../../support/core/eventually';
 import { tempDir } from '../temp-dir';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -22,6 +23,7 @@ const pool = (devices: number[] | 'cpu', engine_command: string[], engine_env?: 
 
 const listDevices = (p: PoolConfig) => engineGpuProblem(p, new AbortController().signal);
 const alive = (pid: number): boolean => {
+  if (!(pid > 0)) throw new Error(`alive(${pid}): not a process id`);
   try {
     process.kill(pid, 0);
     return true;
@@ -57,10 +59,17 @@ describe('ORCH-1102 from the engine side: a GPU pool never runs on a CPU build',
     const hangs = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setTimeout(() => {}, 60000)`;
     const abort = new AbortController();
     const listing = engineGpuProblem(pool([0], ['node', '-e', hangs, '--']), abort.signal);
-    const deadline = Date.now() + 5000;
-    while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    expect(existsSync(pidFile), 'the listing process started within 5 s').to.equal(true);
-    const pid = Number(readFileSync(pidFile, 'utf8'));
+    // The file exists before its pid is written into it: wait for the pid itself (an empty read gave pid 0, which
+    // `kill(0, 0)` finds "alive": it is this process group).
+    const { value: pid } = await eventually(
+      'the listing process wrote its pid',
+      async () => {
+        const text = existsSync(pidFile) ? readFileSync(pidFile, 'utf8') : '';
+        return { ok: /^[1-9]\d*$/.test(text), seen: JSON.stringify(text), value: Number(text) };
+      },
+      { withinMs: 5000, everyMs: 10 },
+    );
+    if (pid === undefined) throw new Error('eventually returned no pid');
     abort.abort();
     expect(await listing).to.match(/could not list its devices/);
     expect(alive(pid), `listing process ${pid} still alive after the stop settled`).to.equal(false);
