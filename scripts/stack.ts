@@ -37,14 +37,18 @@ async function main(): Promise<void> {
   console.log(`  pool-manager   ${stack.poolManagerUrl}`);
   console.log(`  toxiproxy      ${toxiproxy.url}   (proxies: curl ${toxiproxy.url}/proxies)`);
   console.log('Ctrl-C stops everything.');
-  const stop = async (): Promise<void> => {
-    await stack.stop();
-    await toxiproxy.stop();
-    reapAll();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  // One stop, whatever the number of signals: a second Ctrl-C, or the SIGTERM a wrapper (npm, timeout) forwards after
+  // it, must not kill this script by the signal's default action halfway through the stop (seen: a Toxiproxy left
+  // running after `timeout … npx` and this script were each sent SIGINT).
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await stack.stop();
+      await toxiproxy.stop();
+      reapAll();
+      process.exit(0);
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop());
 }
 
 main().catch((err) => {
