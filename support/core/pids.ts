@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** The kernel's start time of `pid` (clock ticks since boot), '' when there is no such process. */
 export function startTimeOf(pid: number): string {
@@ -28,6 +28,21 @@ export function isZombie(pid: number): boolean {
   } catch {
     return true;
   }
+}
+
+/** The pids whose parent is `pid` (from /proc; a process that ends meanwhile is left out). */
+export function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return children;
 }
 
 let bootMs: number | undefined;

@@ -23,6 +23,7 @@ import { faultTagMismatch, tagProblems } from '../report/tag-lint';
 import { SKIP_ATTACHMENT, type SkipRecord } from '../report/traceability';
 import { renderTimelineSvg } from '../report/timeline-svg';
 import { CAPABILITIES, missingCapabilities } from '../stack/capabilities';
+import { installSignalHandlers } from './interrupt';
 import { ROOT, runContext, setUpRun, tearDownRun } from './run';
 import type { ChaosWorld } from './world';
 import { faultWindows } from '../history/windows';
@@ -41,12 +42,27 @@ setParallelCanAssign((pickle, inProgress) => {
 
 /** The scenario running now, for the signal handlers only (a runner interrupted mid-scenario still heals it). */
 let active: ChaosWorld | undefined;
+/** Whether this process runs scenarios (a runner in-process, or a worker), not only hands them out (a coordinator). */
+let runsScenarios = false;
+installSignalHandlers({
+  activeScenario: () => active,
+  runsScenarios: () => runsScenarios,
+  sweepRun: async () => {
+    let prefix: string;
+    try {
+      prefix = `llorch_${runContext().runId}_`;
+    } catch {
+      return []; // between two runs of one process (the explorer): nothing is set up
+    }
+    return leakCheck('the interrupted run', prefix);
+  },
+});
 
 BeforeAll({ timeout: 30_000 }, async function () {
   if (!existsSync(path.join(ROOT, 'dist', 'sut', 'orchestratord', 'main.js'))) {
     throw new MissingPrerequisite('The reference stack is not built (dist/sut missing): run `npm install` (or `npm run build:sut`)');
   }
-  installSignalHandlers();
+  runsScenarios = true;
   await setUpRun(String(this.parameters.profile ?? 'profiles/reference.json'));
 });
 
@@ -208,34 +224,4 @@ function slug(name: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 60);
-}
-
-/**
- * On SIGINT/SIGTERM the runner heals the active scenario's faults (bounded), stops Toxiproxy and kills every process
- * it started before exiting; on any exit, the reaper runs synchronously. What a SIGKILLed runner leaves is found and
- * killed by the next run's `BeforeAll` (processes carry the runner's owner tag).
- */
-let handlersInstalled = false;
-function installSignalHandlers(): void {
-  // Once per process: the explorer runs many cucumber runs in one process (support/cucumber/scenario-runner.ts).
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  process.once('exit', () => reapAll());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      const world = active;
-      world?.faults.interrupt();
-      world?.workload.stop();
-      const heal = Promise.all([world?.faults.healAll(), world?.stack?.stop()])
-        .then(() => world?.faults.disposeAll())
-        .catch(() => undefined);
-      const bounded = Promise.race([heal, new Promise((r) => setTimeout(r, 3000))]);
-      void bounded
-        .then(() => tearDownRun())
-        .finally(() => {
-          reapAll();
-          process.exit(signal === 'SIGINT' ? 130 : 143);
-        });
-    });
-  }
 }

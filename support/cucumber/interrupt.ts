@@ -1,0 +1,105 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { childrenOf, isZombie } from '../core/pids';
+import { reapAll } from '../processes/reaper';
+import { tearDownRun } from './run';
+import type { ChaosWorld } from './world';
+
+/** How long a runner's heal of its interrupted scenario may take before it tears down and kills what is left. */
+const HEAL_MS = 3000;
+/** How long the coordinator of a parallel run waits for its workers to heal and exit before it kills them. */
+const WORKERS_MS = HEAL_MS + 5000;
+
+const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof EXIT_CODES;
+
+let installed = false;
+let stopping: StopSignal | undefined;
+
+/**
+ * On SIGINT/SIGTERM a runner heals the active scenario's faults (bounded), stops Toxiproxy and kills every process it
+ * started before exiting; on any exit, the reaper runs synchronously. What a SIGKILLed runner leaves is found and
+ * killed by the next run's `BeforeAll` (processes carry the runner's owner tag).
+ *
+ * One stop, whatever the number of signals: a second Ctrl-C, or the TERM a wrapper forwards after the INT, is said and
+ * changes nothing (a listener that serves once lets a second signal's default action end the process mid-heal).
+ *
+ * The coordinator of a parallel run (a process with no run set up: its workers have the scenarios) passes the signal
+ * on to its workers and exits only once they are gone, with the signal's exit code: the shell's prompt comes back
+ * when nothing of the run is left, and no worker writes to a coordinator that is no longer there. Before, the
+ * coordinator had no handler: a Ctrl-C ended it at once, its workers then failed writing to it (ERR_IPC_CHANNEL_CLOSED),
+ * and `npx cucumber-js -p ci` on 2 workers, sent Ctrl-C twice 100 ms apart, left its stacks running 2 times in 3.
+ *
+ * Installed once per process (the explorer runs many cucumber runs in one).
+ */
+export function installSignalHandlers(runner: {
+  /** The scenario running in this process, if any. */
+  activeScenario: () => ChaosWorld | undefined;
+  /** Whether this process runs scenarios (it set up a run), not only hands them out. */
+  runsScenarios: () => boolean;
+  /** Finds what of the run is still there (processes, proxies, mounts, cgroups), removes it and says what it was. */
+  sweepRun: () => Promise<string[]>;
+}): void {
+  if (installed) return;
+  installed = true;
+  process.once('exit', () => reapAll());
+  for (const signal of Object.keys(EXIT_CODES) as StopSignal[]) {
+    process.on(signal, () => {
+      if (stopping) {
+        // Said by the process the user started (a worker also gets the signal its coordinator passes on).
+        if (process.env.CUCUMBER_WORKER_ID === undefined)
+          process.stderr.write(`[chaos] ${signal} while stopping on ${stopping}: still healing and stopping what the run started\n`);
+        return;
+      }
+      stopping = signal;
+      // The code the process ends with, also when cucumber ends it first (a coordinator whose workers have exited).
+      process.on('exit', () => {
+        process.exitCode = EXIT_CODES[signal];
+      });
+      void (runner.runsScenarios() ? healThenExit(runner.activeScenario(), runner.sweepRun) : workersThenExit(signal));
+    });
+  }
+}
+
+async function healThenExit(world: ChaosWorld | undefined, sweepRun: () => Promise<string[]>): Promise<never> {
+  world?.faults.interrupt();
+  world?.workload.stop();
+  const heal = Promise.all([world?.faults.healAll(), world?.stack?.stop()]).catch(() => undefined);
+  await Promise.race([heal, delay(HEAL_MS)]);
+  // What the scenario mounted and grouped goes whether or not the heal ended in time: a stack whose orchestrator
+  // drains takes its whole stop grace (3 s), and a disposal chained after it left a full disk mounted (seen once in 2).
+  reapAll();
+  await Promise.race([world?.faults.disposeAll().catch(() => undefined), delay(HEAL_MS)]);
+  // A step still under way when the signal came goes on meanwhile, and may have mounted or grouped after the disposal
+  // (seen once in 5: the full disk under the engines' logs, which a scenario's Given mounts, still mounted after the run): what the run's prefix names goes now.
+  for (const line of await sweepRun().catch((err: Error) => [`sweeping the run failed: ${err.message}`]))
+    process.stderr.write(`[chaos] after ${stopping}: ${line}\n`);
+  await tearDownRun().catch(() => undefined);
+  reapAll();
+  process.exit();
+}
+
+async function workersThenExit(signal: StopSignal): Promise<never> {
+  // Cucumber ends the run once its workers are gone and reports it, and its summary throws on a scenario that never
+  // finished, which its command line prints whole: said in one line instead, not as a stack trace.
+  const report = console.error;
+  console.error = (...args: unknown[]) => {
+    if (!(args[0] instanceof Error)) return report(...args);
+    process.stderr.write(`[chaos] stopped on ${signal} before every scenario ended: the reports are incomplete (${args[0].message})\n`);
+  };
+  const workers = (): number[] => childrenOf(process.pid).filter((pid) => !isZombie(pid));
+  for (const pid of workers()) {
+    try {
+      process.kill(pid, signal); // a worker already stopping says so and goes on
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const deadline = Date.now() + WORKERS_MS;
+  while (workers().length > 0 && Date.now() < deadline) await delay(50);
+  const left = workers();
+  if (left.length > 0)
+    process.stderr.write(`[chaos] workers ${left.join(', ')} still running ${WORKERS_MS} ms after ${signal}: killing them\n`);
+  for (const pid of left) process.kill(pid, 'SIGKILL');
+  reapAll();
+  process.exit();
+}
