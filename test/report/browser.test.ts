@@ -77,13 +77,18 @@ describe('the evidence report in a real browser', {
     const href = await page.$eval('#requirements a[href*="CHAOS-002"]', (a) => (a as HTMLAnchorElement).href);
     expect(decodeURIComponent(href)).to.contain('cucumber.html?query=@CHAOS-002');
     await page.goto(href, { waitUntil: 'networkidle0' });
+    // innerText, not textContent, here and below: the text the page shows, which is what these checks are about (a
+    // reader must see the feature, then no longer see it); textContent would read hidden text as well.
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point
     await page.waitForFunction(() => document.body.innerText.includes('features/steady-state/healthy-pool.feature'), { timeout: 15_000 });
     await page.screenshot({ path: path.join(shots, 'cucumber-filtered.png') });
     // The same report filtered by a requirement this scenario does not carry lists no such feature: the link filters.
     await page.goto(href.replace('CHAOS-002', 'ORCH-3053'), { waitUntil: 'networkidle0' });
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point
     await page.waitForFunction(() => document.body.innerText.includes('passed') || document.body.innerText.includes('No scenarios'), {
       timeout: 15_000,
     });
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point
     expect(await page.evaluate(() => document.body.innerText)).to.not.contain('healthy-pool.feature');
   });
 
