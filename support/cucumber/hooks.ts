@@ -11,6 +11,7 @@ import {
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
+import { stoppingSignal } from '../core/stopping';
 import { takeSplit, timed } from '../core/time-split';
 import { takeWaits } from '../core/wait-journal';
 import { BOUNDS } from '../checks/bounds';
@@ -98,6 +99,8 @@ Before(async function (this: ChaosWorld, { pickle, gherkinDocument }: ITestCaseH
   const problems = tagProblems(tags, new Set(runContext().requirements.map((r) => r.id)));
   const where = `${pickle.uri}:${gherkinDocument.feature?.children.find((c) => c.scenario?.id === pickle.astNodeIds[0])?.scenario?.location.line ?? '?'}`;
   if (problems.length) throw new InvalidConfiguration(`Scenario "${pickle.name}" at ${where} has bad tags: ${problems.join('; ')}`);
+  // A scenario handed out while the runner stops on a signal starts nothing (support/core/stopping.ts).
+  if (stoppingSignal()) return 'skipped';
   const skip = skipReason(tags);
   if (skip) {
     this.log(`${skip.applicable ? 'Skipped' : 'Not applicable'}: ${skip.reason}`);

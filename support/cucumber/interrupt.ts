@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { childrenOf, isZombie } from '../core/pids';
+import { markStopping } from '../core/stopping';
 import { reapAll } from '../processes/reaper';
 import { tearDownRun } from './run';
 import type { ChaosWorld } from './world';
@@ -51,6 +52,7 @@ export function installSignalHandlers(runner: {
         return;
       }
       stopping = signal;
+      markStopping(signal);
       // The code the process ends with, also when cucumber ends it first (a coordinator whose workers have exited).
       process.on('exit', () => {
         process.exitCode = EXIT_CODES[signal];

@@ -1,4 +1,5 @@
 import { FaultNotApplicable, FaultNotConfirmed, HealFailed } from '../core/errors';
+import { refuseWhenStopping } from '../core/stopping';
 import { timed } from '../core/time-split';
 import type { Timeline } from '../core/timeline';
 import { type Evidence, type Fault, type FaultContext, isDisposable, isHealVerified, isPreflighted } from './fault';
@@ -67,6 +68,7 @@ export class FaultLedger {
    * mounted before the target starts); `apply()` of the same fault later reuses the entry.
    */
   register(fault: Fault): void {
+    refuseWhenStopping(fault.describe());
     if (!this.entries.some((e) => e.fault === fault))
       this.entries.push({ fault, record: { kind: fault.kind, description: fault.describe() }, healed: false });
   }
@@ -98,6 +100,7 @@ export class FaultLedger {
     await this.beforeInject?.(record);
     // The moment the scenario waits for (a victim streaming), after the preflight's slower checks, right before inject.
     if (moment) await moment();
+    refuseWhenStopping(record.description);
     await fault.inject(this.context);
     record.injectedAt = this.timeline.record('fault', 'fault.injected', { kind: fault.kind, description: record.description }).at;
     const evidence = await fault.verify(this.context);
