@@ -42,6 +42,15 @@ describe('reading a run back from its messages', () => {
     expect(runs[1].tags).to.deep.equal(['@ORCH-3026']);
   });
 
+  it('leaves out a message still being written (no newline yet), and still fails on a broken one before it', () => {
+    const file = path.join(tempDir('chaos-messages-'), 'messages.ndjson');
+    const whole = messages.map((m) => JSON.stringify(m)).join('\n');
+    writeFileSync(file, `${whole}\n{"testCaseStarted":{"id":"s4","testCaseId":"c`);
+    expect(readScenarioRuns(file).map((r) => r.name)).to.deep.equal(['passes', 'fails in After', 'skipped']);
+    writeFileSync(file, `{"pickle":{"id":"p\n${whole}\n`);
+    expect(() => readScenarioRuns(file)).to.throw(SyntaxError);
+  });
+
   it('a run that wrote nothing has no scenarios', () => {
     expect(readScenarioRuns('/nonexistent/messages.ndjson')).to.deep.equal([]);
   });
