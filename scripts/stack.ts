@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { reapAll } from '../support/processes/reaper';
+import { onStopSignal } from '../support/processes/stop-signals';
 import { loadProfile } from '../support/stack/profile';
 import { StartedStack } from '../support/stack/stack';
 import { ToxiproxyService } from '../support/stack/toxiproxy';
@@ -37,18 +38,12 @@ async function main(): Promise<void> {
   console.log(`  pool-manager   ${stack.poolManagerUrl}`);
   console.log(`  toxiproxy      ${toxiproxy.url}   (proxies: curl ${toxiproxy.url}/proxies)`);
   console.log('Ctrl-C stops everything.');
-  // One stop, whatever the number of signals: a second Ctrl-C, or the SIGTERM a wrapper (npm, timeout) forwards after
-  // it, must not kill this script by the signal's default action halfway through the stop (seen: a Toxiproxy left
-  // running after `timeout … npx` and this script were each sent SIGINT).
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      await stack.stop();
-      await toxiproxy.stop();
-      reapAll();
-      process.exit(0);
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop());
+  onStopSignal(['SIGINT', 'SIGTERM', 'SIGHUP'], async () => {
+    await stack.stop();
+    await toxiproxy.stop();
+    reapAll();
+    process.exit(0);
+  });
 }
 
 main().catch((err) => {

@@ -10,24 +10,17 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe } from 'node:test';
 import { reapAll, reapOrphans } from '../support/processes/reaper';
+import { onStopSignal, STOP_SIGNALS } from '../support/processes/stop-signals';
 
 // Interrupted (a Ctrl-C, or the TERM `.ci/run` sends to npm test's session), this process takes along what its tests
 // started: the stacks and Toxiproxy servers lead process groups of their own, which the signal misses, and so does
 // what a runner that a test killed on purpose (SIGKILL) left for the next run to reap. Seen, sent TERM 20 to 35 s in:
-// a stack or a Toxiproxy server left running 2 times in 3 without this. Done once, whatever the number of signals.
-let interrupted = false;
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    reapAll();
-    reapOrphans();
-    process.exit(code);
-  });
-}
+// a stack or a Toxiproxy server left running 2 times in 3 without this.
+onStopSignal(['SIGINT', 'SIGTERM'], (signal) => {
+  reapAll();
+  reapOrphans();
+  process.exit(STOP_SIGNALS[signal]);
+});
 
 const FILE_LIMIT_MS = 60_000;
 const files = readdirSync(__dirname, { recursive: true, encoding: 'utf8' })

@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { childrenOf, isZombie } from '../core/pids';
-import { markStopping } from '../core/stopping';
+import { markStopping, stoppingSignal } from '../core/stopping';
 import { reapAll } from '../processes/reaper';
+import { onStopSignal, STOP_SIGNALS, type StopSignal } from '../processes/stop-signals';
 import { tearDownRun } from './run';
 import type { ChaosWorld } from './world';
 
@@ -10,19 +11,14 @@ const HEAL_MS = 3000;
 /** How long the coordinator of a parallel run waits for its workers to heal and exit before it kills them. */
 const WORKERS_MS = HEAL_MS + 5000;
 
-const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
-type StopSignal = keyof typeof EXIT_CODES;
-
 let installed = false;
-let stopping: StopSignal | undefined;
 
 /**
  * On SIGINT/SIGTERM a runner heals the active scenario's faults (bounded), stops Toxiproxy and kills every process it
  * started before exiting; on any exit, the reaper runs synchronously. What a SIGKILLed runner leaves is found and
  * killed by the next run's `BeforeAll` (processes carry the runner's owner tag).
  *
- * One stop, whatever the number of signals: a second Ctrl-C, or the TERM a wrapper forwards after the INT, is said and
- * changes nothing (a listener that serves once lets a second signal's default action end the process mid-heal).
+ * One stop, whatever the number of signals (`onStopSignal`): a later one is said and changes nothing.
  *
  * The coordinator of a parallel run (a process with no run set up: its workers have the scenarios) passes the signal
  * on to its workers and exits only once they are gone, with the signal's exit code: the shell's prompt comes back
@@ -43,23 +39,22 @@ export function installSignalHandlers(runner: {
   if (installed) return;
   installed = true;
   process.once('exit', () => reapAll());
-  for (const signal of Object.keys(EXIT_CODES) as StopSignal[]) {
-    process.on(signal, () => {
-      if (stopping) {
-        // Said by the process the user started (a worker also gets the signal its coordinator passes on).
-        if (process.env.CUCUMBER_WORKER_ID === undefined)
-          process.stderr.write(`[chaos] ${signal} while stopping on ${stopping}: still healing and stopping what the run started\n`);
-        return;
-      }
-      stopping = signal;
+  onStopSignal(
+    ['SIGINT', 'SIGTERM'],
+    (signal) => {
       markStopping(signal);
       // The code the process ends with, also when cucumber ends it first (a coordinator whose workers have exited).
       process.on('exit', () => {
-        process.exitCode = EXIT_CODES[signal];
+        process.exitCode = STOP_SIGNALS[signal];
       });
       void (runner.runsScenarios() ? healThenExit(runner.activeScenario(), runner.sweepRun) : workersThenExit(signal));
-    });
-  }
+    },
+    (signal, first) => {
+      // Said by the process the user started (a worker also gets the signal its coordinator passes on).
+      if (process.env.CUCUMBER_WORKER_ID === undefined)
+        process.stderr.write(`[chaos] ${signal} while stopping on ${first}: still healing and stopping what the run started\n`);
+    },
+  );
 }
 
 async function healThenExit(world: ChaosWorld | undefined, sweepRun: () => Promise<string[]>): Promise<never> {
@@ -71,10 +66,9 @@ async function healThenExit(world: ChaosWorld | undefined, sweepRun: () => Promi
   // drains takes its whole stop grace (3 s), and a disposal chained after it left a full disk mounted (seen once in 2).
   reapAll();
   await Promise.race([world?.faults.disposeAll().catch(() => undefined), delay(HEAL_MS)]);
-  // A step still under way when the signal came goes on meanwhile, and may have mounted or grouped after the disposal
-  // (seen once in 5: the full disk under the engines' logs, which a scenario's Given mounts, still mounted after the run): what the run's prefix names goes now.
+  // Whatever else of the run's prefix is still there (support/core/stopping.ts says why nothing new should be) goes now.
   for (const line of await sweepRun().catch((err: Error) => [`sweeping the run failed: ${err.message}`]))
-    process.stderr.write(`[chaos] after ${stopping}: ${line}\n`);
+    process.stderr.write(`[chaos] after ${stoppingSignal()}: ${line}\n`);
   await tearDownRun().catch(() => undefined);
   reapAll();
   process.exit();
