@@ -16,11 +16,12 @@ Feature: Out of memory
     And replica r1 is restarted and ready again within 5 s
     And a new task completes within 3 s
 
-  @ORCH-3003 @OC-POOL-3002 @OC-POOL-3003 @privileged @fault:memory.limit
+  @ORCH-3003 @OC-POOL-3002 @OC-POOL-3003 @privileged @needs:staging-throttle @fault:memory.limit
   Scenario: an engine that runs out of memory while loading the model fails its preload fast with the cause, and is retried with backoff
     Given a model of at least 90 MB
-    And a pool of 1 replica whose engine is still loading
-    When the memory of the engine of replica r1 is limited to 64 MB
+    And the model takes 1 s to stage
+    And a pool of 1 replica that is still provisioning
+    When the engine of replica r1 starts with its memory limited to 64 MB
     Then the pool says its engine ran out of memory while loading the model
     And a new task is refused as "POOL_UNAVAILABLE" with a retry hint
     And the pool is ready again within 5 s

@@ -62,3 +62,51 @@ export function startedAtMs(pid: number): number | undefined {
 
 /** The kernel's USER_HZ: /proc reports process times in these ticks (100 on Linux for every mainstream architecture). */
 const CLOCK_TICKS_PER_S = 100;
+
+/** The command line of `pid`, argument by argument ([] when there is no such process). */
+export function argvOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+  } catch {
+    return [];
+  }
+}
+
+function parentOf(pid: string): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Processes that `parent` starts from the moment the watch is made. Each look reads only the /proc entries that are
+ * new since the last, so a look costs little and can be made every few ms. A child is judged by its command line once
+ * it has exec'd (until then it is looked at again).
+ */
+export class BirthWatch {
+  private readonly known = new Set(readdirSync('/proc'));
+  private readonly parentArgv: string;
+
+  constructor(private readonly parent: number) {
+    this.parentArgv = argvOf(parent).join('\0');
+  }
+
+  /** The first child born since the watch began whose command line `matches`, if one is there now. */
+  born(matches: (argv: string[]) => boolean): number | undefined {
+    for (const entry of readdirSync('/proc')) {
+      if (this.known.has(entry) || !/^\d+$/.test(entry)) continue;
+      if (parentOf(entry) !== this.parent) {
+        this.known.add(entry);
+        continue;
+      }
+      const argv = argvOf(Number(entry));
+      if (matches(argv)) return Number(entry);
+      // Judged once exec'd: before, it has its parent's command line; during the exec, an empty one.
+      if (argv.length > 0 && argv.join('\0') !== this.parentArgv) this.known.add(entry);
+    }
+    return undefined;
+  }
+}

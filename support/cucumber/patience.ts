@@ -31,8 +31,6 @@ export const PATIENCE = {
   pastBoundMs: 5_000,
   /** In After: open streams to end, then unseen tasks to be resolved, before the history is judged. */
   afterSettleMs: 8_000,
-  /** How long the reference engine is held loading where a scenario acts while an engine loads (a fault must land). */
-  engineLoadMs: 1_000,
   /** An engine to be at work, for a fault that acts only on a stream open at the time. */
   engineAtWorkMs: 2_000,
   /** Tokens of a recovery probe task (small: it only proves that work is served again). */

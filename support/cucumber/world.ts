@@ -160,15 +160,6 @@ export class ChaosWorld extends World<SuiteParams> {
       );
   }
 
-  /**
-   * Keeps a starting engine loading long enough to be seen loading: the reference engine reads its model in a blink,
-   * so where the profile offers engine knobs it waits {@link PATIENCE.engineLoadMs} first (the time a big model takes
-   * on slow storage); a real engine is simply loading (llama-server: about 370 ms for SmolLM2 without mmap, measured).
-   */
-  holdEngineLoading(): void {
-    if (this.profile.capabilities.includes('engine-knobs')) this.settings.tunes['engine-load-ms'] ??= String(PATIENCE.engineLoadMs);
-  }
-
   /** The model probe: the same request each time (prompt, seed, length), a new task id. */
   modelProbeTask(): TaskRequest {
     return newTask({ prompt: 'Which model are you?', seed: 424242, max_tokens: PATIENCE.probeTaskTokens });

@@ -3,6 +3,7 @@ import { InvalidFaultSpec } from '../core/errors';
 import { Cgroup, counterRises, groupRemoved } from './cgroup';
 import type { Evidence, Fault, FaultContext, HealVerified } from './fault';
 import type { ProcessTarget } from './targets';
+import { startedAtMs } from '../core/pids';
 
 /**
  * A memory limit around a process (the seed's `set_memory_limit`): a cgroup v1 memory group with
@@ -16,6 +17,8 @@ export class MemoryLimitFault implements Fault, HealVerified {
   readonly kind = 'memory.limit' as const;
   private readonly group: Cgroup;
   private pid?: number;
+  /** How long the process had run when it was moved in (what it held before is not charged to the group). */
+  private movedAfterMs?: number;
 
   constructor(
     private readonly target: ProcessTarget,
@@ -43,7 +46,8 @@ export class MemoryLimitFault implements Fault, HealVerified {
     }
     this.pid = await this.target.pid();
     this.group.addPid(this.pid);
-    ctx.log(`${this.describe()}: pid ${this.pid}`);
+    this.movedAfterMs = Date.now() - (startedAtMs(this.pid) ?? Number.NaN);
+    ctx.log(`${this.describe()}: pid ${this.pid}, moved in ${this.movedAfterMs} ms after its start`);
   }
 
   async verify(ctx: FaultContext): Promise<Evidence> {
@@ -52,6 +56,7 @@ export class MemoryLimitFault implements Fault, HealVerified {
     const observed = {
       cgroup: this.group.dir,
       pid: this.pid,
+      moved_in_after_start_ms: this.movedAfterMs,
       limit_bytes: Number(this.group.read('memory.limit_in_bytes')),
       max_usage_bytes: Number(this.group.read('memory.max_usage_in_bytes')),
       failcnt: Number(this.group.read('memory.failcnt')),

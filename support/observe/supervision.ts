@@ -78,18 +78,6 @@ export async function enginePids(pm: PoolManagerClient, poolId: string): Promise
   return (await pm.pool(poolId)).replicas.map((r) => r.pid).filter((p): p is number => p !== undefined);
 }
 
-/** Waits until the pool manager reports an engine for the replica that is started but not ready yet (loading). */
-export async function engineLoading(pm: PoolManagerClient, poolId: string, replicaId: string, withinMs: number): Promise<void> {
-  await eventually(
-    `the engine of replica ${replicaId} started and loading`,
-    async () => {
-      const r = await pm.replica(poolId, replicaId);
-      return { ok: r.state === 'starting' && r.pid !== undefined, seen: `state=${r.state}, pid=${r.pid}` };
-    },
-    { withinMs, everyMs: 10 },
-  );
-}
-
 /** A partial file's name and identity (inode and birth time): a file deleted and written anew has a new identity. */
 export interface PartialIdentity {
   name: string;

@@ -1,5 +1,7 @@
 import { eventually } from '../core/eventually';
 import { httpStatus } from '../core/http-status';
+import { SuiteError } from '../core/errors';
+import { argvOf, BirthWatch, childrenOf, startedAtMs } from '../core/pids';
 import type { ProcessTarget } from '../faults/targets';
 import type { PoolManagerClient } from '../pool-manager/client';
 
@@ -37,6 +39,37 @@ export function engineProcess(
         return { ok: r.pid !== undefined && health === 200, seen: `state ${r.state}, pid ${r.pid}, its health ${health}`, value: r.pid };
       };
       return (await eventually(`the engine of replica ${replicaId} serving`, probe, { withinMs: ENGINE_TAKEN_UP_MS })).value as number;
+    },
+  };
+}
+
+/** How long the engine of a pool still staging its model may take to be born: patience, past any staging a scenario states. */
+const ENGINE_BORN_MS = 10_000;
+
+/**
+ * One replica's engine caught at its birth: the next process its pool manager starts with the replica's port in its
+ * command line, looked for every 2 ms from the moment `pid()` is asked. A fault that must reach everything the engine
+ * does from its start (a memory limit on its whole load: this kernel's cgroup v1 cannot move the memory a process
+ * already holds into a group) is set first and then handed the pid, a few ms into the engine's life. An engine of that
+ * replica already running is refused: its start has passed, and the scenario must ask while the pool still stages.
+ */
+export function engineAtStart(poolManagerPid: number, replicaId: string, port: number | undefined): ProcessTarget {
+  const isEngine = (argv: string[]) => argv.some((a, i) => a === '--port' && argv[i + 1] === String(port));
+  return {
+    description: `the engine of replica ${replicaId} from its start`,
+    pid: async () => {
+      const running = childrenOf(poolManagerPid).find((pid) => isEngine(argvOf(pid)));
+      if (running !== undefined)
+        throw new SuiteError(
+          `The engine of replica ${replicaId} had already started (pid ${running}, ${Date.now() - (startedAtMs(running) ?? Number.NaN)} ms ago): its start can only be caught while its pool still stages the model`,
+        );
+      const watch = new BirthWatch(poolManagerPid);
+      const probe = async () => {
+        const pid = watch.born(isEngine);
+        return { ok: pid !== undefined, seen: `no new process of pool manager ${poolManagerPid} with --port ${port}`, value: pid };
+      };
+      const born = `the engine of replica ${replicaId} started by pool manager ${poolManagerPid}`;
+      return (await eventually(born, probe, { withinMs: ENGINE_BORN_MS, everyMs: 2 })).value as number;
     },
   };
 }

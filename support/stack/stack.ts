@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidConfiguration, MissingPrerequisite, SuiteError } from '../core/errors';
-import { engineProcess } from './engine-process';
+import { engineAtStart, engineProcess } from './engine-process';
 import { PhaseClock } from '../core/phase-clock';
 import { timed } from '../core/time-split';
 import { PoolManagerClient } from '../pool-manager/client';
@@ -196,6 +196,12 @@ export class StartedStack {
       this.engineAddress(replicaId),
       this.ports.get(`engine-${replicaId}`),
     );
+  }
+
+  /** The engine of one replica caught as its pool manager starts it (the pool must still be staging its model). */
+  engineAtStart(replicaId: string): ProcessTarget {
+    this.assertReplica(replicaId);
+    return engineAtStart(this.component('pool-manager').pid, replicaId, this.ports.get(`engine-${replicaId}`));
   }
 
   /** The network path from the orchestrator to one replica's engine. */

@@ -1,9 +1,10 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'chai';
 import type { PoolManagerClient } from '../../support/pool-manager/client';
-import { engineProcess } from '../../support/stack/engine-process';
+import { engineAtStart, engineProcess } from '../../support/stack/engine-process';
 import { hookPid } from '../../support/faults/targets';
 
 /** An engine's health that says "loading" (503) for its first `loadingFor` answers, then ok; `asked` counts them. */
@@ -49,5 +50,39 @@ describe("a replica's engine as the faults see it", () => {
     } finally {
       never.close();
     }
+  });
+});
+
+describe("a replica's engine caught at its birth", () => {
+  // This test's process stands for the pool manager: its children are the engines, told apart by their port.
+  const children: ChildProcess[] = [];
+  const start = (...args: string[]) => {
+    const child = spawn('sh', ['-c', 'sleep 5', ...args]);
+    children.push(child);
+    return child;
+  };
+  after(() => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+
+  it('is the first process started with its port once asked', async () => {
+    const target = engineAtStart(process.pid, 'r1', 4711);
+    start('engine', '--port', '4712'); // another replica's engine, started before: not it
+    const caught = target.pid();
+    start('engine', '--list-devices'); // the pool manager's other children: not it
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const engine = start('engine', '--port', '4711');
+    expect(await caught).to.equal(engine.pid);
+  });
+
+  it('is refused when that engine runs already: its start has passed', async () => {
+    const running = start('engine', '--port', '4713');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await engineAtStart(process.pid, 'r1', 4713)
+      .pid()
+      .then(
+        () => expect.fail('caught an engine that was already running'),
+        (err: Error) => expect(err.message).to.contain(`had already started (pid ${running.pid}`),
+      );
   });
 });
