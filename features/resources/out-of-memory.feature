@@ -1,4 +1,6 @@
-@serial @ORCH-3050 @ORCH-3051
+# Not @serial: each limit is a cgroup of the scenario's own around one engine, which starves nothing else on the
+# machine, and no verdict here is a timing of milliseconds (the bounds are seconds).
+@ORCH-3050 @ORCH-3051
 Feature: Out of memory
   An engine that runs out of memory is killed by the kernel. The pool manager must say so (an out-of-memory kill,
   told apart from a crash and from a driver reset), restart it with backoff, and the tasks it carried fail
