@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'chai';
 import type { Proxy } from 'toxiproxy-node-client';
@@ -22,6 +25,7 @@ const ctx = { signal: new AbortController().signal, log: () => undefined };
 
 describe('network faults through the real toxiproxy-server, against a TCP echo server', () => {
   let toxiproxy: ToxiproxyService;
+  const logDir = tempDir('chaos-test-');
   let echo: Awaited<ReturnType<typeof startEchoServer>>;
   const proxies: Proxy[] = [];
   let link: LinkTarget;
@@ -38,7 +42,7 @@ describe('network faults through the real toxiproxy-server, against a TCP echo s
   };
 
   before(async () => {
-    toxiproxy = await ToxiproxyService.start(tempDir('chaos-test-'));
+    toxiproxy = await ToxiproxyService.start(logDir);
     echo = await startEchoServer();
     link = await newLink('echo');
     other = await newLink('other');
@@ -82,6 +86,28 @@ describe('network faults through the real toxiproxy-server, against a TCP echo s
       expect((await probeLink(link.proxy.listen, 1000)).outcome).to.equal('answered');
     });
   }
+
+  it("network.slow: a heal just after a reader left does not wait out Toxiproxy's 5 s flush (its log shows no timeout)", async () => {
+    const fault = new NetworkSlowFault(link, 1);
+    await fault.inject(ctx);
+    // A reader that leaves mid-dribble, as a client cancels a stream: 100 bytes sent every 5 ms and echoed back, a
+    // chunk each, through 1 KB/s; the socket closed at the first bytes back, with more chunks on their way.
+    const [host, port] = link.proxy.listen.split(':');
+    await new Promise<void>((resolve, reject) => {
+      let sent = 0;
+      const client = net.connect(Number(port), host);
+      const writes = setInterval(() => (++sent > 200 ? clearInterval(writes) : client.write(Buffer.alloc(100, 120))), 5);
+      client.once('data', () => {
+        clearInterval(writes);
+        client.destroy();
+        resolve();
+      });
+      client.once('error', reject);
+    });
+    await fault.heal(ctx);
+    const log = readFileSync(path.join(logDir, 'toxiproxy-server.log'), 'utf8');
+    expect(log).not.to.contain('could not write to output');
+  });
 
   it('every network fault heals after a failed inject (its proxy is gone)', async () => {
     const ghost = await toxiproxy.createProxy(`llorch_test_${process.pid}_ghost`, echo.address);
