@@ -106,7 +106,7 @@ export abstract class ToxicFault implements Fault, Preflighted, HealVerified {
    */
   async verifyHealed(ctx: FaultContext): Promise<Evidence> {
     const listed = await Promise.all(this.links.map((l) => toxicListed(l.proxy, this.toxicName)));
-    const flowing = await trafficCrosses(this.links, TRAFFIC_WITHIN_MS, ctx);
+    const flowing = await trafficCrosses(this.links, HEALED_TRAFFIC_WITHIN_MS, ctx);
     const gone = listed.every((x) => !x);
     const quiet = flowing.verdict === 'confirmed' ? [] : this.links;
     const probes = await Promise.all(quiet.map((l) => probeLink(l.proxy.listen, { timeoutMs: 2000 })));
@@ -120,6 +120,11 @@ export abstract class ToxicFault implements Fault, Preflighted, HealVerified {
 
 /** How long the stack's own traffic may take to show on a proxy: a few of its probe and poll intervals. */
 export const TRAFFIC_WITHIN_MS = 2000;
+/**
+ * How long a healed link waits for the stack's own traffic before the suite's own probe decides (either proves it
+ * whole): 10 of the orchestrator's 50 ms replica probes. A quiet link waited out the 2 s of {@link TRAFFIC_WITHIN_MS}.
+ */
+const HEALED_TRAFFIC_WITHIN_MS = 500;
 /** How long the server behind a link has to answer the preflight's probe before a toxic on what it sends (1 s: its health answers take ms). */
 const ANSWER_WITHIN_MS = 1000;
 
