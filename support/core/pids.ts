@@ -32,17 +32,9 @@ export function isZombie(pid: number): boolean {
 
 /** The pids whose parent is `pid` (from /proc; a process that ends meanwhile is left out). */
 export function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return children;
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && parentOf(entry) === pid)
+    .map(Number);
 }
 
 let bootMs: number | undefined;
@@ -72,6 +64,7 @@ export function argvOf(pid: number): string[] {
   }
 }
 
+/** The parent of the process of /proc entry `pid`, undefined when it is gone. */
 function parentOf(pid: string): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -82,19 +75,20 @@ function parentOf(pid: string): number | undefined {
 }
 
 /**
- * Processes that `parent` starts from the moment the watch is made. Each look reads only the /proc entries that are
- * new since the last, so a look costs little and can be made every few ms. A child is judged by its command line once
- * it has exec'd (until then it is looked at again).
+ * Processes that `parent` starts. Each look reads only the /proc entries it has not judged yet, so a look costs little
+ * and can be made every few ms. A child is judged by its command line once it has exec'd (until then it is looked at
+ * again), so one forked just before the watch is judged too: the caller tells a child that already ran apart first.
  */
 export class BirthWatch {
-  private readonly known = new Set(readdirSync('/proc'));
+  private readonly known: Set<string>;
   private readonly parentArgv: string;
 
   constructor(private readonly parent: number) {
     this.parentArgv = argvOf(parent).join('\0');
+    this.known = new Set(readdirSync('/proc').filter((entry) => parentOf(entry) !== parent));
   }
 
-  /** The first child born since the watch began whose command line `matches`, if one is there now. */
+  /** The first child of `parent` not judged yet whose command line `matches`, if one is there now. */
   born(matches: (argv: string[]) => boolean): number | undefined {
     for (const entry of readdirSync('/proc')) {
       if (this.known.has(entry) || !/^\d+$/.test(entry)) continue;

@@ -54,6 +54,7 @@ const ENGINE_BORN_MS = 10_000;
  * replica already running is refused: its start has passed, and the scenario must ask while the pool still stages.
  */
 export function engineAtStart(poolManagerPid: number, replicaId: string, port: number | undefined): ProcessTarget {
+  if (port === undefined) throw new SuiteError(`Replica ${replicaId} has no engine port: its engine cannot be told apart at its start`);
   const isEngine = (argv: string[]) => argv.some((a, i) => a === '--port' && argv[i + 1] === String(port));
   return {
     description: `the engine of replica ${replicaId} from its start`,
@@ -63,7 +64,7 @@ export function engineAtStart(poolManagerPid: number, replicaId: string, port: n
         throw new SuiteError(
           `The engine of replica ${replicaId} had already started (pid ${running}, ${Date.now() - (startedAtMs(running) ?? Number.NaN)} ms ago): its start can only be caught while its pool still stages the model`,
         );
-      const watch = new BirthWatch(poolManagerPid);
+      const watch = new BirthWatch(poolManagerPid); // after the look above: an engine born in between is caught
       const probe = async () => {
         const pid = watch.born(isEngine);
         return { ok: pid !== undefined, seen: `no new process of pool manager ${poolManagerPid} with --port ${port}`, value: pid };
