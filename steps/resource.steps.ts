@@ -3,8 +3,10 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { SuiteError } from '../support/core/errors';
+import type { Evidence } from '../support/faults/fault';
 import { engineGenerating } from '../support/faults/engine-slots';
 import { createFault } from '../support/faults/registry';
+import type { ProcessTarget } from '../support/faults/targets';
 import { engineOf } from '../support/faults/subjects';
 import { PATIENCE } from '../support/cucumber/patience';
 import { engineLogsComplete } from '../support/cucumber/verdict';
@@ -54,8 +56,7 @@ When('space returns on the {target disk} disk', async function (this: ChaosWorld
 When(
   'the memory of the engine of replica {replica} is limited to {int} MB',
   async function (this: ChaosWorld, replica: string, mb: number) {
-    const target = this.requireStack().engineTarget(replica);
-    await this.faults.apply(createFault('memory.limit', target, `${this.resourcePrefix}mem-${replica}`, mb * MB));
+    await limitMemory(this, this.requireStack().engineTarget(replica), replica, mb);
   },
 );
 
@@ -65,15 +66,18 @@ When(
 When(
   'the engine of replica {replica} starts with its memory limited to {int} MB',
   async function (this: ChaosWorld, replica: string, mb: number) {
-    const target = this.requireStack().engineAtStart(replica);
-    await this.faults.apply(createFault('memory.limit', target, `${this.resourcePrefix}mem-${replica}`, mb * MB));
+    await limitMemory(this, this.requireStack().engineAtStart(replica), replica, mb);
   },
 );
 
 When('the memory of the pool manager and its engines is limited to {int} MB', async function (this: ChaosWorld, mb: number) {
-  const target = this.requireStack().processTarget('pool-manager');
-  await this.faults.apply(createFault('memory.limit', target, `${this.resourcePrefix}mem-pool-manager`, mb * MB));
+  await limitMemory(this, this.requireStack().processTarget('pool-manager'), 'pool-manager', mb);
 });
+
+/** A memory limit of `mb` around `target`, in a cgroup named for the scenario and `who`. */
+function limitMemory(world: ChaosWorld, target: ProcessTarget, who: string, mb: number): Promise<Evidence> {
+  return world.faults.apply(createFault('memory.limit', target, `${world.resourcePrefix}mem-${who}`, mb * MB));
+}
 
 When('the engine of replica {replica} is starved to {int} % of a core', async function (this: ChaosWorld, replica: string, pct: number) {
   const stack = this.requireStack();

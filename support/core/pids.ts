@@ -52,6 +52,11 @@ export function startedAtMs(pid: number): number | undefined {
   return Math.round(bootMs + (ticks * 1000) / CLOCK_TICKS_PER_S);
 }
 
+/** How long ago the kernel started `pid`, ms (NaN when there is no such process). */
+export function ageMs(pid: number): number {
+  return Date.now() - (startedAtMs(pid) ?? Number.NaN);
+}
+
 /** The kernel's USER_HZ: /proc reports process times in these ticks (100 on Linux for every mainstream architecture). */
 const CLOCK_TICKS_PER_S = 100;
 

@@ -83,19 +83,21 @@ async function workersThenExit(signal: StopSignal): Promise<never> {
     process.stderr.write(`[chaos] stopped on ${signal} before every scenario ended: the reports are incomplete (${args[0].message})\n`);
   };
   const workers = (): number[] => childrenOf(process.pid).filter((pid) => !isZombie(pid));
-  for (const pid of workers()) {
-    try {
-      process.kill(pid, signal); // a worker already stopping says so and goes on
-    } catch {
-      /* gone meanwhile */
-    }
-  }
+  for (const pid of workers()) signalIfAlive(pid, signal); // a worker already stopping says so and goes on
   const deadline = Date.now() + WORKERS_MS;
   while (workers().length > 0 && Date.now() < deadline) await delay(50);
   const left = workers();
   if (left.length > 0)
     process.stderr.write(`[chaos] workers ${left.join(', ')} still running ${WORKERS_MS} ms after ${signal}: killing them\n`);
-  for (const pid of left) process.kill(pid, 'SIGKILL');
+  for (const pid of left) signalIfAlive(pid, 'SIGKILL');
   reapAll();
   process.exit();
+}
+
+function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    /* gone meanwhile */
+  }
 }

@@ -3,7 +3,7 @@ import { InvalidFaultSpec } from '../core/errors';
 import { Cgroup, counterRises, groupRemoved } from './cgroup';
 import type { Evidence, Fault, FaultContext, HealVerified } from './fault';
 import type { ProcessTarget } from './targets';
-import { startedAtMs } from '../core/pids';
+import { ageMs } from '../core/pids';
 
 /**
  * A memory limit around a process (the seed's `set_memory_limit`): a cgroup v1 memory group with
@@ -46,7 +46,7 @@ export class MemoryLimitFault implements Fault, HealVerified {
     }
     this.pid = await this.target.pid();
     this.group.addPid(this.pid);
-    this.movedAfterMs = Date.now() - (startedAtMs(this.pid) ?? Number.NaN);
+    this.movedAfterMs = ageMs(this.pid);
     ctx.log(`${this.describe()}: pid ${this.pid}, moved in ${this.movedAfterMs} ms after its start`);
   }
 

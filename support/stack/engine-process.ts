@@ -1,7 +1,7 @@
 import { eventually } from '../core/eventually';
 import { httpStatus } from '../core/http-status';
 import { SuiteError } from '../core/errors';
-import { argvOf, BirthWatch, childrenOf, startedAtMs } from '../core/pids';
+import { ageMs, argvOf, BirthWatch, childrenOf } from '../core/pids';
 import type { ProcessTarget } from '../faults/targets';
 import type { PoolManagerClient } from '../pool-manager/client';
 
@@ -62,7 +62,7 @@ export function engineAtStart(poolManagerPid: number, replicaId: string, port: n
       const running = childrenOf(poolManagerPid).find((pid) => isEngine(argvOf(pid)));
       if (running !== undefined)
         throw new SuiteError(
-          `The engine of replica ${replicaId} had already started (pid ${running}, ${Date.now() - (startedAtMs(running) ?? Number.NaN)} ms ago): its start can only be caught while its pool still stages the model`,
+          `The engine of replica ${replicaId} had already started (pid ${running}, ${ageMs(running)} ms ago): its start can only be caught while its pool still stages the model`,
         );
       const watch = new BirthWatch(poolManagerPid); // after the look above: an engine born in between is caught
       const probe = async () => {
