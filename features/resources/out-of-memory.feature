@@ -4,7 +4,9 @@
 Feature: Out of memory
   An engine that runs out of memory is killed by the kernel. The pool manager must say so (an out-of-memory kill,
   told apart from a crash and from a driver reset), restart it with backoff, and the tasks it carried fail
-  explicitly. A model that cannot fit at all must fail its preload fast, with the cause, and never loop.
+  explicitly. A model that cannot fit at all must fail its preload fast, with the cause, and never loop. An engine
+  that runs out of GPU memory dies of it in its own words: the pool manager must tell that from a host OOM kill and
+  re-estimate how many slots the replica can hold.
 
   @privileged @needs:engine-memory-per-token @fault:memory.limit
   Scenario: an engine OOM-killed mid-inference is reported as out of memory and restarted with backoff
@@ -28,3 +30,21 @@ Feature: Out of memory
     And a new task is refused as "POOL_UNAVAILABLE" with a retry hint
     And the pool is ready again within 5 s
     And a new task completes within 3 s
+
+  # A GPU is shared: another process that takes its memory leaves an engine less than its slots need. Each slot of the
+  # reference engine takes its GPU memory the first time it serves a task (llama.cpp takes it at load, and runs out in
+  # its compute buffers instead). The GPU has 24 GiB; with all but 16 GiB taken, 2 slots of 8 GiB fit where the replica
+  # had 4, so the third of 4 tasks at once finds no room and the engine dies of it. Restarted with the 4 slots it had,
+  # it would die again at the next 3 tasks at once: the second load shows the re-estimate holds.
+  @ORCH-3039 @needs:gpu-inventory @needs:engine-vram-per-slot @fault:gpu.memory-taken
+  Scenario: an engine out of GPU memory is reported as such, distinct from a host OOM, and restarted with the slots that fit
+    Given each slot of an engine takes 8 GiB of GPU memory once it serves a task
+    And a healthy pool of 1 replica with 4 slots each
+    When another process takes all but 16 GiB of the GPU's memory
+    And a client submits 4 tasks of 100 tokens each, 4 at a time
+    Then the pool reports a GPU out-of-memory on replica r1, distinct from a host out-of-memory
+    And the pool's capacity falls to 2 slots
+    And the pool is ready again within 5 s
+    When a client submits 8 tasks of 20 tokens each, 4 at a time
+    Then every task completes
+    And every stream is well formed

@@ -116,6 +116,22 @@ export const POOL_MANAGER_MUTANTS: Mutant[] = [
     replace: 'private openBreaker(reason: string, storm: boolean, forMs = 2 * this.policy.breakerCooldownMs): void {',
   },
   {
+    id: 'vram-oom-keeps-slots',
+    requirement: 'ORCH-3039',
+    breaks: 'a replica whose engine ran out of GPU memory is restarted with the slots it had, not with the ones that fit',
+    file: 'sut/pool-managerd/capacity.ts',
+    find: 'this.slots = Math.max(1, Math.min(before - 1, fit));',
+    replace: 'this.slots = before;',
+  },
+  {
+    id: 'vram-oom-unclassified',
+    requirement: 'ORCH-3039',
+    breaks: "an engine out of GPU memory is reported as a driver reset, not as a VRAM out-of-memory (its CUDA error's words)",
+    file: 'sut/pool-managerd/engine-checks.ts',
+    find: 'if (/CUDA error: out of memory|cudaMalloc failed|failed to allocate .*buffer/i.test(logTail))',
+    replace: 'if (false)',
+  },
+  {
     id: 'restart-max-ignored',
     requirement: 'ORCH-3038',
     breaks: 'the restart backoff keeps doubling past its configured maximum',

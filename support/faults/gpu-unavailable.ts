@@ -79,6 +79,9 @@ export const GPU_FORMS = {
   },
 } satisfies ExploreForms;
 
+/** What a target offers the GPU faults: a device inventory its GPU probe reads (the `gpu-inventory` capability). */
+export const GPU_INVENTORY = 'the GPU probe reads a device inventory the suite can empty (faults.gpu.unavailable)';
+
 /** The kind, declared once (support/faults/kind.ts): the registry, the tags, the checker and the explorer read it. */
 export const GPU_UNAVAILABLE = declareKind(
   {
@@ -86,9 +89,7 @@ export const GPU_UNAVAILABLE = declareKind(
     meaning: 'every GPU device gone: the device probe finds none',
     file: __filename,
     errors: ['WORKER_RESET', 'POOL_UNAVAILABLE', 'POOL_UNREADY'],
-    needs: {
-      'gpu-inventory': 'the GPU probe reads a device inventory the suite can empty (faults.gpu.unavailable)',
-    },
+    needs: { 'gpu-inventory': GPU_INVENTORY },
     mechanism: 'gpu-inventory',
     explore: GPU_FORMS,
   },

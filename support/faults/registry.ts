@@ -5,6 +5,7 @@ import { ENGINE_DRIVER_RESET } from './engine-driver-reset';
 import { ENGINE_ECC_ERROR } from './engine-ecc-error';
 import { ENGINE_STREAM_END } from './engine-stream-end';
 import { BREAKER_AT_LINK, type ExploreForm } from './explore-form';
+import { GPU_MEMORY_TAKEN } from './gpu-memory-taken';
 import { GPU_UNAVAILABLE } from './gpu-unavailable';
 import type { FaultKindDeclaration } from './kind';
 import { LOG_UNWRITABLE } from './log-unwritable';
@@ -38,6 +39,7 @@ const KINDS = [
   ENGINE_STREAM_END,
   ENGINE_COMPLETION_ERRORS,
   GPU_UNAVAILABLE,
+  GPU_MEMORY_TAKEN,
   NETWORK_DOWN,
   NETWORK_LATENCY,
   NETWORK_TIMEOUT,

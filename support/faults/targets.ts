@@ -58,6 +58,8 @@ export interface FaultSite {
   engineUrl(replica: string): string;
   /** The profile's signal hook for `kind` on the engine of `replica`; throws, naming the profile's field, without one. */
   signalHook(kind: string, replica: string): DriverResetMechanism;
+  /** The device inventory the target's GPU probe reads; throws, naming the profile's field, without one. */
+  gpuInventory(): string;
 }
 
 /** The pid a signal hook is sent to: the process once it serves, where the target can tell (`servingPid`). */

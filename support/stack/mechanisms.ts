@@ -66,6 +66,7 @@ export function faultSite(stack: StartedStack): FaultSite {
     engineTarget: (replica) => stack.engineTarget(replica),
     engineUrl: (replica) => engineUrl(stack, replica),
     signalHook: (kind, replica) => driverResetMechanism(stack, replica, kind),
+    gpuInventory: () => gpuInventoryFile(stack),
   };
 }
 

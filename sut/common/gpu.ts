@@ -6,6 +6,8 @@ export interface GpuDevice {
   index: number;
   name: string;
   memoryBytes: number;
+  /** GPU memory other processes hold (nvidia-smi's memory.used beside ours); an inventory may leave it out (none). */
+  usedBytes?: number;
 }
 
 /**

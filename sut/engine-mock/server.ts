@@ -13,6 +13,7 @@ import { createHttpApp } from '../common/http';
 import { createLogger } from '../common/logger';
 import { formatSse } from '../common/sse';
 import { tokenAt } from '../common/tokens';
+import { SlotMemory } from './vram';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,6 +38,7 @@ const gpuCheckMs = envInt('ENGINE_GPU_CHECK_MS', 1000);
 // Memory a generation holds per token until it ends (a KV cache that grows with the stream), so a memory limit can
 // be crossed mid-inference for real.
 const bytesPerToken = envInt('ENGINE_BYTES_PER_TOKEN', 0);
+const slotMemory = new SlotMemory(envInt('ENGINE_VRAM_PER_SLOT_BYTES', 0));
 const slotsTotal = Number(args.parallel);
 /** What `/props` reports as the engine's build, as llama-server does (its `build_info`, e.g. b0-0c1e570). */
 const BUILD_INFO = 'engine-mock-0.1.0';
@@ -130,6 +132,8 @@ async function main(): Promise<void> {
           n_ctx: slotCtx,
         },
       });
+    // A slot's first task takes its GPU memory (ORCH-3039): with no room left the engine dies of it, as llama.cpp does.
+    if (slotMemory.outOfMemory(active.size + 1)) return reply.hijack();
     const nPredict = typeof body.n_predict === 'number' && body.n_predict > 0 ? Math.floor(body.n_predict) : 16;
     const seed = typeof body.seed === 'number' ? body.seed : 0;
     const prompt = body.prompt;

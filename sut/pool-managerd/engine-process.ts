@@ -13,16 +13,17 @@ export interface LaunchedEngine {
 }
 
 /**
- * Starts one replica's engine with llama-server's own flags (`--host --port --model --parallel --ctx-size`), its
+ * Starts one replica's engine with llama-server's own flags (`--host --port --model --parallel --ctx-size`: `slots` is
+ * the replica's own, fewer than its pool's after a GPU out-of-memory), its
  * output appended to `logFile`, and writes its pid file for a later pool-managerd to adopt it. Never throws for a
  * full disk: the engine still starts, the caller is told the pid file is missing.
  */
 export function launchEngine(
   pool: PoolConfig,
   replica: ReplicaConfig,
+  slots: number,
   modelPath: string,
-  logFile: string,
-  pidFile: string,
+  { logFile, pidFile }: { logFile: string; pidFile: string },
 ): LaunchedEngine {
   const argv = [
     ...pool.engine_command,
@@ -33,7 +34,7 @@ export function launchEngine(
     '--model',
     modelPath,
     '--parallel',
-    String(pool.slots),
+    String(slots),
     '--ctx-size',
     String(pool.ctx),
   ];

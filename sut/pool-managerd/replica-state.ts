@@ -32,6 +32,8 @@ export interface ReplicaMemory {
   /** Epoch ms when an open breaker may half-open. */
   openUntil: number;
   lastError?: string;
+  /** The replica's slots, where a GPU out-of-memory left it fewer than its pool's (ORCH-3039). */
+  slots?: number;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type pino from 'pino';
 import { exponentialDelayMs } from '../common/backoff';
+import { ReplicaCapacity } from './capacity';
 import type { PoolMetrics } from './metrics';
 import { classifyExit, engineVersion, healthOk, isAlive, OomWatch, readLogTail, terminate } from './engine-checks';
 import { diedUnseen, launchEngine, readPidFile } from './engine-process';
@@ -26,6 +27,7 @@ export class ReplicaSupervisor {
   private restarts = 0;
   private driverResets = 0;
   private readonly breaker: RestartBreaker;
+  private readonly capacity: ReplicaCapacity;
   private lastError?: string;
   private version?: string;
   private readySince = 0;
@@ -47,6 +49,7 @@ export class ReplicaSupervisor {
     private readonly metrics: PoolMetrics,
   ) {
     this.breaker = new RestartBreaker(policy);
+    this.capacity = new ReplicaCapacity(pool.slots);
     this.files = replicaFiles(runDir, pool.pool_id, replica.replica_id);
   }
 
@@ -63,8 +66,8 @@ export class ReplicaSupervisor {
       restarts: this.restarts,
       driver_resets: this.driverResets,
       breaker: this.breaker.state,
-      slots_total: this.pool.slots,
-      slots_free: this.state === 'ready' ? this.pool.slots : 0,
+      slots_total: this.capacity.slots,
+      slots_free: this.state === 'ready' ? this.capacity.slots : 0,
       engine_version: this.version,
       last_error: this.lastError,
     };
@@ -90,6 +93,7 @@ export class ReplicaSupervisor {
     this.restarts = m.restarts;
     this.driverResets = m.driverResets;
     this.lastError = m.lastError;
+    this.capacity.slots = m.slots ?? this.capacity.slots;
     this.breaker.restore(m.breaker);
     const fields = { ...this.labels, restarts: m.restarts, breaker: m.breaker.state, failure_count: m.breaker.consecutiveFailures };
     this.log.info(fields, 'restored supervision history');
@@ -97,13 +101,8 @@ export class ReplicaSupervisor {
   }
 
   private rememberAll(): void {
-    const memory = {
-      restarts: this.restarts,
-      driverResets: this.driverResets,
-      breaker: this.breaker.snapshot(),
-      openUntil: this.openUntil,
-      lastError: this.lastError,
-    };
+    const { restarts, driverResets, openUntil, lastError } = this;
+    const memory = { restarts, driverResets, breaker: this.breaker.snapshot(), openUntil, lastError, slots: this.capacity.slots };
     if (!saveMemory(this.files.stateFile, memory)) this.log.warn({ ...this.labels, file: this.files.stateFile }, 'history not saved');
   }
 
@@ -134,7 +133,7 @@ export class ReplicaSupervisor {
   }
 
   private spawnEngine(): void {
-    const launched = launchEngine(this.pool, this.replica, this.modelPath(), this.files.logFile, this.files.pidFile);
+    const launched = launchEngine(this.pool, this.replica, this.capacity.slots, this.modelPath(), this.files);
     const { child } = launched;
     // Classify a later exit only from what this run of the engine wrote.
     this.logOffset = launched.logOffset;
@@ -212,13 +211,15 @@ export class ReplicaSupervisor {
       return;
     }
     const oomKilled = this.oom.killed();
-    const exitCause = note ?? classifyExit(code, signal, readLogTail(this.files.logFile, this.logOffset), oomKilled);
+    const tail = readLogTail(this.files.logFile, this.logOffset);
+    const exitCause = note ?? classifyExit(code, signal, tail, oomKilled);
     // OC-POOL-3002: an engine that dies before it ever became ready failed its preload, and the pool says so.
     const cause = this.state === 'starting' ? `preload failed: ${exitCause}` : exitCause;
     const reason = exitCause.split(':')[0].split(' ')[0];
     // ORCH-3053: OOM kills, ECC errors and driver resets are surfaced distinctly, in state, metrics and logs.
     this.metrics.countExitCause(this.labels, reason);
     if (reason === 'driver_reset') this.driverResets++;
+    if (reason === 'oom_vram') this.log.warn({ ...this.labels, ...this.capacity.afterVramOom(tail) }, 'slots re-estimated');
     const decision = this.breaker.onExit(Date.now());
     this.lastError = cause;
     this.rememberAll();
