@@ -6,7 +6,10 @@ export interface GpuDevice {
   index: number;
   name: string;
   memoryBytes: number;
-  /** GPU memory other processes hold (nvidia-smi's memory.used beside ours); an inventory may leave it out (none). */
+  /**
+   * GPU memory in use: nvidia-smi's memory.used (every process's, the pool's other engines' too); in an inventory, what
+   * processes other than the engines hold (the reference engines count their own). An inventory may leave it out.
+   */
   usedBytes?: number;
 }
 
@@ -28,7 +31,7 @@ export function probeGpus(): GpuDevice[] {
     return Array.isArray(devices) ? (devices as GpuDevice[]) : [];
   }
   try {
-    const out = execFileSync('nvidia-smi', ['--query-gpu=index,name,memory.total', '--format=csv,noheader,nounits'], {
+    const out = execFileSync('nvidia-smi', ['--query-gpu=index,name,memory.total,memory.used', '--format=csv,noheader,nounits'], {
       encoding: 'utf8',
       timeout: 5000,
     });
@@ -37,8 +40,8 @@ export function probeGpus(): GpuDevice[] {
       .split('\n')
       .filter(Boolean)
       .map((line) => {
-        const [index, name, mib] = line.split(',').map((s) => s.trim());
-        return { index: Number(index), name, memoryBytes: Number(mib) * 1024 * 1024 };
+        const [index, name, mib, usedMib] = line.split(',').map((s) => s.trim());
+        return { index: Number(index), name, memoryBytes: Number(mib) * 1024 * 1024, usedBytes: Number(usedMib) * 1024 * 1024 };
       });
   } catch {
     return [];
