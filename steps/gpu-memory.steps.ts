@@ -2,9 +2,10 @@ import { Given, Then } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { ChaosWorld } from '../support/cucumber/world';
 import { PATIENCE } from '../support/cucumber/patience';
-import { eventually } from '../support/core/eventually';
-import { replicaSays } from '../support/observe/waits';
+import { engineProps } from '../support/observe/observability';
+import { poolCapacity, replicaSays } from '../support/observe/waits';
 import { metricSum } from '../support/orchestrator/metrics';
+import { engineUrl } from '../support/stack/mechanisms';
 
 // ORCH-3039: an engine out of GPU memory, told apart from a host OOM kill, and the capacity the pool re-estimates.
 
@@ -25,12 +26,17 @@ Then(
 
 // What the client sees of the pool's capacity: the slots its health reports.
 Then("the pool's capacity falls to {int} slot(s)", async function (this: ChaosWorld, slots: number) {
-  await eventually(
-    `pool ${this.poolId} reports ${slots} slots in all`,
-    async () => {
-      const { metrics } = (await this.client.poolHealth(this.poolId)).body;
-      return { ok: metrics?.slots_total === slots, seen: `metrics ${JSON.stringify(metrics)}` };
-    },
-    { withinMs: PATIENCE.streamingMs },
-  );
+  await poolCapacity(this.client, this.poolId, slots, PATIENCE.streamingMs);
+});
+
+// Read at once, not waited for: said right after the orchestrator reached a restarted pool manager, whose first report
+// must already carry the count (a report of the pool's own slots, however brief, is what this catches).
+Then("the pool's capacity is still {int} slot(s)", async function (this: ChaosWorld, slots: number) {
+  await poolCapacity(this.client, this.poolId, slots, 0);
+});
+
+// The engine's own word (its /props, as llama-server's): the slots it was started with, not only those reported.
+Then('the engine of replica {replica} runs with {int} slot(s)', async function (this: ChaosWorld, replica: string, slots: number) {
+  const props = await engineProps(replica, engineUrl(this.requireStack(), replica), PATIENCE.restartMs);
+  expect(props.total_slots, `total_slots of the engine of replica ${replica}`).to.equal(slots);
 });

@@ -35,8 +35,10 @@ Feature: Out of memory
   # reference engine takes its GPU memory the first time it serves a task (llama.cpp takes it at load, and runs out in
   # its compute buffers instead). The GPU has 24 GiB; with all but 16 GiB taken, 2 slots of 8 GiB fit where the replica
   # had 4, so the third of 4 tasks at once finds no room and the engine dies of it. Restarted with the 4 slots it had,
-  # it would die again at the next 3 tasks at once: the second load shows the re-estimate holds.
-  @ORCH-3039 @needs:gpu-inventory @needs:engine-vram-per-slot @fault:gpu.memory-taken
+  # it would die again at the next 3 tasks at once: the second load shows the re-estimate holds. The engine's own slot
+  # count shows it was restarted with 2, and a pool manager restarted after it (which adopts the running engine) must
+  # report the 2 slots from its first report on: the re-estimate is part of what it remembers.
+  @ORCH-3039 @needs:gpu-inventory @needs:engine-vram-per-slot @fault:gpu.memory-taken @fault:process.kill
   Scenario: an engine out of GPU memory is reported as such, distinct from a host OOM, and restarted with the slots that fit
     Given each slot of an engine takes 8 GiB of GPU memory once it serves a task
     And a healthy pool of 1 replica with 4 slots each
@@ -45,6 +47,12 @@ Feature: Out of memory
     Then the pool reports a GPU out-of-memory on replica r1, distinct from a host out-of-memory
     And the pool's capacity falls to 2 slots
     And the pool is ready again within 5 s
+    And the engine of replica r1 runs with 2 slots
     When a client submits 8 tasks of 20 tokens each, 4 at a time
     Then every task completes
     And every stream is well formed
+    When the pool manager is killed
+    Then the orchestrator reports the pool manager unreachable within 1 s
+    When the pool manager is started again
+    Then the orchestrator reports the pool manager reachable within 1 s
+    And the pool's capacity is still 2 slots

@@ -124,6 +124,22 @@ export const POOL_MANAGER_MUTANTS: Mutant[] = [
     replace: 'this.slots = before;',
   },
   {
+    id: 'vram-slots-not-given-to-engine',
+    requirement: 'ORCH-3039',
+    breaks: "a replica re-estimated after a GPU out-of-memory reports fewer slots, but its engine restarts with the pool's",
+    file: 'sut/pool-managerd/supervisor.ts',
+    find: 'launchEngine(this.pool, this.replica, this.capacity.slots,',
+    replace: 'launchEngine(this.pool, this.replica, this.pool.slots,',
+  },
+  {
+    id: 'vram-slots-forgotten-on-restart',
+    requirement: 'ORCH-3039',
+    breaks: "a pool manager restarted after a GPU out-of-memory reports the pool's slots again for the engine it adopts",
+    file: 'sut/pool-managerd/supervisor.ts',
+    find: 'new ReplicaCapacity(loadMemory(this.files.stateFile)?.slots ?? pool.slots)',
+    replace: 'new ReplicaCapacity(pool.slots)',
+  },
+  {
     id: 'vram-oom-unclassified',
     requirement: 'ORCH-3039',
     breaks: "an engine out of GPU memory is reported as a driver reset, not as a VRAM out-of-memory (its CUDA error's words)",

@@ -9,19 +9,25 @@ import type { TaskRecord } from '../history/history';
  */
 export async function engineBuilds(engineUrls: Map<string, string>, withinMs: number): Promise<Map<string, string | undefined>> {
   const out = new Map<string, string | undefined>();
-  for (const [replica, url] of engineUrls) {
-    const { value } = await eventually(
-      `the engine of ${replica} answers its build`,
-      async () => {
-        const res = await fetch(`${url}/props`, { signal: AbortSignal.timeout(1000) });
-        const props = (await res.json()) as { build_info?: string };
-        return { ok: res.status === 200, seen: `HTTP ${res.status}`, value: props.build_info };
-      },
-      { withinMs, everyMs: 50 },
-    );
-    out.set(replica, value);
-  }
+  for (const [replica, url] of engineUrls) out.set(replica, (await engineProps(replica, url, withinMs)).build_info);
   return out;
+}
+
+/** What an engine says of itself (`/props`, as llama-server's), once it answers, within `withinMs`. */
+export async function engineProps(replica: string, url: string, withinMs: number): Promise<{ build_info?: string; total_slots?: number }> {
+  const { value } = await eventually(
+    `the engine of ${replica} answers its properties`,
+    async () => {
+      const res = await fetch(`${url}/props`, { signal: AbortSignal.timeout(1000) });
+      return {
+        ok: res.status === 200,
+        seen: `HTTP ${res.status}`,
+        value: (await res.json()) as { build_info?: string; total_slots?: number },
+      };
+    },
+    { withinMs, everyMs: 50 },
+  );
+  return value ?? {};
 }
 
 /** Waits (bounded) until every task's log lines carry the ORCH-3027 fields: a log reaches its file a moment late. */

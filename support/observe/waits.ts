@@ -105,6 +105,18 @@ export async function poolManagerReachability(client: OrchestratorClient, reacha
   return elapsedMs;
 }
 
+/** Waits until the pool's health reports `slots` slots in all (its capacity, as the client sees it). */
+export async function poolCapacity(client: OrchestratorClient, poolId: string, slots: number, withinMs: number): Promise<void> {
+  await eventually(
+    `pool ${poolId} reports ${slots} slots in all`,
+    async () => {
+      const { metrics } = (await client.poolHealth(poolId)).body;
+      return { ok: metrics?.slots_total === slots, seen: `metrics ${JSON.stringify(metrics)}` };
+    },
+    { withinMs, everyMs: 10 },
+  );
+}
+
 /** Every `last_error` the pool's health reports: the pool's own, then each replica's. */
 export async function poolErrors(client: OrchestratorClient, poolId: string): Promise<(string | undefined)[]> {
   const health = (await client.poolHealth(poolId)).body;

@@ -49,8 +49,9 @@ export class ReplicaSupervisor {
     private readonly metrics: PoolMetrics,
   ) {
     this.breaker = new RestartBreaker(policy);
-    this.capacity = new ReplicaCapacity(pool.slots);
     this.files = replicaFiles(runDir, pool.pool_id, replica.replica_id);
+    // From the first status on (before the start adopts the engine), the slots a GPU out-of-memory left it.
+    this.capacity = new ReplicaCapacity(loadMemory(this.files.stateFile)?.slots ?? pool.slots);
   }
 
   private get labels(): { pool_id: string; replica_id: string } {
@@ -93,7 +94,6 @@ export class ReplicaSupervisor {
     this.restarts = m.restarts;
     this.driverResets = m.driverResets;
     this.lastError = m.lastError;
-    this.capacity.slots = m.slots ?? this.capacity.slots;
     this.breaker.restore(m.breaker);
     const fields = { ...this.labels, restarts: m.restarts, breaker: m.breaker.state, failure_count: m.breaker.consecutiveFailures };
     this.log.info(fields, 'restored supervision history');

@@ -1,9 +1,12 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
-import type { GpuDevice } from '../../sut/common/gpu';
+import { type GpuDevice, probeGpus } from '../../sut/common/gpu';
 import { SlotMemory } from '../../sut/engine-mock/vram';
 import { ReplicaCapacity } from '../../sut/pool-managerd/capacity';
 import { classifyExit } from '../../sut/pool-managerd/engine-checks';
+import { tempDir } from '../temp-dir';
 
 const GiB = 2 ** 30;
 const gpu = (usedGiB: number): GpuDevice[] => [{ index: 0, name: 'Mock GPU 0', memoryBytes: 24 * GiB, usedBytes: usedGiB * GiB }];
@@ -54,5 +57,21 @@ describe('GPU memory of engine slots (ORCH-3039)', () => {
     expect(new ReplicaCapacity(2).afterVramOom(tail, gpu(0)).slots_after, 'all would fit').to.equal(1);
     expect(new ReplicaCapacity(4).afterVramOom('CUDA error: out of memory', gpu(0)).slots_after, 'no size said').to.equal(3);
     expect(new ReplicaCapacity(1).afterVramOom(tail, []).slots_after, 'already 1').to.equal(1);
+  });
+
+  it("reads a real GPU's memory in use from nvidia-smi (with no inventory file)", () => {
+    // nvidia-smi's own answer to the probe's query, as a stand-in on PATH: index, name, memory.total, memory.used (MiB).
+    const bin = tempDir('chaos-nvidia-smi-');
+    writeFileSync(path.join(bin, 'nvidia-smi'), '#!/bin/sh\necho "0, NVIDIA A10, 24576, 8192"\n');
+    chmodSync(path.join(bin, 'nvidia-smi'), 0o755);
+    const saved = { path: process.env.PATH, inventory: process.env.LLORCH_GPU_INVENTORY };
+    process.env.PATH = `${bin}:${saved.path}`;
+    delete process.env.LLORCH_GPU_INVENTORY;
+    try {
+      expect(probeGpus()).to.deep.equal([{ index: 0, name: 'NVIDIA A10', memoryBytes: 24 * GiB, usedBytes: 8 * GiB }]);
+    } finally {
+      process.env.PATH = saved.path;
+      if (saved.inventory !== undefined) process.env.LLORCH_GPU_INVENTORY = saved.inventory;
+    }
   });
 });
