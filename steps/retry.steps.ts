@@ -40,6 +40,7 @@ Then(
   function (this: ChaosWorld) {
     const verdict = backoffSpreadProblems(timesToGiveUp(this.batch), retryPolicyOf(this.profile), BOUNDS.retryObservationSlackMs);
     this.timeline.measure('give_up_sd_ms', Math.round(verdict.seen.sd));
+    this.timeline.measure('give_up_span_ms', Math.round(verdict.seen.max - verdict.seen.min));
     expect(verdict.problems, `times to fail: ${JSON.stringify(verdict.seen)}`).to.be.empty;
   },
 );
