@@ -1,16 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { InvalidFaultSpec } from '../core/errors';
 import type { Evidence, Fault, HealVerified } from './fault';
+import { inventoryDevices, originalInventory } from './gpu-inventory-file';
 import { GPU_INVENTORY } from './gpu-unavailable';
 import { declareKind } from './kind';
 
 const GiB = 2 ** 30;
-
-interface Device {
-  index: number;
-  memoryBytes: number;
-  usedBytes?: number;
-}
 
 /**
  * Another process takes GPU memory: the device inventory the target's GPU probe reads (the stand-in for nvidia-smi on
@@ -35,11 +30,13 @@ export class GpuMemoryTakenFault implements Fault, HealVerified {
   }
 
   async inject(): Promise<void> {
-    if (!existsSync(this.inventoryFile)) throw new InvalidFaultSpec(`GPU inventory ${this.inventoryFile} does not exist`);
-    this.original ??= readFileSync(this.inventoryFile, 'utf8');
-    const devices = devicesOf(this.original);
-    const first = devices[0];
-    if (!first) throw new InvalidFaultSpec(`GPU inventory ${this.inventoryFile} lists no device whose memory could be taken`);
+    this.original = originalInventory(this.inventoryFile, this.original);
+    const devices = inventoryDevices(this.inventoryFile, this.original);
+    const first = typeof devices === 'string' ? undefined : devices[0];
+    if (!first)
+      throw new InvalidFaultSpec(
+        `GPU inventory ${this.inventoryFile} lists no device whose memory could be taken${typeof devices === 'string' ? ` (${devices})` : ''}`,
+      );
     if (first.memoryBytes < this.leftBytes)
       throw new InvalidFaultSpec(
         `GPU ${first.index} has ${first.memoryBytes / GiB} GiB in all: ${this.leftBytes / GiB} GiB cannot be left`,
@@ -49,7 +46,8 @@ export class GpuMemoryTakenFault implements Fault, HealVerified {
   }
 
   async verify(): Promise<Evidence> {
-    const first = firstDevice(this.inventoryFile);
+    const devices = inventoryDevices(this.inventoryFile);
+    const first = typeof devices === 'string' ? devices : (devices[0] ?? 'no device listed');
     const free = typeof first === 'string' ? first : first.memoryBytes - (first.usedBytes ?? 0);
     return {
       verdict: free === this.leftBytes ? 'confirmed' : 'mismatch',
@@ -69,19 +67,6 @@ export class GpuMemoryTakenFault implements Fault, HealVerified {
       verdict: now === this.original ? 'confirmed' : 'mismatch',
       observed: { inventory: this.inventoryFile, restored: now === this.original },
     };
-  }
-}
-
-function devicesOf(text: string): Device[] {
-  const devices = (JSON.parse(text) as { devices?: unknown }).devices;
-  return Array.isArray(devices) ? (devices as Device[]) : [];
-}
-
-function firstDevice(file: string): Device | string {
-  try {
-    return devicesOf(readFileSync(file, 'utf8'))[0] ?? 'no device listed';
-  } catch (err) {
-    return `unreadable: ${(err as Error).message}`;
   }
 }
 

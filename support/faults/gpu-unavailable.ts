@@ -1,8 +1,9 @@
 import { declareKind } from './kind';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { InvalidFaultSpec } from '../core/errors';
 import type { Evidence, Fault, HealVerified } from './fault';
 import type { ExploreForms } from './explore-form';
+import { inventoryDevices, originalInventory } from './gpu-inventory-file';
 
 /**
  * The GPU vanishes: the device inventory the target's GPU probe reads lists no device any more (on machines without
@@ -23,8 +24,7 @@ export class GpuUnavailableFault implements Fault, HealVerified {
   }
 
   async inject(): Promise<void> {
-    if (!existsSync(this.inventoryFile)) throw new InvalidFaultSpec(`GPU inventory ${this.inventoryFile} does not exist`);
-    this.original ??= readFileSync(this.inventoryFile, 'utf8');
+    this.original = originalInventory(this.inventoryFile, this.original);
     writeFileSync(this.inventoryFile, JSON.stringify({ devices: [] }));
   }
 
@@ -35,7 +35,7 @@ export class GpuUnavailableFault implements Fault, HealVerified {
       observed: {
         inventory: this.inventoryFile,
         devices_listed: devices,
-        devices_before: this.original === undefined ? null : listed(undefined, this.original),
+        devices_before: this.original === undefined ? null : listed(this.inventoryFile, this.original),
       },
     };
   }
@@ -49,7 +49,7 @@ export class GpuUnavailableFault implements Fault, HealVerified {
   async verifyHealed(): Promise<Evidence> {
     if (this.original === undefined) return { verdict: 'confirmed', observed: { reason: 'never injected: nothing to restore' } };
     const now = listed(this.inventoryFile);
-    const before = listed(undefined, this.original);
+    const before = listed(this.inventoryFile, this.original);
     return {
       verdict: now === before ? 'confirmed' : 'mismatch',
       observed: { inventory: this.inventoryFile, devices_listed: now, devices_before: before },
@@ -57,13 +57,10 @@ export class GpuUnavailableFault implements Fault, HealVerified {
   }
 }
 
-function listed(file: string | undefined, text?: string): number | string {
-  try {
-    const devices = (JSON.parse(text ?? readFileSync(file!, 'utf8')) as { devices?: unknown[] }).devices;
-    return Array.isArray(devices) ? devices.length : 'no device list';
-  } catch (err) {
-    return `unreadable: ${(err as Error).message}`;
-  }
+/** How many devices the inventory lists (its file's, or `text`), or why it lists none that can be read. */
+function listed(file: string, text?: string): number | string {
+  const devices = inventoryDevices(file, text);
+  return typeof devices === 'string' ? devices : devices.length;
 }
 
 /** The explorer's form: every GPU gone until it comes back; the engines cannot run meanwhile. */
