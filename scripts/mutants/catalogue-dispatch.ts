@@ -110,6 +110,14 @@ export const DISPATCH_MUTANTS: Mutant[] = [
     replace: 'return 0 * random();',
   },
   {
+    id: 'retry-backoff-past-ceiling',
+    requirement: 'HTU-1002',
+    breaks: 'dispatch retries are jittered, but below twice their ceilings: min(cap, base × 2^(k+1))',
+    file: 'sut/common/backoff.ts',
+    find: 'return Math.floor(random() * Math.min(capMs, baseMs * 2 ** Math.max(0, attempt)));',
+    replace: 'return Math.floor(random() * Math.min(capMs, baseMs * 2 ** (Math.max(0, attempt) + 1)));',
+  },
+  {
     id: 'dispatch-to-unready',
     requirement: 'ORCH-3010',
     breaks: 'tasks are dispatched to replicas that are not ready or not reachable',

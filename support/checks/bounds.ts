@@ -23,12 +23,6 @@ export const BOUNDS = {
    */
   idleObservationSlackMs: 100,
   /**
-   * How far apart two tasks' times to fail may be beyond their backoffs' ceilings (HTU-1002): the noise of the fixed
-   * part (connects, resets, scheduling). Measured with the backoff removed (6–18 ms, 20 tasks) and with a fixed
-   * backoff (64–77 ms), on 2 cores beside a running exploration: spans of 12–13 ms; 20 ms leaves room for that.
-   */
-  retryObservationSlackMs: 20,
-  /**
    * How long after its scheduled time (a backoff with its ±10 % jitter, or a breaker's cool-down) a restarted engine
    * may be seen started, judged from the engine's death (its teardown is the kernel's): the pool manager's timer, the
    * spawn and the suite's 2 ms polling. Measured overshoot up to ~26 ms on the first restart (2026-12-02, 2 cores); 60
