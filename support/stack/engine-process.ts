@@ -10,7 +10,8 @@ const ENGINE_TAKEN_UP_MS = 5000;
 
 /**
  * One replica's engine as the faults see it: the pid its pool manager reports, and, for a fault whose mechanism needs
- * an engine that serves, that pid once the engine's own health answers 200 (at `address`, host:port).
+ * an engine that serves, that pid once the engine's own health answers 200 (at `address`, host:port), each within
+ * `withinMs` (the schedules' recovery bound unless a test states another).
  */
 export function engineProcess(
   poolManager: PoolManagerClient,
@@ -18,6 +19,7 @@ export function engineProcess(
   replicaId: string,
   address: string,
   port: number | undefined,
+  withinMs = ENGINE_TAKEN_UP_MS,
 ): ProcessTarget {
   return {
     description: `the engine of replica ${replicaId}`,
@@ -29,7 +31,7 @@ export function engineProcess(
         const r = await poolManager.replica(poolId, replicaId);
         return { ok: r.pid !== undefined, seen: `state ${r.state}, pid ${r.pid}`, value: r.pid };
       };
-      return (await eventually(`an engine for replica ${replicaId}`, probe, { withinMs: ENGINE_TAKEN_UP_MS })).value as number;
+      return (await eventually(`an engine for replica ${replicaId}`, probe, { withinMs })).value as number;
     },
     // Not serving within the bound is a failure of the stack to bring its engine back, never a fault not applicable.
     servingPid: async () => {
@@ -38,7 +40,7 @@ export function engineProcess(
         const health = r.pid === undefined ? 'not asked' : await httpStatus(`http://${address}/health`, 1000);
         return { ok: r.pid !== undefined && health === 200, seen: `state ${r.state}, pid ${r.pid}, its health ${health}`, value: r.pid };
       };
-      return (await eventually(`the engine of replica ${replicaId} serving`, probe, { withinMs: ENGINE_TAKEN_UP_MS })).value as number;
+      return (await eventually(`the engine of replica ${replicaId} serving`, probe, { withinMs })).value as number;
     },
   };
 }

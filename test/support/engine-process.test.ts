@@ -38,10 +38,10 @@ describe("a replica's engine as the faults see it", () => {
     expect(asked(), 'health answers until one said it serves (3 said loading)').to.equal(4);
   });
 
-  it('fails, naming what it last saw, when the engine never serves within the bound', { timeout: 10_000 }, async () => {
+  it('fails, naming what it last saw, when the engine never serves within the bound', async () => {
     const never = createServer((_req, res) => res.writeHead(503).end());
     await new Promise<void>((resolve) => never.listen(0, '127.0.0.1', resolve));
-    const target = engineProcess(poolManager, 'p', 'r1', `127.0.0.1:${(never.address() as AddressInfo).port}`, undefined);
+    const target = engineProcess(poolManager, 'p', 'r1', `127.0.0.1:${(never.address() as AddressInfo).port}`, undefined, 300);
     try {
       await hookPid(target).then(
         () => expect.fail('resolved for an engine that never served'),
@@ -57,12 +57,13 @@ describe("a replica's engine caught at its birth", () => {
   // This test's process stands for the pool manager: its children are the engines, told apart by their port.
   const children: ChildProcess[] = [];
   const start = (...args: string[]) => {
-    const child = spawn('sh', ['-c', 'sleep 5', ...args]);
+    // A group of its own, killed whole: the shell's sleep would outlive the shell, and hold its pipes open.
+    const child = spawn('sh', ['-c', 'sleep 5', ...args], { stdio: 'ignore', detached: true });
     children.push(child);
     return child;
   };
   after(() => {
-    for (const child of children) child.kill('SIGKILL');
+    for (const child of children) process.kill(-(child.pid as number), 'SIGKILL');
   });
 
   it('is the first process started with its port once asked', async () => {
