@@ -155,4 +155,12 @@ export const POOL_MANAGER_MUTANTS: Mutant[] = [
     find: 'const base = Math.min(policy.maxMs, policy.initialMs * policy.multiplier ** Math.max(0, attempt - 1));',
     replace: 'const base = policy.initialMs * policy.multiplier ** Math.max(0, attempt - 1);',
   },
+  {
+    id: 'restart-backoff-not-doubling',
+    requirement: 'ORCH-3038',
+    breaks: 'every restart of a crashing engine waits the first backoff: the delay never grows',
+    file: 'sut/common/backoff.ts',
+    find: 'const base = Math.min(policy.maxMs, policy.initialMs * policy.multiplier ** Math.max(0, attempt - 1));',
+    replace: 'const base = Math.min(policy.maxMs, policy.initialMs + 0 * attempt);',
+  },
 ];
