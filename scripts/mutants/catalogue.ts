@@ -132,6 +132,14 @@ export const MUTANTS: Mutant[] = [
     replace: 'void incoming;',
   },
   {
+    id: 'task-body-unvalidated',
+    requirement: 'OC-CTRL-2034',
+    breaks: "a task request's fields are not checked against the contract: a malformed one is admitted",
+    file: 'sut/orchestratord/api.ts',
+    find: "app.post<{ Body: TaskRequest }>('/v2/tasks', { schema: { body: taskRequestSchema } }, async (req, reply) => {",
+    replace: "app.post<{ Body: TaskRequest }>('/v2/tasks', {}, async (req, reply) => {",
+  },
+  {
     id: 'resume-duplicates',
     requirement: 'CHAOS-002',
     breaks: 'a stream resumed with Last-Event-ID repeats the last token',

@@ -38,3 +38,20 @@ export function poisonProblems(record: TaskRecord, code: string, fastMs: number)
   const ms = end.at - record.submittedAt;
   return ms > fastMs ? [`${record.taskId}: failed ${ms} ms after its submission (bound ${fastMs} ms)`] : [];
 }
+
+/**
+ * Why a request the contract does not allow was not refused before any stream (OC-CTRL-2034) with a 400, `code`, not
+ * retriable, its message naming `field`, within `fastMs` (empty when it was).
+ */
+export function malformedRefusalProblems(record: TaskRecord, code: string, field: string, fastMs: number): string[] {
+  const a = record.admission;
+  if (!a) return [`${record.taskId}: no answer (${record.transportError})`];
+  const body = a.body as Partial<Envelope>;
+  const problems: string[] = [];
+  if (a.status !== 400) problems.push(`HTTP ${a.status}, expected 400`);
+  if (body.code !== code) problems.push(`code ${body.code}, expected ${code}`);
+  if (body.retriable !== false) problems.push(`retriable=${body.retriable}, expected false`);
+  if (!String(body.message ?? '').includes(field)) problems.push(`message ${JSON.stringify(body.message)} does not name ${field}`);
+  if (a.elapsedMs > fastMs) problems.push(`answered in ${a.elapsedMs} ms, more than ${fastMs} ms`);
+  return problems.map((p) => `${record.taskId} (${field} broken): ${p}`);
+}

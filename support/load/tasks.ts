@@ -118,6 +118,27 @@ export function poisonTask(base: TaskRequest): TaskRequest {
   return { ...base, prompt: Array.from({ length: 5_000 }, (_, i) => `w${i % 100}`).join(' ') };
 }
 
+/** Fields the contract's task request does not allow as sent here: a wrong type, a value outside its enum, missing. */
+export const MALFORMED_FIELDS: { field: keyof TaskRequest; value?: unknown }[] = [
+  { field: 'ctx', value: 'lots' },
+  { field: 'priority', value: 'urgent' },
+  { field: 'max_tokens' },
+];
+
+/** The `k`-th malformed request (cycling through MALFORMED_FIELDS): `base` with that one field broken. */
+export function malformedTask(base: TaskRequest, k: number): TaskRequest {
+  const { field, value } = MALFORMED_FIELDS[k % MALFORMED_FIELDS.length];
+  const broken: Record<string, unknown> = { ...base, [field]: value };
+  if (value === undefined) delete broken[field];
+  return broken as unknown as TaskRequest;
+}
+
+/** Which field of MALFORMED_FIELDS `request` breaks (as malformedTask broke it), or none. */
+export function malformedField(request: TaskRequest): string | undefined {
+  const sent = request as unknown as Record<string, unknown>;
+  return MALFORMED_FIELDS.find(({ field, value }) => (value === undefined ? !(field in sent) : sent[field] === value))?.field;
+}
+
 /**
  * An overload at once: `count` tasks sent together, each its own request in parallel, then their streams awaited (up
  * to `settleMs`). Says how many the orchestrator refused at admission, how many it dropped from its full queue
