@@ -28,7 +28,11 @@ describe("the llama-server build's compiler launcher", () => {
   });
 
   it("compiles llama's src/ at -O1, its unity files too", () => {
-    for (const source of [`${src}/src/llama-model.cpp`, `${build}/src/CMakeFiles/llama.dir/Unity/unity_1_cxx.cxx`])
+    for (const source of [
+      `${src}/src/llama-model.cpp`,
+      `${build}/src/CMakeFiles/llama.dir/Unity/unity_core_0_cxx.cxx`,
+      `${build}/src/CMakeFiles/llama.dir/Unity/unity_models_1_cxx.cxx`,
+    ])
       expect(compiled(source), source).to.equal(`-DNDEBUG -O1 -o x.o -c ${source}`);
   });
 
