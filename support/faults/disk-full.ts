@@ -2,13 +2,17 @@ import { declareKind } from './kind';
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { InvalidFaultSpec } from '../core/errors';
+import { InvalidFaultSpec, WaitTimedOut } from '../core/errors';
+import { eventually, type Observation } from '../core/eventually';
 import type { Disposable, Evidence, Fault, HealVerified } from './fault';
 
 /** Every tmpfs this suite mounts has this source name prefix, so a dead run's mounts can be found in /proc/mounts. */
 export const MOUNT_PREFIX = 'llorch_';
 
 const FILLER = '.llorch-disk-filler';
+
+/** How long a fill may take to leave no byte free while the target frees space of its own, ms. */
+const FULL_WITHIN_MS = 1000;
 
 /** The write sizes of a fill, largest first: a disk is full once not even one byte more fits. */
 const FILL_SIZES = [64 * 1024, 4096, 512, 1];
@@ -92,22 +96,42 @@ export class DiskFullFault implements Fault, HealVerified, Disposable {
   }
 
   /**
-   * The disk is full now: no block free and a 4 KiB write fails with ENOSPC. What the target freed since the fill
-   * (found in CI: a pool manager deleted its 12 MB partial model between the fill and this check) is taken back first,
-   * and shown in the evidence.
+   * The disk is full: no block free and a 4 KiB write fails with ENOSPC, both at one look. What the target freed since
+   * the fill is taken back first, at each look, and shown in the evidence (found in CI: a pool manager deleted its
+   * 12 MB partial model between the fill and this check). A target that keeps freeing space can free some between the
+   * look at the blocks and the write (llamacpp, 2026-12-08: 0 bytes free, then the probe written: the pool manager
+   * deletes its partial model when its write meets ENOSPC and retries 50 ms later), so the look is taken again until
+   * both agree, within FULL_WITHIN_MS.
    */
   async verify(): Promise<Evidence> {
-    const takenBack = this.fill();
-    const fs = statfsSync(this.dir);
-    const probe = writeProbe(this.dir);
-    const observed = {
-      dir: this.dir,
-      mounted_tmpfs: isMountPoint(this.dir),
-      freed_by_target_bytes: takenBack,
-      free_bytes: fs.bavail * fs.bsize,
-      write_probe: probe,
+    let takenBack = 0;
+    let observed: Record<string, unknown> = { dir: this.dir };
+    const look = async (): Promise<Observation<never>> => {
+      takenBack += this.fill();
+      const fs = statfsSync(this.dir);
+      const probe = this.probeWrite();
+      observed = {
+        dir: this.dir,
+        mounted_tmpfs: isMountPoint(this.dir),
+        freed_by_target_bytes: takenBack,
+        free_bytes: fs.bavail * fs.bsize,
+        write_probe: probe,
+      };
+      return { ok: fs.bavail === 0 && probe === 'ENOSPC', seen: JSON.stringify(observed) };
     };
-    return { verdict: fs.bavail === 0 && probe === 'ENOSPC' ? 'confirmed' : 'mismatch', observed };
+    const full = await eventually(`the disk under ${this.dir} is full`, look, { withinMs: FULL_WITHIN_MS }).then(
+      () => true,
+      (err) => {
+        if (err instanceof WaitTimedOut) return false;
+        throw err;
+      },
+    );
+    return { verdict: full ? 'confirmed' : 'mismatch', observed };
+  }
+
+  /** Writes and removes 4 KiB on the disk: 'written', or the error code. */
+  protected probeWrite(): string {
+    return writeProbe(this.dir);
   }
 
   /** Space returns: the filler goes (the small disk stays mounted until `dispose()`, so nothing the target wrote is lost). */

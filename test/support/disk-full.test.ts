@@ -34,6 +34,41 @@ describe('a full disk', { skip: notRoot }, () => {
   });
 });
 
+describe('a full disk, its target freeing space during the check', { skip: notRoot }, () => {
+  /** The target frees its partial file once, between the check's look at the free blocks and its write probe. */
+  class FreedDuringTheLook extends DiskFullFault {
+    looks = 0;
+    constructor(
+      dir: string,
+      private readonly partial: string,
+    ) {
+      super(dir, `llorch_unit_${process.pid}_race`, 1024 * 1024);
+    }
+    protected override probeWrite(): string {
+      if (++this.looks === 1) rmSync(this.partial);
+      return super.probeWrite();
+    }
+  }
+
+  it('looks again until the blocks and a write agree that it is full', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'llorch-disk-test-'));
+    const partial = path.join(dir, 'model.partial');
+    const fault = new FreedDuringTheLook(dir, partial);
+    try {
+      fault.mount();
+      writeFileSync(partial, Buffer.alloc(256 * 1024, 1));
+      await fault.inject();
+      const full = await fault.verify();
+      expect(full.verdict, JSON.stringify(full.observed)).to.equal('confirmed');
+      expect(fault.looks, 'the first look saw the freed space').to.equal(2);
+      expect(full.observed.freed_by_target_bytes, 'the space the target freed, taken back').to.be.at.least(256 * 1024);
+    } finally {
+      await fault.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("a full disk's fill", () => {
   /** A disk of `free` bytes: a write takes what fits and fails with ENOSPC once none is left; `onWrite` runs before each. */
   function disk(free: number, onWrite: (size: number) => void = () => {}) {
