@@ -27,6 +27,7 @@ import { MUTANTS } from './mutants/catalogue';
 import { type ExploredMutant, exploreMutant, writeExploreReport } from './mutants/explore';
 import { lastKillers, saveKillers } from './mutants/killers';
 import { runOrder } from './mutants/order';
+import { typeCheckMutants } from './mutants/type-check';
 import { type Selection, SuiteRunner, stripeEnv } from './mutants/suite-runs';
 
 const root = path.resolve(__dirname, '..');
@@ -82,31 +83,6 @@ function prepareMutants(): Map<string, string> {
     else writeFileSync(file, source.replace(m.find, m.replace));
   }
   return invalid;
-}
-
-/**
- * Type-checks every mutated stack in one compiler run (a mutant that does not compile is invalid, not killed): one
- * program over all copies loads the libraries once, where a run per mutant paid about 4 s of CPU each. Returns the
- * errors by mutant id. It takes one core for a while (for 58 mutants, 27 s of CPU), so it runs as one job of the
- * machine, beside the first mutants' runs, and a mutant it finds invalid is reported so whatever its run showed.
- */
-async function typeCheckMutants(ids: string[]): Promise<Map<string, string>> {
-  const dir = path.join(root, '.mutants');
-  const base = JSON.parse(readFileSync(path.join(root, 'sut', 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
-  const config = {
-    compilerOptions: { ...base.compilerOptions, rootDir: '.', outDir: undefined, noEmit: true },
-    include: ids.map((id) => `${id}/sut/**/*.ts`),
-    exclude: ['**/*.test.ts'],
-  };
-  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(config));
-  const check = await execa('npx', ['tsc', '-p', path.join(dir, 'tsconfig.json')], { cwd: root, reject: false });
-  const errors = new Map<string, string>();
-  for (const line of `${check.stdout}${check.stderr}`.split('\n')) {
-    const id = ids.find((i) => line.includes(`${i}/sut/`));
-    if (id) errors.set(id, `${errors.get(id) ?? ''}${line}\n`);
-  }
-  if (check.exitCode !== 0 && errors.size === 0) throw new Error(`the mutants' type-check failed:\n${check.stdout}${check.stderr}`);
-  return errors;
 }
 
 async function runMutant(m: (typeof MUTANTS)[number], invalid: string | undefined, slot: number): Promise<MutantResult> {
@@ -181,7 +157,13 @@ async function main(): Promise<void> {
   const prepared = Date.now();
   const invalid = prepareMutants();
   console.log(`mutants: ${chosen.length} prepared in ${((Date.now() - prepared) / 1000).toFixed(0)} s`);
-  const typeChecked = RUNNER.occupy(() => typeCheckMutants(chosen.filter((m) => !invalid.has(m.id)).map((m) => m.id)));
+  const typeChecked = RUNNER.occupy(() =>
+    typeCheckMutants(
+      root,
+      path.join(root, '.mutants'),
+      chosen.filter((m) => !invalid.has(m.id)).map((m) => m.id),
+    ),
+  );
   // Awaited only once the mutants have run: a type-check that fails meanwhile must not end the process as an unhandled
   // rejection in the middle of a run (it rejects again where it is awaited, and main's catch reports it).
   typeChecked.catch(() => undefined);

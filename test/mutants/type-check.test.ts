@@ -1,0 +1,33 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { expect } from 'chai';
+import { typeCheckMutants } from '../../scripts/mutants/type-check';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+describe("the mutants' type-check", () => {
+  /** Mutated copies of a one-file stack, in a folder of the repository as `npm run mutants` makes them. */
+  function copies(sources: Record<string, string>): string {
+    const dir = path.join(ROOT, `.mutants-unit-test-${process.pid}`);
+    for (const [id, text] of Object.entries(sources)) {
+      mkdirSync(path.join(dir, id, 'sut'), { recursive: true });
+      writeFileSync(path.join(dir, id, 'sut', 'stack.ts'), text);
+    }
+    return dir;
+  }
+
+  it("reports a mutant that does not compile, with the project's compiler options, and only that one", async () => {
+    const dir = copies({
+      compiles: "import { readFileSync } from 'node:fs';\nexport const size: number = readFileSync('x').length;\n",
+      broken: "export const size: number = 'not a number';\n",
+    });
+    try {
+      const errors = await typeCheckMutants(ROOT, dir, ['compiles', 'broken']);
+      expect([...errors.keys()]).to.deep.equal(['broken']);
+      expect(errors.get('broken')).to.match(/TS2322/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
