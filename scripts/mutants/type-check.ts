@@ -26,7 +26,8 @@ export async function typeCheckMutants(root: string, dir: string, ids: string[])
     if (id) errors.set(id, `${errors.get(id) ?? ''}${line}\n`);
     else if (/error TS\d+/.test(line)) stray.push(line);
   }
-  // An error of no mutant's files (the options, a missing type library) would make every mutant look valid.
+  // An error in none of the mutants' files (an option, a type library not found) is the check's own failure: a
+  // mutant's errors beside it used to hide it.
   if (stray.length > 0 || (check.exitCode !== 0 && errors.size === 0))
     throw new Error(`the mutants' type-check failed outside any mutant:\n${stray.join('\n') || `${check.stdout}${check.stderr}`}`);
   return errors;
