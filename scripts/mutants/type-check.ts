@@ -26,8 +26,8 @@ export async function typeCheckMutants(root: string, dir: string, ids: string[])
     if (id) errors.set(id, `${errors.get(id) ?? ''}${line}\n`);
     else if (/error TS\d+/.test(line)) stray.push(line);
   }
-  // An error in none of the mutants' files (an option, a type library not found) is the check's own failure: a
-  // mutant's errors beside it used to hide it.
+  // An error in none of the mutants' files (an option tsc does not know) is the check's own failure: a mutant's
+  // errors beside it used to hide it.
   if (stray.length > 0 || (check.exitCode !== 0 && errors.size === 0))
     throw new Error(`the mutants' type-check failed outside any mutant:\n${stray.join('\n') || `${check.stdout}${check.stderr}`}`);
   return errors;
