@@ -9,7 +9,7 @@ import { logOf } from '../faults/subjects';
 import { firstTokenAt, longestTokenGapMs, type Rerun, type TaskRecord } from '../history/history';
 import { disturbedTasks, faultWindows } from '../history/windows';
 import { PoolOperations } from '../load/operations';
-import { rerunDisturbed } from '../load/reruns';
+import { type RerunMemo, rerunDisturbed } from '../load/reruns';
 import { targetIdentity, undisturbedTexts } from '../load/undisturbed-texts';
 import { lastInjectionAt } from '../observe/measures';
 import { engineLogsCaughtUp, gatherEvidence } from '../observe/scenario-evidence';
@@ -69,9 +69,13 @@ export async function judge(world: ChaosWorld): Promise<Verdict[]> {
  * The texts this worker already has of undisturbed runs on the scenario's target (undisturbed-texts.ts), or none where
  * the pool may have changed its model (a reload) or its model file cannot be read.
  */
-function rerunMemo(world: ChaosWorld): { target: string; texts: typeof undisturbedTexts; scenarioDir: string } | undefined {
-  const target = world.part(PoolOperations).reloaded ? undefined : targetIdentity(world.requireStack());
-  return target ? { target, texts: undisturbedTexts, scenarioDir: path.basename(world.scenarioDir) } : undefined;
+function rerunMemo(world: ChaosWorld): RerunMemo | undefined {
+  if (world.part(PoolOperations).reloaded) return undefined;
+  const stack = world.requireStack();
+  const target = targetIdentity(stack);
+  return target
+    ? { target, seedDecidesText: stack.profile.seedDecidesText, texts: undisturbedTexts, scenarioDir: path.basename(world.scenarioDir) }
+    : undefined;
 }
 
 /**

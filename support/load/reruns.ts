@@ -1,7 +1,7 @@
 import { eventsOf, isAdmitted, type Rerun, type TaskRecord, terminalOf, textOf } from '../history/history';
 import { taskEnds } from '../observe/waits';
 import { submitCarefully } from './tasks';
-import type { UndisturbedTexts } from './undisturbed-texts';
+import { textKeyOf, type UndisturbedTexts } from './undisturbed-texts';
 import type { Workload } from './workload';
 
 /**
@@ -37,22 +37,57 @@ async function rerun(workload: Workload, task: TaskRecord, deadline: number): Pr
   }
 }
 
+/** Where a scenario's reruns read and keep undisturbed texts (support/load/undisturbed-texts.ts). */
+export interface RerunMemo {
+  /** The target's identity (targetIdentity). */
+  target: string;
+  /** False where the target's profile says the seed decides no text (`seedDecidesText`). */
+  seedDecidesText?: boolean;
+  texts: UndisturbedTexts;
+  scenarioDir: string;
+}
+
 /**
  * Pairs every task of `disturbed` with the text of an undisturbed run of the same request: the identical-text check
- * compares them. The reruns run `lanes` at a time. With `memo` (the target's identity, see undisturbed-texts.ts), a request this worker already reran on
- * the same target takes that text, and the others run again (a new id, the same request) and are kept for the next.
+ * compares them. The reruns run `lanes` at a time. With `memo` (the target's identity, see undisturbed-texts.ts), a
+ * request this worker already reran on the same target takes that text; of the others, one rerun per text key runs
+ * (a new id, the same request), its text serves every task of the key and is kept for the next scenarios; a key
+ * whose rerun did not complete has its other tasks rerun each.
  */
 export async function rerunDisturbed(
   workload: Workload,
   disturbed: TaskRecord[],
   deadline: number,
   lanes: number,
-  memo?: { target: string; texts: UndisturbedTexts; scenarioDir: string },
+  memo?: RerunMemo,
 ): Promise<Rerun[]> {
-  const known = disturbed.map((r) => memo?.texts.get(memo.target, r.request));
+  const keyOf = (r: TaskRecord): string | undefined => memo && textKeyOf(memo.target, r.request, memo.seedDecidesText);
+  const known = disturbed.map((r) => memo?.texts.get(memo.target, r.request, memo.seedDecidesText));
   const missing = disturbed.filter((_, k) => !known[k]);
-  const clones = await rerunAll(workload, missing, deadline, lanes);
-  const ran = new Map(missing.map((r, k) => [r, clones[k]]));
+  // One rerun per key first (every task without a memo: no key); then each task of a key whose rerun did not complete.
+  const firstOfKey = new Map<string, TaskRecord>();
+  const first = missing.filter((r) => {
+    const key = keyOf(r);
+    if (key === undefined) return true;
+    if (firstOfKey.has(key)) return false;
+    firstOfKey.set(key, r);
+    return true;
+  });
+  const ran = new Map<TaskRecord, TaskRecord>();
+  const runAll = async (tasks: TaskRecord[]) => {
+    const clones = await rerunAll(workload, tasks, deadline, lanes);
+    tasks.forEach((r, k) => ran.set(r, clones[k]));
+  };
+  await runAll(first);
+  const completed = (clone: TaskRecord | undefined): boolean => {
+    const end = clone && terminalOf(clone);
+    return end?.event === 'end' && !end.data.canceled;
+  };
+  const servedBy = (r: TaskRecord): TaskRecord | undefined => {
+    const key = keyOf(r);
+    return key === undefined ? undefined : firstOfKey.get(key);
+  };
+  await runAll(missing.filter((r) => !ran.has(r) && !completed(ran.get(servedBy(r)!))));
   return disturbed.map((r, k) => {
     const memoized = known[k];
     if (memoized)
@@ -64,11 +99,11 @@ export async function rerunDisturbed(
         undisturbedFrom: memoized.from,
         earlier: true,
       };
-    const clone = ran.get(r)!;
+    const clone = ran.get(r) ?? ran.get(servedBy(r)!)!;
     const end = terminalOf(clone);
-    const done = end?.event === 'end' && !end.data.canceled;
+    const done = completed(clone);
     const from = `rerun ${clone.taskId}${memo ? ` in ${memo.scenarioDir}` : ''}`;
-    if (done && memo) memo.texts.set(memo.target, r.request, { text: textOf(clone), from });
+    if (done && memo) memo.texts.set(memo.target, r.request, { text: textOf(clone), from }, memo.seedDecidesText);
     return {
       taskId: r.taskId,
       disturbed: textOf(r),

@@ -14,20 +14,21 @@ export interface UndisturbedText {
 /**
  * The undisturbed texts of requests already rerun on this worker's target, by what decides a text: the target (its
  * profile, the bytes of its model, its slots and tunes) and the request (prompt, seed, length, every field but the task
- * id). Scenarios number their tasks' seeds from 1, so many of their reruns are requests an earlier scenario reran
- * already (measured: 99 of 342 on the llamacpp catalogue, 63 of 372 on the reference one): the identical-text check
- * compares against that text instead of generating it again. Only completed,
- * uncanceled reruns are kept; a scenario whose pool changed its model (a reload) neither reads nor writes here.
+ * id; the seed not where the target's profile says it decides nothing, `seedDecidesText: false`). Scenarios number
+ * their tasks' seeds from 1, so many of their reruns are requests an earlier scenario reran already (measured: 99 of
+ * 342 on the llamacpp catalogue before its seeds were left out, 63 of 372 on the reference one): the identical-text
+ * check compares against that text instead of generating it again. Only completed, uncanceled reruns are kept; a
+ * scenario whose pool changed its model (a reload) neither reads nor writes here.
  */
 export class UndisturbedTexts {
   private readonly texts = new Map<string, UndisturbedText>();
 
-  get(target: string, request: TaskRequest): UndisturbedText | undefined {
-    return this.texts.get(keyOf(target, request));
+  get(target: string, request: TaskRequest, seedDecidesText = true): UndisturbedText | undefined {
+    return this.texts.get(textKeyOf(target, request, seedDecidesText));
   }
 
-  set(target: string, request: TaskRequest, text: UndisturbedText): void {
-    this.texts.set(keyOf(target, request), text);
+  set(target: string, request: TaskRequest, text: UndisturbedText, seedDecidesText = true): void {
+    this.texts.set(textKeyOf(target, request, seedDecidesText), text);
   }
 
   get size(): number {
@@ -35,8 +36,13 @@ export class UndisturbedTexts {
   }
 }
 
-function keyOf(target: string, request: TaskRequest): string {
+/**
+ * What decides the text of `request` on `target`, as one string: two requests with the same key get the same text
+ * from an undisturbed run. Every field but the task id, and but the seed where `seedDecidesText` is false.
+ */
+export function textKeyOf(target: string, request: TaskRequest, seedDecidesText = true): string {
   const { task_id: _, ...rest } = request;
+  if (!seedDecidesText) delete rest.seed;
   return `${target}\n${JSON.stringify(rest, Object.keys(rest).sort())}`;
 }
 

@@ -75,6 +75,14 @@ export interface TargetProfile {
   /** The engines always generate the `max_tokens` asked for (no early stop at end-of-sequence). */
   generatesMaxTokens: boolean;
   /**
+   * A task's seed may change its text (true unless the profile says false): false where the target decodes greedily
+   * (the reference orchestrator asks its engines for temperature 0, and llama.cpp then ignores the seed), so that an
+   * undisturbed run of a request serves every request that differs from it only by the seed
+   * (support/load/undisturbed-texts.ts). Said wrongly, a correct target fails the identical-text check, saying which
+   * earlier rerun gave the text it compared with.
+   */
+  seedDecidesText: boolean;
+  /**
    * What the machine must offer before this target can run at all (a GPU and its driver for a CUDA build): each a
    * command that must succeed, with what it proves. The run refuses to start otherwise and says which and why.
    */
@@ -155,6 +163,7 @@ export function loadProfile(file: string): TargetProfile {
     notApplicable: v.stringMap(root.notApplicable ?? {}, 'notApplicable'),
     timings,
     generatesMaxTokens: root.generatesMaxTokens === undefined ? true : v.boolean(root.generatesMaxTokens, 'generatesMaxTokens'),
+    seedDecidesText: root.seedDecidesText === undefined ? true : v.boolean(root.seedDecidesText, 'seedDecidesText'),
     requires: (Array.isArray(root.requires) || root.requires === undefined
       ? ((root.requires ?? []) as unknown[])
       : v.fail('requires', 'must be an array of {command, reason}', root.requires)

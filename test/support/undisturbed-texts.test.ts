@@ -6,7 +6,7 @@ import { HealFailed } from '../../support/core/errors';
 import { undisturbedRunOf } from '../../support/cucumber/verdict';
 import type { ChaosWorld } from '../../support/cucumber/world';
 import { rerunDisturbed } from '../../support/load/reruns';
-import { tunesDecidingTexts, UndisturbedTexts } from '../../support/load/undisturbed-texts';
+import { textKeyOf, tunesDecidingTexts, UndisturbedTexts } from '../../support/load/undisturbed-texts';
 import { loadProfile } from '../../support/stack/profile';
 import type { Workload } from '../../support/load/workload';
 import { newTask, type TaskRequest } from '../../support/orchestrator/client';
@@ -38,6 +38,52 @@ describe('the undisturbed texts a worker already has: one rerun per request and 
     expect(texts.get('target A', { ...request, seed: 4 })).to.equal(undefined);
     expect(texts.get('target A', { ...request, max_tokens: 199 })).to.equal(undefined);
     expect(texts.get('target B', request)).to.equal(undefined);
+  });
+
+  it("leaves the seed out of what decides a text only where the target's profile says the seed decides none", () => {
+    const request = newTask({ seed: 3, max_tokens: 200 });
+    expect(textKeyOf('t', { ...request, seed: 4 }, false)).to.equal(textKeyOf('t', request, false));
+    expect(textKeyOf('t', { ...request, seed: 4, max_tokens: 199 }, false)).to.not.equal(textKeyOf('t', request, false));
+    expect(textKeyOf('t', { ...request, seed: 4 })).to.not.equal(textKeyOf('t', request));
+    const texts = new UndisturbedTexts();
+    texts.set('t', request, { text: 'abc', from: 'rerun x' }, false);
+    expect(texts.get('t', { ...request, seed: 4 }, false)?.text).to.equal('abc');
+    expect(texts.get('t', { ...request, seed: 4 }), 'asked as for a target whose seed decides').to.equal(undefined);
+    expect(loadProfile('profiles/llamacpp.json').seedDecidesText, 'greedy llama-server').to.equal(false);
+    expect(loadProfile('profiles/reference.json').seedDecidesText, "the reference engine's tokens hash the seed").to.equal(true);
+  });
+
+  it('reruns one task per text key, serves its text to the others of the key, and reruns them each if it did not complete', async () => {
+    const sent: TaskRequest[] = [];
+    const workload = (failSeed?: number) =>
+      ({
+        async submit(r: TaskRequest) {
+          sent.push(r);
+          const run = streamed(r, 'same');
+          if (r.seed === failSeed) run.streams[0].events = [{ event: 'error', data: { code: 'INTERNAL' }, at: 0 } as never];
+          return { ...run, admission: { status: 202, body: {}, headers: {}, elapsedMs: 1 } };
+        },
+      }) as unknown as Workload;
+    const disturbed = [1, 2, 3].map((seed) => streamed(newTask({ seed, max_tokens: 4 }), 'same'));
+    const memo = (texts: UndisturbedTexts) => ({ target: 't', seedDecidesText: false, texts, scenarioDir: 's' });
+    const texts = new UndisturbedTexts();
+    const pairs = await rerunDisturbed(workload(), disturbed, Date.now() + 1000, 4, memo(texts));
+    expect(sent.map((r) => r.seed)).to.deep.equal([1]);
+    expect(pairs.map((p) => p.undisturbed)).to.deep.equal(['same', 'same', 'same']);
+    expect(new Set(pairs.map((p) => p.undisturbedFrom)).size, 'all from the one rerun').to.equal(1);
+    sent.length = 0;
+    const failing = await rerunDisturbed(workload(1), disturbed, Date.now() + 1000, 4, memo(new UndisturbedTexts()));
+    expect(
+      sent.map((r) => r.seed),
+      'the first failed: the others rerun each',
+    ).to.deep.equal([1, 2, 3]);
+    expect(failing.map((p) => p.undisturbed)).to.deep.equal([undefined, 'same', 'same']);
+    sent.length = 0;
+    await rerunDisturbed(workload(), disturbed, Date.now() + 1000, 4, { ...memo(new UndisturbedTexts()), seedDecidesText: true });
+    expect(
+      sent.map((r) => r.seed),
+      'where the seed decides, each its own',
+    ).to.deep.equal([1, 2, 3]);
   });
 
   it('pairs a disturbed task with the text already known, submitting nothing, and says where the text came from', async () => {
