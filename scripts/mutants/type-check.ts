@@ -18,7 +18,8 @@ export async function typeCheckMutants(root: string, dir: string, ids: string[])
   };
   const file = path.join(dir, 'tsconfig.json');
   writeFileSync(file, JSON.stringify(config));
-  const check = await execa('npx', ['tsc', '-p', file], { cwd: root, reject: false });
+  // The project's own compiler, run by node (npx cost about 0.4 s of CPU more to find it).
+  const check = await execa(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', file], { cwd: root, reject: false });
   const errors = new Map<string, string>();
   const stray: string[] = [];
   for (const line of `${check.stdout}${check.stderr}`.split('\n')) {

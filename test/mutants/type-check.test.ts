@@ -34,12 +34,15 @@ describe("the mutants' type-check", () => {
 
 describe("the mutants' type-check, its own failure", () => {
   it('stops on an error in none of the mutants files, even beside a mutant that does not compile', async () => {
-    // A project of its own inside the repository (so that npx finds tsc), with an option tsc does not know: tsc
-    // reports it against the check's own config, type-checks on, and the mutant's own error must not hide it.
+    // A project of its own, with an option tsc does not know: tsc reports it against the check's own config,
+    // type-checks on, and the mutant's own error must not hide it. (No DOM and no type packages: the file needs none.)
     const project = path.join(ROOT, `.mutants-unit-test-options-${process.pid}`);
     const dir = path.join(project, '.mutants');
     mkdirSync(path.join(dir, 'broken', 'sut'), { recursive: true });
-    writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noSuchOption: true } }));
+    writeFileSync(
+      path.join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, lib: ['es2022'], types: [], noSuchOption: true } }),
+    );
     writeFileSync(path.join(dir, 'broken', 'sut', 'stack.ts'), "export const size: number = 'not a number';\n");
     try {
       const outcome = await typeCheckMutants(project, dir, ['broken']).then(
