@@ -78,8 +78,8 @@ export interface TargetProfile {
    * A task's seed may change its text (true unless the profile says false): false where the target decodes greedily
    * (the reference orchestrator asks its engines for temperature 0, and llama.cpp then ignores the seed), so that an
    * undisturbed run of a request serves every request that differs from it only by the seed
-   * (support/load/undisturbed-texts.ts). Said wrongly, a correct target fails the identical-text check, saying which
-   * earlier rerun gave the text it compared with.
+   * (support/load/undisturbed-texts.ts). Said wrongly, a correct target's tasks are compared with other seeds' texts
+   * and fail the identical-text check where those differ, the check naming the rerun it compared with.
    */
   seedDecidesText: boolean;
   /**

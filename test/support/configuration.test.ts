@@ -100,6 +100,13 @@ describe('target profiles', () => {
     expect(() => loadProfile(file)).to.throw(InvalidConfiguration, `Target profile ${file}: field \`maxWorkers\``);
   });
 
+  it('a seedDecidesText that is not a boolean is named with its field', () => {
+    const bad = profileCopy('llamacpp');
+    bad.seedDecidesText = 'no';
+    const file = write('bad-seed.json', JSON.stringify(bad));
+    expect(() => loadProfile(file)).to.throw(InvalidConfiguration, `Target profile ${file}: field \`seedDecidesText\``);
+  });
+
   it("names the tunes a profile takes, so that a Given's tune it does not take fails instead of doing nothing", () => {
     const reference = tunesTaken(loadProfile('profiles/reference.json'));
     const llamacpp = tunesTaken(loadProfile('profiles/llamacpp.json'));
