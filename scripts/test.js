@@ -5,7 +5,8 @@
  * session of its own at nice 19, beside the typecheck, the lints, the unit tests and the explorer's short run (where
  * the kernel schedules sessions as groups, autogroup, as on this project's machines, nice only ranks the build's own
  * processes, and the build and the checks share the cores evenly);
- * no suite runs until it has ended, so no timing verdict of a suite shares the cores with it. Stops at the first
+ * no suite runs until it has ended, so no timing verdict of a suite shares the cores with it. The typecheck and the
+ * lints run beside the unit tests (startStaticChecks). Stops at the first
  * failure (and ends the build), as `&&` would. The build's output goes to reports/install-llamacpp.log.
  *
  *   node scripts/test.js               everything (npm test)
@@ -65,8 +66,39 @@ function stopBuild() {
 
 const reference = !process.argv.includes('--llamacpp');
 const llamacpp = !process.argv.includes('--reference');
+const STATIC_CHECKS = ['typecheck', 'lint', 'lint:tags', 'lint:steps'];
+
+/**
+ * Starts the static checks (the typecheck and the lints, which judge no timing), one after the other in a child of
+ * their own (this script with --static-checks), beside the unit tests: once the build has ended before the checks,
+ * their chain is what the run waits for, and these need no core to themselves. Their output goes to
+ * reports/static-checks.log and is printed once they have ended. Returns a function that waits for them and stops the
+ * whole run if one failed.
+ */
+function startStaticChecks() {
+  const log = path.join(root, 'reports', 'static-checks.log');
+  fs.mkdirSync(path.dirname(log), { recursive: true });
+  const out = fs.openSync(log, 'w');
+  const child = spawn(process.execPath, [__filename, '--static-checks'], { cwd: root, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  const ended = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  process.once('exit', () => child.exitCode === null && child.kill('SIGTERM'));
+  return async () => {
+    const code = await ended;
+    process.stdout.write(fs.readFileSync(log, 'utf8'));
+    if (code !== 0) {
+      console.error(`[test] the static checks failed (${code}): their output is above`);
+      stopBuild();
+      process.exit(typeof code === 'number' ? code : 1);
+    }
+  };
+}
 
 async function main() {
+  if (process.argv.includes('--static-checks')) {
+    for (const s of STATIC_CHECKS) step(s, 'npm', ['run', '-s', s]);
+    return;
+  }
   process.once('SIGINT', () => {
     stopBuild();
     process.exit(130);
@@ -77,9 +109,10 @@ async function main() {
   });
   if (llamacpp) startBuild();
   if (reference) {
-    for (const s of ['typecheck', 'lint', 'lint:tags', 'lint:steps']) step(s, 'npm', ['run', '-s', s]);
     step('browser', 'node', [path.join(__dirname, 'install-browser.js')]);
+    const staticChecksEnded = startStaticChecks();
     step('unit tests', 'npm', ['run', '-s', 'test:unit'], {}, failingUnitTests);
+    await staticChecksEnded();
     step('explore:short', 'npm', ['run', '-s', 'explore:short']);
   }
   if (llamacpp) {

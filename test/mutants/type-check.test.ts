@@ -3,13 +3,17 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
 import { typeCheckMutants } from '../../scripts/mutants/type-check';
+import { tempDir } from '../temp-dir';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 describe("the mutants' type-check", () => {
-  /** Mutated copies of a one-file stack, in a folder of the repository as `npm run mutants` makes them. */
+  /**
+   * Mutated copies of a one-file stack, in the repository's .mutants/ as `npm run mutants` makes them (where the
+   * project's type packages are found; git and the lint ignore it).
+   */
   function copies(sources: Record<string, string>): string {
-    const dir = path.join(ROOT, `.mutants-unit-test-${process.pid}`);
+    const dir = path.join(ROOT, '.mutants', `unit-test-${process.pid}`);
     for (const [id, text] of Object.entries(sources)) {
       mkdirSync(path.join(dir, id, 'sut'), { recursive: true });
       writeFileSync(path.join(dir, id, 'sut', 'stack.ts'), text);
@@ -36,7 +40,7 @@ describe("the mutants' type-check, its own failure", () => {
   it('stops on an error in none of the mutants files, even beside a mutant that does not compile', async () => {
     // A project of its own, with an option tsc does not know: tsc reports it against the check's own config,
     // type-checks on, and the mutant's own error must not hide it. (No DOM and no type packages: the file needs none.)
-    const project = path.join(ROOT, `.mutants-unit-test-options-${process.pid}`);
+    const project = tempDir('mutants-type-check-');
     const dir = path.join(project, '.mutants');
     mkdirSync(path.join(dir, 'broken', 'sut'), { recursive: true });
     writeFileSync(

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { cpSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'chai';
+import { tempDir } from '../temp-dir';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -20,20 +21,24 @@ const PROBES: [file: string, imports: string, rule: string][] = [
   ['support/history/zz-rule-probe-load.ts', '../load/workload', 'history-is-data'],
 ];
 
-/** Writes the probes, runs the lint's dependency rules on them alone, removes them; returns file → rules broken. */
+/**
+ * Writes the probes into a copy of support/ (with the lint's config, the tsconfig and the packages), runs the lint's
+ * dependency rules there on them alone; returns file → rules broken. A copy, not the repository: `npm test`'s lint must
+ * never meet a probe that breaks a rule on purpose.
+ */
 function rulesBroken(): Map<string, string[]> {
+  const copy = tempDir('dependency-rules-');
+  cpSync(path.join(ROOT, 'support'), path.join(copy, 'support'), { recursive: true });
+  for (const file of ['.dependency-cruiser.cjs', 'tsconfig.json']) cpSync(path.join(ROOT, file), path.join(copy, file));
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
   for (const [file, target] of PROBES)
-    writeFileSync(path.join(ROOT, file), `import * as probe from '${target}';\nexport const used = probe;\n`);
-  try {
-    const args = ['depcruise', '--config', '.dependency-cruiser.cjs', '--output-type', 'json', ...PROBES.map(([f]) => f)];
-    const r = spawnSync('npx', args, { cwd: ROOT, encoding: 'utf8' });
-    const out = JSON.parse(r.stdout) as { summary: { violations: { from: string; rule: { name: string } }[] } };
-    const broken = new Map<string, string[]>();
-    for (const v of out.summary.violations) broken.set(v.from, [...(broken.get(v.from) ?? []), v.rule.name]);
-    return broken;
-  } finally {
-    for (const [file] of PROBES) rmSync(path.join(ROOT, file), { force: true });
-  }
+    writeFileSync(path.join(copy, file), `import * as probe from '${target}';\nexport const used = probe;\n`);
+  const args = ['--config', '.dependency-cruiser.cjs', '--output-type', 'json', ...PROBES.map(([f]) => f)];
+  const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'depcruise'), args, { cwd: copy, encoding: 'utf8' });
+  const out = JSON.parse(r.stdout) as { summary: { violations: { from: string; rule: { name: string } }[] } };
+  const broken = new Map<string, string[]>();
+  for (const v of out.summary.violations) broken.set(v.from, [...(broken.get(v.from) ?? []), v.rule.name]);
+  return broken;
 }
 
 describe('the four rooms, as npm run lint keeps them', () => {
